@@ -1,0 +1,79 @@
+package org.mgsv.app;
+
+import java.io.PrintWriter;
+import java.util.List;
+import org.mgsv.core.MgsvException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code mgsv} command line. Every command is a picocli {@link Command} listed in
+ * {@link #COMMANDS}; {@code mgsv --help} prints them with their one-line descriptions.
+ */
+@Command(
+        name = "mgsv",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Music Grounding by Short Video: find the track and the moment that best fit a short video.",
+            "The model is MaDe (ICCV 2025): it reads per-second CLIP frame features and per-window AST music",
+            "features, ranks tracks and predicts the moment's start/end.",
+            ""
+        },
+        footer = {
+            "",
+            "Run 'mgsv <command> --help' for a command's options and examples.",
+            "Environment: MGSV_THREADS (compute threads, default = cores), JAVA_OPTS (extra JVM options)."
+        },
+        subcommandsRepeatable = false)
+public final class Main implements Runnable {
+
+    /** Every subcommand, in the order {@code --help} lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
+            // commands are added here
+    );
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : COMMANDS) {
+            cl.addSubcommand(c);
+        }
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable t = ex;
+            PrintWriter err = commandLine.getErr();
+            if (t instanceof MgsvException) {
+                err.println("error: " + t.getMessage());
+                return 1;
+            }
+            if (t instanceof java.io.UncheckedIOException || t instanceof java.io.IOException) {
+                err.println("error: " + t.getMessage());
+                return 1;
+            }
+            err.println("error: unexpected " + t.getClass().getSimpleName() + ": " + t.getMessage());
+            t.printStackTrace(err);
+            return 3;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        System.exit(code);
+    }
+
+    /** Version from the jar manifest (or "dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mgsv " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,1 @@
+package org.mgsv.core;
