@@ -36,8 +36,6 @@ import org.mgsv.core.MgsvException;
  *   <li>{@code videoNoise}, {@code musicNoise}: per-frame / per-window Gaussian noise in feature space (relative
  *       to a unit-rms signal); {@code styleStrength}: per-video constant style offset (shared in part by the category,
  *       {@code categoryStyleShare}); {@code timbreStrength}: per-track constant offset of the music features.</li>
- *   <li>{@code float16}: write the features as float16 instead of float32 (half the disk; the real release is
- *       float32).</li>
  * </ul>
  */
 public record SynthConfig(
@@ -67,8 +65,7 @@ public record SynthConfig(
         double timbreStrength,
         double momentReuse,
         double valTestCommon,
-        double evalInTrain,
-        boolean float16) {
+        double evalInTrain) {
 
     /** Format version of the generator: bump when the same configuration would produce different files. */
     public static final int GENERATOR_VERSION = 1;
@@ -181,7 +178,6 @@ public record SynthConfig(
                         + 2 * EcDistributions.REAL_EVAL_VIDEOS - EcDistributions.REAL_VAL_TEST_COMMON_TRACKS
                         - EcDistributions.REAL_ALL_TRACKS)
                 / (2 * EcDistributions.REAL_EVAL_VIDEOS - EcDistributions.REAL_VAL_TEST_COMMON_TRACKS);
-        private boolean float16 = false;
 
         Builder() {}
 
@@ -213,7 +209,6 @@ public record SynthConfig(
             momentReuse = c.momentReuse;
             valTestCommon = c.valTestCommon;
             evalInTrain = c.evalInTrain;
-            float16 = c.float16;
         }
 
         public Builder trainVideos(int v) { trainVideos = v; return this; }
@@ -243,14 +238,13 @@ public record SynthConfig(
         public Builder momentReuse(double v) { momentReuse = v; return this; }
         public Builder valTestCommon(double v) { valTestCommon = v; return this; }
         public Builder evalInTrain(double v) { evalInTrain = v; return this; }
-        public Builder float16(boolean v) { float16 = v; return this; }
 
         public SynthConfig build() {
             return new SynthConfig(trainVideos, valVideos, testVideos, trainTracks, seed, latentDim, hiddenDim,
                     paletteSize, paletteShare, sectionMinSec, sectionMaxSec, repeatRate, repeatJitter, smoothness,
                     motifStrength, versionRate, versionJitter, videoNoise, musicNoise, frameLatentNoise,
                     windowLatentNoise, styleStrength,
-                    categoryStyleShare, timbreStrength, momentReuse, valTestCommon, evalInTrain, float16);
+                    categoryStyleShare, timbreStrength, momentReuse, valTestCommon, evalInTrain);
         }
     }
 }

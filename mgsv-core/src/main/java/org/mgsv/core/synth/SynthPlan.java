@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.mgsv.core.data.Annotation;
 
 /**
  * The annotation side of a synthetic benchmark: the track pool and the rows of the three splits, with all
@@ -248,45 +249,20 @@ public final class SynthPlan {
         }
     }
 
-    /** Seconds with at most 3 decimals as Python prints a float: 23.22, 0.0, 25.722. */
-    public static String seconds(long ms) {
-        String sign = ms < 0 ? "-" : "";
-        long a = Math.abs(ms);
-        String frac = String.format(Locale.ROOT, "%03d", a % 1000);
-        int end = frac.length();
-        while (end > 1 && frac.charAt(end - 1) == '0') {
-            end--;
-        }
-        return sign + (a / 1000) + "." + frac.substring(0, end);
-    }
-
-    /** The 16-column CSV header of MGSV-EC. */
-    public static final String CSV_HEADER = "video_id,music_id,video_start,video_end,music_start,music_end,"
-            + "music_total_duration,video_segment_duration,music_segment_duration,music_path,video_total_duration,"
-            + "video_width,video_height,video_total_frames,video_frame_rate,video_category";
-
-    /** The split as MGSV-EC CSV text (header + one line per row, '\n' line ends). */
-    public String csv(Split split) {
-        StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+    /** The split's rows as MGSV-EC annotations (times in seconds, 3 decimals). */
+    public List<Annotation> annotations(Split split) {
+        List<Annotation> out = new ArrayList<>(rows(split).size());
         for (Row r : rows(split)) {
             Track t = tracks.get(r.track());
-            sb.append(r.videoId()).append(',')
-                    .append(t.musicId()).append(',')
-                    .append(seconds(r.videoStartMs())).append(',')
-                    .append(seconds(r.videoEndMs())).append(',')
-                    .append(seconds(r.musicStartMs())).append(',')
-                    .append(seconds(r.musicEndMs())).append(',')
-                    .append(seconds(t.durationMs())).append(',')
-                    .append(seconds(r.lengthMs())).append(',')
-                    .append(seconds(r.lengthMs())).append(',')
-                    .append(t.musicPath()).append(',')
-                    .append(seconds(r.videoTotalMs())).append(',')
-                    .append(r.width()).append(',')
-                    .append(r.height()).append(',')
-                    .append(r.totalFrames()).append(',')
-                    .append(r.frameRate()).append(',')
-                    .append(r.category()).append('\n');
+            out.add(new Annotation(r.videoId(), t.musicId(), sec(r.videoStartMs()), sec(r.videoEndMs()),
+                    sec(r.musicStartMs()), sec(r.musicEndMs()), sec(t.durationMs()), sec(r.lengthMs()),
+                    sec(r.lengthMs()), t.musicPath(), sec(r.videoTotalMs()), r.width(), r.height(),
+                    (int) r.totalFrames(), r.frameRate(), r.category()));
         }
-        return sb.toString();
+        return out;
+    }
+
+    private static double sec(long ms) {
+        return ms / 1000.0;
     }
 }
