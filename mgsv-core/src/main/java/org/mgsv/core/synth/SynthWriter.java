@@ -183,8 +183,8 @@ public final class SynthWriter {
         try {
             JsonNode n = JSON.readTree(m.toFile());
             return n.path("generator_version").asInt(-1) == SynthConfig.GENERATOR_VERSION
-                    && JSON.valueToTree(config).equals(n.path("config"));
-        } catch (IOException e) {
+                    && config.equals(JSON.treeToValue(n.path("config"), SynthConfig.class));
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
