@@ -24,6 +24,10 @@ public final class Metrics {
     /** IoU thresholds of MsG (strict {@code >}). */
     public static final String[] MOR_THRESHOLDS = {"0.5", "0.7"};
 
+    /** The keys of the paper's table: SmG mIoU; V2MR R1/R5/R10; MsG MoR1/MoR10/MoR100 at θ 0.5 and 0.7. */
+    public static final List<String> PAPER_KEYS = List.of("mIoU", "R1", "R5", "R10",
+            "R1_iou0.5", "R10_iou0.5", "R100_iou0.5", "R1_iou0.7", "R10_iou0.7", "R100_iou0.7");
+
     /** Every key, in the order they are written. */
     public static final List<String> KEYS = buildKeys();
 
@@ -126,6 +130,35 @@ public final class Metrics {
                     fmt(get(morKey(1, t)), 2), fmt(get(morKey(10, t)), 2), fmt(get(morKey(100, t)), 2)));
         }
         return sb.toString();
+    }
+
+    /** A key as people read it: {@code R1_iou0.5} → "MoR1@0.5", {@code R10_miou} → "mIoU (rank<10)". */
+    public static String label(String key) {
+        if (key.endsWith(UPSTREAM_SUFFIX)) {
+            return label(key.substring(0, key.length() - UPSTREAM_SUFFIX.length())) + " (reference's value)";
+        }
+        if (key.matches("R\\d+_iou0\\.\\d")) {
+            int i = key.indexOf("_iou");
+            return "Mo" + key.substring(0, i) + "@" + key.substring(i + 4);
+        }
+        if (key.matches("R\\d+_miou")) {
+            return "mIoU (rank<" + key.substring(1, key.indexOf('_')) + ")";
+        }
+        return key;
+    }
+
+    /** A value formatted for tables: percentages with 2 decimals, fractions with 4, "n/a" for null. */
+    public static String format(String key, Double v) {
+        if (key.endsWith(UPSTREAM_SUFFIX)) {
+            return v == null ? "n/a" : String.format(Locale.ROOT, "%.6f", v);
+        }
+        if (key.equals("MedianR")) {
+            return fmt(v, 1);
+        }
+        if (key.equals("MRR") || key.equals("mIoU") || key.endsWith("_miou")) {
+            return fmt(v, 4);
+        }
+        return fmt(v, 2);
     }
 
     /** A value formatted with {@code decimals} decimals, or "n/a" for null. */
