@@ -26,6 +26,7 @@ public final class RetrievalRanks {
     private final int[] code;
     private final int distinct;
     private final Map<String, Integer> codeOf;
+    private final String[] idOf;
 
     /** @param columnMusicIds the music id of every column, in column order */
     public RetrievalRanks(List<String> columnMusicIds) {
@@ -36,6 +37,69 @@ public final class RetrievalRanks {
             code[j] = c == null ? codeOf.size() - 1 : c;
         }
         this.distinct = codeOf.size();
+        this.idOf = new String[distinct];
+        for (Map.Entry<String, Integer> e : codeOf.entrySet()) {
+            idOf[e.getValue()] = e.getKey();
+        }
+    }
+
+    /**
+     * The row's music ids best first, de-duplicated (each id at its best column), at most {@code limit} of
+     * them — what a run file's {@code ranking} holds. Same order and tie-break as {@link #rank}: the position
+     * of the ground truth in this list is its rank.
+     */
+    public List<String> rankedMusicIds(float[] row, int limit) {
+        checkRow(row.length);
+        return ranked(i -> row[i], limit);
+    }
+
+    /** As {@link #rankedMusicIds(float[], int)} for a double row. */
+    public List<String> rankedMusicIds(double[] row, int limit) {
+        checkRow(row.length);
+        return ranked(i -> row[i], limit);
+    }
+
+    private List<String> ranked(Row row, int limit) {
+        int n = code.length;
+        for (int j = 0; j < n; j++) {
+            if (Double.isNaN(row.at(j))) {
+                throw new IllegalArgumentException("NaN similarity in column " + j);
+            }
+        }
+        int[] order = new int[n];
+        for (int j = 0; j < n; j++) {
+            order[j] = j;
+        }
+        // stable merge sort by descending similarity (ties keep column order)
+        int[] buf = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n - width; lo += 2 * width) {
+                int mid = lo + width;
+                int hi = Math.min(lo + 2 * width, n);
+                int a = lo, b = mid, k = lo;
+                while (a < mid && b < hi) {
+                    buf[k++] = row.at(order[b]) > row.at(order[a]) ? order[b++] : order[a++];
+                }
+                while (a < mid) {
+                    buf[k++] = order[a++];
+                }
+                while (b < hi) {
+                    buf[k++] = order[b++];
+                }
+                System.arraycopy(buf, lo, order, lo, hi - lo);
+            }
+        }
+        int max = Math.min(Math.max(limit, 0), distinct);
+        List<String> out = new java.util.ArrayList<>(max);
+        boolean[] seen = new boolean[distinct];
+        for (int j = 0; j < n && out.size() < max; j++) {
+            int c = code[order[j]];
+            if (!seen[c]) {
+                seen[c] = true;
+                out.add(idOf[c]);
+            }
+        }
+        return out;
     }
 
     /** Number of columns. */

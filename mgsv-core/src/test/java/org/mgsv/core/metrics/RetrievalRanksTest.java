@@ -80,7 +80,19 @@ class RetrievalRanksTest {
                 }
             }
             assertEquals(expected, rr.rank(row, gt));
+            List<String> ranked = rr.rankedMusicIds(row, Integer.MAX_VALUE);
+            assertEquals(new java.util.ArrayList<>(seenInOrder(order, ids)), ranked);
+            assertEquals(expected, ranked.indexOf(ids[gt]));
+            assertEquals(ranked.subList(0, 5), rr.rankedMusicIds(row, 5));
         }
+    }
+
+    private static java.util.LinkedHashSet<String> seenInOrder(Integer[] order, String[] ids) {
+        java.util.LinkedHashSet<String> s = new java.util.LinkedHashSet<>();
+        for (int j : order) {
+            s.add(ids[j]);
+        }
+        return s;
     }
 
     @Test
@@ -115,6 +127,22 @@ class RetrievalRanksTest {
         JsonNode info = new ObjectMapper().readTree(dir.resolve("info.json").toFile());
         Set<Integer> tieSensitive = new HashSet<>();
         info.get("rows_whose_rank_changes_with_stable_desc_tiebreak").forEach(x -> tieSensitive.add(x.asInt()));
+        // full de-duplicated order equals the reference's wherever the row has no deliberate ties
+        Set<Integer> tieRows = new HashSet<>();
+        info.get("tie_rows").forEach(x -> tieRows.add(x.asInt()));
+        List<String> answers = Files.readAllLines(dir.resolve("run-with-answers.jsonl"));
+        ObjectMapper om = new ObjectMapper();
+        int compared = 0;
+        for (int i = 0; i < n; i++) {
+            if (tieRows.contains(i)) {
+                continue;
+            }
+            List<String> expected = new java.util.ArrayList<>();
+            om.readTree(answers.get(i)).get("ranked_music_ids").forEach(x -> expected.add(x.asText()));
+            assertEquals(expected, rr.rankedMusicIds(sim[i], Integer.MAX_VALUE), "row " + i);
+            compared++;
+        }
+        assertEquals(n - tieRows.size(), compared);
         int[] upstream = pq.get("rank0").ints();
         for (int i = 0; i < n; i++) {
             if (tieSensitive.contains(i)) {
