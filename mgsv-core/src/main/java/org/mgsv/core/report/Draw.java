@@ -11,7 +11,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.mgsv.core.util.AtomicFiles;
 
-/** Shared drawing helpers: palette, fonts, "nice" axis ticks, atomic PNG writing. Headless. */
+/** Shared drawing utilities: palette, fonts, "nice" axis ticks, atomic PNG writing. Headless. */
 final class Draw {
     static {
         if (System.getProperty("java.awt.headless") == null) {
