@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.AnnotationCsv;
+import org.mgsv.core.data.DatasetLayout;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 
@@ -66,6 +67,20 @@ class SynthWriterTest {
             assertEquals(List.of(out), l.toList());
         } catch (IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theDatasetLayoutResolvesAndValidatesIt() {
+        Path out = tmp.resolve("bench");
+        SynthWriter.write(TINY, out, 2, false);
+        try (DatasetLayout layout = DatasetLayout.resolve(out)) {
+            assertEquals(List.of("train", "val", "test"), List.copyOf(layout.splits()));
+            for (String split : layout.splits()) {
+                assertEquals(List.of(), layout.validate(split), split);
+            }
+            SynthPlan.Row row = SynthPlan.build(TINY).rows(SynthPlan.Split.VAL).get(0);
+            assertEquals(row.validFrames(), layout.features().video(row.videoId()).validCount());
         }
     }
 
