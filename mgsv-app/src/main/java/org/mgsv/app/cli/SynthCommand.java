@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.mgsv.core.synth.LinearProbe;
 import org.mgsv.core.synth.SynthConfig;
 import org.mgsv.core.synth.SynthGenerator;
 import org.mgsv.core.synth.SynthOracle;
@@ -83,8 +84,9 @@ public final class SynthCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--oracle", arity = "0..1", fallbackValue = "300", paramLabel = "<queries>",
-            description = "After writing, print the oracle figures (secret maps known) on up to <queries> test "
-                    + "videos (default 300): how much the planted structure allows.")
+            description = "After writing, print reference figures on up to <queries> test videos (default 300): "
+                    + "an oracle that knows the secret maps (what the planted structure allows) and a linear "
+                    + "probe learned from the train split (what plain learning already finds).")
     Integer oracle;
 
     // ---- difficulty knobs (see SynthConfig)
@@ -228,8 +230,14 @@ public final class SynthCommand implements Callable<Integer> {
         }
         if (oracle != null) {
             o.flush();
-            SynthOracle or = new SynthOracle(new SynthGenerator(SynthPlan.build(c)));
-            o.println("oracle on test: " + or.evaluate(SynthPlan.Split.TEST, Math.max(1, oracle)));
+            SynthGenerator gen = new SynthGenerator(SynthPlan.build(c));
+            int q = Math.max(1, oracle);
+            o.println("oracle on test (secret maps known): " + new SynthOracle(gen).evaluate(SynthPlan.Split.TEST, q));
+            o.flush();
+            int fit = Math.min(c.trainVideos(), 1000);
+            LinearProbe probe = new LinearProbe(gen, fit, 32, 0.01);
+            o.println("linear probe on test (fit on " + fit + " train videos): "
+                    + SynthOracle.evaluate(gen.plan(), probe, SynthPlan.Split.TEST, q));
         }
         o.flush();
         return 0;

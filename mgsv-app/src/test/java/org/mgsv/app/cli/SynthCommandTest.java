@@ -37,7 +37,8 @@ class SynthCommandTest {
         Result r = run(args);
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("train 20 videos"), r.out());
-        assertTrue(r.out().contains("oracle on test: 4 queries"), r.out());
+        assertTrue(r.out().contains("oracle on test (secret maps known): 4 queries"), r.out());
+        assertTrue(r.out().contains("linear probe on test (fit on 20 train videos): 4 queries"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("dataset/MGSV-EC/train_data.csv")));
         SynthConfig expected = SynthConfig.builder().trainVideos(20).valVideos(4).testVideos(4).seed(3)
                 .repeatRate(0.5).build();

@@ -33,6 +33,37 @@ public final class SynthOracle {
         this.musicDecoder = new Decoder(gen.musicMap());
     }
 
+    /** Maps a video's valid frames and a track's valid windows into one space of {@link #dim()} dimensions. */
+    public interface Embedding {
+        int dim();
+
+        /** [validFrames · dim]. */
+        float[] frames(SynthPlan.Row row);
+
+        /** [validWindows · dim]. */
+        float[] windows(int track);
+    }
+
+    /** The oracle's embedding: both modalities decoded back to the latent space with the secret maps. */
+    public Embedding decoding() {
+        return new Embedding() {
+            @Override
+            public int dim() {
+                return dim;
+            }
+
+            @Override
+            public float[] frames(SynthPlan.Row row) {
+                return decodeVideo(gen.videoFeatures(row), row.validFrames());
+            }
+
+            @Override
+            public float[] windows(int track) {
+                return decodeMusic(gen.musicFeatures(track));
+            }
+        };
+    }
+
     /** Figures of one split, in % for recalls and IoU rates, [0, 1] for mIoU. */
     public record Result(
             int queries,
@@ -48,16 +79,24 @@ public final class SynthOracle {
         @Override
         public String toString() {
             return String.format(Locale.ROOT,
-                    "%d queries over %d tracks: sequence oracle R1 %.1f R5 %.1f R10 %.1f SmG mIoU %.3f | "
-                            + "single-frame oracle R1 %.1f R10 %.1f | prior 'start 0' mIoU %.3f | random R1 %.2f",
+                    "%d queries over %d tracks: sequence R1 %.1f R5 %.1f R10 %.1f SmG mIoU %.3f | "
+                            + "single frame R1 %.1f R10 %.1f | prior 'start 0' mIoU %.3f | random R1 %.2f",
                     queries, tracks, sequenceR1, sequenceR5, sequenceR10, sequenceMiou, singleFrameR1,
                     singleFrameR10, priorStart0Miou, randomR1);
         }
     }
 
-    /** Evaluates the first {@code maxQueries} rows of a split against all of the split's tracks. */
+    /** The oracle's figures on the first {@code maxQueries} rows of a split against all of the split's tracks. */
     public Result evaluate(SynthPlan.Split split, int maxQueries) {
-        SynthPlan plan = gen.plan();
+        return evaluate(gen.plan(), decoding(), split, maxQueries);
+    }
+
+    /**
+     * Sequence and single-frame matching in the space of {@code emb}, on the first {@code maxQueries} rows of a
+     * split against all of the split's tracks.
+     */
+    public static Result evaluate(SynthPlan plan, Embedding emb, SynthPlan.Split split, int maxQueries) {
+        int dim = emb.dim();
         List<SynthPlan.Row> rows = plan.rows(split);
         rows = rows.subList(0, Math.min(maxQueries, rows.size()));
         LinkedHashSet<Integer> trackSet = new LinkedHashSet<>();
@@ -68,7 +107,7 @@ public final class SynthOracle {
         List<float[]> decodedTracks = new ArrayList<>();
         List<Double> durations = new ArrayList<>();
         for (int t : tracks) {
-            decodedTracks.add(decodeMusic(gen.musicFeatures(t)));
+            decodedTracks.add(emb.windows(t));
             durations.add(plan.track(t).durationMs() / 1000.0);
         }
         int[] seqRank = new int[rows.size()];
@@ -77,9 +116,8 @@ public final class SynthOracle {
         double priorSum = 0;
         for (int q = 0; q < rows.size(); q++) {
             SynthPlan.Row row = rows.get(q);
-            SynthGenerator.Features vf = gen.videoFeatures(row);
             int n = row.validFrames();
-            float[] zv = decodeVideo(vf, n);
+            float[] zv = emb.frames(row);
             double[] offsets = new double[n];
             for (int i = 0; i < n; i++) {
                 offsets[i] = SynthGenerator.frameMusicTime(row, i) - row.musicStartMs() / 1000.0;
@@ -93,12 +131,12 @@ public final class SynthOracle {
             for (int m = 0; m < tracks.size(); m++) {
                 float[] zm = decodedTracks.get(m);
                 double dur = durations.get(m);
-                double[] best = bestStart(zv, offsets, n, zm, dur, len, m == gt ? 0.5 : 1.0);
+                double[] best = bestStart(dim, zv, offsets, n, zm, dur, len, m == gt ? 0.5 : 1.0);
                 seqScore[m] = best[0];
                 if (m == gt) {
                     bestStartGt = best[1];
                 }
-                sfScore[m] = -nearestWindow(mid, zm, zm.length / dim);
+                sfScore[m] = -nearestWindow(dim, mid, zm, zm.length / dim);
             }
             seqRank[q] = rank(seqScore, gt);
             sfRank[q] = rank(sfScore, gt);
@@ -136,7 +174,7 @@ public final class SynthOracle {
         return 100.0 * hit / ranks.length;
     }
 
-    private double nearestWindow(float[] z, float[] zm, int windows) {
+    private static double nearestWindow(int dim, float[] z, float[] zm, int windows) {
         double best = Double.POSITIVE_INFINITY;
         for (int j = 0; j < windows; j++) {
             double s = 0;
@@ -150,7 +188,8 @@ public final class SynthOracle {
     }
 
     /** {score, start}: the best start on a grid of {@code step} s, score = −weighted mean squared distance. */
-    private double[] bestStart(float[] zv, double[] offsets, int n, float[] zm, double dur, double len, double step) {
+    private static double[] bestStart(int dim, float[] zv, double[] offsets, int n, float[] zm, double dur, double len,
+            double step) {
         double[] prefix = new double[(n + 1) * dim];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < dim; k++) {
