@@ -43,8 +43,8 @@ public final class MadeCriterion {
     }
 
     /**
-     * @param dualSim    [B, B] cosine of clip and music vectors
-     * @param singleSim  [B, B] X-Pool similarity
+     * @param dualSim    [B, B] cosine of clip and music vectors (null: not used by the configuration)
+     * @param singleSim  [B, B] X-Pool similarity (null: not used)
      * @param logitScale scalar τ
      * @param layers     decoder layers in order 0..L−1; the last one is the main output, the others auxiliary
      *                   (named {@code _0 .. _(L−2)})
@@ -53,8 +53,13 @@ public final class MadeCriterion {
      */
     public Losses compute(NDArray dualSim, NDArray singleSim, NDArray logitScale, List<LayerOutput> layers,
             NDArray projVid, NDArray targets) {
-        NDArray dual = RetrievalLoss.of(dualSim, logitScale);
-        NDArray single = RetrievalLoss.of(singleSim, logitScale);
+        if (dualSim == null && singleSim == null) {
+            throw new IllegalArgumentException("no similarity matrix");
+        }
+        NDManager mm = (dualSim != null ? dualSim : singleSim).getManager();
+        // a configuration may score with one of the two matrices only; the other term is then 0
+        NDArray dual = dualSim != null ? RetrievalLoss.of(dualSim, logitScale) : mm.zeros(new Shape());
+        NDArray single = singleSim != null ? RetrievalLoss.of(singleSim, logitScale) : mm.zeros(new Shape());
         NDArray retrieval = dual.add(single);
         float[][][] tgt = to3d(targets);
         Map<String, NDArray> terms = new LinkedHashMap<>();
