@@ -227,7 +227,8 @@ public final class MadeParams implements AutoCloseable {
         LinkedHashMap<String, NDArray> arrays = new LinkedHashMap<>();
         for (Spec s : specs(config)) {
             NDArray src = named.get(s.name());
-            NDArray a = src.toType(DataType.FLOAT32, true).reshape(s.shape());
+            // duplicate(): a real copy in native memory (toType(.., true) may return the same storage)
+            NDArray a = src.toType(DataType.FLOAT32, false).reshape(s.shape()).duplicate();
             a.attach(m);
             a.setName(s.name());
             arrays.put(s.name(), a);

@@ -27,9 +27,11 @@ public final class NpzIO {
             throw new MgsvException(file + ": expected a .npz or .safetensors file");
         }
         NDList list;
+        NDManager raw = m.newSubManager();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            list = NDList.decode(m, in);
+            list = NDList.decode(raw, in);
         } catch (IOException | RuntimeException e) {
+            raw.close();
             throw new MgsvException(file + ": cannot read arrays (" + e.getMessage() + ")", e);
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
@@ -42,9 +44,14 @@ public final class NpzIO {
             if (name.endsWith(".npy")) {
                 name = name.substring(0, name.length() - 4);
             }
-            out.put(name, a);
+            // decoded arrays may share memory with Java buffers that the GC reclaims: copy into native memory
+            NDArray owned = a.duplicate();
+            owned.attach(m);
+            owned.setName(name);
+            out.put(name, owned);
             i++;
         }
+        raw.close();
         return out;
     }
 
