@@ -31,7 +31,7 @@ public final class DataCheck {
                         id -> problem(() -> src.video(id), frameSlots, frameDim, "video " + id));
                 String mp = musicProblem.computeIfAbsent(p.musicId(),
                         id -> problem(() -> src.music(id), segmentSlots, segmentDim, "music " + id));
-                String pp = null;
+                String pp = "";
                 if (!(p.musicEnd() > p.musicStart()) || !Double.isFinite(p.musicStart()) || p.musicStart() < 0) {
                     pp = p.source() + ": invalid moment music_start=" + p.musicStart() + " music_end=" + p.musicEnd();
                 }

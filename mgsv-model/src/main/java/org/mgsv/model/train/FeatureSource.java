@@ -21,4 +21,31 @@ public interface FeatureSource {
     default boolean hasMusic(String musicId) {
         return true;
     }
+
+    /** The features of a dataset's feature store (directory layout or packed store). */
+    static FeatureSource of(org.mgsv.core.features.FeatureStore store) {
+        return new FeatureSource() {
+            @Override
+            public Features video(String id) {
+                org.mgsv.core.features.VideoFeatures v = store.video(id);
+                return new Features(v.feats().toArray(), v.mask().toArray(), v.feats().dim(0), v.feats().dim(1));
+            }
+
+            @Override
+            public Features music(String id) {
+                org.mgsv.core.features.MusicFeatures m = store.music(id);
+                return new Features(m.feats().toArray(), m.mask().toArray(), m.feats().dim(0), m.feats().dim(1));
+            }
+
+            @Override
+            public boolean hasVideo(String id) {
+                return store.hasVideo(id);
+            }
+
+            @Override
+            public boolean hasMusic(String id) {
+                return store.hasMusic(id);
+            }
+        };
+    }
 }

@@ -7,6 +7,12 @@ package org.mgsv.model.train;
 public record TrainPair(String videoId, String musicId, double musicStart, double musicEnd, double musicDuration,
         double videoDuration, String source) {
 
+    /** A pair from an annotation row; {@code source} names the file and row for messages. */
+    public static TrainPair of(org.mgsv.core.data.Annotation a, String source) {
+        return new TrainPair(a.videoId(), a.musicId(), a.musicStart(), a.musicEnd(), a.musicTotalDuration(),
+                a.videoEnd() - a.videoStart(), source);
+    }
+
     /**
      * Target (center, width) normalised by {@code maxDuration} (240 s): the end is clamped to maxDuration first,
      * as the reference's data loader does.

@@ -7,6 +7,10 @@ import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mgsv.core.metrics.MomentIou;
+import org.mgsv.core.metrics.QueryOutcome;
+import org.mgsv.core.metrics.RetrievalRanks;
+import org.mgsv.core.metrics.Scorer;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeNetwork;
@@ -15,7 +19,7 @@ import org.mgsv.model.MadeOutput;
 /**
  * Validation pass of a training run (eval mode): the full [N videos × N musics] similarity matrix of the split's
  * pairs (dual + single as the configuration scores), the predicted moment of each ground-truth pair, and the
- * metrics of {@link ValMetrics}. Memory is bounded by the batch and a music chunk: the N×N×d X-Pool tensor is
+ * metrics of {@link Scorer} (the reference's definitions). Memory is bounded by the batch and a music chunk: the N×N×d X-Pool tensor is
  * never held whole.
  */
 public final class Validator {
@@ -107,13 +111,17 @@ public final class Validator {
         for (TrainPair p : pairs) {
             musicIds.add(p.musicId());
         }
-        int[] ranks = ValMetrics.ranks(sim, musicIds, musicIds);
+        int[] ranks = new RetrievalRanks(musicIds).diagonalRanks(sim);
         double[] ious = new double[n];
+        List<QueryOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TrainPair p = pairs.get(i);
-            ious[i] = ValMetrics.iou(p.musicStart(), p.musicEnd(), p.musicDuration(), st[i], ed[i], maxD);
+            float iou = MomentIou.iou(p.musicStart(), p.musicEnd(), p.musicDuration(), st[i], ed[i]);
+            ious[i] = iou;
+            outcomes.add(QueryOutcome.ranked(ranks[i], iou));
         }
-        return new Result(ValMetrics.compute(ranks, ious), sim, st, ed, ranks, ious);
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>(Scorer.scoreOutcomes(outcomes).values());
+        return new Result(metrics, sim, st, ed, ranks, ious);
     }
 
     static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
