@@ -33,7 +33,8 @@ public final class Main implements Runnable {
             // commands are added here
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
-            org.mgsv.app.cli.ScoreCommand.class
+            org.mgsv.app.cli.ScoreCommand.class,
+            org.mgsv.app.cli.TrainCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
