@@ -31,8 +31,11 @@ public final class Main implements Runnable {
     /** Every subcommand, in the order {@code --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(
             // commands are added here
+            org.mgsv.app.cli.ImportTorchCommand.class,
+            org.mgsv.app.cli.PredictCommand.class,
             org.mgsv.app.cli.ScoreCommand.class,
-            org.mgsv.app.cli.SynthCommand.class
+            org.mgsv.app.cli.SynthCommand.class,
+            org.mgsv.app.cli.TrainCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

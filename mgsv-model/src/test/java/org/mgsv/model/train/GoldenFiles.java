@@ -1,0 +1,48 @@
+package org.mgsv.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/** Access to the shared reference data (tests skip when it is absent). */
+public final class GoldenFiles {
+    private GoldenFiles() {}
+
+    public static Path shared() {
+        String s = System.getProperty("mgsv.shared", "../shared");
+        return Path.of(s);
+    }
+
+    public static Path dir(String set) {
+        Path p = shared().resolve("golden").resolve(set);
+        Assumptions.assumeTrue(Files.isDirectory(p), "reference data absent: " + p);
+        return p;
+    }
+
+    /** Every array of an .npz by name, float64 converted to float32 (unless keep64). */
+    public static Map<String, NDArray> npz(NDManager m, Path file, boolean keep64) throws IOException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            NDList list = NDList.decode(m, in);
+            for (NDArray a : list) {
+                NDArray b = !keep64 && a.getDataType() == DataType.FLOAT64 ? a.toType(DataType.FLOAT32, false) : a;
+                out.put(a.getName(), b);
+            }
+        }
+        return out;
+    }
+
+    public static JsonNode json(Path file) throws IOException {
+        return new ObjectMapper().readTree(file.toFile());
+    }
+}
