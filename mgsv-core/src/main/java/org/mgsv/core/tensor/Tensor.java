@@ -232,7 +232,7 @@ public final class Tensor {
         return m;
     }
 
-    /** Same shape and bit-identical values (NaNs compare equal to themselves). */
+    /** Same shape and equal values ({@code ==} per value, so 0.0 equals -0.0; NaN equals NaN). */
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Tensor)) {
