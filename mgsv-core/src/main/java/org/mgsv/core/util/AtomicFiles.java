@@ -35,6 +35,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            ordinaryPermissions(tmp, "rw-r--r--");
             try {
                 try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                     writer.write(out);
@@ -62,6 +63,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
+            ordinaryPermissions(tmp, "rwxr-xr-x");
             try {
                 writer.write(tmp);
                 Path old = null;
@@ -80,6 +82,18 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Temporary files and directories are created private (0600/0700); the finished output should have the
+     * usual permissions of a written file instead, so other users and tools can read it.
+     */
+    private static void ordinaryPermissions(Path p, String perms) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
         }
     }
 
