@@ -160,6 +160,11 @@ public final class Tensor {
         return new Tensor(Arrays.copyOfRange(shape, 1, shape.length), b);
     }
 
+    /** Copies all values into {@code dst} at {@code offset} (e.g. to assemble a batch). */
+    public void copyTo(float[] dst, int offset) {
+        data.duplicate().get(dst, offset, size());
+    }
+
     /** Copies row {@code i} into {@code dst} at {@code offset}. */
     public void copyRow(int i, float[] dst, int offset) {
         int len = strides[0];
