@@ -35,11 +35,11 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            ordinaryPermissions(tmp, "rw-r--r--");
             try {
                 try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                     writer.write(out);
                 }
+                setReadable(tmp, false);
                 move(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -63,9 +63,9 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(parent);
             Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
-            ordinaryPermissions(tmp, "rwxr-xr-x");
             try {
                 writer.write(tmp);
+                setReadable(tmp, true);
                 Path old = null;
                 if (Files.exists(abs)) {
                     old = parent.resolve("." + abs.getFileName() + ".old-" + System.nanoTime());
@@ -86,14 +86,15 @@ public final class AtomicFiles {
     }
 
     /**
-     * Temporary files and directories are created private (0600/0700); the finished output should have the
-     * usual permissions of a written file instead, so other users and tools can read it.
+     * Temp files/dirs are created owner-only (0600/0700); the finished output gets the usual 0644/0755 so
+     * reports, catalogs and models are readable by a web server or another user.
      */
-    private static void ordinaryPermissions(Path p, String perms) throws IOException {
+    private static void setReadable(Path p, boolean dir) {
         try {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: keep its defaults
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    dir ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep the defaults
         }
     }
 
