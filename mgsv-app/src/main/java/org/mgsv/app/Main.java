@@ -34,6 +34,7 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PackCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.QuickstartCommand.class,
             org.mgsv.app.cli.ScoreCommand.class,
             org.mgsv.app.cli.SynthCommand.class,
             org.mgsv.app.cli.TrainCommand.class

@@ -1,0 +1,375 @@
+package org.mgsv.app.quickstart;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.Annotation;
+import org.mgsv.core.data.DatasetLayout;
+import org.mgsv.core.features.FeatureSpec;
+import org.mgsv.core.metrics.Baselines;
+import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.RunEntry;
+import org.mgsv.core.metrics.RunFile;
+import org.mgsv.core.metrics.Scorer;
+import org.mgsv.core.report.HtmlReport;
+import org.mgsv.core.report.MomentStrip;
+import org.mgsv.core.synth.SynthWriter;
+import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.ProgressBar;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.ModelDir;
+import org.mgsv.model.eval.MsgEvaluator;
+import org.mgsv.model.eval.MsgResult;
+import org.mgsv.model.train.FeatureSource;
+import org.mgsv.model.train.TrainPair;
+import org.mgsv.model.train.Trainer;
+
+/**
+ * The quickstart pipeline: synthetic benchmark → training → streamed test evaluation → baselines → table,
+ * {@code metrics.json}, run file and HTML report. Output directory:
+ * <pre>
+ *   data/             the synthetic benchmark (published MGSV-EC layout; reused when its synth.json matches)
+ *   train/            the training run (metrics.jsonl, learning-curves.png, checkpoints; resumed if interrupted)
+ *   model/            the trained model (ModelDir; reused when its quickstart.json matches the preset)
+ *   test-run.jsonl    the model's run file on the test split ('mgsv score --run' reads it)
+ *   metrics.json      {"model": ..., "prior_start0": ..., "random": ...}, each as 'mgsv score --json' writes
+ *   report.html       table, learning curves, predicted vs true moments (pictures in report/)
+ *   quickstart.json   what ran: preset, timings, threads
+ * </pre>
+ */
+public final class Quickstart {
+    public static final String FINGERPRINT = "quickstart.json";
+    public static final String METRICS = "metrics.json";
+    public static final String RUN = "test-run.jsonl";
+    public static final String REPORT = "report.html";
+    public static final String SUMMARY = "quickstart.json";
+
+    /** Column names of the printed table and sections of metrics.json, in order. */
+    public static final List<String> SECTIONS = List.of("model", "prior_start0", "random");
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final long BASELINE_SEED = 42;
+    private static final int STRIP_QUERIES = 8;
+
+    private final QuickstartPreset preset;
+    private final Path out;
+    private final int threads;
+    private final boolean force;
+    private final boolean progress;
+    private final PrintStream log;
+
+    /** What a run produced. */
+    public record Result(Map<String, Metrics> metrics, boolean dataReused, boolean modelReused,
+            Map<String, Double> seconds, double trainStepsPerSecond, double trainCpuSecondsPerStep) {}
+
+    public Quickstart(QuickstartPreset preset, Path out, int threads, boolean force, boolean progress, PrintStream log) {
+        this.preset = preset;
+        this.out = out;
+        this.threads = Math.max(1, threads);
+        this.force = force;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    public Result run() {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new MgsvException("cannot create output directory " + out + ": " + e.getMessage(), e);
+        }
+        // ---- 1. data
+        Path data = out.resolve("data");
+        boolean dataReused = SynthWriter.isUpToDate(data, preset.synth());
+        if (dataReused) {
+            log.println("[1/4] data: reusing the synthetic benchmark in " + data);
+        } else {
+            log.printf(Locale.ROOT, "[1/4] data: generating a synthetic MGSV-EC benchmark (%d/%d/%d videos) in %s%n",
+                    preset.synth().trainVideos(), preset.synth().valVideos(), preset.synth().testVideos(), data);
+            SynthWriter.Summary s = SynthWriter.write(preset.synth(), data, threads, progress);
+            log.printf(Locale.ROOT, "      %d train videos over %d tracks, %d val, %d test; %.1f MB in %.1f s%n",
+                    s.trainRows(), s.trainTracks(), s.valRows(), s.testRows(), s.bytes() / 1e6, s.seconds());
+        }
+        seconds.put("data", secondsSince(t0));
+
+        MadeConfig cfg = preset.model();
+        FeatureSpec spec = new FeatureSpec(cfg.frameSlots(), cfg.frameFeatDim(), cfg.segmentSlots(),
+                cfg.segmentFeatDim());
+        try (DatasetLayout layout = DatasetLayout.resolve(data, spec)) {
+            FeatureSource fs = FeatureSource.of(layout.features());
+            // ---- 2. model
+            long t1 = System.nanoTime();
+            Path model = out.resolve("model");
+            String fp = preset.fingerprint();
+            boolean modelReused = !force && ModelDir.isModelDir(model) && sameFingerprint(model.resolve(FINGERPRINT), fp);
+            double[] speed = {Double.NaN, Double.NaN};
+            if (modelReused) {
+                log.println("[2/4] model: reusing the trained model in " + model + " (--force retrains)");
+            } else {
+                speed = train(layout, fs, model, fp);
+            }
+            seconds.put("train", secondsSince(t1));
+
+            // ---- 3. evaluation and baselines
+            long t2 = System.nanoTime();
+            List<Annotation> test = layout.annotations("test");
+            log.printf(Locale.ROOT, "[3/4] evaluating on the %d test videos (every video against every track)%n",
+                    test.size());
+            List<RunEntry> entries = evaluate(model, test, fs);
+            RunFile.write(out.resolve(RUN), entries);
+            List<Baselines.Query> queries = new ArrayList<>();
+            for (Annotation a : test) {
+                queries.add(new Baselines.Query(a.videoId(), a.musicId(), a.videoEnd() - a.videoStart(),
+                        a.musicStart(), a.musicEnd(), a.musicTotalDuration()));
+            }
+            Map<String, Metrics> metrics = new LinkedHashMap<>();
+            metrics.put("model", Scorer.score(entries));
+            metrics.put("prior_start0", Scorer.score(Baselines.startZeroPrior(queries, null, BASELINE_SEED)));
+            metrics.put("random", Scorer.score(Baselines.random(queries, null, BASELINE_SEED)));
+            seconds.put("eval", secondsSince(t2));
+
+            // ---- 4. outputs
+            log.println("[4/4] writing " + out.resolve(METRICS) + ", " + out.resolve(REPORT));
+            writeMetrics(metrics);
+            seconds.put("total", secondsSince(t0));
+            writeReport(metrics, entries, seconds, dataReused, modelReused);
+            writeSummary(seconds, speed, dataReused, modelReused);
+            return new Result(metrics, dataReused, modelReused, seconds, speed[0], speed[1]);
+        }
+    }
+
+    /** Trains (or resumes) the run in {@code out/train} and copies the picked checkpoint to {@code model}. */
+    private double[] train(DatasetLayout layout, FeatureSource fs, Path model, String fp) {
+        Path run = out.resolve("train");
+        int epochs = preset.train().epochs();
+        int done = 0;
+        try {
+            if (Files.exists(run)) {
+                Path state = run.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
+                if (!force && sameFingerprint(run.resolve(FINGERPRINT), fp) && Files.isRegularFile(state)) {
+                    done = JSON.readTree(state.toFile()).path("epoch").asInt(0);
+                } else {
+                    AtomicFiles.deleteRecursively(run);
+                }
+            }
+            Files.createDirectories(run);
+            AtomicFiles.writeString(run.resolve(FINGERPRINT), fp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + run + ": " + e.getMessage(), e);
+        }
+        List<TrainPair> train = pairs(layout, "train");
+        List<TrainPair> val = pairs(layout, "val");
+        Map<String, Object> desc = new LinkedHashMap<>();
+        desc.put("data", "quickstart synthetic benchmark (" + preset.name() + " preset)");
+        desc.put("trainPairs", train.size());
+        desc.put("valPairs", val.size());
+        Trainer trainer = new Trainer(preset.model(), preset.train(), new Trainer.Data(train, val, fs, desc), run, progress);
+        int spe = trainer.stepsPerEpoch();
+        log.printf(Locale.ROOT, "[2/4] training MaDe (%s preset: d=%d, %d+%d DETR layers) for %d epochs of %d steps "
+                        + "(batch %d) on %d pairs, validating on %d%s%n",
+                preset.name(), preset.model().dModel(), preset.model().detrEncoderLayers(),
+                preset.model().detrDecoderLayers(), epochs, spe, Math.min(preset.train().batchSize(), train.size()),
+                train.size(), val.size(), done > 0 ? "; resuming after epoch " + done : "");
+        long t0 = System.nanoTime();
+        double cpu0 = cpuSeconds();
+        int first = done;
+        while (done < epochs) {
+            Trainer.Result r = trainer.run(done > 0, 1);
+            done = r.epochsDone();
+            double el = secondsSince(t0);
+            double eta = el / (done - first) * (epochs - done);
+            log.printf(Locale.ROOT, "training: epoch %d/%d done | val R1 %.2f mIoU %.4f | %s elapsed, ETA %s%n", done,
+                    epochs, r.lastVal().getOrDefault("R1", Double.NaN), r.lastVal().getOrDefault("mIoU", Double.NaN),
+                    ProgressBar.formatDuration(el), ProgressBar.formatDuration(eta));
+        }
+        double el = secondsSince(t0);
+        long steps = (long) spe * (epochs - first);
+        double stepsPerSecond = steps > 0 ? steps / el : Double.NaN;
+        double cpuPerStep = steps > 0 ? (cpuSeconds() - cpu0) / steps : Double.NaN;
+        if (steps > 0) {
+            log.printf(Locale.ROOT, "training: %d steps in %s (%.2f steps/s incl. validation, %.2f CPU-s per step, "
+                    + "%d threads)%n", steps, ProgressBar.formatDuration(el), stepsPerSecond, cpuPerStep, threads);
+        }
+        Path src = run.resolve(preset.pick());
+        if (!ModelDir.isModelDir(src)) {
+            throw new MgsvException(run + ": the training run has no " + preset.pick() + "/ checkpoint");
+        }
+        AtomicFiles.writeDirectory(model, tmp -> {
+            for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
+                if (Files.isRegularFile(src.resolve(f))) {
+                    Files.copy(src.resolve(f), tmp.resolve(f));
+                }
+            }
+            Files.writeString(tmp.resolve(FINGERPRINT), fp);
+        });
+        log.println("      model (" + preset.pick() + " checkpoint) -> " + model);
+        return new double[] {stepsPerSecond, cpuPerStep};
+    }
+
+    private List<RunEntry> evaluate(Path model, List<Annotation> test, FeatureSource fs) {
+        int distinct = new LinkedHashSet<>(test.stream().map(Annotation::musicId).toList()).size();
+        MsgResult res;
+        try (NDManager root = NDManager.newBaseManager(); ModelDir.Loaded l = ModelDir.load(model, root)) {
+            // the full ranking (topK = every distinct track) so that the run file gives every metric exactly
+            MsgEvaluator ev = new MsgEvaluator(l.network(), new MsgEvaluator.Options(64, 64, 1024, distinct, progress));
+            res = ev.evaluate(new LayoutPairs(test, fs, l.config()));
+        }
+        List<RunEntry> entries = new ArrayList<>(test.size());
+        for (int i = 0; i < test.size(); i++) {
+            Annotation a = test.get(i);
+            entries.add(new RunEntry(a.videoId(), a.musicId(), res.ranking(i), res.predStart()[i], res.predEnd()[i],
+                    a.musicStart(), a.musicEnd(), a.musicTotalDuration()));
+        }
+        return entries;
+    }
+
+    private static List<TrainPair> pairs(DatasetLayout layout, String split) {
+        Path csv = layout.csv(split);
+        List<Annotation> rows = layout.annotations(split);
+        List<TrainPair> res = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            res.add(TrainPair.of(rows.get(i), csv.getFileName() + " row " + (i + 1)));
+        }
+        return res;
+    }
+
+    private void writeMetrics(Map<String, Metrics> metrics) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        for (Map.Entry<String, Metrics> e : metrics.entrySet()) {
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("run", e.getKey().equals("model") ? RUN : null);
+            section.putAll(e.getValue().toJson());
+            doc.put(e.getKey(), section);
+        }
+        try {
+            AtomicFiles.writeString(out.resolve(METRICS), JSON.writeValueAsString(doc) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeSummary(Map<String, Double> seconds, double[] speed, boolean dataReused, boolean modelReused) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        try {
+            doc.put("preset", JSON.readTree(preset.fingerprint()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        doc.put("threads", threads);
+        doc.put("cores", Runtime.getRuntime().availableProcessors());
+        doc.put("data_reused", dataReused);
+        doc.put("model_reused", modelReused);
+        doc.put("seconds", seconds);
+        doc.put("train_steps_per_second", Double.isNaN(speed[0]) ? null : speed[0]);
+        doc.put("train_cpu_seconds_per_step", Double.isNaN(speed[1]) ? null : speed[1]);
+        try {
+            AtomicFiles.writeString(out.resolve(SUMMARY), JSON.writeValueAsString(doc) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeReport(Map<String, Metrics> metrics, List<RunEntry> entries, Map<String, Double> seconds,
+            boolean dataReused, boolean modelReused) {
+        Path pics = out.resolve("report");
+        try {
+            Files.createDirectories(pics);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + pics + ": " + e.getMessage(), e);
+        }
+        Map<String, Metrics> cols = new LinkedHashMap<>();
+        cols.put("MaDe (" + preset.name() + ")", metrics.get("model"));
+        cols.put("start 0, length = video", metrics.get("prior_start0"));
+        cols.put("random", metrics.get("random"));
+        MadeConfig c = preset.model();
+        HtmlReport r = new HtmlReport("mgsv quickstart")
+                .paragraph(String.format(Locale.ROOT,
+                        "MaDe (d=%d, %d DETR encoder + %d decoder layers) trained for %d epochs (batch %d, lr %s) on "
+                                + "a synthetic MGSV-EC benchmark of %d train / %d val / %d test videos, evaluated on "
+                                + "the test split: every test video is ranked against every test track (MsG), and "
+                                + "the moment is predicted inside its ground-truth track (SmG).",
+                        c.dModel(), c.detrEncoderLayers(), c.detrDecoderLayers(), preset.train().epochs(),
+                        preset.train().batchSize(), preset.train().lr(), preset.synth().trainVideos(),
+                        preset.synth().valVideos(), preset.synth().testVideos()))
+                .metricsTable("Test metrics (" + metrics.get("model").queries() + " queries)", Metrics.PAPER_KEYS, cols)
+                .paragraph("Baselines on the same data: 'start 0, length = video' predicts the moment [0 s, video "
+                        + "length] with a random ranking; 'random' ranks the tracks at random and places a moment "
+                        + "of the video's length uniformly inside the track. R@k and MoR@k are percentages.");
+        Path curves = out.resolve("train").resolve(Trainer.CURVES);
+        if (Files.isRegularFile(curves)) {
+            r.heading("Learning curves").image("train/" + Trainer.CURVES,
+                    "Training losses (left) and validation metrics (right) per epoch");
+        }
+        List<MomentStrip.Query> strip = new ArrayList<>();
+        int n = entries.size();
+        int k = Math.min(STRIP_QUERIES, n);
+        for (int i = 0; i < k; i++) {
+            // evenly spaced through the test split: an unselected sample, not the best cases
+            strip.add(MomentStrip.Query.of(entries.get((int) ((long) i * n / k))));
+        }
+        MomentStrip.writeStack(pics.resolve("moments.png"), "Predicted vs true moment (test queries)", strip);
+        r.heading("Moments").image("report/moments.png",
+                "Test queries evenly spaced through the split: ground-truth moment (green) and the model's "
+                        + "prediction (orange) inside the ground-truth track");
+        r.heading("Run").preformatted(String.format(Locale.ROOT,
+                "data %s, model %s; time: data %.1f s, training %.1f s, evaluation %.1f s, total %.1f s; "
+                        + "%d threads%nfiles: data/ train/ model/ %s %s %s",
+                dataReused ? "reused" : "generated", modelReused ? "reused" : "trained", seconds.get("data"),
+                seconds.get("train"), seconds.get("eval"), seconds.get("total"), threads, RUN, METRICS, SUMMARY));
+        r.write(out.resolve(REPORT));
+    }
+
+    /** The paper-style table: one row per key, columns model | start-0 prior | random. */
+    public static String table(Map<String, Metrics> metrics) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-6s %-10s %12s %15s %10s%n", "", "metric", "MaDe", "start-0 prior",
+                "random"));
+        String group = "";
+        for (String key : Metrics.PAPER_KEYS) {
+            String g = key.equals("mIoU") ? "SmG" : key.matches("R\\d+") ? "V2MR" : "MsG";
+            sb.append(String.format(Locale.ROOT, "%-6s %-10s %12s %15s %10s%n", g.equals(group) ? "" : g,
+                    Metrics.label(key), Metrics.format(key, metrics.get("model").get(key)),
+                    Metrics.format(key, metrics.get("prior_start0").get(key)),
+                    Metrics.format(key, metrics.get("random").get(key))));
+            group = g;
+        }
+        return sb.toString();
+    }
+
+    private static boolean sameFingerprint(Path file, String fp) {
+        try {
+            return Files.isRegularFile(file) && JSON.readTree(file.toFile()).equals(JSON.readTree(fp));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** CPU time of this process (all threads, native ones included), or NaN when the platform does not say. */
+    static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).map(v -> v / 1e9)
+                .orElse(Double.NaN);
+    }
+
+    static JsonNode readJson(Path f) throws IOException {
+        return JSON.readTree(f.toFile());
+    }
+}
