@@ -126,25 +126,25 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--version-jitter", paramLabel = "<x>", description = "How far a version differs (default 0.3).")
     Double versionJitter;
 
-    @Option(names = "--video-noise", paramLabel = "<x>", description = "Frame feature noise (default 0.6).")
+    @Option(names = "--video-noise", paramLabel = "<x>", description = "Frame feature noise (default 0.4).")
     Double videoNoise;
 
-    @Option(names = "--music-noise", paramLabel = "<x>", description = "Music feature noise (default 0.4).")
+    @Option(names = "--music-noise", paramLabel = "<x>", description = "Music feature noise (default 0.3).")
     Double musicNoise;
 
-    @Option(names = "--frame-latent-noise", paramLabel = "<x>", description = "Latent noise per frame (default 1.0).")
+    @Option(names = "--frame-latent-noise", paramLabel = "<x>", description = "Latent noise per frame (default 0.9).")
     Double frameLatentNoise;
 
     @Option(names = "--window-latent-noise", paramLabel = "<x>", description = "Latent noise per music window (default 0.3).")
     Double windowLatentNoise;
 
-    @Option(names = "--style", paramLabel = "<x>", description = "Per-video style offset strength (default 0.6).")
+    @Option(names = "--style", paramLabel = "<x>", description = "Per-video style offset strength (default 0.4).")
     Double style;
 
     @Option(names = "--category-style-share", paramLabel = "<p>", description = "Share of the style set by the category (default 0.5).")
     Double categoryStyleShare;
 
-    @Option(names = "--timbre", paramLabel = "<x>", description = "Per-track timbre offset strength (default 0.6).")
+    @Option(names = "--timbre", paramLabel = "<x>", description = "Per-track timbre offset strength (default 0.4).")
     Double timbre;
 
     @Option(names = "--moment-reuse", paramLabel = "<p>", description = "Probability a train video reuses a moment of its track (default 0.384, as in the real train split).")
