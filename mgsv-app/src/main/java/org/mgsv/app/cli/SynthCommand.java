@@ -222,8 +222,9 @@ public final class SynthCommand implements Callable<Integer> {
             o.println(out + " already holds this synthetic benchmark (same configuration); use --force to rewrite it");
         } else {
             SynthWriter.Summary s = SynthWriter.write(c, out, n, true);
-            o.printf(Locale.ROOT, "wrote %s in %.1f s (%d threads): %,d files, %.1f MB%n", out, s.seconds(), n,
-                    s.files(), s.bytes() / 1e6);
+            o.printf(Locale.ROOT, "wrote %s in %.1f s (%d threads): %,d files, %s%n", out, s.seconds(), n,
+                    s.files(), s.bytes() >= 1e9 ? String.format(Locale.ROOT, "%.2f GB", s.bytes() / 1e9)
+                            : String.format(Locale.ROOT, "%.1f MB", s.bytes() / 1e6));
             o.printf(Locale.ROOT, "  train %,d videos over %,d tracks (%,d moments); val %,d videos; test %,d videos;"
                     + " %,d tracks with features%n", s.trainRows(), s.trainTracks(), s.trainMoments(), s.valRows(),
                     s.testRows(), s.tracks());
