@@ -100,8 +100,12 @@ public final class AstFrontEnd {
         return waveform16k(a);
     }
 
-    /** As {@link #waveform16k(Path)} from already decoded audio. */
-    public float[] waveform16k(DecodedAudio a) {
+    /**
+     * As {@link #waveform16k(Path)} from already decoded audio. The PCM is first brought to what the reference's
+     * loader returns ({@link DecodedAudio#referencePcm()}: 16-bit for Ogg Vorbis, unchanged otherwise).
+     */
+    public float[] waveform16k(DecodedAudio decoded) {
+        DecodedAudio a = decoded.referencePcm();
         float[] src = channels == Channels.FIRST ? a.channels()[0] : a.downmix();
         return resample(src, a.sampleRate());
     }

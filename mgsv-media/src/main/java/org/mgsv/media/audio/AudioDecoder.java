@@ -103,7 +103,7 @@ public final class AudioDecoder {
             for (int c = 0; c < channels; c++) {
                 pcm[c] = pcm[c].length == n ? pcm[c] : Arrays.copyOf(pcm[c], n);
             }
-            return new DecodedAudio(pcm, rate);
+            return new DecodedAudio(pcm, rate, g.getAudioCodecName());
         } finally {
             try {
                 g.release();
