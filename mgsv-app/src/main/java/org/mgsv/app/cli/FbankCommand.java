@@ -12,6 +12,8 @@ import org.mgsv.core.tensor.NpyArray;
 import org.mgsv.core.tensor.Npz;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.media.audio.AudioDecoder;
+import org.mgsv.media.audio.DecodedAudio;
 import org.mgsv.media.audio.KaldiFbank;
 import org.mgsv.media.encode.FbankWindows;
 import picocli.CommandLine.Command;
@@ -59,7 +61,8 @@ public final class FbankCommand implements Callable<Integer> {
     public Integer call() {
         AstFrontEnd fe = new AstFrontEnd(downmix ? AstFrontEnd.Channels.DOWNMIX : AstFrontEnd.Channels.FIRST,
                 AstFrontEnd.defaultThreads());
-        float[] wave = fe.waveform16k(audio);
+        DecodedAudio decoded = AudioDecoder.decode(audio, AstFrontEnd.DECODE_SECONDS);
+        float[] wave = fe.waveform16k(decoded);
         if (wave.length == 0) {
             throw new MgsvException("no audio samples in " + audio);
         }
@@ -78,7 +81,7 @@ public final class FbankCommand implements Callable<Integer> {
             valid += m > 0 ? 1 : 0;
         }
         System.out.printf("%s: %.2f s, %d valid windows; wrote %d window(s) %s and mask to %s%n", audio,
-                (double) wave.length / KaldiFbank.SAMPLE_RATE, valid, sel.length, java.util.Arrays.toString(sel), out);
+                decoded.cutAtLimit() ? decoded.totalSeconds() : (double) wave.length / KaldiFbank.SAMPLE_RATE, valid, sel.length, java.util.Arrays.toString(sel), out);
         return 0;
     }
 
