@@ -81,7 +81,8 @@ public final class FbankCommand implements Callable<Integer> {
             valid += m > 0 ? 1 : 0;
         }
         System.out.printf("%s: %.2f s, %d valid windows; wrote %d window(s) %s and mask to %s%n", audio,
-                decoded.cutAtLimit() ? decoded.totalSeconds() : (double) wave.length / KaldiFbank.SAMPLE_RATE, valid, sel.length, java.util.Arrays.toString(sel), out);
+                decoded.cutAtLimit() ? decoded.totalSeconds() : (double) wave.length / KaldiFbank.SAMPLE_RATE, valid, sel.length,
+                sel.length <= 12 ? java.util.Arrays.toString(sel) : "(" + sel.length + ")", out);
         return 0;
     }
 
