@@ -32,7 +32,8 @@ public final class Main implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(
             // commands are added here
             org.mgsv.app.cli.PackCommand.class,
-            org.mgsv.app.cli.ScoreCommand.class
+            org.mgsv.app.cli.ScoreCommand.class,
+            org.mgsv.app.cli.FbankCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
