@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Generate a synthetic MGSV-EC benchmark (annotation CSVs + torch.save",
-            "features) in the layout of the reference repository, so",
+            "Generate a synthetic MGSV-EC benchmark in the published layout.",
+            "Annotation CSVs + torch.save features as in the reference repository, so",
             "'mgsv train --data <out>' reads it directly. Durations, moment positions,",
             "categories and the sharing of tracks between videos follow the real splits.",
             "Each track has a latent mood trajectory (sections, repeats, near-duplicate",
