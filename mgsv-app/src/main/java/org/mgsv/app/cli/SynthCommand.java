@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Generate a synthetic MGSV-EC benchmark (annotation CSVs + torch.save",
-            "features) in the layout of the reference repository, so",
+            "Generate a synthetic MGSV-EC benchmark in the published layout.",
+            "Annotation CSVs + torch.save features as in the reference repository, so",
             "'mgsv train --data <out>' reads it directly. Durations, moment positions,",
             "categories and the sharing of tracks between videos follow the real splits.",
             "Each track has a latent mood trajectory (sections, repeats, near-duplicate",
@@ -126,25 +126,25 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--version-jitter", paramLabel = "<x>", description = "How far a version differs (default 0.3).")
     Double versionJitter;
 
-    @Option(names = "--video-noise", paramLabel = "<x>", description = "Frame feature noise (default 0.6).")
+    @Option(names = "--video-noise", paramLabel = "<x>", description = "Frame feature noise (default 0.4).")
     Double videoNoise;
 
-    @Option(names = "--music-noise", paramLabel = "<x>", description = "Music feature noise (default 0.4).")
+    @Option(names = "--music-noise", paramLabel = "<x>", description = "Music feature noise (default 0.3).")
     Double musicNoise;
 
-    @Option(names = "--frame-latent-noise", paramLabel = "<x>", description = "Latent noise per frame (default 1.0).")
+    @Option(names = "--frame-latent-noise", paramLabel = "<x>", description = "Latent noise per frame (default 0.9).")
     Double frameLatentNoise;
 
     @Option(names = "--window-latent-noise", paramLabel = "<x>", description = "Latent noise per music window (default 0.3).")
     Double windowLatentNoise;
 
-    @Option(names = "--style", paramLabel = "<x>", description = "Per-video style offset strength (default 0.6).")
+    @Option(names = "--style", paramLabel = "<x>", description = "Per-video style offset strength (default 0.4).")
     Double style;
 
     @Option(names = "--category-style-share", paramLabel = "<p>", description = "Share of the style set by the category (default 0.5).")
     Double categoryStyleShare;
 
-    @Option(names = "--timbre", paramLabel = "<x>", description = "Per-track timbre offset strength (default 0.6).")
+    @Option(names = "--timbre", paramLabel = "<x>", description = "Per-track timbre offset strength (default 0.4).")
     Double timbre;
 
     @Option(names = "--moment-reuse", paramLabel = "<p>", description = "Probability a train video reuses a moment of its track (default 0.384, as in the real train split).")
@@ -222,8 +222,9 @@ public final class SynthCommand implements Callable<Integer> {
             o.println(out + " already holds this synthetic benchmark (same configuration); use --force to rewrite it");
         } else {
             SynthWriter.Summary s = SynthWriter.write(c, out, n, true);
-            o.printf(Locale.ROOT, "wrote %s in %.1f s (%d threads): %,d files, %.1f MB%n", out, s.seconds(), n,
-                    s.files(), s.bytes() / 1e6);
+            o.printf(Locale.ROOT, "wrote %s in %.1f s (%d threads): %,d files, %s%n", out, s.seconds(), n,
+                    s.files(), s.bytes() >= 1e9 ? String.format(Locale.ROOT, "%.2f GB", s.bytes() / 1e9)
+                            : String.format(Locale.ROOT, "%.1f MB", s.bytes() / 1e6));
             o.printf(Locale.ROOT, "  train %,d videos over %,d tracks (%,d moments); val %,d videos; test %,d videos;"
                     + " %,d tracks with features%n", s.trainRows(), s.trainTracks(), s.trainMoments(), s.valRows(),
                     s.testRows(), s.tracks());

@@ -163,13 +163,13 @@ public record SynthConfig(
         private double motifStrength = 0.8;
         private double versionRate = 0.1;
         private double versionJitter = 0.3;
-        private double videoNoise = 0.6;
-        private double musicNoise = 0.4;
-        private double frameLatentNoise = 1.0;
+        private double videoNoise = 0.4;
+        private double musicNoise = 0.3;
+        private double frameLatentNoise = 0.9;
         private double windowLatentNoise = 0.3;
-        private double styleStrength = 0.6;
+        private double styleStrength = 0.4;
         private double categoryStyleShare = 0.5;
-        private double timbreStrength = 0.6;
+        private double timbreStrength = 0.4;
         private double momentReuse = 1.0
                 - (double) (EcDistributions.REAL_TRAIN_MOMENTS - EcDistributions.REAL_TRAIN_TRACKS)
                         / (EcDistributions.REAL_TRAIN_VIDEOS - EcDistributions.REAL_TRAIN_TRACKS);

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li><b>Latent trajectories.</b> Each track m has a latent mood trajectory z_m(t) ∈ R^D (D =
  *       {@code latentDim}), piecewise linear between control points every 2.5 s ({@link LatentTrack}). The track
- *       is cut into sections of 10–30 s; a section has a type = a mood vector (from a palette of
+ *       is cut into sections of {@code sectionMinSec}–{@code sectionMaxSec} s; a section has a type = a mood vector (from a palette of
  *       {@code paletteSize} moods shared by all tracks, with probability {@code paletteShare}) plus a smooth
  *       AR(1) motif. Sections repeat earlier types with probability {@code repeatRate} (with
  *       {@code repeatJitter} of fresh noise), so a track contains look-alike places. A share {@code versionRate}

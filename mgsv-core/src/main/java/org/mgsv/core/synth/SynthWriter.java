@@ -64,6 +64,7 @@ public final class SynthWriter {
         checkTarget(out);
         long t0 = System.nanoTime();
         SynthPlan plan = SynthPlan.build(config);
+        checkSpace(out, estimatedBytes(plan));
         SynthGenerator gen = new SynthGenerator(plan);
         AtomicLong bytes = new AtomicLong();
         AtomicLong files = new AtomicLong();
@@ -233,6 +234,40 @@ public final class SynthWriter {
             s.add(List.of((long) r.track(), r.musicStartMs(), r.lengthMs()));
         }
         return s.size();
+    }
+
+    /** Bytes of one video's two files and one track's two files, as {@link TorchSave} writes them. */
+    static final long VIDEO_FILES_BYTES = 103_109 + 906;
+    static final long MUSIC_FILES_BYTES = 295_621 + 1_106;
+
+    /** Expected size of the benchmark of {@code plan}, bytes (features + about 190 bytes of CSV per row). */
+    public static long estimatedBytes(SynthPlan plan) {
+        long rows = 0;
+        for (SynthPlan.Split s : SynthPlan.Split.values()) {
+            rows += plan.rows(s).size();
+        }
+        return rows * (VIDEO_FILES_BYTES + 190) + (long) plan.usedTracks().length * MUSIC_FILES_BYTES;
+    }
+
+    private static void checkSpace(Path out, long needed) {
+        Path p = out.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        try {
+            long free = Files.getFileStore(p).getUsableSpace();
+            // the old benchmark at out (if any) is deleted only after the new one is complete
+            if (free < needed + (needed >> 5)) {
+                throw new MgsvException(String.format(java.util.Locale.ROOT,
+                        "not enough disk space for %s: the benchmark needs about %.2f GB, %.2f GB are free", out,
+                        needed / 1e9, free / 1e9));
+            }
+        } catch (IOException e) {
+            // unknown free space: try anyway
+        }
     }
 
     private static void checkTarget(Path out) {

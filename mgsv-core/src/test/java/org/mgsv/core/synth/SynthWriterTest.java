@@ -34,6 +34,8 @@ class SynthWriterTest {
         SynthPlan plan = SynthPlan.build(TINY);
         SynthGenerator gen = new SynthGenerator(plan);
         assertEquals(30, s.trainRows());
+        // the disk estimate used before writing (and quoted for the reference scale) matches what was written
+        assertEquals(SynthWriter.estimatedBytes(plan), s.bytes(), 0.02 * s.bytes());
         Path vit = out.resolve("features/Kuai_feature/vit_feature1");
         Path ast = out.resolve("features/Kuai_feature/ast_feature2p5");
         for (SynthPlan.Split split : SynthPlan.Split.values()) {
