@@ -225,6 +225,19 @@ public final class MadeNetwork {
      */
     public Detection detect(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
             NDArray target, boolean training) {
+        DetrMemory mem = detrEncode(frameTokens, frameMasks, segmentTokens, segmentMasks, training);
+        return new Detection(mem.memory(), detrDecode(mem, target, training));
+    }
+
+    /**
+     * DETR encoder output with what the decoder needs: memory [B,L,d], memory + pos [B,L,d], the additive key
+     * mask [B,1,1,L] and the fully-masked-row guard [B,1,1,1].
+     */
+    public record DetrMemory(NDArray memory, NDArray memoryPos, NDArray keyBias, NDArray rowGuard) {}
+
+    /** Concatenates the two token sets and runs the DETR encoder (post-norm, ReLU). */
+    public DetrMemory detrEncode(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
+            boolean training) {
         NDManager m = frameTokens.getManager();
         NDArray src = NDArrays.concat(new NDList(frameTokens, segmentTokens), 1);
         NDArray mask = NDArrays.concat(new NDList(frameMasks.toType(DataType.FLOAT32, false),
@@ -244,9 +257,15 @@ public final class MadeNetwork {
             NDArray f = ffn(x, pre, dr, training);
             x = Ops.layerNorm(x.add(Ops.dropout(f, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
         }
-        NDArray memory = x;
-        NDArray memPos = memory.add(pos);
+        return new DetrMemory(x, x.add(pos), bias, guard);
+    }
+
+    /** The DETR decoder: every layer's output after the shared decoder.norm, [L, B, Q, d]. */
+    public NDArray detrDecode(DetrMemory mem, NDArray target, boolean training) {
+        NDManager m = target.getManager();
+        float dr = c.detrDropout();
         NDArray qpos = w("decoder_query_embed.weight").expandDims(0); // [1,Q,d]
+        qpos.attach(m); // a view of the parameter: owned by this step, not by the parameters' manager
         NDArray t = target;
         NDArray[] hidden = new NDArray[c.detrDecoderLayers()];
         for (int l = 0; l < c.detrDecoderLayers(); l++) {
@@ -257,15 +276,20 @@ public final class MadeNetwork {
                     w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), null, null,
                     dr, training, m);
             t = Ops.layerNorm(t.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
-            NDArray ca = Ops.mha(t.add(qpos), memPos, memory, w(pre + "multihead_attn.in_proj_weight"),
+            NDArray ca = Ops.mha(t.add(qpos), mem.memoryPos(), mem.memory(), w(pre + "multihead_attn.in_proj_weight"),
                     w(pre + "multihead_attn.in_proj_bias"), w(pre + "multihead_attn.out_proj.weight"),
-                    w(pre + "multihead_attn.out_proj.bias"), c.detrHeads(), bias, guard, dr, training, m);
+                    w(pre + "multihead_attn.out_proj.bias"), c.detrHeads(), mem.keyBias(), mem.rowGuard(), dr, training, m);
             t = Ops.layerNorm(t.add(Ops.dropout(ca, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
             NDArray f = ffn(t, pre, dr, training);
             t = Ops.layerNorm(t.add(Ops.dropout(f, dr, training)), w(pre + "norm3.weight"), w(pre + "norm3.bias"), eps);
             hidden[l] = Ops.layerNorm(t, w(DETR + "decoder.norm.weight"), w(DETR + "decoder.norm.bias"), eps);
         }
-        return new Detection(memory, NDArrays.stack(new NDList(hidden), 0));
+        return NDArrays.stack(new NDList(hidden), 0);
+    }
+
+    /** The initial moment queries [B, Q, d] for the config's moment-query type. */
+    public NDArray initialQueries(NDArray videoVec, NDArray musicVec, NDArray pooled) {
+        return momentQuery(videoVec, musicVec, pooled, videoVec.getManager());
     }
 
     private NDArray ffn(NDArray x, String pre, float dr, boolean training) {
