@@ -270,6 +270,41 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Times {@code warmup + steps} complete training steps (batch loading, forward in training mode, losses,
+     * backward, clipping, Adam) from a fresh initialisation, on consecutive batches of the training pairs.
+     *
+     * @return the seconds of each timed step
+     */
+    public List<Double> benchmark(int warmup, int steps) {
+        Engine engine = Engine.getInstance();
+        int spe = stepsPerEpoch();
+        List<Double> times = new ArrayList<>();
+        try (NDManager root = NDManager.newBaseManager();
+                Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps())) {
+            MadeParams params = MadeParams.initialize(config, root, opt.seed());
+            params.attachGradients();
+            MadeNetwork net = new MadeNetwork(params);
+            List<ParamGroup> groups = OptimizerGroups.of(params, opt.trainQueryEmbed());
+            List<NDArray> all = new ArrayList<>(params.asMap().values());
+            int[] ord = order(1);
+            int bs = batchSize();
+            for (int s = 0; s < warmup + steps; s++) {
+                int k = s % spe;
+                List<TrainPair> pairs = new ArrayList<>(bs);
+                for (int i = k * bs; i < (k + 1) * bs; i++) {
+                    pairs.add(data.train().get(ord[i]));
+                }
+                long t0 = System.nanoTime();
+                trainStep(root, engine, net, params, groups, all, adam, pairs, s, opt.lr());
+                if (s >= warmup) {
+                    times.add((System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        return times;
+    }
+
     /** One optimizer step; returns the loss values of the batch. */
     Map<String, Double> trainStep(NDManager root, Engine engine, MadeNetwork net, MadeParams params, List<ParamGroup> groups,
             List<NDArray> all, Adam adam, List<TrainPair> pairs, long step, double lr) {
