@@ -32,7 +32,8 @@ public final class Main implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(
             // commands are added here
             org.mgsv.app.cli.ImportTorchCommand.class,
-            org.mgsv.app.cli.PredictCommand.class
+            org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.BenchCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
