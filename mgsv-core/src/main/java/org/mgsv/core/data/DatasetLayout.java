@@ -23,7 +23,8 @@ import org.mgsv.core.util.ProgressBar;
  *   <li>a folder laid out as the reference repository: {@code dataset/MGSV-EC/<split>_data.csv} and
  *       {@code features/Kuai_feature/{vit_feature1,ast_feature2p5}/...};</li>
  *   <li>a folder holding {@code <split>_data.csv} files next to {@code vit_feature1/} and {@code ast_feature2p5/};</li>
- *   <li>a packed store made by {@code mgsv pack} (it carries copies of the CSVs it was packed from);</li>
+ *   <li>a packed store made by {@code mgsv pack} (it carries copies of the CSVs it was packed from; a CSV
+ *       packed as {@code mine.csv} is split {@code mine});</li>
  *   <li>or explicit CSV and feature paths ({@link #of}).</li>
  * </ul>
  * Splits are named after their files: {@code train_data.csv} is split {@code train}.
@@ -55,11 +56,11 @@ public final class DatasetLayout implements AutoCloseable {
             throw new MgsvException("dataset folder not found: " + dataset);
         }
         if (PackedFeatureStore.looksLikeStore(dataset)) {
-            return new DatasetLayout(dataset.toString(), splitsIn(dataset), dataset, spec);
+            return new DatasetLayout(dataset.toString(), splitsIn(dataset, ".csv"), dataset, spec);
         }
         Path refCsv = dataset.resolve("dataset").resolve("MGSV-EC");
         Path refFeat = dataset.resolve("features").resolve("Kuai_feature");
-        Map<String, Path> csvs = splitsIn(Files.isDirectory(refCsv) ? refCsv : dataset);
+        Map<String, Path> csvs = splitsIn(Files.isDirectory(refCsv) ? refCsv : dataset, CSV_SUFFIX);
         Path feats = DirectoryFeatureStore.looksLikeRoot(refFeat) ? refFeat
                 : DirectoryFeatureStore.looksLikeRoot(dataset) ? dataset : null;
         if (csvs.isEmpty() || feats == null) {
@@ -127,7 +128,8 @@ public final class DatasetLayout implements AutoCloseable {
         return new DirectoryFeatureStore(root, spec);
     }
 
-    private static Map<String, Path> splitsIn(Path dir) {
+    /** CSVs in {@code dir} whose names end with {@code suffix}, by split name (train, val, test first). */
+    private static Map<String, Path> splitsIn(Path dir, String suffix) {
         Map<String, Path> out = new LinkedHashMap<>();
         for (String s : List.of("train", "val", "test")) {
             Path p = dir.resolve(s + CSV_SUFFIX);
@@ -136,7 +138,7 @@ public final class DatasetLayout implements AutoCloseable {
             }
         }
         try (var st = Files.list(dir)) {
-            st.filter(p -> p.getFileName().toString().endsWith(CSV_SUFFIX) && Files.isRegularFile(p)).sorted()
+            st.filter(p -> p.getFileName().toString().endsWith(suffix) && Files.isRegularFile(p)).sorted()
                     .forEach(p -> out.putIfAbsent(splitName(p), p));
         } catch (java.io.IOException e) {
             throw new MgsvException("cannot list " + dir + ": " + e.getMessage(), e);

@@ -105,6 +105,19 @@ class DatasetLayoutTest {
     }
 
     @Test
+    void packedCsvsWithOtherNamesAreSplitsToo() throws IOException {
+        Path mine = tmp.resolve("mine.csv");
+        Files.copy(ds.csv("test"), mine);
+        Path store = tmp.resolve("packed");
+        FeaturePacker.pack(ds.featureRoot(), List.of(mine), store, SPEC, PackedFeatureStore.Precision.FLOAT32, false,
+                DatasetLayoutTest::quietBar);
+        try (DatasetLayout l = DatasetLayout.resolve(store, SPEC)) {
+            assertEquals(List.of("mine"), List.copyOf(l.splits()));
+            assertEquals(ds.annotations("test"), l.annotations("mine"));
+        }
+    }
+
+    @Test
     void packStopsAtABadFileUnlessSkipBad() throws IOException {
         Annotation bad = ds.annotations("val").get(1);
         Path f = ds.featureRoot().resolve("vit_feature1/vit_feature/" + bad.videoId() + ".pt");
