@@ -47,6 +47,30 @@ public final class Ops {
         return Dropout.dropout(x, rate, true).singletonOrThrow();
     }
 
+    /**
+     * Runs {@code body} with its intermediates in a temporary sub-manager that is closed on return, so only the
+     * result survives (attached to the first input's manager). The inputs are temporarily attached to the
+     * sub-manager (so that results of operations on them land there) and returned to their managers afterwards.
+     * Safe with autograd: the graph keeps its own references to the tensors a backward pass needs.
+     */
+    public static NDArray scoped(java.util.function.Function<NDArray[], NDArray> body, NDArray... inputs) {
+        NDManager home = inputs[0].getManager();
+        try (NDManager s = home.newSubManager()) {
+            java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (NDArray x : inputs) {
+                if (x != null && seen.add(x)) {
+                    x.tempAttach(s);
+                }
+            }
+            NDArray out = body.apply(inputs);
+            if (seen.contains(out)) {
+                out = out.duplicate();
+            }
+            out.attach(home);
+            return out;
+        }
+    }
+
     /** x / max(‖x‖₂, 1e-12) over the last axis (F.normalize). */
     public static NDArray l2normalize(NDArray x) {
         NDArray n = x.norm(new int[] {-1}, true).maximum(1e-12f);
@@ -99,11 +123,12 @@ public final class Ops {
         NDArray vh = linear(v, wv, bv).reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
         NDArray logits = qh.matMul(kh); // [B,H,Lq,Lk]
         if (keyBias != null) {
-            logits = logits.add(keyBias);
+            logits = logits.addi(keyBias); // in place: matMul's backward does not need its output
         }
         NDArray p = logits.softmax(-1);
         if (rowGuard != null) {
-            p = p.mul(rowGuard);
+            // softmax's backward needs its output: in place only when the weights are not being trained
+            p = inW.hasGradient() ? p.mul(rowGuard) : p.muli(rowGuard);
         }
         p = dropout(p, dropout, training);
         NDArray o = p.matMul(vh).transpose(0, 2, 1, 3).reshape(b, lq, d);

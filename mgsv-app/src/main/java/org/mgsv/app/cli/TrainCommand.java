@@ -49,6 +49,7 @@ import picocli.CommandLine.Option;
             "  mgsv train --data packed/mgsv-ec --out runs/quick --epochs 5 --batch-size 128 --skip-bad",
             "  mgsv train --train-csv train.csv --val-csv val.csv --features feats/ --out runs/r2",
             "  mgsv train --data ~/MGSV --out runs/made --resume        (continue an interrupted run)",
+            "  mgsv train --data ~/MGSV --out runs/made --micro-batch 64  (batch 512 in ~2-3 GB of memory)",
             "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3 --seed 1"
         })
 public final class TrainCommand implements Callable<Integer> {
@@ -76,6 +77,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--eval-batch-size", paramLabel = "B", description = "validation batch (default 64)")
     Integer evalBatchSize;
+
+    @Option(names = "--micro-batch", paramLabel = "b",
+            description = "compute each step's gradient in slices of b pairs: the same gradient with memory bounded "
+                    + "by b (one more encoder pass per step); default 0 = whole batch at once")
+    Integer microBatch;
 
     @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate of every group (default 3e-4)")
     Double lr;
@@ -201,6 +207,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (lr != null) {
             o = o.withLr(lr);
+        }
+        if (microBatch != null) {
+            o = o.withMicroBatch(microBatch);
         }
         if (seed != null) {
             o = o.withSeed(seed);

@@ -37,7 +37,7 @@ public final class MsgEvaluator {
     /** Chunk sizes and the length of the kept ranking. */
     public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
         public static Options defaults() {
-            return new Options(64, 64, 1024, 100, true);
+            return new Options(32, 64, 512, 100, true);
         }
 
         public Options {

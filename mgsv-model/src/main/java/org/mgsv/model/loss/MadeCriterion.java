@@ -61,9 +61,21 @@ public final class MadeCriterion {
         NDArray dual = dualSim != null ? RetrievalLoss.of(dualSim, logitScale) : mm.zeros(new Shape());
         NDArray single = singleSim != null ? RetrievalLoss.of(singleSim, logitScale) : mm.zeros(new Shape());
         NDArray retrieval = dual.add(single);
-        float[][][] tgt = to3d(targets);
         Map<String, NDArray> terms = new LinkedHashMap<>();
         Map<String, Double> classError = new LinkedHashMap<>();
+        NDArray loc = localization(layers, projVid, targets, terms, classError);
+        NDArray total = retrieval.mul((float) w.retrieval()).add(loc.mul((float) w.localization()));
+        return new Losses(total, retrieval, dual, single, loc, terms, classError);
+    }
+
+    /**
+     * The localization loss alone (Σ over decoder layers), filling {@code terms} and {@code classError}. Every
+     * term is a mean over the batch's pairs, so for a slice of b pairs of a batch of B the slice's value times
+     * b / B is its share of the batch's loss.
+     */
+    public NDArray localization(List<LayerOutput> layers, NDArray projVid, NDArray targets,
+            Map<String, NDArray> terms, Map<String, Double> classError) {
+        float[][][] tgt = to3d(targets);
         NDArray loc = null;
         int last = layers.size() - 1;
         // the reference lists the last layer's terms first, then the auxiliary layers'
@@ -73,8 +85,7 @@ public final class MadeCriterion {
             NDArray layerLoss = layerLoss(layers.get(l), projVid, targets, tgt, suffix, terms, classError);
             loc = loc == null ? layerLoss : loc.add(layerLoss);
         }
-        NDArray total = retrieval.mul((float) w.retrieval()).add(loc.mul((float) w.localization()));
-        return new Losses(total, retrieval, dual, single, loc, terms, classError);
+        return loc;
     }
 
     private NDArray layerLoss(LayerOutput out, NDArray projVid, NDArray targets, float[][][] tgt, String suffix,

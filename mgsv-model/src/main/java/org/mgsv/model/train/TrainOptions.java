@@ -19,6 +19,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param warmupRate    warm-up steps = int(rate × total steps)
  * @param maxGradNorm   per-group gradient-norm clip
  * @param seed          seed of initialisation, shuffling and dropout
+ * @param microBatch    0: the batch in one pass; b &gt; 0: the same gradient computed in passes of b pairs (the
+ *                      retrieval loss over the whole batch first, then each slice's encoders and detection with the
+ *                      retrieval gradient of its embeddings), bounding memory by b instead of the batch
  */
 public record TrainOptions(
         @JsonProperty("epochs") int epochs,
@@ -32,43 +35,52 @@ public record TrainOptions(
         @JsonProperty("eps") double eps,
         @JsonProperty("seed") long seed,
         @JsonProperty("trainQueryEmbed") boolean trainQueryEmbed,
-        @JsonProperty("zeroFirstStep") boolean zeroFirstStep) {
+        @JsonProperty("zeroFirstStep") boolean zeroFirstStep,
+        @JsonProperty("microBatch") int microBatch) {
 
     public static TrainOptions reference() {
-        return new TrainOptions(100, 512, 64, 3e-4, 0.02, 1.0, 0.9, 0.999, 1e-8, 42, false, true);
+        return new TrainOptions(100, 512, 64, 3e-4, 0.02, 1.0, 0.9, 0.999, 1e-8, 42, false, true, 0);
     }
 
     public TrainOptions withEpochs(int e) {
         return new TrainOptions(e, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
-                trainQueryEmbed, zeroFirstStep);
+                trainQueryEmbed, zeroFirstStep, microBatch);
     }
 
     public TrainOptions withBatchSize(int b) {
         return new TrainOptions(epochs, b, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
-                trainQueryEmbed, zeroFirstStep);
+                trainQueryEmbed, zeroFirstStep, microBatch);
     }
 
     public TrainOptions withLr(double v) {
         return new TrainOptions(epochs, batchSize, evalBatchSize, v, warmupRate, maxGradNorm, beta1, beta2, eps,
-                seed, trainQueryEmbed, zeroFirstStep);
+                seed, trainQueryEmbed, zeroFirstStep, microBatch);
     }
 
     public TrainOptions withSeed(long s) {
         return new TrainOptions(epochs, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, s,
-                trainQueryEmbed, zeroFirstStep);
+                trainQueryEmbed, zeroFirstStep, microBatch);
     }
 
     public TrainOptions withQuirks(boolean trainQueryEmbed, boolean zeroFirstStep) {
         return new TrainOptions(epochs, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps,
-                seed, trainQueryEmbed, zeroFirstStep);
+                seed, trainQueryEmbed, zeroFirstStep, microBatch);
     }
 
     public TrainOptions withEvalBatchSize(int b) {
         return new TrainOptions(epochs, batchSize, b, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
-                trainQueryEmbed, zeroFirstStep);
+                trainQueryEmbed, zeroFirstStep, microBatch);
+    }
+
+    public TrainOptions withMicroBatch(int b) {
+        return new TrainOptions(epochs, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
+                trainQueryEmbed, zeroFirstStep, b);
     }
 
     void validate() {
+        if (microBatch < 0) {
+            throw new org.mgsv.core.MgsvException("micro-batch must be >= 0 (got " + microBatch + ")");
+        }
         if (epochs < 1 || batchSize < 2 || evalBatchSize < 1) {
             throw new org.mgsv.core.MgsvException("epochs must be >= 1 and batch size >= 2 (got epochs " + epochs
                     + ", batch " + batchSize + ")");

@@ -270,24 +270,58 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Times {@code warmup + steps} complete training steps (batch loading, forward in training mode, losses,
+     * backward, clipping, Adam) from a fresh initialisation, on consecutive batches of the training pairs.
+     *
+     * @return the seconds of each timed step
+     */
+    public List<Double> benchmark(int warmup, int steps) {
+        Engine engine = Engine.getInstance();
+        int spe = stepsPerEpoch();
+        List<Double> times = new ArrayList<>();
+        try (NDManager root = NDManager.newBaseManager();
+                Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps())) {
+            MadeParams params = MadeParams.initialize(config, root, opt.seed());
+            params.attachGradients();
+            MadeNetwork net = new MadeNetwork(params);
+            List<ParamGroup> groups = OptimizerGroups.of(params, opt.trainQueryEmbed());
+            List<NDArray> all = new ArrayList<>(params.asMap().values());
+            int[] ord = order(1);
+            int bs = batchSize();
+            for (int s = 0; s < warmup + steps; s++) {
+                int k = s % spe;
+                List<TrainPair> pairs = new ArrayList<>(bs);
+                for (int i = k * bs; i < (k + 1) * bs; i++) {
+                    pairs.add(data.train().get(ord[i]));
+                }
+                long t0 = System.nanoTime();
+                trainStep(root, engine, net, params, groups, all, adam, pairs, s, opt.lr());
+                if (s >= warmup) {
+                    times.add((System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        return times;
+    }
+
+    /** Seconds spent per phase of the steps so far (load, forward, loss, backward, optimizer). */
+    public Map<String, Double> timing() {
+        return new LinkedHashMap<>(timing);
+    }
+
+    private final Map<String, Double> timing = new LinkedHashMap<>();
+
     /** One optimizer step; returns the loss values of the batch. */
     Map<String, Double> trainStep(NDManager root, Engine engine, MadeNetwork net, MadeParams params, List<ParamGroup> groups,
             List<NDArray> all, Adam adam, List<TrainPair> pairs, long step, double lr) {
-        try (NDManager sm = root.newSubManager()) {
-            Batch b = Validator.load(sm, pairs, data.features(), config);
-            Grads.zero(all);
-            engine.setRandomSeed(stepSeed(step));
-            Map<String, Double> v;
-            try (GradientCollector gc = engine.newGradientCollector()) {
-                MadeOutput out = net.forward(new MadeInputs(b.frames(), b.frameMask(), b.segments(), b.segmentMask()),
-                        true);
-                Losses l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
-                v = l.values();
-                if (!Double.isFinite(v.get("loss_total"))) {
-                    throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step "
-                            + step + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
-                }
-                gc.backward(l.total());
+        int mb = opt.microBatch();
+        if (mb > 0 && mb < pairs.size()) {
+            Map<String, Double> v = MicroBatchStep.lossAndGradients(net, criterion, data.features(), pairs, mb,
+                    stepSeed(step), root, all);
+            if (!Double.isFinite(v.get("loss_total"))) {
+                throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step " + step
+                        + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
             }
             for (ParamGroup g : groups) {
                 v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
@@ -295,6 +329,45 @@ public final class Trainer {
             for (ParamGroup g : groups) {
                 adam.step(g, lr);
             }
+            return v;
+        }
+        try (NDManager sm = root.newSubManager()) {
+            long t0 = System.nanoTime();
+            Batch b = Validator.load(sm, pairs, data.features(), config);
+            Grads.zero(all);
+            engine.setRandomSeed(stepSeed(step));
+            Map<String, Double> v;
+            long t1;
+            long t2;
+            long t3;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                t1 = System.nanoTime();
+                MadeOutput out = net.forward(new MadeInputs(b.frames(), b.frameMask(), b.segments(), b.segmentMask()),
+                        true);
+                out.layerSpans().getFloat(0, 0, 0, 0);
+                t2 = System.nanoTime();
+                Losses l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
+                v = l.values();
+                t3 = System.nanoTime();
+                if (!Double.isFinite(v.get("loss_total"))) {
+                    throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step "
+                            + step + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+                }
+                gc.backward(l.total());
+            }
+            long t4 = System.nanoTime();
+            for (ParamGroup g : groups) {
+                v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
+            }
+            for (ParamGroup g : groups) {
+                adam.step(g, lr);
+            }
+            long t5 = System.nanoTime();
+            timing.merge("load", (t1 - t0) / 1e9, Double::sum);
+            timing.merge("forward", (t2 - t1) / 1e9, Double::sum);
+            timing.merge("loss", (t3 - t2) / 1e9, Double::sum);
+            timing.merge("backward", (t4 - t3) / 1e9, Double::sum);
+            timing.merge("optimizer", (t5 - t4) / 1e9, Double::sum);
             return v;
         }
     }
