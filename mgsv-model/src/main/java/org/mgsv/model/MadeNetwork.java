@@ -275,7 +275,8 @@ public final class MadeNetwork {
         NDManager m = target.getManager();
         float dr = c.detrDropout();
         NDArray qpos = w("decoder_query_embed.weight").expandDims(0); // [1,Q,d]
-        qpos.attach(m); // a view of the parameter: owned by this step, not by the parameters' manager
+        // (attaching this view to the step's manager and closing it with the step made training diverge to NaN after
+        // a few steps; the view handle stays with the parameters' manager)
         NDArray t = target;
         NDArray[] hidden = new NDArray[c.detrDecoderLayers()];
         for (int l = 0; l < c.detrDecoderLayers(); l++) {
