@@ -36,6 +36,7 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.FbankCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.EvalCommand.class,
             org.mgsv.app.cli.BenchCommand.class
     );
 
