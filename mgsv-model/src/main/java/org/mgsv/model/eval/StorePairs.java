@@ -78,6 +78,20 @@ public final class StorePairs implements PairSource {
         return new NDArray[] {m.create(feats, new Shape(idx.length, s, dim)), m.create(mask, new Shape(idx.length, s))};
     }
 
+    /** One frame per second of the video segment. */
+    @Override
+    public int videoLengthHint(int row) {
+        Annotation a = rows.get(row);
+        return (int) Math.min(c.frameSlots(), Math.max(1, Math.ceil(a.videoEnd() - a.videoStart())));
+    }
+
+    /** Segment centres every 2.5 s up to the track duration. */
+    @Override
+    public int musicLengthHint(int row) {
+        Annotation a = rows.get(row);
+        return (int) Math.min(c.segmentSlots(), Math.max(1, Math.floor(a.musicTotalDuration() / 2.5) + 1));
+    }
+
     @Override
     public float[] videoDurations(int[] idx) {
         float[] d = new float[idx.length];
