@@ -41,6 +41,8 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.FbankCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.BenchCommand.class,
+            org.mgsv.app.cli.EvalCommand.class,
             org.mgsv.app.cli.SynthCommand.class,
             org.mgsv.app.cli.TrainCommand.class
     );
