@@ -77,6 +77,7 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
 
     @Override
     public float[][] encode(FbankWindows windows) {
+        org.mgsv.media.encode.EncoderInputs.checkWindows(windows);
         float[][] out = new float[windows.windows().length][];
         for (int s = 0; s < out.length; s++) {
             out[s] = windows.mask()[s] > 0 ? encodeWindow(windows.windows()[s]) : new float[DIM];
