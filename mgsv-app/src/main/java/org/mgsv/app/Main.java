@@ -32,7 +32,8 @@ public final class Main implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(
             // commands are added here
             org.mgsv.app.cli.FbankCommand.class,
-            org.mgsv.app.cli.ExtractCommand.class
+            org.mgsv.app.cli.ExtractCommand.class,
+            org.mgsv.app.cli.BenchExtractCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
