@@ -354,6 +354,11 @@ public final class VideoDecoder {
         return swscale.SWS_CS_DEFAULT; // BT.601, also FFmpeg's choice for unspecified
     }
 
+    /** Rotates a packed RGB (or BGR) frame clockwise by 0/90/180/270 degrees. */
+    public static RgbFrame rotateFrame(RgbFrame f, int clockwise) {
+        return rotate(f, clockwise);
+    }
+
     /** Rotates a frame clockwise by 0/90/180/270 degrees. */
     static RgbFrame rotate(RgbFrame f, int clockwise) {
         if (clockwise == 0) {
