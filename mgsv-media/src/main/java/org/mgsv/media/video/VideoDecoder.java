@@ -68,21 +68,31 @@ public final class VideoDecoder {
 
     private final int maxFrames;
     private final int decoderThreads;
+    private final boolean skipNonReference;
 
     public VideoDecoder() {
         this(MAX_FRAMES, 0);
     }
 
-    /**
-     * @param maxFrames      frames to sample at most (1 per second from second 0)
-     * @param decoderThreads FFmpeg decoder threads (0 = FFmpeg's automatic choice)
-     */
     public VideoDecoder(int maxFrames, int decoderThreads) {
+        this(maxFrames, decoderThreads, true);
+    }
+
+    /**
+     * @param maxFrames        frames to sample at most (1 per second from second 0)
+     * @param decoderThreads   FFmpeg decoder threads (0 = FFmpeg's automatic choice)
+     * @param skipNonReference let the decoder drop non-reference frames (frames no other frame is predicted from)
+     *                         that lie well before the next sampling point; the sampled frames stay bit-identical
+     *                         (checked: if a dropped frame could have been the one to sample, the rest of the
+     *                         video is decoded again without dropping)
+     */
+    public VideoDecoder(int maxFrames, int decoderThreads, boolean skipNonReference) {
         if (maxFrames < 1) {
             throw new IllegalArgumentException("maxFrames must be >= 1, got " + maxFrames);
         }
         this.maxFrames = maxFrames;
         this.decoderThreads = Math.max(0, decoderThreads);
+        this.skipNonReference = skipNonReference;
     }
 
     /** Reads the container's header only: duration, frame rate, size, rotation. */
@@ -107,8 +117,39 @@ public final class VideoDecoder {
      *     the container does not declare one
      */
     public VideoInfo decode(Path file, Consumer<RgbFrame> sink) {
+        int[] emitted = {0};
+        Consumer<RgbFrame> counting = f -> {
+            sink.accept(f);
+            emitted[0]++;
+        };
         try (Session s = open(file)) {
-            return s.run(sink);
+            return s.run(counting, 0, skipNonReference);
+        } catch (SkippedTooMuch e) {
+            // a dropped frame may have been the one to sample: decode again without dropping, from the first
+            // slot not yet delivered (the delivered ones were verified)
+            try (Session s = open(file)) {
+                return s.run(counting, emitted[0], false);
+            }
+        }
+    }
+
+    /** Internal: frame dropping may have removed a frame that had to be sampled. */
+    private static final class SkippedTooMuch extends RuntimeException {
+        SkippedTooMuch() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Seconds before a sampling point from which every frame is decoded again. */
+    static final double SKIP_MARGIN_S = 0.4;
+
+    private static org.bytedeco.ffmpeg.avcodec.AVCodecContext codecContext(FFmpegFrameGrabber g) {
+        try {
+            java.lang.reflect.Field f = FFmpegFrameGrabber.class.getDeclaredField("video_c");
+            f.setAccessible(true);
+            return (org.bytedeco.ffmpeg.avcodec.AVCodecContext) f.get(g);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another JavaCV version: decode every frame
         }
     }
 
@@ -218,15 +259,27 @@ public final class VideoDecoder {
             this.info = info;
         }
 
-        VideoInfo run(Consumer<RgbFrame> sink) {
+        VideoInfo run(Consumer<RgbFrame> sink, int firstSlot, boolean skip) {
             Path file = info.file();
             double half = info.fps() > 0 ? 0.5 / info.fps() : 0.02;
+            org.bytedeco.ffmpeg.avcodec.AVCodecContext ctx = skip && info.fps() >= 5 ? codecContext(grabber) : null;
+            boolean skipping = false;
+            boolean skippedSinceLast = false;
             long firstTs = Long.MIN_VALUE;
             double lastT = -1;
             int next = 0;
             int decoded = 0;
             boolean eof = false;
             while (next < maxFrames) {
+                if (ctx != null) {
+                    boolean want = decoded > 0 && lastT + SKIP_MARGIN_S < next - half;
+                    if (want != skipping) {
+                        ctx.skip_frame(want ? org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF
+                                : org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT);
+                        skipping = want;
+                    }
+                    skippedSinceLast |= skipping;
+                }
                 Frame f;
                 try {
                     f = grabber.grabFrame(false, true, true, false, false);
@@ -254,9 +307,15 @@ public final class VideoDecoder {
                 while (next < maxFrames && t >= next - half) {
                     // this frame is the one nearest to second `next`; after a gap of whole seconds in a
                     // variable-rate stream, the first frame after the gap stands for each skipped second
-                    RgbFrame rgb = convert((AVFrame) f.opaque, next);
-                    sink.accept(rgb);
+                    if (skippedSinceLast && t > next + half * 1.01) {
+                        // no decoded frame near second `next`: one that was dropped may have been it
+                        throw new SkippedTooMuch();
+                    }
+                    if (next >= firstSlot) {
+                        sink.accept(convert((AVFrame) f.opaque, next));
+                    }
                     next++;
+                    skippedSinceLast = false;
                 }
             }
             if (decoded == 0) {

@@ -51,6 +51,28 @@ class VideoDecoderTest {
     }
 
     @Test
+    void droppingNonReferenceFramesKeepsSampledFramesIdentical(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        for (String rate : new String[] {"30", "30000/1001", "24"}) {
+            Path v = tmp.resolve("b" + rate.replace('/', '_') + ".mp4");
+            // x264's default preset uses B-frames, most of them non-reference
+            Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=s=192x108:r=" + rate + ":d=7.3", "-c:v", "libx264",
+                    "-pix_fmt", "yuv420p", "-bf", "3", v.toString());
+            for (int threads : new int[] {1, 2}) {
+                List<RgbFrame> exact = new VideoDecoder(50, threads, false).decode(v).frames();
+                List<RgbFrame> fast = new VideoDecoder(50, threads, true).decode(v).frames();
+                assertEquals(8, exact.size());
+                assertEquals(exact.size(), fast.size());
+                for (int i = 0; i < exact.size(); i++) {
+                    assertEquals(exact.get(i).second(), fast.get(i).second());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(exact.get(i).rgb(), fast.get(i).rgb(),
+                            "rate " + rate + ", threads " + threads + ", frame " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void stopsAtMaxFrames(@TempDir Path tmp) throws Exception {
         Ffmpeg.assumeAvailable();
         Path v = Ffmpeg.frameCounterVideo(tmp.resolve("counter.mp4"), 6, "32x32");
