@@ -33,7 +33,8 @@ public final class Main implements Runnable {
             // commands are added here
             org.mgsv.app.cli.FbankCommand.class,
             org.mgsv.app.cli.ExtractCommand.class,
-            org.mgsv.app.cli.BenchExtractCommand.class
+            org.mgsv.app.cli.BenchExtractCommand.class,
+            org.mgsv.app.cli.RenderCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
