@@ -126,6 +126,8 @@ public final class BenchExtractCommand implements Callable<Integer> {
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        // other processes on the machine slow the figures down: record how busy it was
+        m.put("loadAverage1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return m;
     }
 

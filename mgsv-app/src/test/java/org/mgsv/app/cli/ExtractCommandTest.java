@@ -115,6 +115,34 @@ class ExtractCommandTest {
         assertEquals(1, nothing.code());
     }
 
+    /** A test resource of mgsv-media (inside its test-jar or test-classes) copied to a file. */
+    Path resource(String name) throws Exception {
+        Path f = tmp.resolve(name.replace('/', '_'));
+        try (var in = getClass().getResourceAsStream("/" + name)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(in != null, "mgsv-media test resource " + name + " not found");
+            Files.copy(in, f);
+        }
+        return f;
+    }
+
+    @Test
+    void onnxEncodersThroughTheCommandLine() throws Exception {
+        Ffmpeg.assumeAvailable();
+        Path v = Ffmpeg.testVideo(tmp.resolve("v1.mp4"), 2.2, "96x64", 10);
+        Path m = tmp.resolve("m1.mp3");
+        Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=440:d=6", m.toString());
+        Path out = tmp.resolve("ds");
+        Run r = run("extract", "--videos", v.toString(), "--music", m.toString(), "--encoder", "onnx",
+                "--clip", resource("onnx/tiny_clip.onnx").toString(), "--ast", resource("onnx/tiny_ast.onnx").toString(),
+                "--out", out.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        Tensor feat = TorchSave.read(out.resolve("vit_feature1/vit_feature/v1.pt"), 50, 512);
+        assertTrue(feat.getFlat(0) != 0f || feat.getFlat(1) != 0f);
+        assertEquals(3, (int) sum(TorchSave.read(out.resolve("vit_feature1/vit_mask/v1.pt"), 50).toArray()));
+        assertEquals(3, (int) sum(TorchSave.read(out.resolve("ast_feature2p5/ast_mask/m1.pt"), 96).toArray()));
+        assertTrue(Files.readString(out.resolve("videos.csv")).contains("onnx:"));
+    }
+
     static double sum(float[] x) {
         double s = 0;
         for (float v : x) {
