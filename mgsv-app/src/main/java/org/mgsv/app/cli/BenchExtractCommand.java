@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
             "  mgsv bench-extract --video my-clip.mp4 --audio my-song.mp3"
         })
 public final class BenchExtractCommand implements Callable<Integer> {
-    @Option(names = "--video", paramLabel = "<file>", description = "Video to time (default: a generated 60 s 1080p H.264 clip).")
+    @Option(names = "--video", paramLabel = "<file>", description = "Video to time (default: a generated 60 s 1080p clip).")
     Path video;
 
     @Option(names = "--audio", paramLabel = "<file>", description = "Track to time (default: a generated 4-minute stereo MP3).")

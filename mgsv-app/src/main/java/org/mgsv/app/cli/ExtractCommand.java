@@ -43,15 +43,16 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "Encoders:",
-            "  builtin  weight-free descriptors (default; no model files; not the CLIP/AST feature space)",
-            "  onnx     CLIP ViT-B/32 image tower (--clip) and AST (--ast) exported to ONNX: the features the",
-            "           published model was trained on (see docs/encoders.md for the export)",
+            "  builtin  weight-free descriptors (default; no model files; their own",
+            "           feature space: train MaDe on them)",
+            "  onnx     CLIP ViT-B/32 image tower (--clip) and AST (--ast) in ONNX: the",
+            "           published features (export: docs/encoders.md)",
             "",
             "Examples:",
             "  mgsv extract --videos my-videos/ --music my-music/ --out my-dataset",
             "  mgsv extract --videos clip.mp4 --out my-dataset",
-            "  mgsv extract --videos v/ --music m/ --encoder onnx --clip clip-vit-b32.onnx --ast ast-audioset.onnx \\",
-            "      --out my-dataset"
+            "  mgsv extract --videos v/ --music m/ --encoder onnx \\",
+            "      --clip clip-vit-b32.onnx --ast ast-audioset.onnx --out my-dataset"
         })
 public final class ExtractCommand implements Callable<Integer> {
     @Option(names = "--videos", paramLabel = "<dir|file>", description = "A video file or a directory of videos.")
@@ -99,6 +100,9 @@ public final class ExtractCommand implements Callable<Integer> {
             FeatureExtractor ex = new FeatureExtractor(out, fe, se,
                     new AstFrontEnd(downmix ? AstFrontEnd.Channels.DOWNMIX : AstFrontEnd.Channels.FIRST, nThreads),
                     new VideoDecoder(VideoDecoder.MAX_FRAMES, nThreads));
+            // Ctrl-C: keep the index of what is already extracted
+            Thread flushOnExit = new Thread(ex::flushCsv, "extract-csv-flush");
+            Runtime.getRuntime().addShutdownHook(flushOnExit);
             AtomicInteger failed = new AtomicInteger();
             FeatureExtractor.Report report;
             try (ProgressBar bar = new ProgressBar("extract", videoFiles.size() + musicFiles.size())) {
@@ -109,6 +113,7 @@ public final class ExtractCommand implements Callable<Integer> {
                     err.println("failed: " + f.file() + ": " + f.reason());
                 });
             }
+            Runtime.getRuntime().removeShutdownHook(flushOnExit);
             System.out.printf("extracted %d video(s) and %d track(s) into %s; %d already done%n",
                     report.videosExtracted(), report.musicExtracted(), out, report.skipped());
             if (videos != null && videoFiles.isEmpty()) {

@@ -23,8 +23,10 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "Examples:",
-            "  mgsv render --video clip.mp4 --music song.mp3 --start 42.5 --end 61 --out clip-with-song.mp4",
-            "  mgsv render --video clip.mp4 --music song.ogg --start 0 --end 30 --duck --fade-out 3 --out out.mp4"
+            "  mgsv render --video clip.mp4 --music song.mp3 --start 42.5 --end 61 \\",
+            "      --out clip-with-song.mp4",
+            "  mgsv render --video clip.mp4 --music song.ogg --start 0 --end 30 --duck \\",
+            "      --fade-out 3 --out out.mp4"
         })
 public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--video", required = true, paramLabel = "<file>", description = "Input video.")

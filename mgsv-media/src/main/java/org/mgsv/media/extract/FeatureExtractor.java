@@ -38,8 +38,9 @@ import org.mgsv.media.video.VideoDecoder;
  * </pre>
  * The id of a file is its name without the last extension ({@code 1234.mp4} → {@code 1234}); two inputs with
  * the same id are an error for the second. A file counts as done when its feature and mask files exist and its
- * CSV row names the same encoder; done files are skipped. Each tensor file is written atomically, the row is
- * added after both, so an interrupted run redoes at most the file it was working on. A file that fails
+ * CSV row names the same encoder; done files are skipped. Each tensor file is written atomically and the row is
+ * added after both; the CSVs are rewritten (atomically) at least every 5 s, at the end and on JVM shutdown
+ * (Ctrl-C), so an interrupted run redoes at most the few files finished since the last write. A file that fails
  * (corrupt, truncated, no video/audio stream, not media at all) is reported with the reason and skipped; the
  * batch goes on.
  */
@@ -251,7 +252,7 @@ public final class FeatureExtractor {
         checkFinite(file, feat);
         TorchSave.write(videoFeature(id), Tensor.of(feat, slots, dim));
         TorchSave.write(videoMask(id), Tensor.of(mask, slots));
-        videoRows.put(id, new String[] {id, file.toString(), fmt(info.durationSeconds()), Integer.toString(frames.size()),
+        putRow(videoRows, id, new String[] {id, file.toString(), fmt(info.durationSeconds()), Integer.toString(frames.size()),
             fmt(info.fps()), Integer.toString(info.width()), Integer.toString(info.height()), frameEncoder.name()});
         maybeFlushCsv();
         return frames.size();
@@ -278,7 +279,7 @@ public final class FeatureExtractor {
         checkFinite(file, feat);
         TorchSave.write(musicFeature(id), Tensor.of(feat, slots, dim));
         TorchSave.write(musicMask(id), Tensor.of(w.mask().clone(), slots));
-        musicRows.put(id, new String[] {id, file.toString(), fmt(w.durationSeconds()), Integer.toString(valid),
+        putRow(musicRows, id, new String[] {id, file.toString(), fmt(w.durationSeconds()), Integer.toString(valid),
             segmentEncoder.name()});
         maybeFlushCsv();
         return valid;
@@ -296,6 +297,10 @@ public final class FeatureExtractor {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
+    private synchronized void putRow(Map<String, String[]> rows, String id, String[] row) {
+        rows.put(id, row);
+    }
+
     private void maybeFlushCsv() {
         long now = System.nanoTime();
         if (now - lastCsvWrite > 5_000_000_000L) {
@@ -304,7 +309,7 @@ public final class FeatureExtractor {
     }
 
     /** Writes both CSVs (atomically). */
-    public void flushCsv() {
+    public synchronized void flushCsv() {
         lastCsvWrite = System.nanoTime();
         if (!videoRows.isEmpty()) {
             writeCsv(out.resolve(VIDEO_CSV), VIDEO_HEADER, videoRows);
