@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
         description = {
             "Extract MGSV features from your own videos and music, in the published layout.",
             "",
-            "Videos: frames at 1 fps (frame i = second i, up to 50), CLIP preprocessing, encoder → "
+            "Videos: frames at 1 fps (frame i = second i, i = 0..floor(duration), at most 50), CLIP preprocessing, encoder → "
                     + "<out>/vit_feature1/vit_feature/<id>.pt [50,512] and vit_mask/<id>.pt [50].",
             "Music: decode, 16 kHz, channel 0, 96 fbank windows of 10 s every 2.5 s, encoder → "
                     + "<out>/ast_feature2p5/ast_feature/<id>.pt [96,768] and ast_mask/<id>.pt [96].",

@@ -36,10 +36,12 @@ import org.mgsv.media.encode.RgbFrame;
  * MGSV-EC features were made: frame i stands for second i of the video, for i = 0, 1, ... up to
  * {@link #MAX_FRAMES} - 1 and while the video lasts.
  *
- * <p><b>Sampling rule.</b> Frame i is the first decoded frame whose presentation time t (relative to the first
- * video frame) satisfies {@code t >= i - 0.5/fps}, i.e. the frame nearest to second i (ties go to the earlier
- * frame). For the usual constant-rate video this is the frame shown at exactly second i. A video of duration d
- * therefore gives about ceil(d) frames (at most 50). The decode is sequential (one pass, no seeking: seeking per
+ * <p><b>Sampling rule.</b> Slots i = 0 .. min(floor(d), 49) for a video stream of duration d (the reference's
+ * {@code i = 0 .. floor(video_end)}). Frame i is the first decoded frame whose presentation time t (relative to
+ * the first video frame) satisfies {@code t >= i - 0.5/fps}, i.e. the frame nearest to second i (ties go to the
+ * earlier frame); for the usual constant-rate video this is the frame shown at exactly second i. When no frame
+ * lies at the last second (a video of exactly 30.0 s has its last frame at 29.97 s) the video's last frame
+ * stands for it, as the reference's {@code end.jpg} does. A video of d seconds thus gives floor(d) + 1 frames. The decode is sequential (one pass, no seeking: seeking per
  * second is several times slower for long-GOP video); frames that are not selected are decoded but never
  * converted to RGB, and decoding stops as soon as frame 49 is taken.
  *
@@ -173,7 +175,10 @@ public final class VideoDecoder {
             safeRelease(g);
             throw new MgsvException(file + ": no video stream (container " + fmt + ")");
         }
-        double duration = Math.max(0, g.getLengthInTime()) / 1e6;
+        double duration = videoStreamDuration(g);
+        if (!(duration > 0)) {
+            duration = Math.max(0, g.getLengthInTime()) / 1e6;
+        }
         double fps = g.getVideoFrameRate();
         if (!(fps > 0) || !Double.isFinite(fps) || fps > 1000) {
             fps = 0;
@@ -184,6 +189,20 @@ public final class VideoDecoder {
         int h = swap ? g.getImageWidth() : g.getImageHeight();
         VideoInfo info = new VideoInfo(file, duration, fps, w, h, rotation, g.getFormat(), g.getVideoCodecName());
         return new Session(g, info);
+    }
+
+    /** The video stream's own duration (an audio track may outlast the picture), or 0 when not declared. */
+    private static double videoStreamDuration(FFmpegFrameGrabber g) {
+        try {
+            org.bytedeco.ffmpeg.avformat.AVStream st = g.getFormatContext().streams(g.getVideoStream());
+            long d = st.duration();
+            if (d > 0 && d != avutil.AV_NOPTS_VALUE && st.time_base().den() > 0) {
+                return d * (double) st.time_base().num() / st.time_base().den();
+            }
+        } catch (RuntimeException ignored) {
+            // fall back to the container's duration
+        }
+        return 0;
     }
 
     /** Clockwise rotation in degrees (0, 90, 180, 270) that makes the frames upright. */
@@ -251,6 +270,7 @@ public final class VideoDecoder {
         int swsRange = -1;
         BytePointer rgbNative;
         long rgbNativeSize;
+        AVFrame lastPicture;
         final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
         final IntPointer dstStride = new IntPointer(4);
 
@@ -267,10 +287,14 @@ public final class VideoDecoder {
             boolean skippedSinceLast = false;
             long firstTs = Long.MIN_VALUE;
             double lastT = -1;
+            // the last slot is second floor(duration) (the reference's rule, MADE.md §1); when no frame lies at
+            // that second (e.g. a video of exactly 30.0 s), the video's last frame stands for it
+            int endSlot = info.durationSeconds() > 0
+                    ? (int) Math.min(maxFrames - 1, Math.floor(info.durationSeconds() + 1e-6)) : -1;
             int next = 0;
             int decoded = 0;
             boolean eof = false;
-            while (next < maxFrames) {
+            while (next < maxFrames && (endSlot < 0 || next <= endSlot)) {
                 if (ctx != null) {
                     boolean want = decoded > 0 && lastT + SKIP_MARGIN_S < next - half;
                     if (want != skipping) {
@@ -304,7 +328,17 @@ public final class VideoDecoder {
                 }
                 double t = (f.timestamp - firstTs) / 1e6;
                 lastT = Math.max(lastT, t);
-                while (next < maxFrames && t >= next - half) {
+                if (endSlot >= 0 && t > endSlot - 2) {
+                    // near the end: keep a reference to the newest picture, the "end frame" of the video
+                    AVFrame ref = avutil.av_frame_clone((AVFrame) f.opaque);
+                    if (ref != null) {
+                        if (lastPicture != null) {
+                            avutil.av_frame_free(lastPicture);
+                        }
+                        lastPicture = ref;
+                    }
+                }
+                while (next < maxFrames && (endSlot < 0 || next <= endSlot) && t >= next - half) {
                     // this frame is the one nearest to second `next`; after a gap of whole seconds in a
                     // variable-rate stream, the first frame after the gap stands for each skipped second
                     if (skippedSinceLast && t > next + half * 1.01) {
@@ -329,6 +363,14 @@ public final class VideoDecoder {
                     throw new MgsvException(String.format(Locale.ROOT,
                             "%s: truncated or corrupt video: frames end at %.2f s but the file declares %.2f s",
                             file, decodedLength, info.durationSeconds()));
+                }
+            }
+            if (eof && lastPicture != null) {
+                while (next <= endSlot) {
+                    if (next >= firstSlot) {
+                        sink.accept(convert(lastPicture, next));
+                    }
+                    next++;
                 }
             }
             if (info.durationSeconds() <= 0 && eof) {
@@ -390,6 +432,10 @@ public final class VideoDecoder {
             }
             if (rgbNative != null) {
                 rgbNative.close();
+            }
+            if (lastPicture != null) {
+                avutil.av_frame_free(lastPicture);
+                lastPicture = null;
             }
             dstData.close();
             dstStride.close();

@@ -39,7 +39,7 @@ class VideoDecoderTest {
         assertEquals(66, d.info().width());
         assertEquals(38, d.info().height());
         List<RgbFrame> frames = d.frames();
-        assertEquals(6, frames.size(), "ceil(5.5) frames");
+        assertEquals(6, frames.size(), "floor(5.5) + 1 frames");
         for (int i = 0; i < frames.size(); i++) {
             RgbFrame f = frames.get(i);
             assertEquals(i, f.second());
@@ -69,6 +69,20 @@ class VideoDecoderTest {
                             "rate " + rate + ", threads " + threads + ", frame " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    void lastSecondWithoutAFrameTakesTheLastFrame(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        // exactly 5.0 s at 10 fps: frames N = 0..49 at 0.0..4.9 s; slots 0..5, slot 5 = the last frame (N = 49)
+        Path v = Ffmpeg.frameCounterVideo(tmp.resolve("five.mp4"), 5.0, "32x32");
+        for (boolean skip : new boolean[] {false, true}) {
+            List<RgbFrame> frames = new VideoDecoder(50, 1, skip).decode(v).frames();
+            assertEquals(6, frames.size(), "floor(5.0) + 1 slots");
+            assertEquals(level(40), meanLevel(frames.get(4)), 1.0);
+            assertEquals(5, frames.get(5).second());
+            assertEquals(level(49), meanLevel(frames.get(5)), 1.0, "end frame");
         }
     }
 
