@@ -87,6 +87,17 @@ class VideoDecoderTest {
     }
 
     @Test
+    void longerSoundtrackIsNotTruncation(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        Path v = tmp.resolve("longaudio.mp4");
+        Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=3", "-f", "lavfi", "-i", "sine=d=6",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", v.toString());
+        VideoDecoder.DecodedVideo d = new VideoDecoder().decode(v);
+        assertEquals(3.0, d.info().durationSeconds(), 0.05, "the picture's duration");
+        assertEquals(4, d.frames().size());
+    }
+
+    @Test
     void stopsAtMaxFrames(@TempDir Path tmp) throws Exception {
         Ffmpeg.assumeAvailable();
         Path v = Ffmpeg.frameCounterVideo(tmp.resolve("counter.mp4"), 6, "32x32");
