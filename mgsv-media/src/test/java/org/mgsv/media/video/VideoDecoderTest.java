@@ -97,6 +97,45 @@ class VideoDecoderTest {
         assertEquals(4, d.frames().size());
     }
 
+    /** Codecs, pixel formats and colour matrices phones and editors produce, against the ffmpeg command line. */
+    @Test
+    void commonFormatsDecodeWithTheRightColours(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        String[][] cases = {
+            {"h264_bt709.mp4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries",
+                "bt709", "-color_trc", "bt709"},
+            {"hevc.mp4", "-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error"},
+            {"vp9.webm", "-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-deadline", "realtime"},
+            {"mjpeg_fullrange.avi", "-c:v", "mjpeg", "-pix_fmt", "yuvj422p"},
+            {"prores.mov", "-c:v", "prores_ks", "-pix_fmt", "yuv422p10le"},
+        };
+        for (String[] c : cases) {
+            Path v = tmp.resolve(c[0]);
+            String[] args = new String[c.length + 4];
+            args[0] = "-f";
+            args[1] = "lavfi";
+            args[2] = "-i";
+            args[3] = "testsrc2=s=128x96:r=10:d=2.5";
+            System.arraycopy(c, 1, args, 4, c.length - 1);
+            args[args.length - 1] = v.toString();
+            try {
+                Ffmpeg.run(args);
+            } catch (java.io.IOException e) {
+                System.out.println("skipped " + c[0] + ": this ffmpeg cannot make it");
+                continue;
+            }
+            List<RgbFrame> frames = new VideoDecoder().decode(v).frames();
+            assertEquals(3, frames.size(), c[0]);
+            Path png = tmp.resolve(c[0] + ".png");
+            // the frame at exactly 1 s, converted by the ffmpeg command line (full chroma, accurate rounding)
+            Ffmpeg.run("-i", v.toString(), "-vf", "select='eq(n\\,10)',scale=flags=bicubic+accurate_rnd+full_chroma_int",
+                    "-frames:v", "1", png.toString());
+            double diff = meanAbsDiff(frames.get(1), ClipPreprocessParityTest.readPng(png));
+            System.out.printf("%s: mean |ours - ffmpeg| = %.2f levels%n", c[0], diff);
+            assertTrue(diff < 2.0, c[0] + ": mean abs difference " + diff);
+        }
+    }
+
     @Test
     void stopsAtMaxFrames(@TempDir Path tmp) throws Exception {
         Ffmpeg.assumeAvailable();
