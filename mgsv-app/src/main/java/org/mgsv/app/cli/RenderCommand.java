@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
             "",
             "The music is loudness-normalised (ITU-R BS.1770) to about -14 LUFS (never above -1 dBFS peak), faded "
                     + "in and out, and cut or padded with silence to the video's length; the video's own sound is "
-                    + "dropped, or kept quietly underneath with --duck. Output: MP4, H.264 + AAC 48 kHz stereo, "
-                    + "same size and frame rate as the input, written atomically.",
+                    + "dropped, or kept quietly underneath with --duck. Output: MP4 with the input's video stream copied "
+                    + "(or re-encoded to H.264 with --reencode or when MP4 cannot hold it) and AAC 48 kHz stereo, "
+                    + "written atomically.",
             ""
         },
         footer = {
@@ -59,13 +60,17 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--fade-out", defaultValue = "1.5", description = "Fade-out seconds (default ${DEFAULT-VALUE}).")
     double fadeOut;
 
+    @Option(names = "--reencode", description = "Re-encode the picture to H.264 instead of copying the video stream"
+            + " (copying is the default when MP4 takes the codec: no quality loss, fast).")
+    boolean reencode;
+
     @Override
     public Integer call() {
         if (fadeIn < 0 || fadeOut < 0) {
             throw new MgsvException("--fade-in/--fade-out must not be negative");
         }
         Renderer.Options o = new Renderer.Options(fadeIn, fadeOut, lufs,
-                duck ? Renderer.OriginalAudio.DUCK : Renderer.OriginalAudio.DROP, duckDb, 192_000);
+                duck ? Renderer.OriginalAudio.DUCK : Renderer.OriginalAudio.DROP, duckDb, 192_000, !reencode);
         Renderer.Result r = Renderer.render(video, music, start, end, out, o);
         System.out.println(r.summary());
         return 0;

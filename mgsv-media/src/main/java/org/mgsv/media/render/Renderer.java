@@ -18,9 +18,10 @@ import org.mgsv.media.video.VideoDecoder;
  * Writes a video with a music moment as its soundtrack: the track's [start, end] seconds, loudness-normalised to
  * about −14 LUFS (ITU-R BS.1770 integrated loudness of the moment, {@link Loudness}; the gain is capped so the
  * sample peak stays below −1 dBFS), faded in and out, cut or padded with silence to the video's duration; the
- * video's own audio is dropped or ducked under the music. The picture is re-encoded to H.264 (OpenH264, or MPEG-4
- * Part 2 when H.264 is unavailable) at the source's frame rate and size, upright (container rotation applied);
- * the audio is AAC, 48 kHz stereo, in an MP4. The output appears atomically (written to a temporary sibling,
+ * video's own audio is dropped or ducked under the music. The picture is copied as is (no re-encoding: same
+ * quality, rotation metadata kept, fast) when the MP4 container takes its codec; otherwise, or with
+ * {@code copyVideo} off, it is re-encoded to H.264 (OpenH264, or MPEG-4 Part 2 when H.264 is unavailable) at the
+ * source's frame rate and size, upright (container rotation applied). The audio is AAC, 48 kHz stereo, in an MP4. The output appears atomically (written to a temporary sibling,
  * then renamed). The picture is taken frame by frame at a constant rate, so variable-frame-rate sources are
  * retimed to their average rate.
  */
@@ -44,13 +45,17 @@ public final class Renderer {
      * @param audioBitrate   AAC bitrate in bit/s
      */
     public record Options(double fadeInSeconds, double fadeOutSeconds, double targetLufs, OriginalAudio original,
-                          double duckDb, int audioBitrate) {
+                          double duckDb, int audioBitrate, boolean copyVideo) {
         public static Options defaults() {
-            return new Options(0.5, 1.5, -14.0, OriginalAudio.DROP, -18.0, 192_000);
+            return new Options(0.5, 1.5, -14.0, OriginalAudio.DROP, -18.0, 192_000, true);
         }
 
         public Options withOriginal(OriginalAudio o) {
-            return new Options(fadeInSeconds, fadeOutSeconds, targetLufs, o, duckDb, audioBitrate);
+            return new Options(fadeInSeconds, fadeOutSeconds, targetLufs, o, duckDb, audioBitrate, copyVideo);
+        }
+
+        public Options withCopyVideo(boolean copy) {
+            return new Options(fadeInSeconds, fadeOutSeconds, targetLufs, original, duckDb, audioBitrate, copy);
         }
     }
 
@@ -137,7 +142,22 @@ public final class Renderer {
         Path tmp = out.toAbsolutePath().getParent().resolve("." + fileName + ".part");
         try {
             Files.createDirectories(tmp.getParent());
-            Result r = write(video, info, mix, tmp);
+            Result r = null;
+            if (o.copyVideo()) {
+                Path m4a = tmp.resolveSibling("." + fileName + ".audio.m4a");
+                try {
+                    writeAudioOnly(mix, m4a, o.audioBitrate());
+                    int frames = Remux.copy(video, m4a, tmp);
+                    r = new Result(tmp, videoSeconds, frames, 0, 0, 0, 0, "copy");
+                } catch (Remux.RemuxException e) {
+                    Files.deleteIfExists(tmp); // fall back to re-encoding the picture
+                } finally {
+                    Files.deleteIfExists(m4a);
+                }
+            }
+            if (r == null) {
+                r = write(video, info, mix, tmp, o.audioBitrate());
+            }
             AtomicFiles.move(tmp, out);
             return new Result(out, videoSeconds, r.videoFrames(), start, start + n / (double) RATE, lufs, gainDb,
                     r.videoCodec());
@@ -241,7 +261,30 @@ public final class Renderer {
         return out;
     }
 
-    private static Result write(Path video, VideoDecoder.VideoInfo info, float[][] audio, Path tmp) {
+    /** The soundtrack alone, AAC in MP4. */
+    private static void writeAudioOnly(float[][] audio, Path file, int bitrate) {
+        FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), CHANNELS);
+        try {
+            rec.setFormat("mp4");
+            rec.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+            rec.setSampleRate(RATE);
+            rec.setAudioChannels(CHANNELS);
+            rec.setAudioBitrate(bitrate);
+            rec.start();
+            writeAudio(rec, audio, 0, audio[0].length, new float[4096 * CHANNELS]);
+            rec.stop();
+        } catch (Exception e) {
+            throw new MgsvException("cannot encode the soundtrack (" + VideoDecoder.ffmpegReason(String.valueOf(e.getMessage())) + ")", e);
+        } finally {
+            try {
+                rec.release();
+            } catch (Exception ignored) {
+                // nothing more to do
+            }
+        }
+    }
+
+    private static Result write(Path video, VideoDecoder.VideoInfo info, float[][] audio, Path tmp, int audioBitrate) {
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile());
         FFmpegFrameRecorder rec = null;
         int frames = 0;
@@ -274,7 +317,7 @@ public final class Renderer {
             rec.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
             rec.setSampleRate(RATE);
             rec.setAudioChannels(CHANNELS);
-            rec.setAudioBitrate(192_000);
+            rec.setAudioBitrate(audioBitrate);
             rec.start();
 
             int total = audio[0].length;

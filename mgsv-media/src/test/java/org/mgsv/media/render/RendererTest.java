@@ -68,7 +68,7 @@ class RendererTest {
         Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:d=20", "-f", "lavfi", "-i",
                 "anoisesrc=d=20:a=0.02:sample_rate=44100", "-filter_complex", "[0][1]amix=inputs=2", music.toString());
         Path out = tmp.resolve("out/rendered.mp4");
-        Renderer.Options noFades = new Renderer.Options(0, 0, -14, Renderer.OriginalAudio.DROP, -18, 192_000);
+        Renderer.Options noFades = new Renderer.Options(0, 0, -14, Renderer.OriginalAudio.DROP, -18, 192_000, false);
         Renderer.Result r = Renderer.render(video, music, 5.0, 12.0, out, noFades);
         assertTrue(Files.isRegularFile(out));
         assertEquals(100, r.videoFrames());
@@ -99,6 +99,39 @@ class RendererTest {
         double duration = Double.parseDouble(Ffmpeg.probe("-show_entries", "format=duration", "-of", "csv=p=0",
                 out.toString()).trim());
         assertEquals(3.0, duration, 0.05);
+    }
+
+    @Test
+    void copiesTheVideoStreamByDefaultKeepingRotation(@TempDir Path tmp2) throws Exception {
+        Ffmpeg.assumeAvailable();
+        Path src = Ffmpeg.testVideo(tmp2.resolve("src.mp4"), 3, "96x64", 25);
+        Path rot = tmp2.resolve("rot.mp4");
+        Ffmpeg.run("-i", src.toString(), "-c", "copy", "-metadata:s:v:0", "rotate=90", rot.toString());
+        Path music = tmp2.resolve("m.mp3");
+        Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=300:d=10", music.toString());
+        Path out = tmp2.resolve("copied.mp4");
+        Renderer.Result r = Renderer.render(rot, music, 1, 9, out, Renderer.Options.defaults());
+        assertEquals("copy", r.videoCodec());
+        assertEquals(75, r.videoFrames());
+        String streams = Ffmpeg.probe("-show_entries", "stream=codec_type,codec_name,width,height", "-of", "csv=p=0",
+                out.toString());
+        assertTrue(streams.contains("h264,video,96,64") && streams.contains("aac,audio"), streams);
+        double duration = Double.parseDouble(Ffmpeg.probe("-show_entries", "format=duration", "-of", "csv=p=0",
+                out.toString()).trim());
+        assertEquals(3.0, duration, 0.05);
+        // the display rotation travels with the copied stream: the ffmpeg command line shows it upright
+        Path png = tmp2.resolve("f.png");
+        Ffmpeg.run("-i", out.toString(), "-frames:v", "1", png.toString());
+        org.mgsv.media.encode.RgbFrame f = org.mgsv.media.testutil.TestImages.readPng(png);
+        assertEquals(64, f.width());
+        assertEquals(96, f.height());
+        // and the same clip with copying off is re-encoded upright
+        Renderer.Result re = Renderer.render(rot, music, 1, 9, tmp2.resolve("re.mp4"),
+                Renderer.Options.defaults().withCopyVideo(false));
+        assertFalse(re.videoCodec().equals("copy"));
+        String reStreams = Ffmpeg.probe("-show_entries", "stream=codec_type,width,height", "-of", "csv=p=0",
+                tmp2.resolve("re.mp4").toString());
+        assertTrue(reStreams.contains("video,64,96"), reStreams);
     }
 
     @Test
