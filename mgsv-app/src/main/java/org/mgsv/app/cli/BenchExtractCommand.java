@@ -27,9 +27,10 @@ import picocli.CommandLine.Option;
         name = "bench-extract",
         mixinStandardHelpOptions = true,
         description = {
-            "Benchmark the media front end: video 1 fps sampling + CLIP preprocessing of a 60 s 1080p clip "
-                    + "(frames/s), and the audio front end (decode + 16 kHz + 96 fbank windows) of a 4-minute "
-                    + "track (× real time).",
+            "Benchmark the media front end (video frame sampling, CLIP preprocessing, audio fbank).",
+            "",
+            "Video: 1 fps sampling + CLIP preprocessing of a 60 s 1080p clip (frames/s). Audio: decode + 16 kHz "
+                    + "+ 96 fbank windows of a 4-minute track (× real time).",
             "Test media are made with the ffmpeg command line in a temporary directory unless --video/--audio "
                     + "are given. Medians of --repeats runs after --warmup runs; machine, threads and JVM are "
                     + "printed with the figures.",
