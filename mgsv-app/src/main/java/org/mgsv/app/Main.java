@@ -34,6 +34,7 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.PackCommand.class,
             org.mgsv.app.cli.ScoreCommand.class,
             org.mgsv.app.cli.FbankCommand.class,
+            org.mgsv.app.cli.SynthCommand.class,
             org.mgsv.app.cli.ExtractCommand.class,
             org.mgsv.app.cli.BenchExtractCommand.class,
             org.mgsv.app.cli.RenderCommand.class
