@@ -101,7 +101,7 @@ class ExtractCommandTest {
         // a second run skips what is done and still reports the bad files
         long stamp = Files.getLastModifiedTime(out.resolve("vit_feature1/vit_feature/good.pt")).toMillis();
         Run again = run("extract", "--videos", media.toString(), "--music", media.toString(), "--out",
-                out.toString(), "--threads", "1");
+                out.toString(), "--threads", "2", "--jobs", "2");
         assertEquals(2, again.code(), again.out());
         assertTrue(again.out().contains("3 already done"), again.out());
         assertEquals(stamp, Files.getLastModifiedTime(out.resolve("vit_feature1/vit_feature/good.pt")).toMillis());
