@@ -34,6 +34,7 @@ import org.mgsv.model.MadeConfig;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.eval.MsgEvaluator;
 import org.mgsv.model.eval.MsgResult;
+import org.mgsv.model.eval.StorePairs;
 import org.mgsv.model.train.FeatureSource;
 import org.mgsv.model.train.TrainPair;
 import org.mgsv.model.train.Trainer;
@@ -68,6 +69,7 @@ public final class Quickstart {
     private final QuickstartPreset preset;
     private final Path out;
     private final int threads;
+    private final int dataThreads;
     private final boolean force;
     private final boolean progress;
     private final PrintStream log;
@@ -76,10 +78,16 @@ public final class Quickstart {
     public record Result(Map<String, Metrics> metrics, boolean dataReused, boolean modelReused,
             Map<String, Double> seconds, double trainStepsPerSecond, double trainCpuSecondsPerStep) {}
 
-    public Quickstart(QuickstartPreset preset, Path out, int threads, boolean force, boolean progress, PrintStream log) {
+    /**
+     * @param threads     libtorch threads (as started: reported in the outputs)
+     * @param dataThreads threads writing the synthetic benchmark
+     */
+    public Quickstart(QuickstartPreset preset, Path out, int threads, int dataThreads, boolean force, boolean progress,
+            PrintStream log) {
         this.preset = preset;
         this.out = out;
         this.threads = Math.max(1, threads);
+        this.dataThreads = Math.max(1, dataThreads);
         this.force = force;
         this.progress = progress;
         this.log = log;
@@ -101,7 +109,7 @@ public final class Quickstart {
         } else {
             log.printf(Locale.ROOT, "[1/4] data: generating a synthetic MGSV-EC benchmark (%d/%d/%d videos) in %s%n",
                     preset.synth().trainVideos(), preset.synth().valVideos(), preset.synth().testVideos(), data);
-            SynthWriter.Summary s = SynthWriter.write(preset.synth(), data, threads, progress);
+            SynthWriter.Summary s = SynthWriter.write(preset.synth(), data, dataThreads, progress);
             log.printf(Locale.ROOT, "      %d train videos over %d tracks, %d val, %d test; %.1f MB in %.1f s%n",
                     s.trainRows(), s.trainTracks(), s.valRows(), s.testRows(), s.bytes() / 1e6, s.seconds());
         }
@@ -130,7 +138,7 @@ public final class Quickstart {
             List<Annotation> test = layout.annotations("test");
             log.printf(Locale.ROOT, "[3/4] evaluating on the %d test videos (every video against every track)%n",
                     test.size());
-            List<RunEntry> entries = evaluate(model, test, fs);
+            List<RunEntry> entries = evaluate(model, test, layout);
             RunFile.write(out.resolve(RUN), entries);
             List<Baselines.Query> queries = new ArrayList<>();
             for (Annotation a : test) {
@@ -282,13 +290,13 @@ public final class Quickstart {
         }
     }
 
-    private List<RunEntry> evaluate(Path model, List<Annotation> test, FeatureSource fs) {
+    private List<RunEntry> evaluate(Path model, List<Annotation> test, DatasetLayout layout) {
         int distinct = new LinkedHashSet<>(test.stream().map(Annotation::musicId).toList()).size();
         MsgResult res;
         try (NDManager root = NDManager.newBaseManager(); ModelDir.Loaded l = ModelDir.load(model, root)) {
             // the full ranking (topK = every distinct track) so that the run file gives every metric exactly
             MsgEvaluator ev = new MsgEvaluator(l.network(), new MsgEvaluator.Options(64, 64, 1024, distinct, progress));
-            res = ev.evaluate(new LayoutPairs(test, fs, l.config()));
+            res = ev.evaluate(new StorePairs(test, layout.features(), l.config()));
         }
         List<RunEntry> entries = new ArrayList<>(test.size());
         for (int i = 0; i < test.size(); i++) {
