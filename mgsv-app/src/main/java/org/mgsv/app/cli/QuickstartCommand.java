@@ -19,30 +19,32 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Run the whole system end to end in about five minutes on a 2-core laptop, no data needed:",
-            "generate a synthetic MGSV-EC benchmark (3,000/300/300 videos), train a small MaDe on it (d=64,",
-            "1+2 DETR layers, " + QuickstartPreset.DEFAULT_EPOCHS + " epochs of batch 32),",
-            "evaluate it on the test split (every video against every track) and print the paper's table next",
-            "to two baselines on the same data: 'start 0, length = video' and random ranking.",
-            "A second run reuses the data and the trained model (--force retrains); an interrupted training",
-            "resumes where it stopped.",
+            "Run the whole system end to end, no data needed, in about five minutes",
+            "on a 2-core laptop: generate a synthetic MGSV-EC benchmark (3,000/300/300",
+            "videos), train a small MaDe on it (d=64, 1+2 DETR layers, "
+                    + QuickstartPreset.DEFAULT_EPOCHS + " epochs of",
+            "batch 32), evaluate it on the test split (every video against every track)",
+            "and print the paper's table next to two baselines on the same data:",
+            "'start 0, length = video' and random ranking.",
+            "A second run reuses the data and the trained model (--force retrains);",
+            "an interrupted training resumes where it stopped.",
             ""
         },
         footer = {
             "",
             "Output (in --out, default quickstart-out/):",
-            "  data/            the synthetic benchmark (reference layout: 'mgsv train --data' reads it)",
-            "  train/           the training run: metrics.jsonl, learning-curves.png, checkpoints",
+            "  data/            the synthetic benchmark (reference layout, for 'mgsv train')",
+            "  train/           the training run (metrics.jsonl, curves, checkpoints)",
             "  model/           the trained model (model directory for eval/predict)",
             "  test-run.jsonl   the model's run file on test ('mgsv score --run' reads it)",
-            "  metrics.json     {\"model\": ..., \"prior_start0\": ..., \"random\": ...} (keys as 'mgsv score')",
+            "  metrics.json     {\"model\", \"prior_start0\", \"random\"} as 'mgsv score' writes",
             "  report.html      table, learning curves, predicted vs true moments",
             "",
             "Examples:",
             "  ./mgsv quickstart",
             "  ./mgsv quickstart --out /tmp/qs --seed 7 --epochs 12",
             "  ./mgsv quickstart --force                 (retrain even if model/ matches)",
-            "  ./mgsv quickstart --tiny --out /tmp/tiny   (seconds: checks the pipeline, learns little)"
+            "  ./mgsv quickstart --tiny --out /tmp/tiny  (seconds; checks the pipeline)"
         })
 public final class QuickstartCommand implements Callable<Integer> {
 
@@ -62,9 +64,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--threads", paramLabel = "<n>",
-            description = {"libtorch threads for training and evaluation (default 1: the small model gains little",
-                "from more, and libtorch's threads slow down many times over when other processes use the cores).",
-                "Data generation uses every core."})
+            description = "libtorch threads for training and evaluation (default 1: the small model gains "
+                    + "little from more, and libtorch's threads slow down many times over when other processes "
+                    + "use the cores). Data generation uses every core.")
     Integer threads;
 
     @Option(names = "--tiny", description = "A seconds-long run on a tiny benchmark and model (checks the pipeline).")
