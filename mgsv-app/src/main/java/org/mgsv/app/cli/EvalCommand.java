@@ -77,7 +77,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--skip-bad", description = "skip rows whose features are missing or invalid (default: stop with the list)")
     boolean skipBad;
 
-    @Option(names = "--chunk", defaultValue = "32", description = "pairs per encode/detect chunk (default ${DEFAULT-VALUE})")
+    @Option(names = "--chunk", defaultValue = "8", description = "pairs per encode/detect chunk (default ${DEFAULT-VALUE})")
     int chunk;
 
     @Spec CommandSpec spec;
@@ -127,7 +127,8 @@ public final class EvalCommand implements Callable<Integer> {
             }
             StorePairs src = new StorePairs(rows, layout.features(), loaded.config());
             MsgEvaluator ev = new MsgEvaluator(loaded.network(),
-                    new MsgEvaluator.Options(chunk, 64, 512, top, true));
+                    new MsgEvaluator.Options(chunk, MsgEvaluator.Options.defaults().musicChunk(),
+                            MsgEvaluator.Options.defaults().videoBlock(), top, true));
             long t0 = System.nanoTime();
             MsgResult r = ev.evaluate(src);
             double secs = (System.nanoTime() - t0) / 1e9;

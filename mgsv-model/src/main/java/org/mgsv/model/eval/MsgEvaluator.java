@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
@@ -37,7 +38,7 @@ public final class MsgEvaluator {
     /** Chunk sizes and the length of the kept ranking. */
     public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
         public static Options defaults() {
-            return new Options(32, 64, 512, 100, true);
+            return new Options(8, 16, 256, 100, true);
         }
 
         public Options {
@@ -46,6 +47,9 @@ public final class MsgEvaluator {
             }
         }
     }
+
+    /** Direct-buffer bytes (input tensors made from Java arrays) tolerated before asking for a collection. */
+    static final long DIRECT_LIMIT = 64L << 20;
 
     private final MadeNetwork net;
     private final MadeConfig c;
@@ -141,11 +145,13 @@ public final class MsgEvaluator {
                         System.arraycopy(gh, i * d, allGH, row * d, d);
                     }
                 }
+                DirectBuffers.release(DIRECT_LIMIT);
                 if (bar != null) {
                     bar.step(b - a);
                 }
             }
             long t1 = System.nanoTime();
+
             // ---------------- pass 2: rank every (video, distinct music) pair
             int[] greater = new int[n];
             int[] ties = new int[n];
@@ -199,6 +205,7 @@ public final class MsgEvaluator {
                             }
                         }
                     }
+                    DirectBuffers.release(DIRECT_LIMIT);
                     if (bar != null) {
                         bar.step(ub - ua);
                     }
