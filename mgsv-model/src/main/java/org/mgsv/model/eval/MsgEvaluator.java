@@ -36,20 +36,35 @@ import org.mgsv.model.Predictor;
 public final class MsgEvaluator {
 
     /** Chunk sizes and the length of the kept ranking. */
-    public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
+    /**
+     * @param cacheBytes encoded music tokens kept from pass 1 for pass 2 (at most this many bytes; musics beyond
+     *                   it are encoded again in pass 2). Bounds memory independently of N.
+     */
+    public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress, long cacheBytes) {
+        public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+
         public static Options defaults() {
-            return new Options(8, 16, 256, 100, true);
+            return new Options(8, 16, 1024, 100, true, DEFAULT_CACHE_BYTES);
+        }
+
+        public Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
+            this(chunk, musicChunk, videoBlock, topK, progress, DEFAULT_CACHE_BYTES);
         }
 
         public Options {
-            if (chunk < 1 || musicChunk < 1 || videoBlock < 1 || topK < 0) {
-                throw new IllegalArgumentException("chunk sizes must be >= 1 and topK >= 0");
+            if (chunk < 1 || musicChunk < 1 || videoBlock < 1 || topK < 0 || cacheBytes < 0) {
+                throw new IllegalArgumentException("chunk sizes must be >= 1, topK and cacheBytes >= 0");
             }
         }
     }
 
+    /** One music's encoded tokens up to its last valid slot, its mask there, and h0(M). */
+    private record CachedMusic(float[] tokens, float[] mask, float[] vector, int slots) {}
+
     /** Direct-buffer bytes (input tensors made from Java arrays) tolerated before asking for a collection. */
     static final long DIRECT_LIMIT = 64L << 20;
+    static final long[] DBG = new long[4];
+    static final long[] DBG2 = new long[4];
 
     private final MadeNetwork net;
     private final MadeConfig c;
@@ -98,6 +113,8 @@ public final class MsgEvaluator {
         try (NDManager root = NDManager.newBaseManager();
                 ProgressBar bar = opt.progress() ? new ProgressBar("msg-eval", (long) n + nm) : null) {
             XPoolScorer xs = new XPoolScorer(params, root);
+            CachedMusic[] cache = new CachedMusic[nm];
+            long[] cacheUsed = {0};
             long t0 = System.nanoTime();
             // ---------------- pass 1: encode, detect, ground-truth scores
             // rows of similar length share a chunk, so trimming the all-padding tail of a chunk saves work
@@ -108,15 +125,27 @@ public final class MsgEvaluator {
                 try (NDManager m = root.newSubManager()) {
                     NDArray[] vin = trimmed(src.videos(m, rows));
                     NDArray[] min = trimmed(src.musics(m, rows));
+                    long q0 = System.nanoTime();
                     MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
+                    v.vector().toFloatArray();
+                    long q1 = System.nanoTime();
                     MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
+                    mu.vector().toFloatArray();
+                    long q2 = System.nanoTime();
+                    DBG2[0] += q1 - q0;
+                    DBG2[1] += q2 - q1;
                     NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL
                             ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
                     NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
                     MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false);
+                    mem.memory().toFloatArray();
+                    long q3 = System.nanoTime();
                     NDArray hidden = fast != null ? fast.decode(mem, target) : net.detrDecode(mem, target, false);
                     long layers = hidden.getShape().get(0);
                     NDArray last = hidden.get(new NDIndex((layers - 1) + ":" + layers));
+                    last.toFloatArray();
+                    DBG2[2] += q3 - q2;
+                    DBG2[3] += System.nanoTime() - q3;
                     NDArray width = null;
                     if (c.predictCenter()) {
                         float[] dur = src.videoDurations(rows);
@@ -125,6 +154,7 @@ public final class MsgEvaluator {
                     }
                     MadeNetwork.Heads h = net.heads(last, width);
                     float[] mom = Predictor.moments(h.logits().get(0), h.spans().get(0), c.maxMDuration()).toFloatArray();
+                    cacheMusics(cache, rows, gt, mu, cacheUsed);
                     XPoolScorer.VideoSide vs = xs.prepareVideos(v.vector());
                     XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
                     XPoolScorer.Block blk = xs.score(ms, vs, m);
@@ -169,9 +199,21 @@ public final class MsgEvaluator {
                         rows[i] = firstRow.get(us[i]);
                     }
                     try (NDManager m = root.newSubManager()) {
-                        NDArray[] min = trimmed(src.musics(m, rows));
-                        MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
+                        long te = System.nanoTime();
+                        MadeNetwork.Encoded mu = fromCache(cache, us, m);
+                        long tl = System.nanoTime();
+                        if (mu == null) {
+                            NDArray[] min = trimmed(src.musics(m, rows));
+                            tl = System.nanoTime();
+                            mu = net.encodeMusic(min[0], min[1], false);
+                        }
+                        for (int u : us) {
+                            cache[u] = null; // each music is scored once
+                        }
                         XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
+                        ms.keys().toFloatArray();
+                        DBG[0] += tl - te;
+                        DBG[1] += System.nanoTime() - tl;
                         for (int va = 0; va < n; va += opt.videoBlock()) {
                             int vb = Math.min(n, va + opt.videoBlock());
                             try (NDManager bm = m.newSubManager()) {
@@ -179,7 +221,10 @@ public final class MsgEvaluator {
                                 for (NDArray x : new NDArray[] {vs.query(), vs.vector(), vs.gammaH()}) {
                                     x.attach(bm);
                                 }
+                                long ts = System.nanoTime();
                                 XPoolScorer.Block blk = xs.score(ms, vs, bm);
+                                long tj = System.nanoTime();
+                                DBG[2] += tj - ts;
                                 int nv = vb - va;
                                 for (int mi = 0; mi < rows.length; mi++) {
                                     int u = us[mi];
@@ -205,7 +250,9 @@ public final class MsgEvaluator {
                             }
                         }
                     }
+                    long tg = System.nanoTime();
                     DirectBuffers.release(DIRECT_LIMIT);
+                    DBG[3] += System.nanoTime() - tg;
                     if (bar != null) {
                         bar.step(ub - ua);
                     }
@@ -215,6 +262,10 @@ public final class MsgEvaluator {
                 top.offer(row, gtScore[row], gt[row]);
             }
             long t2 = System.nanoTime();
+            if (System.getProperty("mgsv.debugTiming") != null) {
+                System.err.printf("DEBUG pass1 video %.2f music %.2f detr-enc %.2f dec %.2f%n", DBG2[0] / 1e9, DBG2[1] / 1e9, DBG2[2] / 1e9, DBG2[3] / 1e9);
+                System.err.printf("DEBUG pass2 load %.2f encode+prep %.2f score %.2f gc %.2f%n", DBG[0] / 1e9, DBG[1] / 1e9, DBG[2] / 1e9, DBG[3] / 1e9);
+            }
             xs.close();
             int[] rank0 = new int[n];
             for (int i = 0; i < n; i++) {
@@ -226,6 +277,70 @@ public final class MsgEvaluator {
             return new MsgResult(List.copyOf(index.keySet()), gt, rank0, ties, gtScore, predStart, predEnd, predScore,
                     topMusic, topScore, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         }
+    }
+
+    /** Keeps the chunk's encoded musics (first occurrence of each) while the byte budget allows. */
+    private void cacheMusics(CachedMusic[] cache, int[] rows, int[] gt, MadeNetwork.Encoded mu, long[] used) {
+        if (opt.cacheBytes() == 0) {
+            return;
+        }
+        int d = c.dModel();
+        long s = mu.tokens().getShape().get(1);
+        float[] tok = null;
+        float[] mask = null;
+        float[] vec = null;
+        for (int i = 0; i < rows.length; i++) {
+            int u = gt[rows[i]];
+            if (cache[u] != null) {
+                continue;
+            }
+            if (tok == null) {
+                tok = mu.tokens().toFloatArray();
+                mask = mu.mask().toFloatArray();
+                vec = mu.vector().toFloatArray();
+            }
+            int last = 0;
+            for (int j = 0; j < s; j++) {
+                if (mask[(int) (i * s + j)] != 0f) {
+                    last = j + 1;
+                }
+            }
+            long bytes = 4L * last * (d + 1) + 4L * d + 64;
+            if (used[0] + bytes > opt.cacheBytes()) {
+                return;
+            }
+            used[0] += bytes;
+            int base = (int) (i * s * d);
+            cache[u] = new CachedMusic(Arrays.copyOfRange(tok, base, base + last * d),
+                    Arrays.copyOfRange(mask, (int) (i * s), (int) (i * s) + last),
+                    Arrays.copyOfRange(vec, i * d, (i + 1) * d), last);
+        }
+    }
+
+    /**
+     * The encoded musics from the cache as one padded chunk (tokens, mask, vector), or null when one is missing.
+     * Same values as encoding them again (they are pass 1's results; padded slots are zero and masked).
+     */
+    private MadeNetwork.Encoded fromCache(CachedMusic[] cache, int[] us, NDManager m) {
+        int d = c.dModel();
+        int slots = 1;
+        for (int u : us) {
+            if (cache[u] == null) {
+                return null;
+            }
+            slots = Math.max(slots, cache[u].slots());
+        }
+        float[] tok = new float[us.length * slots * d];
+        float[] mask = new float[us.length * slots];
+        float[] vec = new float[us.length * d];
+        for (int i = 0; i < us.length; i++) {
+            CachedMusic cm = cache[us[i]];
+            System.arraycopy(cm.tokens(), 0, tok, i * slots * d, cm.tokens().length);
+            System.arraycopy(cm.mask(), 0, mask, i * slots, cm.mask().length);
+            System.arraycopy(cm.vector(), 0, vec, i * d, d);
+        }
+        return new MadeNetwork.Encoded(m.create(tok, new Shape(us.length, slots, d)),
+                m.create(vec, new Shape(us.length, d)), m.create(mask, new Shape(us.length, slots)));
     }
 
     private float combine(float dual, float single) {

@@ -198,11 +198,15 @@ public final class XPoolScorer {
         long mc = ms.size();
         long nv = vs.size();
         long s = ms.keys().getShape().get(1);
-        NDArray logits = vs.query().expandDims(0).matMul(ms.keys().transpose(0, 2, 1)); // [Mc,Nv,S]
+        long dd = ms.keys().getShape().get(2);
+        // one GEMM [Mc·S, d] × [d, Nv] instead of a broadcast batch (which would copy the queries Mc times)
+        NDArray logits = ms.keys().reshape(mc * s, dd).matMul(vs.query().transpose()) // [Mc·S, Nv]
+                .reshape(mc, s, nv).transpose(0, 2, 1); // [Mc,Nv,S]
         NDArray prob = logits.add(ms.maskBias()).softmax(-1);
         NDArray q3 = prob.matMul(ms.grams()).reshape(mc, nv, 3, s).mul(prob.expandDims(2)).sum(new int[] {3}); // [Mc,Nv,3]
         NDArray l3 = prob.matMul(ms.lins()); // [Mc,Nv,3]
-        NDArray t = ms.wbar().matMul(vs.gammaH().transpose()).transpose(0, 2, 1).mul(prob).sum(new int[] {2}); // [Mc,Nv]
+        NDArray t = ms.wbar().reshape(mc * s, dd).matMul(vs.gammaH().transpose()) // [Mc·S, Nv]
+                .reshape(mc, s, nv).transpose(0, 2, 1).mul(prob).sum(new int[] {2}); // [Mc,Nv]
         NDArray dual = ms.vector().matMul(vs.vector().transpose()); // [Mc,Nv]
         float[] fq = q3.toFloatArray();
         float[] fl = l3.toFloatArray();

@@ -44,6 +44,12 @@ class MsgEvaluatorTest {
     }
 
     private static void check(MadeConfig c, long seed) {
+        check(c, seed, MsgEvaluator.Options.DEFAULT_CACHE_BYTES);
+        check(c, seed, 0); // every music encoded again in pass 2
+        check(c, seed, 3000); // cache holds only some musics
+    }
+
+    private static void check(MadeConfig c, long seed, long cacheBytes) {
         int n = 13;
         int[] musicRow = new int[n];
         for (int i = 0; i < n; i++) {
@@ -53,7 +59,7 @@ class MsgEvaluatorTest {
             MadeParams p = EvalFixtures.perturbed(c, m, seed, 0.2f);
             MadeNetwork net = new MadeNetwork(p);
             PairSource src = new WithDuplicates(new SyntheticPairs(n, seed, c), musicRow);
-            MsgResult r = new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false)).evaluate(src);
+            MsgResult r = new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false, cacheBytes)).evaluate(src);
 
             int[] all = new int[n];
             for (int i = 0; i < n; i++) {
@@ -88,8 +94,8 @@ class MsgEvaluatorTest {
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 1] - r.predEnd()[i]) / c.maxMDuration());
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 2] - r.predScore()[i]));
             }
-            System.out.printf("streamed evaluator vs plain forward (%s): scores %.3g, moments %.3g%n",
-                    c.retrievalScore(), maxScore, maxMoment);
+            System.out.printf("streamed evaluator vs plain forward (%s, cache %d B): scores %.3g, moments %.3g%n",
+                    c.retrievalScore(), cacheBytes, maxScore, maxMoment);
             assertTrue(maxScore <= 1e-4, "gt score diff " + maxScore);
             assertTrue(maxMoment <= 1e-4, "moment diff " + maxMoment);
             assertEquals(10, r.musicIds().size());
