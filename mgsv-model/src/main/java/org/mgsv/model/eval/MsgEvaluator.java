@@ -137,7 +137,8 @@ public final class MsgEvaluator {
                     NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL
                             ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
                     NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
-                    MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false);
+                    NDArray[] packed = packed(v, mu);
+                    MadeNetwork.DetrMemory mem = net.detrEncode(packed[0], packed[1], false);
                     mem.memory().toFloatArray();
                     long q3 = System.nanoTime();
                     NDArray hidden = fast != null ? fast.decode(mem, target) : net.detrDecode(mem, target, false);
@@ -341,6 +342,62 @@ public final class MsgEvaluator {
         }
         return new MadeNetwork.Encoded(m.create(tok, new Shape(us.length, slots, d)),
                 m.create(vec, new Shape(us.length, d)), m.create(mask, new Shape(us.length, slots)));
+    }
+
+    /**
+     * The DETR input of a chunk with every row's valid tokens first: valid frames, then valid segments, then
+     * padding, cut to the longest row. Exact: the encoder and the decoder's cross-attention treat the tokens
+     * as a set (no operation mixes positions except attention, whose masked keys get weight 0), and the sine
+     * position of a valid token depends only on its rank among the valid tokens (padding adds 0 to the
+     * cumulative sum) and on the valid count, both unchanged by moving padding to the end.
+     */
+    static NDArray[] packed(MadeNetwork.Encoded v, MadeNetwork.Encoded mu) {
+        NDArray src = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(v.tokens(), mu.tokens()), 1);
+        NDArray mask = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(v.mask(), mu.mask()), 1);
+        int b = (int) mask.getShape().get(0);
+        int len = (int) mask.getShape().get(1);
+        long d = src.getShape().get(2);
+        float[] mk = mask.toFloatArray();
+        int longest = 1;
+        int[] count = new int[b];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < len; j++) {
+                if (mk[i * len + j] != 0f) {
+                    count[i]++;
+                }
+            }
+            longest = Math.max(longest, count[i]);
+        }
+        if (longest == len) {
+            boolean prefix = true; // nothing to gain unless some row has padding before a valid token
+            for (int i = 0; i < b && prefix; i++) {
+                for (int j = 0; j < count[i]; j++) {
+                    prefix &= mk[i * len + j] != 0f;
+                }
+            }
+            if (prefix) {
+                return new NDArray[] {src, mask};
+            }
+        }
+        long[] idx = new long[b * longest];
+        for (int i = 0; i < b; i++) {
+            int k = 0;
+            int pad = -1;
+            for (int j = 0; j < len; j++) {
+                if (mk[i * len + j] != 0f) {
+                    idx[i * longest + k++] = j;
+                } else if (pad < 0) {
+                    pad = j;
+                }
+            }
+            while (k < longest) {
+                idx[i * longest + k++] = pad; // a padding slot: masked (pad >= 0 whenever k < longest)
+            }
+        }
+        NDManager m = src.getManager();
+        NDArray index = m.create(idx, new Shape(b, longest));
+        NDArray tokens = src.gather(index.reshape(b, longest, 1).repeat(2, d), 1);
+        return new NDArray[] {tokens, mask.gather(index, 1)};
     }
 
     private float combine(float dual, float single) {

@@ -104,6 +104,30 @@ class MsgEvaluatorTest {
     }
 
     @Test
+    void packingValidTokensFirstIsExactForTheDecoder() {
+        MadeConfig c = EvalFixtures.tiny().build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = EvalFixtures.perturbed(c, m, 4, 0.2f);
+            MadeNetwork net = new MadeNetwork(p);
+            MadeInputs in = FastDecoderTest.randomInputs(m, c, 5);
+            // also a mask with holes (not a prefix)
+            float[] fm = in.frameMasks().toFloatArray();
+            fm[1] = 0f;
+            NDArray frameMasks = m.create(fm, in.frameMasks().getShape());
+            MadeNetwork.Encoded v = net.encodeVideo(in.frameFeats(), frameMasks, false);
+            MadeNetwork.Encoded mu = net.encodeMusic(in.segmentFeats(), in.segmentMasks(), false);
+            NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
+            NDArray plain = net.detrDecode(net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false), target, false);
+            NDArray[] pk = MsgEvaluator.packed(v, mu);
+            assertTrue(pk[0].getShape().get(1) < c.frameSlots() + c.segmentSlots(), "nothing was packed");
+            NDArray fast = new FastDecoder(p).decode(net.detrEncode(pk[0], pk[1], false), target);
+            double diff = plain.sub(fast).abs().max().getFloat();
+            System.out.printf("rewrite DETR input packed (valid tokens first) + fast decoder: max|diff| = %.3g%n", diff);
+            assertTrue(diff <= 1e-4, "diff " + diff);
+        }
+    }
+
+    @Test
     void ranksMomentsAndTopKEqualThePlainComputation() {
         check(EvalFixtures.tiny().build(), 21);
     }
