@@ -19,15 +19,21 @@ import org.mgsv.model.Predictor;
 /**
  * The full MsG evaluation, streamed: encode N videos and N musics, detect the moment of every ground-truth pair,
  * and rank all N × (distinct musics) pairs by the model's retrieval score, with memory bounded by the chunk sizes
- * (independent of N apart from a few floats per query: three d-vectors per video and the top-K list).
+ * and the music-token cache budget (independent of N apart from a few floats per query: three d-vectors per
+ * video and the top-K list). No N×N×d tensor (nor an N×N matrix) is ever formed.
  *
- * <p><b>Pass 1</b> (chunks of {@code chunk} rows): encode the rows' videos and musics, run DETR on each
- * ground-truth pair (the decoder with {@link FastDecoder} when there is one query), keep the moment, the
- * ground-truth score and the per-video X-Pool vectors ({@link XPoolScorer.VideoSide}).
- * <b>Pass 2</b> (chunks of {@code musicChunk} distinct musics): re-encode the musics, precompute their
- * {@link XPoolScorer.MusicSide} once, score them against every video in blocks of {@code videoBlock}
- * (dual + single at O(S·d) per pair, never an N×N×d tensor), and count per video the musics that beat its
- * ground truth (its exact de-duplicated rank) while keeping a streaming top-K for run files.
+ * <p><b>Pass 1</b> (chunks of {@code chunk} rows, rows of similar length together): encode the rows' videos and
+ * musics, run DETR on each ground-truth pair — input packed with each row's valid tokens first
+ * ({@link #packed}), decoder rewritten by {@link FastDecoder} when there is one query — and keep the moment, the
+ * ground-truth score, the per-video X-Pool vectors ({@link XPoolScorer.VideoSide}) and, within
+ * {@code cacheBytes}, the encoded music tokens.
+ * <b>Pass 2</b> (chunks of {@code musicChunk} distinct musics): take the musics' tokens from the cache (or encode
+ * them again), precompute their {@link XPoolScorer.MusicSide} once, score them against every video in blocks of
+ * {@code videoBlock} (dual + single at O(S·d) per pair), and count per video the musics that beat its ground
+ * truth (its exact de-duplicated rank) while keeping a streaming top-K for run files.
+ *
+ * <p>Every rewrite is exact algebra (see {@link FastDecoder}, {@link XPoolScorer}, {@link #trimmed},
+ * {@link #packed}) and is checked against the plain network in the tests.
  *
  * <p>De-duplication: rows that share a music id share one column, which is exactly the reference's music-id
  * de-duplication (duplicates have identical features, hence identical scores). Ties with the ground-truth score
@@ -62,9 +68,7 @@ public final class MsgEvaluator {
     private record CachedMusic(float[] tokens, float[] mask, float[] vector, int slots) {}
 
     /** Direct-buffer bytes (input tensors made from Java arrays) tolerated before asking for a collection. */
-    static final long DIRECT_LIMIT = 64L << 20;
-    static final long[] DBG = new long[4];
-    static final long[] DBG2 = new long[4];
+    static final long DIRECT_LIMIT = 16L << 20;
 
     private final MadeNetwork net;
     private final MadeConfig c;
@@ -125,28 +129,16 @@ public final class MsgEvaluator {
                 try (NDManager m = root.newSubManager()) {
                     NDArray[] vin = trimmed(src.videos(m, rows));
                     NDArray[] min = trimmed(src.musics(m, rows));
-                    long q0 = System.nanoTime();
                     MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
-                    v.vector().toFloatArray();
-                    long q1 = System.nanoTime();
                     MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
-                    mu.vector().toFloatArray();
-                    long q2 = System.nanoTime();
-                    DBG2[0] += q1 - q0;
-                    DBG2[1] += q2 - q1;
                     NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL
                             ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
                     NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
                     NDArray[] packed = packed(v, mu);
                     MadeNetwork.DetrMemory mem = net.detrEncode(packed[0], packed[1], false);
-                    mem.memory().toFloatArray();
-                    long q3 = System.nanoTime();
                     NDArray hidden = fast != null ? fast.decode(mem, target) : net.detrDecode(mem, target, false);
                     long layers = hidden.getShape().get(0);
                     NDArray last = hidden.get(new NDIndex((layers - 1) + ":" + layers));
-                    last.toFloatArray();
-                    DBG2[2] += q3 - q2;
-                    DBG2[3] += System.nanoTime() - q3;
                     NDArray width = null;
                     if (c.predictCenter()) {
                         float[] dur = src.videoDurations(rows);
@@ -200,21 +192,15 @@ public final class MsgEvaluator {
                         rows[i] = firstRow.get(us[i]);
                     }
                     try (NDManager m = root.newSubManager()) {
-                        long te = System.nanoTime();
                         MadeNetwork.Encoded mu = fromCache(cache, us, m);
-                        long tl = System.nanoTime();
                         if (mu == null) {
                             NDArray[] min = trimmed(src.musics(m, rows));
-                            tl = System.nanoTime();
                             mu = net.encodeMusic(min[0], min[1], false);
                         }
                         for (int u : us) {
                             cache[u] = null; // each music is scored once
                         }
                         XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
-                        ms.keys().toFloatArray();
-                        DBG[0] += tl - te;
-                        DBG[1] += System.nanoTime() - tl;
                         for (int va = 0; va < n; va += opt.videoBlock()) {
                             int vb = Math.min(n, va + opt.videoBlock());
                             try (NDManager bm = m.newSubManager()) {
@@ -222,10 +208,7 @@ public final class MsgEvaluator {
                                 for (NDArray x : new NDArray[] {vs.query(), vs.vector(), vs.gammaH()}) {
                                     x.attach(bm);
                                 }
-                                long ts = System.nanoTime();
                                 XPoolScorer.Block blk = xs.score(ms, vs, bm);
-                                long tj = System.nanoTime();
-                                DBG[2] += tj - ts;
                                 int nv = vb - va;
                                 for (int mi = 0; mi < rows.length; mi++) {
                                     int u = us[mi];
@@ -251,9 +234,7 @@ public final class MsgEvaluator {
                             }
                         }
                     }
-                    long tg = System.nanoTime();
                     DirectBuffers.release(DIRECT_LIMIT);
-                    DBG[3] += System.nanoTime() - tg;
                     if (bar != null) {
                         bar.step(ub - ua);
                     }
@@ -263,10 +244,6 @@ public final class MsgEvaluator {
                 top.offer(row, gtScore[row], gt[row]);
             }
             long t2 = System.nanoTime();
-            if (System.getProperty("mgsv.debugTiming") != null) {
-                System.err.printf("DEBUG pass1 video %.2f music %.2f detr-enc %.2f dec %.2f%n", DBG2[0] / 1e9, DBG2[1] / 1e9, DBG2[2] / 1e9, DBG2[3] / 1e9);
-                System.err.printf("DEBUG pass2 load %.2f encode+prep %.2f score %.2f gc %.2f%n", DBG[0] / 1e9, DBG[1] / 1e9, DBG[2] / 1e9, DBG[3] / 1e9);
-            }
             xs.close();
             int[] rank0 = new int[n];
             for (int i = 0; i < n; i++) {
