@@ -37,7 +37,11 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.SynthCommand.class,
             org.mgsv.app.cli.ExtractCommand.class,
             org.mgsv.app.cli.BenchExtractCommand.class,
-            org.mgsv.app.cli.RenderCommand.class
+            org.mgsv.app.cli.RenderCommand.class,
+            org.mgsv.app.cli.ImportTorchCommand.class,
+            org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.EvalCommand.class,
+            org.mgsv.app.cli.BenchCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
