@@ -59,6 +59,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
             throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
         }
+        org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
         MadeConfig cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
@@ -75,10 +76,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
         double med = BenchInfo.median(times);
         double rss = BenchInfo.peakRssMb();
+        double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
         System.out.printf(Locale.ROOT, "train step, batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
-                + " peak RSS %.0f MB, %d threads, load %s%n", batchSize,
+                + " peak RSS %.0f MB (JVM heap committed %.0f MB), %d threads, load %s%n", batchSize,
                 microBatch > 0 ? " (micro-batch " + microBatch + ")" : "", med, steps, warmup, batchSize / med, rss,
-                threads, BenchInfo.loadAverage());
+                heap, threads, BenchInfo.loadAverage());
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("median_s", med);

@@ -120,6 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
         MadeConfig cfg;
         TrainOptions opt;
         Path state = out.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
