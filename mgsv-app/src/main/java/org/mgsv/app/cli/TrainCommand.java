@@ -53,6 +53,8 @@ import picocli.CommandLine.Option;
             "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3 --seed 1"
         })
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", paramLabel = "<dataset>",
             description = "dataset folder (reference layout, <split>_data.csv + features, or a packed store)")
     Path data;
@@ -141,9 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
             opt = options(TrainOptions.reference());
         }
-        FeatureSpec spec = new FeatureSpec(cfg.frameSlots(), cfg.frameFeatDim(), cfg.segmentSlots(),
+        FeatureSpec fspec = new FeatureSpec(cfg.frameSlots(), cfg.frameFeatDim(), cfg.segmentSlots(),
                 cfg.segmentFeatDim());
-        try (DatasetLayout layout = layout(spec)) {
+        try (DatasetLayout layout = layout(fspec)) {
             List<TrainPair> train = pairs(layout, trainSplit);
             List<TrainPair> val;
             Double frac = fraction(valSplit);
@@ -171,8 +173,10 @@ public final class TrainCommand implements Callable<Integer> {
             DataCheck.Result vr = DataCheck.check(frac != null ? "held-out" : valSplit, val, fs, cfg.frameSlots(),
                     cfg.frameFeatDim(), cfg.segmentSlots(), cfg.segmentFeatDim(), skipBad, true);
             if (tr.skipped() + vr.skipped() > 0) {
-                System.err.printf(Locale.ROOT, "skipping %d training and %d validation pairs with bad data%n",
-                        tr.skipped(), vr.skipped());
+                spec.commandLine().getErr().printf(Locale.ROOT,
+                        "skipping %d training and %d validation pairs with bad data (first: %s)%n", tr.skipped(),
+                        vr.skipped(), tr.problems().isEmpty() ? vr.problems().get(0) : tr.problems().get(0));
+                spec.commandLine().getErr().flush();
             }
             Map<String, Object> desc = new LinkedHashMap<>();
             desc.put("data", data != null ? data.toAbsolutePath().toString() : null);
@@ -183,14 +187,16 @@ public final class TrainCommand implements Callable<Integer> {
             desc.put("valPairs", vr.kept().size());
             desc.put("skippedBadPairs", tr.skipped() + vr.skipped());
             Trainer t = new Trainer(cfg, opt, new Trainer.Data(tr.kept(), vr.kept(), fs, desc), out, true);
-            System.err.printf(Locale.ROOT, "training on %d pairs (%d steps/epoch of %d), validating on %d; run dir %s%n",
+            spec.commandLine().getErr().printf(Locale.ROOT, "training on %d pairs (%d steps/epoch of %d), validating on %d; run dir %s%n",
                     tr.kept().size(), t.stepsPerEpoch(), Math.min(opt.batchSize(), tr.kept().size()),
                     vr.kept().size(), out);
+            spec.commandLine().getErr().flush();
             Trainer.Result r = t.run(resume, maxEpochsThisRun);
-            System.out.printf(Locale.ROOT, "done: %d epochs, %d steps; last val R1 %.2f mIoU %.4f MoR1@0.5 %.2f -> %s%n",
+            spec.commandLine().getOut().printf(Locale.ROOT, "done: %d epochs, %d steps; last val R1 %.2f mIoU %.4f MoR1@0.5 %.2f -> %s%n",
                     r.epochsDone(), r.steps(), r.lastVal().getOrDefault("R1", Double.NaN),
                     r.lastVal().getOrDefault("mIoU", Double.NaN), r.lastVal().getOrDefault("R1_iou0.5", Double.NaN),
                     out);
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }
