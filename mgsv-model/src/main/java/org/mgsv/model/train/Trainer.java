@@ -342,8 +342,8 @@ public final class Trainer {
             long t3;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 t1 = System.nanoTime();
-                MadeOutput out = net.forward(new MadeInputs(b.frames(), b.frameMask(), b.segments(), b.segmentMask()),
-                        true);
+                MadeOutput out = TrainForward.forward(net, new MadeInputs(b.frames(), b.frameMask(), b.segments(),
+                        b.segmentMask()), true);
                 out.layerSpans().getFloat(0, 0, 0, 0);
                 t2 = System.nanoTime();
                 Losses l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());

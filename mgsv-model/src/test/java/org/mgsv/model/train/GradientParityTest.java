@@ -48,7 +48,8 @@ class GradientParityTest {
         in = GoldenFiles.npz(manager, fa.resolve("inputs.npz"), false);
         MadeNetwork net = new MadeNetwork(params);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            MadeOutput out = net.forward(new MadeInputs(in.get("frame_feats"), in.get("frame_masks"),
+            // the trainer's forward (rewritten single-query decoder), dropout off as grad-A
+            MadeOutput out = TrainForward.forward(net, new MadeInputs(in.get("frame_feats"), in.get("frame_masks"),
                     in.get("segment_feats"), in.get("segment_masks")), false);
             losses = TrainLoss.compute(MadeCriterion.reference(), out, params.get("logit_scale"),
                     in.get("spans_target"));
