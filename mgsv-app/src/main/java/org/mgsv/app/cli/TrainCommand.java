@@ -44,13 +44,13 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "Examples:",
-            "  mgsv train --data ~/MGSV --out runs/made --epochs 100",
-            "      (~/MGSV = reference layout: dataset/MGSV-EC/{train,val}_data.csv + features/Kuai_feature/...)",
-            "  mgsv train --data packed/mgsv-ec --out runs/quick --epochs 5 --batch-size 128 --skip-bad",
-            "  mgsv train --train-csv train.csv --val-csv val.csv --features feats/ --out runs/r2",
-            "  mgsv train --data ~/MGSV --out runs/made --resume        (continue an interrupted run)",
-            "  mgsv train --data ~/MGSV --out runs/made --micro-batch 64  (batch 512 in ~2-3 GB of memory)",
-            "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3 --seed 1"
+            "  mgsv train --data ~/MGSV --out runs/made",
+            "      ~/MGSV: dataset/MGSV-EC/{train,val}_data.csv + features/Kuai_feature/",
+            "  mgsv train --data packed/mgsv-ec --out runs/quick --epochs 5 --skip-bad",
+            "  mgsv train --train-csv train.csv --val-csv val.csv --features feats/ \\",
+            "      --out runs/r2 --batch-size 128 --micro-batch 32",
+            "  mgsv train --data ~/MGSV --out runs/made --resume     (after a kill)",
+            "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3"
         })
 public final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
