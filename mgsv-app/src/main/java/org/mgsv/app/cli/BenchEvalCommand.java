@@ -47,13 +47,13 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "untimed warm-up runs (default ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--chunk", defaultValue = "32", description = "rows per pass-1 chunk (default ${DEFAULT-VALUE})")
+    @Option(names = "--chunk", defaultValue = "8", description = "rows per pass-1 chunk (default ${DEFAULT-VALUE})")
     int chunk;
 
-    @Option(names = "--music-chunk", defaultValue = "64", description = "musics per pass-2 chunk (default ${DEFAULT-VALUE})")
+    @Option(names = "--music-chunk", defaultValue = "16", description = "musics per pass-2 chunk (default ${DEFAULT-VALUE})")
     int musicChunk;
 
-    @Option(names = "--video-block", defaultValue = "512", description = "videos per scoring block (default ${DEFAULT-VALUE})")
+    @Option(names = "--video-block", defaultValue = "256", description = "videos per scoring block (default ${DEFAULT-VALUE})")
     int videoBlock;
 
     @Option(names = "--model", paramLabel = "<model-dir>", description = "weights to use (default: freshly initialised reference configuration)")

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
@@ -37,7 +38,7 @@ public final class MsgEvaluator {
     /** Chunk sizes and the length of the kept ranking. */
     public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
         public static Options defaults() {
-            return new Options(32, 64, 512, 100, true);
+            return new Options(8, 16, 256, 100, true);
         }
 
         public Options {
@@ -46,6 +47,9 @@ public final class MsgEvaluator {
             }
         }
     }
+
+    /** Direct-buffer bytes (input tensors made from Java arrays) tolerated before asking for a collection. */
+    static final long DIRECT_LIMIT = 64L << 20;
 
     private final MadeNetwork net;
     private final MadeConfig c;
@@ -96,12 +100,14 @@ public final class MsgEvaluator {
             XPoolScorer xs = new XPoolScorer(params, root);
             long t0 = System.nanoTime();
             // ---------------- pass 1: encode, detect, ground-truth scores
+            // rows of similar length share a chunk, so trimming the all-padding tail of a chunk saves work
+            int[] order = sortedBy(n, i -> lengthHint(src.videoLengthHint(i)) + lengthHint(src.musicLengthHint(i)));
             for (int a = 0; a < n; a += opt.chunk()) {
                 int b = Math.min(n, a + opt.chunk());
-                int[] rows = range(a, b);
+                int[] rows = Arrays.copyOfRange(order, a, b);
                 try (NDManager m = root.newSubManager()) {
-                    NDArray[] vin = src.videos(m, rows);
-                    NDArray[] min = src.musics(m, rows);
+                    NDArray[] vin = trimmed(src.videos(m, rows));
+                    NDArray[] min = trimmed(src.musics(m, rows));
                     MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
                     MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
                     NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL
@@ -127,23 +133,25 @@ public final class MsgEvaluator {
                     float[] gh = vs.gammaH().toFloatArray();
                     int k = b - a;
                     for (int i = 0; i < k; i++) {
-                        int row = a + i;
+                        int row = rows[i];
                         predStart[row] = mom[3 * i];
                         predEnd[row] = mom[3 * i + 1];
                         predScore[row] = mom[3 * i + 2];
                         gtScore[row] = combine(blk.dual()[i * k + i], blk.single()[i * k + i]);
                         allHb[row] = vs.hb()[i];
                         allHc[row] = vs.hc()[i];
+                        System.arraycopy(q, i * d, allQ, row * d, d);
+                        System.arraycopy(hv, i * d, allH, row * d, d);
+                        System.arraycopy(gh, i * d, allGH, row * d, d);
                     }
-                    System.arraycopy(q, 0, allQ, a * d, k * d);
-                    System.arraycopy(hv, 0, allH, a * d, k * d);
-                    System.arraycopy(gh, 0, allGH, a * d, k * d);
                 }
+                DirectBuffers.release(DIRECT_LIMIT);
                 if (bar != null) {
                     bar.step(b - a);
                 }
             }
             long t1 = System.nanoTime();
+
             // ---------------- pass 2: rank every (video, distinct music) pair
             int[] greater = new int[n];
             int[] ties = new int[n];
@@ -152,14 +160,16 @@ public final class MsgEvaluator {
             try (NDManager videos = root.newSubManager()) {
                 XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(videos.create(allQ, new Shape(n, d)),
                         videos.create(allH, new Shape(n, d)), videos.create(allGH, new Shape(n, d)), allHb, allHc);
+                int[] musicOrder = sortedBy(nm, u -> lengthHint(src.musicLengthHint(firstRow.get(u))));
                 for (int ua = 0; ua < nm; ua += opt.musicChunk()) {
                     int ub = Math.min(nm, ua + opt.musicChunk());
+                    int[] us = Arrays.copyOfRange(musicOrder, ua, ub);
                     int[] rows = new int[ub - ua];
                     for (int i = 0; i < rows.length; i++) {
-                        rows[i] = firstRow.get(ua + i);
+                        rows[i] = firstRow.get(us[i]);
                     }
                     try (NDManager m = root.newSubManager()) {
-                        NDArray[] min = src.musics(m, rows);
+                        NDArray[] min = trimmed(src.musics(m, rows));
                         MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
                         XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
                         for (int va = 0; va < n; va += opt.videoBlock()) {
@@ -172,7 +182,7 @@ public final class MsgEvaluator {
                                 XPoolScorer.Block blk = xs.score(ms, vs, bm);
                                 int nv = vb - va;
                                 for (int mi = 0; mi < rows.length; mi++) {
-                                    int u = ua + mi;
+                                    int u = us[mi];
                                     for (int vi = 0; vi < nv; vi++) {
                                         int row = va + vi;
                                         if (u == gt[row]) {
@@ -195,6 +205,7 @@ public final class MsgEvaluator {
                             }
                         }
                     }
+                    DirectBuffers.release(DIRECT_LIMIT);
                     if (bar != null) {
                         bar.step(ub - ua);
                     }
@@ -225,12 +236,48 @@ public final class MsgEvaluator {
         };
     }
 
-    private static int[] range(int a, int b) {
-        int[] r = new int[b - a];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = a + i;
+    private static int lengthHint(int h) {
+        return Math.max(h, 0);
+    }
+
+    /** 0..n-1 ordered by key (stable). */
+    private static int[] sortedBy(int n, java.util.function.IntUnaryOperator key) {
+        Integer[] o = new Integer[n];
+        int[] k = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+            k[i] = key.applyAsInt(i);
+        }
+        Arrays.sort(o, (x, y) -> Integer.compare(k[x], k[y]));
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = o[i];
         }
         return r;
+    }
+
+    /**
+     * Drops the trailing slots that are padding in every row of a chunk. Exact: padded slots are masked as
+     * attention keys everywhere (enhancement, X-Pool, DETR), every other operation is per token, position
+     * tables are indexed by absolute slot and the DETR sine embedding by the mask's cumulative sum, so the valid
+     * tokens' results do not depend on trailing padding.
+     */
+    static NDArray[] trimmed(NDArray[] featsAndMask) {
+        NDArray mask = featsAndMask[1];
+        long len = mask.getShape().get(1);
+        float[] v = mask.max(new int[] {0}).toFloatArray();
+        int keep = 0;
+        for (int j = 0; j < v.length; j++) {
+            if (v[j] != 0f) {
+                keep = j + 1;
+            }
+        }
+        keep = Math.max(keep, 1);
+        if (keep == len) {
+            return featsAndMask;
+        }
+        NDIndex ix = new NDIndex(":, 0:" + keep);
+        return new NDArray[] {featsAndMask[0].get(ix), mask.get(ix)};
     }
 
     /** Per-row bounded min-heaps of (score, music index); order: score descending, then music index ascending. */

@@ -19,6 +19,19 @@ public interface PairSource {
     /** {segment_feats [n,S,768], segment_masks [n,S]} of the given rows, float32, attached to {@code m}. */
     NDArray[] musics(NDManager m, int[] rows);
 
+    /**
+     * Approximate number of valid frame slots of a row (-1 = unknown). Used only to group rows of similar
+     * length into chunks; the computation itself always uses the real masks.
+     */
+    default int videoLengthHint(int row) {
+        return -1;
+    }
+
+    /** Approximate number of valid segment slots of a row's music (-1 = unknown); see {@link #videoLengthHint}. */
+    default int musicLengthHint(int row) {
+        return -1;
+    }
+
     /** Video durations in seconds for the rows (only used by center-only models); null = number of valid frames. */
     default float[] videoDurations(int[] rows) {
         return null;

@@ -9,7 +9,7 @@ import org.mgsv.model.MadeConfig;
 /**
  * Deterministic synthetic pairs of the reference shapes, generated on demand (nothing is stored, so memory is
  * independent of N): features uniform with unit variance, prefix masks with 5..F valid frames and 12..S valid
- * segments, one distinct music per row (as in the MGSV-EC test split).
+ * segments (fewer for tiny configurations), one distinct music per row (as in the MGSV-EC test split).
  */
 public final class SyntheticPairs implements PairSource {
     private final int n;
@@ -34,12 +34,30 @@ public final class SyntheticPairs implements PairSource {
 
     @Override
     public NDArray[] videos(NDManager m, int[] rows) {
-        return make(m, rows, c.frameSlots(), c.frameFeatDim(), Math.min(5, c.frameSlots()), 1);
+        return make(m, rows, c.frameSlots(), c.frameFeatDim(), minValid(c.frameSlots(), 5), 1);
     }
 
     @Override
     public NDArray[] musics(NDManager m, int[] rows) {
-        return make(m, rows, c.segmentSlots(), c.segmentFeatDim(), Math.min(12, c.segmentSlots()), 2);
+        return make(m, rows, c.segmentSlots(), c.segmentFeatDim(), minValid(c.segmentSlots(), 12), 2);
+    }
+
+    private static int minValid(int slots, int want) {
+        return Math.max(1, Math.min(want, slots / 4));
+    }
+
+    private int valid(int row, int slots, int minValid, int kind) {
+        return minValid + new SplittableRandom(seed * 1_000_003L + row * 4L + kind).nextInt(slots - minValid + 1);
+    }
+
+    @Override
+    public int videoLengthHint(int row) {
+        return valid(row, c.frameSlots(), minValid(c.frameSlots(), 5), 1);
+    }
+
+    @Override
+    public int musicLengthHint(int row) {
+        return valid(row, c.segmentSlots(), minValid(c.segmentSlots(), 12), 2);
     }
 
     private NDArray[] make(NDManager m, int[] rows, int slots, int dim, int minValid, int kind) {

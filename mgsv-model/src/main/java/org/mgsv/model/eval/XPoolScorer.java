@@ -67,16 +67,17 @@ public final class XPoolScorer {
         this.d = c.dModel();
         this.own = parent.newSubManager();
         String a = XP + "cross_attn.";
-        NDArray wv = p.get(a + "v_proj.weight");
-        NDArray bv = p.get(a + "v_proj.bias");
-        NDArray wo = p.get(a + "out_proj.weight");
-        NDArray bo = p.get(a + "out_proj.bias");
+        // copies owned by this scorer, so no derived temporary lands in the parameters' manager
+        NDArray wv = copy(p.get(a + "v_proj.weight"));
+        NDArray bv = copy(p.get(a + "v_proj.bias"));
+        NDArray wo = copy(p.get(a + "out_proj.weight"));
+        NDArray bo = copy(p.get(a + "out_proj.bias"));
         wov = keep(wo.matMul(wv));
         bov = keep(wo.matMul(bv.reshape(d, 1)).reshape(d).add(bo));
-        NDArray wl = p.get(XP + "linear_proj.weight");
-        NDArray bl = p.get(XP + "linear_proj.bias");
-        NDArray g2 = p.get(XP + "layer_norm2.weight");
-        NDArray b2 = p.get(XP + "layer_norm2.bias");
+        NDArray wl = copy(p.get(XP + "linear_proj.weight"));
+        NDArray bl = copy(p.get(XP + "linear_proj.bias"));
+        NDArray g2 = copy(p.get(XP + "layer_norm2.weight"));
+        NDArray b2 = copy(p.get(XP + "layer_norm2.bias"));
         NDArray ipl = keep(own.eye(d).add(wl));
         mMat = keep(ipl.mul(g2.reshape(1, d)));
         NDArray cvec = ipl.matMul(b2.reshape(d, 1)).reshape(d).add(bl);
@@ -99,6 +100,12 @@ public final class XPoolScorer {
         cdc = s2;
         gbc = s3;
         bb = s4;
+    }
+
+    private NDArray copy(NDArray param) {
+        NDArray x = param.duplicate();
+        x.attach(own);
+        return x;
     }
 
     private NDArray keep(NDArray x) {
