@@ -59,12 +59,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
             throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
         }
-        org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
+        boolean lean = org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
         MadeConfig cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
-        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s%n",
-                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage());
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s;"
+                + " malloc tuning %s%n", machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
+                Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage(), lean ? "on" : "unavailable");
         // enough pairs for distinct batches in every step
         SyntheticFeatures data = new SyntheticFeatures(cfg, batchSize * Math.min(warmup + steps, 4), 1);
         TrainOptions opt = TrainOptions.reference().withEpochs(1).withBatchSize(batchSize).withMicroBatch(microBatch);

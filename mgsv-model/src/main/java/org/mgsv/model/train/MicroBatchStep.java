@@ -122,6 +122,7 @@ final class MicroBatchStep {
                 int from = k * mb;
                 int to = Math.min(n, (k + 1) * mb);
                 float share = (float) (to - from) / n;
+                org.mgsv.model.DirectBuffers.release(Trainer.DIRECT_BUFFER_LIMIT);
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
                     Batch b = Validator.load(km, pairs.subList(from, to), src, c);

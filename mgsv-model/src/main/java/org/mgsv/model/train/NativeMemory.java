@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class NativeMemory {
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
     private static final int M_MMAP_THRESHOLD = -3;
+    private static final int M_ARENA_MAX = -8;
 
     private NativeMemory() {}
 
@@ -24,7 +25,9 @@ public final class NativeMemory {
         try {
             com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
             int ok = f.invokeInt(new Object[] {M_MMAP_THRESHOLD, 64 * 1024});
-            return ok == 1;
+            // one arena per compute thread keeps freed chunks per thread: two arenas are enough here
+            int ok2 = System.getenv("MALLOC_ARENA_MAX") != null ? 1 : f.invokeInt(new Object[] {M_ARENA_MAX, 2});
+            return ok == 1 && ok2 == 1;
         } catch (Throwable t) {
             LOG.debug("mallopt unavailable: {}", t.toString());
             return false;
