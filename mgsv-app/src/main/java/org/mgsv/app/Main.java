@@ -40,6 +40,7 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.RenderCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.TrainCommand.class,
             org.mgsv.app.cli.EvalCommand.class,
             org.mgsv.app.cli.BenchCommand.class
     );
