@@ -243,10 +243,17 @@ public final class MadeNetwork {
     /** Concatenates the two token sets and runs the DETR encoder (post-norm, ReLU). */
     public DetrMemory detrEncode(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
             boolean training) {
-        NDManager m = frameTokens.getManager();
         NDArray src = NDArrays.concat(new NDList(frameTokens, segmentTokens), 1);
         NDArray mask = NDArrays.concat(new NDList(frameMasks.toType(DataType.FLOAT32, false),
                 segmentMasks.toType(DataType.FLOAT32, false)), 1);
+        return detrEncode(src, mask, training);
+    }
+
+    /**
+     * The DETR encoder on already concatenated tokens [B, L, d] and their {0,1} mask [B, L] (the sine position
+     * is computed over this mask).
+     */
+    public DetrMemory detrEncode(NDArray src, NDArray mask, boolean training) {
         NDArray pos = sinePosition(mask, c.dModel());
         NDArray bias = Ops.keyBias(mask);
         NDArray guard = Ops.anyValid(mask);

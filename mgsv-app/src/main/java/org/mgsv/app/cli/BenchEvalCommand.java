@@ -53,7 +53,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @Option(names = "--music-chunk", defaultValue = "16", description = "musics per pass-2 chunk (default ${DEFAULT-VALUE})")
     int musicChunk;
 
-    @Option(names = "--video-block", defaultValue = "256", description = "videos per scoring block (default ${DEFAULT-VALUE})")
+    @Option(names = "--video-block", defaultValue = "1024", description = "videos per scoring block (default ${DEFAULT-VALUE})")
     int videoBlock;
 
     @Option(names = "--model", paramLabel = "<model-dir>", description = "weights to use (default: freshly initialised reference configuration)")
