@@ -75,6 +75,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
         for (int i = 0; i < times.size(); i++) {
             System.out.printf(Locale.ROOT, "step %d: %.3f s%n", i + 1, times.get(i));
         }
+        if (!t.timing().isEmpty()) {
+            StringBuilder sb = new StringBuilder("time per phase over all steps (s):");
+            t.timing().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
+            System.out.println(sb);
+        }
         double med = BenchInfo.median(times);
         double rss = BenchInfo.peakRssMb();
         double heap = Runtime.getRuntime().totalMemory() / 1048576.0;

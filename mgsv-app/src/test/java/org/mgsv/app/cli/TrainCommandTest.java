@@ -57,6 +57,12 @@ class TrainCommandTest {
         assertEquals("0", r[0], r[2]);
         assertEquals(2, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
         assertTrue(Files.size(runDir.resolve("learning-curves.png")) > 1000);
+        // validation on a seeded quarter of the training split
+        Path run3 = tmp.resolve("run3");
+        r = run("train", "--data", data, "--out", run3.toString(), "--config", cfgFile.toString(), "--epochs", "1",
+                "--batch-size", "8", "--val-split", "0.25");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[2].contains("training on 18 pairs") && r[2].contains("validating on 6"), r[2]);
         // a missing feature file stops the run before training, naming the id; --skip-bad trains without it
         Path vf;
         try (Stream<Path> s = Files.walk(ds.featureRoot())) {

@@ -141,7 +141,7 @@ public final class XPoolScorer {
         NDArray gw = wbar.matMul(wbar.transpose(0, 2, 1)); // G_w
         NDArray g3a = m.create(g3, new Shape(1, 1, d));
         NDArray gg = wbar.mul(g3a.mul(g3a)).matMul(wbar.transpose(0, 2, 1)); // G_γ = W̄ D W̄ᵀ
-        NDArray grams = NDArrays.concat(new NDList(gu, gw, gg), 2); // [Mc,S,3S]
+        NDArray grams = NDArrays.concat(new NDList(gu, gw, gg), 1); // [Mc,3S,S], each block symmetric
         float[] v1 = cbar;
         float[] v2 = new float[d];
         float[] v3 = new float[d];
@@ -155,7 +155,7 @@ public final class XPoolScorer {
             lv[i * 3 + 1] = v2[i];
             lv[i * 3 + 2] = v3[i];
         }
-        NDArray lins = wbar.matMul(m.create(lv, new Shape(d, 3))); // [Mc,S,3] = W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
+        NDArray lins = wbar.matMul(m.create(lv, new Shape(d, 3))).transpose(0, 2, 1); // [Mc,3,S]: W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
         NDArray mask = segmentMasks.toType(DataType.FLOAT32, false);
         NDArray bias = mask.sub(1f).mul(-Ops.MASKED).reshape(mc, 1, s);
         return new MusicSide(keys, wbar, grams, lins, bias, Ops.l2normalize(musicVec));
@@ -199,28 +199,29 @@ public final class XPoolScorer {
         long nv = vs.size();
         long s = ms.keys().getShape().get(1);
         long dd = ms.keys().getShape().get(2);
-        // one GEMM [Mc·S, d] × [d, Nv] instead of a broadcast batch (which would copy the queries Mc times)
-        NDArray logits = ms.keys().reshape(mc * s, dd).matMul(vs.query().transpose()) // [Mc·S, Nv]
-                .reshape(mc, s, nv).transpose(0, 2, 1); // [Mc,Nv,S]
-        NDArray prob = logits.add(ms.maskBias()).softmax(-1);
-        NDArray q3 = prob.matMul(ms.grams()).reshape(mc, nv, 3, s).mul(prob.expandDims(2)).sum(new int[] {3}); // [Mc,Nv,3]
-        NDArray l3 = prob.matMul(ms.lins()); // [Mc,Nv,3]
-        NDArray t = ms.wbar().reshape(mc * s, dd).matMul(vs.gammaH().transpose()) // [Mc·S, Nv]
-                .reshape(mc, s, nv).transpose(0, 2, 1).mul(prob).sum(new int[] {2}); // [Mc,Nv]
+        // layout [Mc, S, Nv] throughout: one GEMM per product, no transposed copies
+        NDArray logits = ms.keys().reshape(mc * s, dd).matMul(vs.query().transpose()).reshape(mc, s, nv);
+        NDArray prob = logits.addi(ms.maskBias().reshape(mc, s, 1)).softmax(1); // softmax over segments
+        // the three Gram matrices are symmetric: [Mc, 3S, S] · P = their products with p, then pᵀ(G p)
+        NDArray q3 = ms.grams().matMul(prob).reshape(mc, 3, s, nv).muli(prob.expandDims(1)).sum(new int[] {2}); // [Mc,3,Nv]
+        NDArray l3 = ms.lins().matMul(prob); // [Mc,3,Nv]
+        NDArray t = ms.wbar().reshape(mc * s, dd).matMul(vs.gammaH().transpose()).reshape(mc, s, nv)
+                .muli(prob).sum(new int[] {1}); // [Mc,Nv]
         NDArray dual = ms.vector().matMul(vs.vector().transpose()); // [Mc,Nv]
         float[] fq = q3.toFloatArray();
         float[] fl = l3.toFloatArray();
         float[] ft = t.toFloatArray();
         float[] single = new float[(int) (mc * nv)];
         for (int mi = 0; mi < mc; mi++) {
+            int b3 = (int) (mi * 3 * nv);
             for (int vi = 0; vi < nv; vi++) {
                 int k = (int) (mi * nv + vi);
-                double qa = fq[3 * k];
-                double qw = fq[3 * k + 1];
-                double qg = fq[3 * k + 2];
-                double lw = fl[3 * k];
-                double lg = fl[3 * k + 1];
-                double lb = fl[3 * k + 2];
+                double qa = fq[b3 + vi];
+                double qw = fq[(int) (b3 + nv + vi)];
+                double qg = fq[(int) (b3 + 2 * nv + vi)];
+                double lw = fl[b3 + vi];
+                double lg = fl[(int) (b3 + nv + vi)];
+                double lb = fl[(int) (b3 + 2 * nv + vi)];
                 double sa = Math.sqrt(Math.max(qa, 0) / d + eps);
                 double nz2 = qw / (sa * sa) + 2 * lw / sa + cc;
                 double sz = Math.sqrt(Math.max(nz2, 0) / d + eps);

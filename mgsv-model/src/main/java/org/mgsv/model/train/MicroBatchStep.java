@@ -152,7 +152,13 @@ final class MicroBatchStep {
                     }
                     Map<String, NDArray> terms = new LinkedHashMap<>();
                     Map<String, Double> ce = new LinkedHashMap<>();
-                    NDArray l = criterion.localization(lo, projVid, b.targets(), terms, ce);
+                    NDArray l;
+                    try {
+                        l = criterion.localization(lo, projVid, b.targets(), terms, ce);
+                    } catch (IllegalArgumentException e) {
+                        throw new MgsvException("training diverged: non-finite network outputs (" + e.getMessage()
+                                + ")");
+                    }
                     double lv = l.getFloat();
                     loc += lv * share;
                     for (Map.Entry<String, NDArray> e : terms.entrySet()) {

@@ -358,7 +358,13 @@ public final class Trainer {
                         b.segmentMask()), true);
                 out.layerSpans().getFloat(0, 0, 0, 0);
                 t2 = System.nanoTime();
-                Losses l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
+                Losses l;
+                try {
+                    l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
+                } catch (IllegalArgumentException e) {
+                    throw new MgsvException("training diverged: non-finite network outputs at step " + step + " ("
+                            + e.getMessage() + "; the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+                }
                 v = l.values();
                 t3 = System.nanoTime();
                 if (!Double.isFinite(v.get("loss_total"))) {
