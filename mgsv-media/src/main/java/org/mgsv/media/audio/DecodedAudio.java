@@ -1,0 +1,62 @@
+package org.mgsv.media.audio;
+
+/**
+ * Decoded PCM of one audio stream: {@code channels[c][i]} is sample i of channel c as float (full scale ±1, the
+ * scale torchaudio's loaders use; lossy codecs may exceed it slightly), at {@code sampleRate} Hz, decoded by the
+ * FFmpeg decoder named {@code codec} (e.g. {@code vorbis}, {@code mp3float}, {@code aac}).
+ */
+public record DecodedAudio(float[][] channels, int sampleRate, String codec) {
+    public int numChannels() {
+        return channels.length;
+    }
+
+    public int numSamples() {
+        return channels.length == 0 ? 0 : channels[0].length;
+    }
+
+    public double durationSeconds() {
+        return (double) numSamples() / sampleRate;
+    }
+
+    /** The mean of all channels (a new array; the channel itself when mono). */
+    public float[] downmix() {
+        if (channels.length == 1) {
+            return channels[0];
+        }
+        int n = numSamples();
+        float[] out = new float[n];
+        float inv = 1f / channels.length;
+        for (float[] ch : channels) {
+            for (int i = 0; i < n; i++) {
+                out[i] += ch[i];
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] *= inv;
+        }
+        return out;
+    }
+
+    /**
+     * The PCM torchaudio 0.13's default loader ({@code sox_io}) would return for the same file. It reads Ogg
+     * Vorbis through libsox + libvorbisfile as 16-bit integers: each sample becomes floor(32768·x + 0.5) clipped
+     * to [−32768, 32767], divided by 32768. Every other codec torchaudio hands to FFmpeg (measured: mp3, aac,
+     * opus give bit-identical floats) or reads as integers (wav, flac), so it is returned unchanged.
+     */
+    public DecodedAudio referencePcm() {
+        if (codec == null || !codec.toLowerCase(java.util.Locale.ROOT).contains("vorbis")) {
+            return this;
+        }
+        float[][] q = new float[channels.length][];
+        for (int c = 0; c < channels.length; c++) {
+            float[] src = channels[c];
+            float[] dst = new float[src.length];
+            for (int i = 0; i < src.length; i++) {
+                double v = Math.floor(src[i] * 32768f + 0.5);
+                dst[i] = (float) (Math.max(-32768.0, Math.min(32767.0, v)) / 32768.0);
+            }
+            q[c] = dst;
+        }
+        return new DecodedAudio(q, sampleRate, codec + "+s16");
+    }
+}

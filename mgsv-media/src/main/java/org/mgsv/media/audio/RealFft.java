@@ -1,0 +1,112 @@
+package org.mgsv.media.audio;
+
+/**
+ * Real-input FFT of a fixed power-of-two size n, computed as one complex FFT of size n/2 (even samples as the
+ * real part, odd samples as the imaginary part) followed by the standard split step. Twiddles and the
+ * bit-reversal permutation are precomputed; {@link #powerSpectrum} allocates nothing, so one instance per
+ * thread can be reused for every frame. Not thread-safe (it owns scratch buffers).
+ */
+public final class RealFft {
+    private final int n;
+    private final int half;
+    private final int[] bitrev;
+    private final double[] cosTab; // cos(2*pi*k/half), k < half/2
+    private final double[] sinTab;
+    private final double[] splitCos; // cos(2*pi*k/n), k <= half
+    private final double[] splitSin;
+    private final double[] re;
+    private final double[] im;
+
+    public RealFft(int n) {
+        if (n < 4 || Integer.bitCount(n) != 1) {
+            throw new IllegalArgumentException("FFT size must be a power of two >= 4, got " + n);
+        }
+        this.n = n;
+        this.half = n / 2;
+        int bits = Integer.numberOfTrailingZeros(half);
+        bitrev = new int[half];
+        for (int i = 0; i < half; i++) {
+            bitrev[i] = Integer.reverse(i) >>> (32 - bits);
+        }
+        if (bits == 0) {
+            bitrev[0] = 0;
+        }
+        cosTab = new double[Math.max(1, half / 2)];
+        sinTab = new double[Math.max(1, half / 2)];
+        for (int k = 0; k < half / 2; k++) {
+            cosTab[k] = Math.cos(2 * Math.PI * k / half);
+            sinTab[k] = Math.sin(2 * Math.PI * k / half);
+        }
+        splitCos = new double[half + 1];
+        splitSin = new double[half + 1];
+        for (int k = 0; k <= half; k++) {
+            splitCos[k] = Math.cos(2 * Math.PI * k / n);
+            splitSin[k] = Math.sin(2 * Math.PI * k / n);
+        }
+        re = new double[half];
+        im = new double[half];
+    }
+
+    public int size() {
+        return n;
+    }
+
+    /**
+     * |X[k]|² for k = 0..n/2 of the real signal {@code x[0..len)} zero-padded to n.
+     *
+     * @param x input samples (only the first {@code len} are read, len ≤ n)
+     * @param power output, length ≥ n/2+1
+     */
+    public void powerSpectrum(double[] x, int len, double[] power) {
+        if (len > n) {
+            throw new IllegalArgumentException("frame of " + len + " samples exceeds FFT size " + n);
+        }
+        // pack even/odd samples into complex, in bit-reversed order
+        for (int i = 0; i < half; i++) {
+            int j = bitrev[i];
+            int e = 2 * i;
+            re[j] = e < len ? x[e] : 0.0;
+            im[j] = e + 1 < len ? x[e + 1] : 0.0;
+        }
+        complexFft();
+        // split: X[k] = (Z[k] + conj Z[h-k])/2 - i e^{-2πik/n} (Z[k] - conj Z[h-k])/2
+        double z0r = re[0], z0i = im[0];
+        power[0] = (z0r + z0i) * (z0r + z0i);
+        power[half] = (z0r - z0i) * (z0r - z0i);
+        for (int k = 1; k < half; k++) {
+            double ar = re[k], ai = im[k];
+            double br = re[half - k], bi = -im[half - k]; // conj Z[h-k]
+            double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
+            double or = 0.5 * (ar - br), oi = 0.5 * (ai - bi);
+            // odd part times -i e^{-iθ} = -i (c - i s) = -s - i c
+            double c = splitCos[k], s = splitSin[k];
+            double tr = or * (-s) - oi * (-c);
+            double ti = or * (-c) + oi * (-s);
+            double xr = er + tr, xi = ei + ti;
+            power[k] = xr * xr + xi * xi;
+        }
+    }
+
+    private void complexFft() {
+        int size = half;
+        for (int len = 2; len <= size; len <<= 1) {
+            int halfLen = len >> 1;
+            int step = size / len;
+            for (int i = 0; i < size; i += len) {
+                for (int j = 0; j < halfLen; j++) {
+                    double c = cosTab[j * step];
+                    double s = sinTab[j * step];
+                    int a = i + j, b = a + halfLen;
+                    double br = re[b], bi = im[b];
+                    // multiply by e^{-iθ} = c - i s
+                    double tr = br * c + bi * s;
+                    double ti = bi * c - br * s;
+                    re[b] = re[a] - tr;
+                    im[b] = im[a] - ti;
+                    re[a] += tr;
+                    im[a] += ti;
+                }
+            }
+        }
+    }
+}
