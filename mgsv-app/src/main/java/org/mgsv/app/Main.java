@@ -31,6 +31,7 @@ public final class Main implements Runnable {
     /** Every subcommand, in the order {@code --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(
             // commands are added here
+            org.mgsv.app.cli.FbankCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -105,9 +105,8 @@ public final class AstFrontEnd {
      * loader returns ({@link DecodedAudio#referencePcm()}: 16-bit for Ogg Vorbis, unchanged otherwise).
      */
     public float[] waveform16k(DecodedAudio decoded) {
-        DecodedAudio a = decoded.referencePcm();
-        float[] src = channels == Channels.FIRST ? a.channels()[0] : a.downmix();
-        return resample(src, a.sampleRate());
+        float[] src = channels == Channels.FIRST ? decoded.referenceChannel(0) : decoded.referencePcm().downmix();
+        return resample(src, decoded.sampleRate());
     }
 
     private float[] resample(float[] x, int rate) {

@@ -44,19 +44,34 @@ public record DecodedAudio(float[][] channels, int sampleRate, String codec) {
      * opus give bit-identical floats) or reads as integers (wav, flac), so it is returned unchanged.
      */
     public DecodedAudio referencePcm() {
-        if (codec == null || !codec.toLowerCase(java.util.Locale.ROOT).contains("vorbis")) {
+        if (!sixteenBitLoader()) {
             return this;
         }
         float[][] q = new float[channels.length][];
         for (int c = 0; c < channels.length; c++) {
-            float[] src = channels[c];
-            float[] dst = new float[src.length];
-            for (int i = 0; i < src.length; i++) {
-                double v = Math.floor(src[i] * 32768f + 0.5);
-                dst[i] = (float) (Math.max(-32768.0, Math.min(32767.0, v)) / 32768.0);
-            }
-            q[c] = dst;
+            q[c] = quantise16(channels[c]);
         }
         return new DecodedAudio(q, sampleRate, codec + "+s16");
+    }
+
+    /** Channel c as {@link #referencePcm()} would return it (only that channel is converted). */
+    public float[] referenceChannel(int c) {
+        return sixteenBitLoader() ? quantise16(channels[c]) : channels[c];
+    }
+
+    private boolean sixteenBitLoader() {
+        return codec != null && codec.toLowerCase(java.util.Locale.ROOT).contains("vorbis")
+                && !codec.endsWith("+s16");
+    }
+
+    private static float[] quantise16(float[] src) {
+        float[] dst = new float[src.length];
+        for (int i = 0; i < src.length; i++) {
+            // libvorbisfile: vorbis_ftoi(x * 32768.f) = floor(x + .5), clipped to 16 bits
+            float p = src[i] * 32768f;
+            int v = p >= 32767f ? 32767 : p <= -32768f ? -32768 : (int) Math.floor(p + 0.5);
+            dst[i] = v / 32768f;
+        }
+        return dst;
     }
 }

@@ -27,6 +27,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
 import org.mgsv.core.MgsvException;
 import org.mgsv.media.encode.RgbFrame;
 
@@ -116,9 +117,12 @@ public final class VideoDecoder {
             throw new MgsvException(file + ": no such video file");
         }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
-        g.setVideoOption("threads", Integer.toString(decoderThreads == 0 ? 0 : decoderThreads));
+        g.setVideoOption("threads", Integer.toString(decoderThreads));
+        // RAW: the grabber hands out the decoded picture as is (no RGB conversion of every frame); only the
+        // sampled frames are converted below
+        g.setImageMode(FrameGrabber.ImageMode.RAW);
         try {
-            g.start(false);
+            g.start();
         } catch (Exception | Error e) {
             safeRelease(g);
             throw new MgsvException(file + ": not a readable video (" + reason(e) + ")", e);
@@ -160,8 +164,29 @@ public final class VideoDecoder {
         if (m == null || m.isBlank()) {
             return e.getClass().getSimpleName();
         }
-        m = m.replaceAll("\\s+", " ").trim();
-        // JavaCV messages end with a hint about the log callback; the first sentence says what went wrong.
+        return ffmpegReason(m);
+    }
+
+    /** Turns a JavaCV message such as {@code avformat_open_input() error -1094995529: ...} into FFmpeg's text. */
+    public static String ffmpegReason(String message) {
+        String m = message.replaceAll("\\s+", " ").trim();
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("error (-\\d+)").matcher(m);
+        if (code.find()) {
+            try (BytePointer buf = new BytePointer(256)) {
+                if (avutil.av_strerror(Integer.parseInt(code.group(1)), buf, 256) == 0) {
+                    byte[] b = new byte[256];
+                    buf.get(b);
+                    int n = 0;
+                    while (n < b.length && b[n] != 0) {
+                        n++;
+                    }
+                    String text = new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+                    return text.isEmpty() ? m : Character.toLowerCase(text.charAt(0)) + text.substring(1);
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the raw message
+            }
+        }
         int hint = m.indexOf(" (For more details");
         return hint > 0 ? m.substring(0, hint) : m;
     }
@@ -204,7 +229,7 @@ public final class VideoDecoder {
             while (next < maxFrames) {
                 Frame f;
                 try {
-                    f = grabber.grabFrame(false, true, false, false, false);
+                    f = grabber.grabFrame(false, true, true, false, false);
                 } catch (Exception | Error e) {
                     if (decoded == 0) {
                         throw new MgsvException(file + ": cannot decode video (" + reason(e) + ")", e);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.media.encode.RgbFrame;
+import org.mgsv.media.testutil.TestImages;
 import org.mgsv.media.testutil.TestNpz;
 
 /**
@@ -28,20 +27,7 @@ class ClipPreprocessParityTest {
     static final double TOL = 1e-4;
 
     static RgbFrame readPng(Path png) throws IOException {
-        BufferedImage img = ImageIO.read(png.toFile());
-        int w = img.getWidth();
-        int h = img.getHeight();
-        byte[] rgb = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = img.getRGB(x, y);
-                int o = (y * w + x) * 3;
-                rgb[o] = (byte) (p >> 16);
-                rgb[o + 1] = (byte) (p >> 8);
-                rgb[o + 2] = (byte) p;
-            }
-        }
-        return new RgbFrame(0, w, h, rgb);
+        return TestImages.readPng(png);
     }
 
     static double compareDir(Path dir) throws IOException {

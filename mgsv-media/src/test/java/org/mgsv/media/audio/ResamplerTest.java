@@ -1,0 +1,76 @@
+package org.mgsv.media.audio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResamplerTest {
+    @TempDir Path tmp;
+
+    @Test
+    void lengthAndWidthFollowTorchaudio() {
+        Resampler r = Resampler.of(44100, 16000);
+        assertEquals(17, r.width()); // ceil(6·441 / (160·0.99))
+        assertEquals(2604345, r.outputLength(7178224)); // frantic.ogg, meta.json resampled_samples
+        assertEquals(1, Resampler.of(44100, 16000).outputLength(1));
+    }
+
+    @Test
+    void lowToneSurvivesHighToneIsRemoved() {
+        int n = 48000;
+        float[] low = new float[n], high = new float[n];
+        for (int i = 0; i < n; i++) {
+            low[i] = (float) Math.sin(2 * Math.PI * 1000 * i / 48000.0);
+            high[i] = (float) Math.sin(2 * Math.PI * 12000 * i / 48000.0);
+        }
+        float[] lo = Resampler.resample(low, 48000, 16000);
+        float[] hi = Resampler.resample(high, 48000, 16000);
+        assertEquals(16000, lo.length);
+        assertEquals(1 / Math.sqrt(2), AudioDecoderTest.rms(lo, 1000, 15000), 0.01);
+        double leak = AudioDecoderTest.rms(hi, 1000, 15000);
+        assertTrue(leak < 2e-2, "12 kHz leaks " + leak);
+    }
+
+    /** Against torchaudio 0.13 itself (Debian python3-torchaudio) on a random signal, for several rate pairs. */
+    @Test
+    void matchesTorchaudioResample() throws Exception {
+        Assumptions.assumeTrue(TestMedia.hasTorchaudio(), "/usr/bin/python3 with torchaudio not available");
+        Random rnd = new Random(7);
+        float[] x = new float[20011];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.3 * rnd.nextGaussian() + 0.2 * Math.sin(i * 0.01));
+        }
+        Map<String, NpyArrays.Array> in = new LinkedHashMap<>();
+        in.put("x", new NpyArrays.Array(x, new int[] {x.length}));
+        NpyArrays.writeNpz(tmp.resolve("in.npz"), in);
+        int[][] pairs = {{44100, 16000}, {48000, 16000}, {22050, 16000}, {8000, 16000}, {32000, 16000}, {11025, 16000}};
+        StringBuilder py = new StringBuilder("import numpy as np, torch, torchaudio\n"
+                + "x = torch.from_numpy(np.load(r'" + tmp.resolve("in.npz") + "')['x'])\nout = {}\n");
+        for (int[] p : pairs) {
+            py.append("out['r").append(p[0]).append("'] = torchaudio.functional.resample(x, ")
+                    .append(p[0]).append(", ").append(p[1]).append(").numpy()\n");
+        }
+        py.append("np.savez(r'").append(tmp.resolve("out.npz")).append("', **out)\n");
+        TestMedia.run(List.of("/usr/bin/python3", "-c", py.toString()));
+        Map<String, NpyArrays.Array> ref = NpyArrays.readNpz(tmp.resolve("out.npz"));
+        for (int[] p : pairs) {
+            float[] want = ref.get("r" + p[0]).data();
+            float[] got = Resampler.resample(x, p[0], p[1]);
+            assertEquals(want.length, got.length, "length " + p[0] + " -> " + p[1]);
+            double err = 0;
+            for (int i = 0; i < want.length; i++) {
+                err = Math.max(err, Math.abs(want[i] - got[i]));
+            }
+            System.out.printf("resample %d -> %d vs torchaudio: max |diff| = %.3g%n", p[0], p[1], err);
+            assertTrue(err < 1e-5, p[0] + " -> " + p[1] + ": " + err);
+        }
+    }
+}
