@@ -449,6 +449,11 @@ public final class GroundingServer implements AutoCloseable {
         }
         double start = body.path("start").asDouble();
         double end = body.path("end").asDouble();
+        double trackSeconds = service.store().info(track).orElseThrow().durationSeconds();
+        if (start < 0 || !(end > start) || end > trackSeconds + 1e-3) {
+            throw new HttpError(400, String.format(Locale.ROOT,
+                    "moment [%.3f, %.3f] is not inside track '%s' (0 to %.3f s)", start, end, track, trackSeconds));
+        }
         String oa = body.path("originalAudio").asText("drop").toLowerCase(Locale.ROOT);
         Renderer.OriginalAudio original = switch (oa) {
             case "drop" -> Renderer.OriginalAudio.DROP;
