@@ -31,7 +31,9 @@ public final class Main implements Runnable {
     /** Every subcommand, in the order {@code --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(
             // commands are added here
-            org.mgsv.app.cli.FbankCommand.class
+            org.mgsv.app.cli.FbankCommand.class,
+            org.mgsv.app.cli.ImportTorchCommand.class,
+            org.mgsv.app.cli.PredictCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,90 @@
+package org.mgsv.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgsv.app.Main;
+import org.mgsv.model.NpzIO;
+import picocli.CommandLine;
+
+/** End to end through the CLI entry point: import the forward-A weights, predict, compare with the reference. */
+class ImportPredictCliTest {
+    @TempDir Path tmp;
+
+    static Path forwardA() {
+        String s = System.getProperty("mgsv.shared");
+        Assumptions.assumeTrue(s != null);
+        Path p = Path.of(s, "golden", "forward-A");
+        Assumptions.assumeTrue(Files.isDirectory(p), "shared reference data absent");
+        return p;
+    }
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void importTorchThenPredictReproducesTheReference() {
+        Path ref = forwardA();
+        Path model = tmp.resolve("made-ref");
+        Path out = tmp.resolve("pred.npz");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(),
+                "--buffers", ref.resolve("buffers.npz").toString(), "--out", model.toString()), err.toString());
+        assertEquals(0, run(err, "predict", "--model", model.toString(), "--inputs", ref.resolve("inputs.npz").toString(),
+                "--out", out.toString()), err.toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> ours = NpzIO.read(out, m);
+            Map<String, NDArray> want = new LinkedHashMap<>(NpzIO.read(ref.resolve("outputs.npz"), m));
+            for (String k : new String[] {"video_feats", "music_feats", "dual_sim_matrix", "single_sim_matrix", "sim_matrix",
+                "pred_logits", "pred_spans", "pred_st_ed_score_sec"}) {
+                NDArray a = ours.get(k);
+                assertTrue(a != null, "missing output " + k);
+                NDArray b = want.get(k);
+                assertEquals(b.getShape(), a.getShape(), k);
+                // seconds are ×240 of the normalised spans: compare them relative to that scale
+                double scale = k.equals("pred_st_ed_score_sec") ? 240 : 1;
+                double d = a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max().getDouble();
+                System.out.printf("cli parity %-22s max|diff| = %.3g%n", k, d);
+                assertTrue(d <= 1e-4 * scale, k + " max|diff| " + d);
+            }
+        }
+    }
+
+    @Test
+    void wrongInputsNameTheArrayAndShape() throws Exception {
+        Path ref = forwardA();
+        Path model = tmp.resolve("m");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(), "--out", model.toString()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> in = new LinkedHashMap<>(NpzIO.read(ref.resolve("inputs.npz"), m));
+            in.put("segment_masks", m.ones(new ai.djl.ndarray.types.Shape(4, 95)));
+            Path bad = tmp.resolve("bad.npz");
+            NpzIO.write(bad, in);
+            StringWriter e1 = new StringWriter();
+            assertEquals(1, run(e1, "predict", "--model", model.toString(), "--inputs", bad.toString(), "--out", tmp.resolve("o.npz").toString()));
+            assertTrue(e1.toString().contains("segment_masks has shape [4,95], expected [4,96]"), e1.toString());
+            in.remove("frame_feats");
+            NpzIO.write(bad, in);
+            StringWriter e2 = new StringWriter();
+            assertEquals(1, run(e2, "predict", "--model", model.toString(), "--inputs", bad.toString(), "--out", tmp.resolve("o.npz").toString()));
+            assertTrue(e2.toString().contains("missing array 'frame_feats'"), e2.toString());
+            assertTrue(!Files.exists(tmp.resolve("o.npz")), "no output on error");
+        }
+    }
+}

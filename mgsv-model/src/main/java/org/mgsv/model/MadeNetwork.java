@@ -1,0 +1,322 @@
+package org.mgsv.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.mgsv.core.MgsvException;
+
+/**
+ * The MaDe network (spec MADE.md §2) on a {@link MadeParams} registry: unimodal encoders with the reference's
+ * enhancement layer, X-Pool matching, DETR moment detection and its heads.
+ *
+ * <p>All computations are differentiable; {@code training = true} enables the dropouts (0.8 enhancement,
+ * 0.3 X-Pool, 0.1 DETR by default), {@code false} is inference. Results are attached to the manager of the
+ * input arrays: run each step in its own sub-manager.
+ */
+public final class MadeNetwork {
+    private static final String XP = "video_guided_to_music_pooling_cross_transformer.";
+    private static final String DETR = "detr_transformer.";
+
+    private final MadeConfig c;
+    private final MadeParams p;
+    private final float eps;
+
+    public MadeNetwork(MadeParams params) {
+        this.p = params;
+        this.c = params.config();
+        this.eps = c.layerNormEps();
+    }
+
+    public MadeConfig config() {
+        return c;
+    }
+
+    public MadeParams params() {
+        return p;
+    }
+
+    private NDArray w(String name) {
+        return p.get(name);
+    }
+
+    // ------------------------------------------------------------------ full forward
+
+    /** The whole network on one batch (videos and musics paired row by row). */
+    public MadeOutput forward(MadeInputs in, boolean training) {
+        checkInputs(in);
+        NDManager m = in.frameFeats().getManager();
+        Encoded v = encodeVideo(in.frameFeats(), in.frameMasks(), training);
+        Encoded mu = encodeMusic(in.segmentFeats(), in.segmentMasks(), training);
+
+        boolean needPooled = c.retrievalScore().usesSingle() || c.momentQuery() == MadeConfig.MomentQuery.XPOOL;
+        NDArray pooled = needPooled ? xpool(v.vector(), mu.tokens(), mu.mask(), training) : null;
+        NDArray dual = c.retrievalScore().usesDual() ? dualSimilarity(v.vector(), mu.vector()) : null;
+        NDArray single = c.retrievalScore().usesSingle() ? singleSimilarity(v.vector(), pooled) : null;
+        NDArray sim = switch (c.retrievalScore()) {
+            case DUAL -> dual;
+            case SINGLE -> single;
+            case BOTH -> dual.add(single);
+        };
+
+        NDArray target = momentQuery(v.vector(), mu.vector(), pooled, m);
+        Detection det = detect(v.tokens(), v.mask(), mu.tokens(), mu.mask(), target, training);
+        NDArray width = c.predictCenter() ? videoWidth(in) : null;
+        Heads h = heads(det.hiddenStates(), width);
+        NDArray projVid = Ops.l2normalize(Ops.linear(v.tokens(),
+                w("contrastive_align_projection_vid.weight"), w("contrastive_align_projection_vid.bias")));
+        long layers = det.hiddenStates().getShape().get(0);
+        NDArray lastLogits = h.logits().get(layers - 1);
+        NDArray lastSpans = h.spans().get(layers - 1);
+        return new MadeOutput(v.tokens(), mu.tokens(), v.vector(), mu.vector(), pooled, dual, single, sim,
+                det.memory(), det.hiddenStates(), h.logits(), h.spans(), h.projQueries(), projVid, lastLogits, lastSpans);
+    }
+
+    private void checkInputs(MadeInputs in) {
+        long b = in.frameFeats().getShape().get(0);
+        expect("frame_feats", in.frameFeats(), new Shape(b, c.frameSlots(), c.frameFeatDim()));
+        expect("frame_masks", in.frameMasks(), new Shape(b, c.frameSlots()));
+        expect("segment_feats", in.segmentFeats(), new Shape(b, c.segmentSlots(), c.segmentFeatDim()));
+        expect("segment_masks", in.segmentMasks(), new Shape(b, c.segmentSlots()));
+    }
+
+    private static void expect(String name, NDArray a, Shape s) {
+        if (!a.getShape().equals(s)) {
+            throw new MgsvException(name + ": expected shape " + MadeParams.shapeText(s) + ", got "
+                    + MadeParams.shapeText(a.getShape()));
+        }
+    }
+
+    private NDArray videoWidth(MadeInputs in) {
+        NDArray dur = in.videoDurations() != null
+                ? in.videoDurations().toType(DataType.FLOAT32, false)
+                : in.frameMasks().sum(new int[] {1});
+        long b = dur.getShape().get(0);
+        return dur.div(c.maxMDuration()).reshape(b, 1, 1).repeat(1, c.numMomentQueries());
+    }
+
+    // ------------------------------------------------------------------ unimodal encoders
+
+    /** Encoded tokens [B, L, d] (padding zeroed), the L2-normalised masked mean [B, d], and the mask [B, L]. */
+    public record Encoded(NDArray tokens, NDArray vector, NDArray mask) {}
+
+    public Encoded encodeVideo(NDArray frameFeats, NDArray frameMasks, boolean training) {
+        return encode(frameFeats, frameMasks, "vit_proj", "video_transformer", Buffers.VIDEO_PE, training);
+    }
+
+    public Encoded encodeMusic(NDArray segmentFeats, NDArray segmentMasks, boolean training) {
+        return encode(segmentFeats, segmentMasks, "ast_proj", "audio_transformer", Buffers.AUDIO_PE, training);
+    }
+
+    private Encoded encode(NDArray feats, NDArray mask, String proj, String tr, String peName, boolean training) {
+        NDManager m = feats.getManager();
+        long b = feats.getShape().get(0);
+        long len = feats.getShape().get(1);
+        int d = c.dModel();
+        mask = mask.toType(DataType.FLOAT32, false);
+        NDArray mask3 = mask.reshape(b, len, 1);
+        NDArray x = Ops.linear(feats.mul(mask3), w(proj + ".weight"), w(proj + ".bias"));
+        if (c.enhancement()) {
+            x = x.add(positionTable(m, (int) len, d));
+            NDArray bias = Ops.keyBias(mask);
+            NDArray guard = Ops.anyValid(mask);
+            for (int l = 0; l < c.enhancementLayerCount(); l++) {
+                String pre = tr + ".layers." + l + ".";
+                // the reference's non-standard block: residuals add the LayerNorm OUTPUT, not the block input
+                x = Ops.layerNorm(x, w(pre + "0.weight"), w(pre + "0.bias"), eps);
+                x = Ops.mha(x, x, x, w(pre + "1.in_proj_weight"), w(pre + "1.in_proj_bias"),
+                        w(pre + "1.out_proj.weight"), w(pre + "1.out_proj.bias"), c.enhancementHeads(), bias, guard,
+                        c.enhancementDropout(), training, m).add(x);
+                x = Ops.layerNorm(x, w(pre + "2.weight"), w(pre + "2.bias"), eps);
+                NDArray f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
+                f = Ops.dropout(f, c.enhancementDropout(), training);
+                f = Ops.dropout(Ops.linear(f, w(pre + "3.3.weight"), w(pre + "3.3.bias")), c.enhancementDropout(), training);
+                x = f.add(x);
+            }
+            x = Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias"));
+        }
+        x = x.mul(mask3);
+        NDArray count = mask.sum(new int[] {1}, true); // [B,1]
+        NDArray vec = Ops.l2normalize(x.sum(new int[] {1}).div(count));
+        return new Encoded(x, vec, mask);
+    }
+
+    /** The first {@code len} rows of the sinusoidal table, [1, len, d] (the reference's buffer rows). */
+    private static NDArray positionTable(NDManager m, int len, int d) {
+        return m.create(Buffers.sinusoidTable(len, d), new Shape(1, len, d));
+    }
+
+    // ------------------------------------------------------------------ X-Pool
+
+    /**
+     * X-Pool: h1(M|v) for every (music, video) pair, [B_musics, B_videos, d].
+     *
+     * @param videoVec      [Bv, d] h(v)
+     * @param segmentTokens [Bm, S, d]
+     * @param segmentMasks  [Bm, S]
+     */
+    public NDArray xpool(NDArray videoVec, NDArray segmentTokens, NDArray segmentMasks, boolean training) {
+        NDManager m = segmentTokens.getManager();
+        long bm = segmentTokens.getShape().get(0);
+        long s = segmentTokens.getShape().get(1);
+        int d = c.dModel();
+        NDArray g1 = w(XP + "layer_norm1.weight");
+        NDArray b1 = w(XP + "layer_norm1.bias");
+        NDArray q = Ops.layerNorm(videoVec, g1, b1, eps);
+        NDArray k = Ops.layerNorm(segmentTokens, g1, b1, eps);
+        String a = XP + "cross_attn.";
+        NDArray qp = Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")).mul((float) (1.0 / Math.sqrt(d)));
+        NDArray kp = Ops.linear(k, w(a + "k_proj.weight"), w(a + "k_proj.bias")); // [Bm,S,d]
+        NDArray vp = Ops.linear(k, w(a + "v_proj.weight"), w(a + "v_proj.bias")); // [Bm,S,d]
+        NDArray logits = qp.expandDims(0).matMul(kp.transpose(0, 2, 1)); // [Bm,Bv,S]
+        NDArray mask = segmentMasks.toType(DataType.FLOAT32, false);
+        logits = logits.add(mask.sub(1f).mul(-Ops.MASKED).reshape(bm, 1, s));
+        NDArray pr = logits.softmax(-1).mul(mask.max(new int[] {1}).reshape(bm, 1, 1));
+        NDArray att = pr.matMul(vp); // [Bm,Bv,d]
+        NDArray o = Ops.linear(att, w(a + "out_proj.weight"), w(a + "out_proj.bias"));
+        o = Ops.layerNorm(o, w(XP + "layer_norm2.weight"), w(XP + "layer_norm2.bias"), eps);
+        NDArray lin = Ops.linear(o, w(XP + "linear_proj.weight"), w(XP + "linear_proj.bias"));
+        NDArray out = o.add(Ops.dropout(lin, c.xpoolDropout(), training));
+        return Ops.layerNorm(out, w(XP + "layer_norm3.weight"), w(XP + "layer_norm3.bias"), eps);
+    }
+
+    /** cos(h(v), h0(M)) as [Bv, Bm]. */
+    public static NDArray dualSimilarity(NDArray videoVec, NDArray musicVec) {
+        return Ops.l2normalize(videoVec).matMul(Ops.l2normalize(musicVec).transpose());
+    }
+
+    /** cos(h(v), h1(M|v)) as [Bv, Bm] from pooled [Bm, Bv, d]. */
+    public static NDArray singleSimilarity(NDArray videoVec, NDArray pooled) {
+        NDArray v = Ops.l2normalize(videoVec).expandDims(0); // [1,Bv,d]
+        return Ops.l2normalize(pooled).mul(v).sum(new int[] {2}).transpose(); // [Bv,Bm]
+    }
+
+    private NDArray momentQuery(NDArray videoVec, NDArray musicVec, NDArray pooled, NDManager m) {
+        long b = videoVec.getShape().get(0);
+        int q = c.numMomentQueries();
+        int d = c.dModel();
+        NDArray base = switch (c.momentQuery()) {
+            case VIDEO -> videoVec;
+            case MUSIC -> musicVec;
+            // the reference averages h1(M_i|v) over the batch's videos (so it depends on the batch)
+            case XPOOL -> pooled.mean(new int[] {1});
+            case ZERO -> null;
+        };
+        if (base == null) {
+            return m.zeros(new Shape(b, q, d));
+        }
+        return base.reshape(b, 1, d).repeat(1, q);
+    }
+
+    // ------------------------------------------------------------------ DETR
+
+    /** DETR encoder output [B, F+S, d] and decoder hidden states [L, B, Q, d] (after decoder.norm). */
+    public record Detection(NDArray memory, NDArray hiddenStates) {}
+
+    /**
+     * Moment detection on paired rows: src = concat(frame tokens, segment tokens), sine position over the
+     * concatenated mask, post-norm encoder, decoder with self-attention always on and query_pos added in every
+     * layer.
+     *
+     * @param target [B, Q, d] initial moment queries
+     */
+    public Detection detect(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
+            NDArray target, boolean training) {
+        NDManager m = frameTokens.getManager();
+        NDArray src = NDArrays.concat(new NDList(frameTokens, segmentTokens), 1);
+        NDArray mask = NDArrays.concat(new NDList(frameMasks.toType(DataType.FLOAT32, false),
+                segmentMasks.toType(DataType.FLOAT32, false)), 1);
+        NDArray pos = sinePosition(mask, c.dModel());
+        NDArray bias = Ops.keyBias(mask);
+        NDArray guard = Ops.anyValid(mask);
+        float dr = c.detrDropout();
+        NDArray x = src;
+        for (int l = 0; l < c.detrEncoderLayers(); l++) {
+            String pre = DETR + "encoder.layers." + l + ".";
+            NDArray qk = x.add(pos);
+            NDArray a = Ops.mha(qk, qk, x, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
+                    w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), bias, guard,
+                    dr, training, m);
+            x = Ops.layerNorm(x.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
+            NDArray f = ffn(x, pre, dr, training);
+            x = Ops.layerNorm(x.add(Ops.dropout(f, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
+        }
+        NDArray memory = x;
+        NDArray memPos = memory.add(pos);
+        NDArray qpos = w("decoder_query_embed.weight").expandDims(0); // [1,Q,d]
+        NDArray t = target;
+        NDArray[] hidden = new NDArray[c.detrDecoderLayers()];
+        for (int l = 0; l < c.detrDecoderLayers(); l++) {
+            String pre = DETR + "decoder.layers." + l + ".";
+            // self-attention always runs (the reference's decoder_SA switch never reaches the decoder)
+            NDArray tq = t.add(qpos);
+            NDArray a = Ops.mha(tq, tq, t, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
+                    w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), null, null,
+                    dr, training, m);
+            t = Ops.layerNorm(t.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
+            NDArray ca = Ops.mha(t.add(qpos), memPos, memory, w(pre + "multihead_attn.in_proj_weight"),
+                    w(pre + "multihead_attn.in_proj_bias"), w(pre + "multihead_attn.out_proj.weight"),
+                    w(pre + "multihead_attn.out_proj.bias"), c.detrHeads(), bias, guard, dr, training, m);
+            t = Ops.layerNorm(t.add(Ops.dropout(ca, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
+            NDArray f = ffn(t, pre, dr, training);
+            t = Ops.layerNorm(t.add(Ops.dropout(f, dr, training)), w(pre + "norm3.weight"), w(pre + "norm3.bias"), eps);
+            hidden[l] = Ops.layerNorm(t, w(DETR + "decoder.norm.weight"), w(DETR + "decoder.norm.bias"), eps);
+        }
+        return new Detection(memory, NDArrays.stack(new NDList(hidden), 0));
+    }
+
+    private NDArray ffn(NDArray x, String pre, float dr, boolean training) {
+        NDArray h = Ops.relu(Ops.linear(x, w(pre + "linear1.weight"), w(pre + "linear1.bias")));
+        return Ops.linear(Ops.dropout(h, dr, training), w(pre + "linear2.weight"), w(pre + "linear2.bias"));
+    }
+
+    /**
+     * DETR's normalised sine embedding over a {0,1} mask [B, L]: e = cumsum(mask)/(last + 1e-6)·2π, dim i uses
+     * e / 10000^(2⌊i/2⌋/d), sin on even i and cos on odd i. [B, L, d].
+     */
+    public static NDArray sinePosition(NDArray mask, int d) {
+        NDManager m = mask.getManager();
+        long b = mask.getShape().get(0);
+        long len = mask.getShape().get(1);
+        NDArray e = mask.cumSum(1);
+        NDArray last = e.get(new NDIndex(":, -1:"));
+        e = e.div(last.add(1e-6f)).mul((float) (2 * Math.PI));
+        float[] inv = new float[d];
+        float[] even = new float[d];
+        for (int i = 0; i < d; i++) {
+            float expo = (float) (2 * (i / 2)) / (float) d;
+            inv[i] = (float) Math.pow(10000.0, expo);
+            even[i] = (i % 2 == 0) ? 1f : 0f;
+        }
+        NDArray x = e.reshape(b, len, 1).div(m.create(inv, new Shape(1, 1, d)));
+        NDArray ev = m.create(even, new Shape(1, 1, d));
+        return x.sin().mul(ev).add(x.cos().mul(ev.neg().add(1f)));
+    }
+
+    // ------------------------------------------------------------------ heads
+
+    /** Per-layer class logits [L,B,Q,2], spans [L,B,Q,2] and normalised query projections [L,B,Q,c]. */
+    public record Heads(NDArray logits, NDArray spans, NDArray projQueries) {}
+
+    /**
+     * @param width [B, Q, 1] fixed normalised width when the config predicts the center only, else null
+     */
+    public Heads heads(NDArray hidden, NDArray width) {
+        NDArray logits = Ops.linear(hidden, w("class_embed.weight"), w("class_embed.bias"));
+        NDArray s = Ops.relu(Ops.linear(hidden, w("span_embed.layers.0.weight"), w("span_embed.layers.0.bias")));
+        s = Ops.relu(Ops.linear(s, w("span_embed.layers.1.weight"), w("span_embed.layers.1.bias")));
+        s = Ops.linear(s, w("span_embed.layers.2.weight"), w("span_embed.layers.2.bias"));
+        NDArray spans = ai.djl.nn.Activation.sigmoid(s);
+        if (c.predictCenter()) {
+            long layers = hidden.getShape().get(0);
+            NDArray wd = width.expandDims(0).repeat(0, layers);
+            spans = NDArrays.concat(new NDList(spans, wd), -1);
+        }
+        NDArray pq = Ops.l2normalize(Ops.linear(hidden, w("contrastive_align_projection_query.weight"),
+                w("contrastive_align_projection_query.bias")));
+        return new Heads(logits, spans, pq);
+    }
+}

@@ -1,0 +1,107 @@
+package org.mgsv.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.AtomicFiles;
+
+/**
+ * A model directory, the one format for imported reference weights and our own checkpoints:
+ * <pre>
+ *   weights.safetensors   every parameter, keyed by the reference state-dict name, float32, PyTorch shapes
+ *   config.json           the {@link MadeConfig}
+ *   provenance.json       the {@link Provenance}
+ * </pre>
+ * Other files in the directory (optimizer state, metrics, ...) are ignored by {@link #load}. Saving is atomic:
+ * the directory is built beside the target and renamed into place.
+ */
+public final class ModelDir {
+    public static final String WEIGHTS = "weights.safetensors";
+    public static final String CONFIG = "config.json";
+    public static final String PROVENANCE = "provenance.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelDir() {}
+
+    /** A loaded model: its configuration, parameters (owned by the caller's manager) and provenance. */
+    public record Loaded(MadeConfig config, MadeParams params, Provenance provenance) implements AutoCloseable {
+        public MadeNetwork network() {
+            return new MadeNetwork(params);
+        }
+
+        @Override
+        public void close() {
+            params.close();
+        }
+    }
+
+    /** Writes a complete model directory atomically (an existing one is replaced). */
+    public static void save(Path dir, MadeParams params, Provenance provenance) {
+        save(dir, params, provenance, null);
+    }
+
+    /**
+     * Like {@link #save(Path, MadeParams, Provenance)}; {@code extra} may add files (e.g. optimizer state) to
+     * the directory before it is renamed into place.
+     */
+    public static void save(Path dir, MadeParams params, Provenance provenance, AtomicFiles.DirWriter extra) {
+        AtomicFiles.writeDirectory(dir, tmp -> {
+            writeWeights(tmp.resolve(WEIGHTS), params);
+            Files.writeString(tmp.resolve(CONFIG), params.config().toJson());
+            Files.writeString(tmp.resolve(PROVENANCE), JSON.writeValueAsString(provenance));
+            if (extra != null) {
+                extra.write(tmp);
+            }
+        });
+    }
+
+    private static void writeWeights(Path file, MadeParams params) throws IOException {
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            params.toNDList().encode(out, ai.djl.ndarray.NDList.Encoding.SAFETENSORS);
+        }
+    }
+
+    /** True when {@code dir} looks like a model directory. */
+    public static boolean isModelDir(Path dir) {
+        return Files.isRegularFile(dir.resolve(WEIGHTS)) && Files.isRegularFile(dir.resolve(CONFIG));
+    }
+
+    /** Loads a model directory; every parameter name and shape is checked against its config. */
+    public static Loaded load(Path dir, NDManager manager) {
+        if (!Files.isDirectory(dir)) {
+            throw new MgsvException(dir + ": no such model directory");
+        }
+        for (String f : new String[] {WEIGHTS, CONFIG}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new MgsvException(dir + ": not a model directory (missing " + f + ")");
+            }
+        }
+        MadeConfig config = MadeConfig.read(dir.resolve(CONFIG));
+        Provenance prov = null;
+        Path pf = dir.resolve(PROVENANCE);
+        if (Files.isRegularFile(pf)) {
+            try {
+                prov = JSON.readValue(pf.toFile(), Provenance.class);
+            } catch (IOException e) {
+                throw new MgsvException(pf + ": invalid provenance (" + e.getMessage() + ")", e);
+            }
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            Map<String, NDArray> arrays = NpzIO.read(dir.resolve(WEIGHTS), tmp);
+            java.util.List<String> problems = MadeParams.check(config, arrays);
+            if (!problems.isEmpty()) {
+                throw new MgsvException(dir.resolve(WEIGHTS) + ": weights do not match " + CONFIG + ": "
+                        + String.join("; ", problems));
+            }
+            MadeParams params = MadeParams.fromArrays(config, manager, arrays);
+            return new Loaded(config, params, prov);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.mgsv.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * Differentiable building blocks written from DJL primitives with PyTorch's conventions (Linear y = x Wᵀ + b,
+ * W [out, in]; attention with packed q;k;v {@code in_proj_weight}; LayerNorm eps from the config; exact-erf GELU).
+ *
+ * <p>Every result is attached to the manager {@code m} of the computation (the caller's per-step sub-manager),
+ * never to the parameters' manager, so repeated forward passes do not accumulate native memory.
+ */
+final class Ops {
+    private Ops() {}
+
+    /** A masked-out attention logit. exp(-1e30 - max) is exactly 0 in float32, the same as -inf whenever the
+     *  row has at least one valid key; a fully masked row becomes finite (uniform) instead of NaN and is then
+     *  zeroed by the caller's row guard, so no NaN reaches values or gradients. */
+    static final float MASKED = -1e30f;
+
+    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+        return LayerNorm.layerNorm(x, new Shape(x.getShape().getLastDimension()), gamma, beta, eps).singletonOrThrow();
+    }
+
+    static NDArray gelu(NDArray x) {
+        return Activation.gelu(x);
+    }
+
+    static NDArray relu(NDArray x) {
+        return Activation.relu(x);
+    }
+
+    static NDArray dropout(NDArray x, float rate, boolean training) {
+        if (!training || rate <= 0f) {
+            return x;
+        }
+        return Dropout.dropout(x, rate, true).singletonOrThrow();
+    }
+
+    /** x / max(‖x‖₂, 1e-12) over the last axis (F.normalize). */
+    static NDArray l2normalize(NDArray x) {
+        NDArray n = x.norm(new int[] {-1}, true).maximum(1e-12f);
+        return x.div(n);
+    }
+
+    /** Rows [from, to) of a parameter, attached to {@code m}. */
+    static NDArray rows(NDArray w, long from, long to, NDManager m) {
+        NDArray r = w.get(new NDIndex(from + ":" + to));
+        r.attach(m);
+        return r;
+    }
+
+    /** Additive key mask [B,1,1,L] (0 valid, MASKED padding) from a {0,1} float mask [B,L]. */
+    static NDArray keyBias(NDArray mask) {
+        Shape s = mask.getShape();
+        return mask.sub(1f).mul(-MASKED).reshape(s.get(0), 1, 1, s.get(1));
+    }
+
+    /** [B,1,1,1]: 1 where the row has at least one valid key, else 0 (the fully-masked-row guard). */
+    static NDArray anyValid(NDArray mask) {
+        Shape s = mask.getShape();
+        return mask.max(new int[] {1}).reshape(s.get(0), 1, 1, 1);
+    }
+
+    /**
+     * Multi-head attention as torch.nn.MultiheadAttention computes it (batch-first here): q/k/v [B, L, d],
+     * packed in-projection, scale 1/√(d/heads) applied to q, keys with mask 0 ignored, dropout on the attention
+     * weights when training, output projection.
+     *
+     * @param keyBias from {@link #keyBias} or null (no mask)
+     * @param rowGuard from {@link #anyValid} or null
+     */
+    static NDArray mha(NDArray q, NDArray k, NDArray v, NDArray inW, NDArray inB, NDArray outW, NDArray outB,
+            int heads, NDArray keyBias, NDArray rowGuard, float dropout, boolean training, NDManager m) {
+        long d = q.getShape().getLastDimension();
+        long b = q.getShape().get(0);
+        long lq = q.getShape().get(1);
+        long lk = k.getShape().get(1);
+        long dh = d / heads;
+        NDArray wq = rows(inW, 0, d, m);
+        NDArray wk = rows(inW, d, 2 * d, m);
+        NDArray wv = rows(inW, 2 * d, 3 * d, m);
+        NDArray bq = rows(inB, 0, d, m);
+        NDArray bk = rows(inB, d, 2 * d, m);
+        NDArray bv = rows(inB, 2 * d, 3 * d, m);
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        NDArray qh = linear(q, wq, bq).mul(scale).reshape(b, lq, heads, dh).transpose(0, 2, 1, 3);
+        NDArray kh = linear(k, wk, bk).reshape(b, lk, heads, dh).transpose(0, 2, 3, 1);
+        NDArray vh = linear(v, wv, bv).reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
+        NDArray logits = qh.matMul(kh); // [B,H,Lq,Lk]
+        if (keyBias != null) {
+            logits = logits.add(keyBias);
+        }
+        NDArray p = logits.softmax(-1);
+        if (rowGuard != null) {
+            p = p.mul(rowGuard);
+        }
+        p = dropout(p, dropout, training);
+        NDArray o = p.matMul(vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
+        return linear(o, outW, outB);
+    }
+}

@@ -1,0 +1,54 @@
+package org.mgsv.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgsv.core.MgsvException;
+
+class ModelDirTest {
+    @TempDir Path tmp;
+
+    @Test
+    void saveLoadRoundTripKeepsEveryParameterConfigAndProvenance() {
+        MadeConfig c = TinyModels.tiny().predictCenter(true).momentQuery(MadeConfig.MomentQuery.MUSIC).build();
+        Path dir = tmp.resolve("model");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = MadeParams.initialize(c, m, 1);
+            ModelDir.save(dir, p, Provenance.of("training", Map.of("seed", 1)));
+            try (ModelDir.Loaded l = ModelDir.load(dir, m)) {
+                assertEquals(c, l.config());
+                assertEquals("training", l.provenance().source());
+                assertEquals(p.names(), l.params().names());
+                for (String n : p.names()) {
+                    assertArrayEquals(p.get(n).toFloatArray(), l.params().get(n).toFloatArray(), n);
+                    assertEquals(p.get(n).getShape(), l.params().get(n).getShape(), n);
+                }
+                MadeInputs in = TinyModels.inputs(m, c, 2, 3);
+                assertArrayEquals(new MadeNetwork(p).forward(in, false).predSpans().toFloatArray(),
+                        l.network().forward(in, false).predSpans().toFloatArray());
+            }
+        }
+        assertTrue(Files.isRegularFile(dir.resolve(ModelDir.PROVENANCE)));
+    }
+
+    @Test
+    void missingFilesAndWrongConfigAreReported() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MgsvException e = assertThrows(MgsvException.class, () -> ModelDir.load(tmp.resolve("nope"), m));
+            assertTrue(e.getMessage().contains("nope"));
+            Path dir = tmp.resolve("m2");
+            ModelDir.save(dir, MadeParams.initialize(TinyModels.tiny().build(), m, 1), Provenance.of("training", Map.of()));
+            Files.writeString(dir.resolve(ModelDir.CONFIG), TinyModels.tiny().dModel(16).build().toJson());
+            MgsvException w = assertThrows(MgsvException.class, () -> ModelDir.load(dir, m));
+            assertTrue(w.getMessage().contains("mismatched"), w.getMessage());
+        }
+    }
+}
