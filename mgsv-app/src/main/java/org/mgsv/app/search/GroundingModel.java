@@ -27,6 +27,16 @@ public interface GroundingModel extends AutoCloseable {
         return 240.0;
     }
 
+    /** Whether the retrieval score p_s includes the dual term cos(h(v), h0) (reference: dual + single). */
+    default boolean usesDual() {
+        return true;
+    }
+
+    /** Whether the retrieval score p_s includes the X-Pool single term. */
+    default boolean usesSingle() {
+        return true;
+    }
+
     /** A short description for logs and results. */
     String name();
 

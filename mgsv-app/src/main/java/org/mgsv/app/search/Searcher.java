@@ -99,12 +99,13 @@ public final class Searcher implements AutoCloseable {
                 dualL.add(hits.scores()[i]);
             }
         }
-        float[] single = recs.isEmpty() ? new float[0] : model.scoreSingle(hv, recs);
+        float[] single = recs.isEmpty() || !model.usesSingle() ? new float[recs.size()] : model.scoreSingle(hv, recs);
+        float dualWeight = model.usesDual() ? 1f : 0f;
         Integer[] order = new Integer[recs.size()];
         float[] total = new float[recs.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
-            total[i] = dualL.get(i) + single[i];
+            total[i] = dualWeight * dualL.get(i) + single[i];
         }
         Arrays.sort(order, (a, b) -> Float.compare(total[b], total[a]));
         List<TrackRecord> outR = new ArrayList<>();

@@ -1,0 +1,238 @@
+package org.mgsv.app.search;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.List;
+import org.mgsv.app.catalog.TrackRecord;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.MadeParams;
+import org.mgsv.model.ModelDir;
+
+/**
+ * {@link GroundingModel} on the MaDe network of mgsv-model (inference mode), loaded from a model directory.
+ * Towers and moment detection run the network itself (DJL). The X-Pool single score, computed for every
+ * shortlisted track, runs the same block in plain Java ({@link XPool}, the key projection folded into the
+ * query: algebraically identical, ~100× fewer operations per track than projecting all 96 keys and values).
+ */
+public final class MadeGroundingModel implements GroundingModel {
+    private static final String XP = "video_guided_to_music_pooling_cross_transformer.";
+
+    private final NDManager manager;
+    private final ModelDir.Loaded loaded;
+    private final MadeNetwork net;
+    private final MadeConfig c;
+    private final XPool xpool;
+    private final String name;
+
+    private MadeGroundingModel(Path dir) {
+        this.manager = NDManager.newBaseManager();
+        this.loaded = ModelDir.load(dir, manager);
+        this.net = loaded.network();
+        this.c = loaded.config();
+        this.xpool = xpoolOf(loaded.params());
+        String src = loaded.provenance() == null ? "" : " (" + loaded.provenance().source() + ")";
+        this.name = "MaDe " + dir.getFileName() + src;
+    }
+
+    public static MadeGroundingModel load(Path dir) {
+        return new MadeGroundingModel(dir);
+    }
+
+    /** The X-Pool block's weights as plain arrays. */
+    public static XPool xpoolOf(MadeParams p) {
+        int d = p.config().dModel();
+        String a = XP + "cross_attn.";
+        return new XPool(d, f(p, XP + "layer_norm1.weight"), f(p, XP + "layer_norm1.bias"), f(p, a + "q_proj.weight"),
+                f(p, a + "q_proj.bias"), f(p, a + "k_proj.weight"), f(p, a + "k_proj.bias"), f(p, a + "v_proj.weight"),
+                f(p, a + "v_proj.bias"), f(p, a + "out_proj.weight"), f(p, a + "out_proj.bias"),
+                f(p, XP + "layer_norm2.weight"), f(p, XP + "layer_norm2.bias"), f(p, XP + "linear_proj.weight"),
+                f(p, XP + "linear_proj.bias"), f(p, XP + "layer_norm3.weight"), f(p, XP + "layer_norm3.bias"));
+    }
+
+    private static float[] f(MadeParams p, String name) {
+        return p.get(name).toFloatArray();
+    }
+
+    public MadeConfig config() {
+        return c;
+    }
+
+    @Override
+    public int dim() {
+        return c.dModel();
+    }
+
+    @Override
+    public int frameSlots() {
+        return c.frameSlots();
+    }
+
+    @Override
+    public int frameFeatureDim() {
+        return c.frameFeatDim();
+    }
+
+    @Override
+    public int segmentSlots() {
+        return c.segmentSlots();
+    }
+
+    @Override
+    public int segmentFeatureDim() {
+        return c.segmentFeatDim();
+    }
+
+    @Override
+    public double maxMusicSeconds() {
+        return c.maxMDuration();
+    }
+
+    @Override
+    public boolean usesDual() {
+        return c.retrievalScore().usesDual();
+    }
+
+    @Override
+    public boolean usesSingle() {
+        return c.retrievalScore().usesSingle();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    private static float[] flat(float[][] x, int rows, int cols, String what) {
+        if (x.length != rows) {
+            throw new IllegalArgumentException(what + ": " + x.length + " rows, the model expects " + rows);
+        }
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            if (x[i].length != cols) {
+                throw new IllegalArgumentException(what + ": row of " + x[i].length + ", the model expects " + cols);
+            }
+            System.arraycopy(x[i], 0, out, i * cols, cols);
+        }
+        return out;
+    }
+
+    private static float[][] rows(float[] flat, int rows, int cols) {
+        float[][] out = new float[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(flat, i * cols, out[i], 0, cols);
+        }
+        return out;
+    }
+
+    @Override
+    public EncodedVideo encodeVideo(float[][] frameFeatures, float[] mask) {
+        int f = c.frameSlots();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(flat(frameFeatures, f, c.frameFeatDim(), "frame features"), new Shape(1, f, c.frameFeatDim()));
+            NDArray mk = m.create(mask, new Shape(1, f));
+            MadeNetwork.Encoded e = net.encodeVideo(x, mk, false);
+            return new EncodedVideo(rows(e.tokens().toFloatArray(), f, c.dModel()), mask.clone(), e.vector().toFloatArray());
+        }
+    }
+
+    @Override
+    public EncodedMusic encodeMusic(float[][] segmentFeatures, float[] mask) {
+        int s = c.segmentSlots();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(flat(segmentFeatures, s, c.segmentFeatDim(), "segment features"),
+                    new Shape(1, s, c.segmentFeatDim()));
+            NDArray mk = m.create(mask, new Shape(1, s));
+            MadeNetwork.Encoded e = net.encodeMusic(x, mk, false);
+            return new EncodedMusic(rows(e.tokens().toFloatArray(), s, c.dModel()), mask.clone(), e.vector().toFloatArray());
+        }
+    }
+
+    @Override
+    public float[] scoreSingle(float[] hv, List<TrackRecord> tracks) {
+        XPool.Query q = xpool.query(hv);
+        float[] out = new float[tracks.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = q.score(tracks.get(i).tokens(), tracks.get(i).mask());
+        }
+        return out;
+    }
+
+    @Override
+    public Span[] detectMoments(EncodedVideo video, List<TrackRecord> tracks) {
+        int n = tracks.size();
+        if (n == 0) {
+            return new Span[0];
+        }
+        int f = c.frameSlots();
+        int s = c.segmentSlots();
+        int d = c.dModel();
+        int q = c.numMomentQueries();
+        float[] ft = flat(video.tokens(), f, d, "frame tokens");
+        float[] frameTok = new float[n * f * d];
+        float[] frameMask = new float[n * f];
+        float[] segTok = new float[n * s * d];
+        float[] segMask = new float[n * s];
+        float[] h0 = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(ft, 0, frameTok, i * f * d, f * d);
+            System.arraycopy(video.mask(), 0, frameMask, i * f, f);
+            TrackRecord t = tracks.get(i);
+            System.arraycopy(flat(t.tokens(), s, d, "segment tokens of " + t.id()), 0, segTok, i * s * d, s * d);
+            System.arraycopy(t.mask(), 0, segMask, i * s, s);
+            System.arraycopy(t.h0(), 0, h0, i * d, d);
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray fTok = m.create(frameTok, new Shape(n, f, d));
+            NDArray fMask = m.create(frameMask, new Shape(n, f));
+            NDArray sTok = m.create(segTok, new Shape(n, s, d));
+            NDArray sMask = m.create(segMask, new Shape(n, s));
+            NDArray hv = m.create(video.hv(), new Shape(1, d));
+            NDArray base = switch (c.momentQuery()) {
+                case VIDEO -> hv.repeat(0, n);
+                case MUSIC -> m.create(h0, new Shape(n, d));
+                // X-Pool query: h1(M_i | v) of this video
+                case XPOOL -> net.xpool(hv, sTok, sMask, false).reshape(n, d);
+                case ZERO -> m.zeros(new Shape(n, d));
+            };
+            NDArray target = base.reshape(n, 1, d).repeat(1, q);
+            MadeNetwork.Detection det = net.detect(fTok, fMask, sTok, sMask, target, false);
+            NDArray width = null;
+            if (c.predictCenter()) {
+                double frames = 0;
+                for (float v : video.mask()) {
+                    frames += v;
+                }
+                width = m.full(new Shape(n, q, 1), (float) (frames / c.maxMDuration()));
+            }
+            MadeNetwork.Heads h = net.heads(det.hiddenStates(), width);
+            long layers = det.hiddenStates().getShape().get(0);
+            float[] logits = h.logits().get(layers - 1).toFloatArray(); // [n,q,2]
+            float[] spans = h.spans().get(layers - 1).toFloatArray(); // [n,q,2]
+            Span[] out = new Span[n];
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                double bestP = -1;
+                for (int j = 0; j < q; j++) {
+                    double l0 = logits[(i * q + j) * 2];
+                    double l1 = logits[(i * q + j) * 2 + 1];
+                    double p = 1.0 / (1.0 + Math.exp(l1 - l0)); // softmax(...)[0]
+                    if (p > bestP) {
+                        bestP = p;
+                        best = j;
+                    }
+                }
+                out[i] = new Span(spans[(i * q + best) * 2], spans[(i * q + best) * 2 + 1], bestP);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        loaded.close();
+        manager.close();
+    }
+}
