@@ -33,7 +33,11 @@ public final class Main implements Runnable {
             // commands are added here
             org.mgsv.app.cli.FbankCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
-            org.mgsv.app.cli.PredictCommand.class
+            org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.IndexCommand.class,
+            org.mgsv.app.cli.GroundCommand.class,
+            org.mgsv.app.cli.ServeCommand.class,
+            org.mgsv.app.cli.BenchCommand.class
     );
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

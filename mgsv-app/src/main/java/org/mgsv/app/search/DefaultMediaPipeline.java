@@ -26,6 +26,14 @@ public final class DefaultMediaPipeline implements MediaPipeline {
     private final AstFrontEnd frontEnd;
     private final Function<Path, double[][]> beatTracker;
 
+    /** With the built-in beat tracker of mgsv-media. */
+    public DefaultMediaPipeline(FrameEncoder frameEncoder, SegmentEncoder segmentEncoder, int frameSlots, int threads) {
+        this(frameEncoder, segmentEncoder, frameSlots, threads, file -> {
+            org.mgsv.media.audio.BeatTracker.Beats b = org.mgsv.media.audio.BeatTracker.track(file);
+            return new double[][] {b.beats(), b.downbeats()};
+        });
+    }
+
     public DefaultMediaPipeline(FrameEncoder frameEncoder, SegmentEncoder segmentEncoder, int frameSlots, int threads,
             Function<Path, double[][]> beatTracker) {
         this.frameEncoder = frameEncoder;
@@ -38,7 +46,7 @@ public final class DefaultMediaPipeline implements MediaPipeline {
     @Override
     public VideoFeatures video(Path file) {
         List<RgbFrame> frames = new ArrayList<>();
-        VideoDecoder.VideoInfo info = new VideoDecoder(frameSlots, 0).decode(file, frames::add);
+        VideoDecoder.VideoInfo info = new VideoDecoder(frameSlots, 0).decode(file, f -> frames.add(frameEncoder.prepare(f)));
         if (frames.isEmpty()) {
             throw new org.mgsv.core.MgsvException(file + ": no video frames decoded");
         }

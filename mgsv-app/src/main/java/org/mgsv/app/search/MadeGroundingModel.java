@@ -21,24 +21,38 @@ public final class MadeGroundingModel implements GroundingModel {
     private static final String XP = "video_guided_to_music_pooling_cross_transformer.";
 
     private final NDManager manager;
-    private final ModelDir.Loaded loaded;
+    private final MadeParams params;
     private final MadeNetwork net;
     private final MadeConfig c;
     private final XPool xpool;
     private final String name;
 
-    private MadeGroundingModel(Path dir) {
-        this.manager = NDManager.newBaseManager();
-        this.loaded = ModelDir.load(dir, manager);
-        this.net = loaded.network();
-        this.c = loaded.config();
-        this.xpool = xpoolOf(loaded.params());
-        String src = loaded.provenance() == null ? "" : " (" + loaded.provenance().source() + ")";
-        this.name = "MaDe " + dir.getFileName() + src;
+    private MadeGroundingModel(NDManager manager, MadeParams params, String name) {
+        this.manager = manager;
+        this.params = params;
+        this.net = new MadeNetwork(params);
+        this.c = params.config();
+        this.xpool = xpoolOf(params);
+        this.name = name;
     }
 
+    /** Loads a model directory (see mgsv-model's ModelDir). */
     public static MadeGroundingModel load(Path dir) {
-        return new MadeGroundingModel(dir);
+        NDManager m = NDManager.newBaseManager();
+        try {
+            ModelDir.Loaded loaded = ModelDir.load(dir, m);
+            String src = loaded.provenance() == null ? "" : " (" + loaded.provenance().source() + ")";
+            return new MadeGroundingModel(m, loaded.params(), "MaDe " + dir.toAbsolutePath().normalize().getFileName() + src);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** The network at its initialisation (random weights, reference init): real compute cost, meaningless scores. */
+    public static MadeGroundingModel initialised(MadeConfig config, long seed) {
+        NDManager m = NDManager.newBaseManager();
+        return new MadeGroundingModel(m, MadeParams.initialize(config, m, seed), "MaDe untrained (seed " + seed + ")");
     }
 
     /** The X-Pool block's weights as plain arrays. */
@@ -232,7 +246,7 @@ public final class MadeGroundingModel implements GroundingModel {
 
     @Override
     public void close() {
-        loaded.close();
+        params.close();
         manager.close();
     }
 }
