@@ -86,11 +86,13 @@ final class AppOptions {
         }
     }
 
-    static GroundingModel loadModel(Path dir) {
+    /** Loads a model for search: single-threaded libtorch ops, detection parallel over {@code threads} pairs. */
+    static GroundingModel loadModel(Path dir, int threads) {
         if (!Files.isDirectory(dir)) {
             throw new MgsvException("--model " + dir + ": no such model directory");
         }
-        return MadeGroundingModel.load(dir);
+        MadeGroundingModel.useSingleThreadedOps();
+        return MadeGroundingModel.load(dir, threads);
     }
 
     static Searcher.Kind kind(Shortlist s) {

@@ -89,7 +89,7 @@ public final class GroundCommand implements Callable<Integer> {
         if (top < 1) {
             throw new MgsvException("--top must be at least 1");
         }
-        try (GroundingModel m = AppOptions.loadModel(model);
+        try (GroundingModel m = AppOptions.loadModel(model, opts.threads());
                 FileCatalogStore store = FileCatalogStore.open(catalog);
                 GroundingService svc = new GroundingService(store, m, opts.pipeline(m, true, false), new FfmpegRenderer(),
                         AppOptions.kind(shortlist), opts.threads())) {

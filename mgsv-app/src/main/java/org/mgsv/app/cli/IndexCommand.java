@@ -76,7 +76,7 @@ public final class IndexCommand implements Callable<Integer> {
         if (meta != null && !Files.isRegularFile(meta)) {
             throw new MgsvException("--meta " + meta + ": no such file");
         }
-        try (GroundingModel m = AppOptions.loadModel(model);
+        try (GroundingModel m = AppOptions.loadModel(model, opts.threads());
                 FileCatalogStore store = FileCatalogStore.openOrCreate(out, m.dim(), m.segmentSlots())) {
             checkInfo(m);
             for (String id : remove) {

@@ -87,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             throw new MgsvException("--model " + modelDir + ": no such model directory");
         }
-        try (GroundingModel m = AppOptions.loadModel(modelDir)) {
+        try (GroundingModel m = AppOptions.loadModel(modelDir, opts.threads())) {
             MediaPipeline media = opts.pipeline(m, true, true);
             Path cat = catalog != null ? catalog : DEMO_CATALOG;
             if (catalog == null) {

@@ -26,8 +26,26 @@ public final class MadeGroundingModel implements GroundingModel {
     private final MadeConfig c;
     private final XPool xpool;
     private final String name;
+    private final int parallelism;
+    private final java.util.concurrent.ExecutorService pool;
 
-    private MadeGroundingModel(NDManager manager, MadeParams params, String name) {
+    /**
+     * Makes libtorch run each operation on the calling thread only. Search parallelises across (video, track)
+     * pairs instead: small per-pair operations scale poorly over intra-op threads and collapse when the cores
+     * are shared. Takes effect only when called before the engine starts (first use of DJL in the process).
+     */
+    public static void useSingleThreadedOps() {
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    private MadeGroundingModel(NDManager manager, MadeParams params, String name, int parallelism) {
+        this.parallelism = Math.max(1, parallelism);
+        this.pool = this.parallelism > 1 ? java.util.concurrent.Executors.newFixedThreadPool(this.parallelism, r -> {
+            Thread t = new Thread(r, "made-detect");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.manager = manager;
         this.params = params;
         this.net = new MadeNetwork(params);
@@ -38,11 +56,17 @@ public final class MadeGroundingModel implements GroundingModel {
 
     /** Loads a model directory (see mgsv-model's ModelDir). */
     public static MadeGroundingModel load(Path dir) {
+        return load(dir, 1);
+    }
+
+    /** Loads a model directory; moment detection for several tracks runs on {@code parallelism} threads. */
+    public static MadeGroundingModel load(Path dir, int parallelism) {
         NDManager m = NDManager.newBaseManager();
         try {
             ModelDir.Loaded loaded = ModelDir.load(dir, m);
             String src = loaded.provenance() == null ? "" : " (" + loaded.provenance().source() + ")";
-            return new MadeGroundingModel(m, loaded.params(), "MaDe " + dir.toAbsolutePath().normalize().getFileName() + src);
+            return new MadeGroundingModel(m, loaded.params(), "MaDe " + dir.toAbsolutePath().normalize().getFileName() + src,
+                    parallelism);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -50,9 +74,10 @@ public final class MadeGroundingModel implements GroundingModel {
     }
 
     /** The network at its initialisation (random weights, reference init): real compute cost, meaningless scores. */
-    public static MadeGroundingModel initialised(MadeConfig config, long seed) {
+    public static MadeGroundingModel initialised(MadeConfig config, long seed, int parallelism) {
         NDManager m = NDManager.newBaseManager();
-        return new MadeGroundingModel(m, MadeParams.initialize(config, m, seed), "MaDe untrained (seed " + seed + ")");
+        return new MadeGroundingModel(m, MadeParams.initialize(config, m, seed), "MaDe untrained (seed " + seed + ")",
+                parallelism);
     }
 
     /** The X-Pool block's weights as plain arrays. */
@@ -177,6 +202,38 @@ public final class MadeGroundingModel implements GroundingModel {
     @Override
     public Span[] detectMoments(EncodedVideo video, List<TrackRecord> tracks) {
         int n = tracks.size();
+        if (pool == null || n < 2) {
+            return detectChunk(video, tracks);
+        }
+        int parts = Math.min(parallelism, n);
+        int per = (n + parts - 1) / parts;
+        List<java.util.concurrent.Future<Span[]>> fs = new java.util.ArrayList<>();
+        for (int from = 0; from < n; from += per) {
+            List<TrackRecord> chunk = tracks.subList(from, Math.min(n, from + per));
+            fs.add(pool.submit(() -> detectChunk(video, chunk)));
+        }
+        Span[] out = new Span[n];
+        int at = 0;
+        try {
+            for (java.util.concurrent.Future<Span[]> f : fs) {
+                Span[] part = f.get();
+                System.arraycopy(part, 0, out, at, part.length);
+                at += part.length;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        return out;
+    }
+
+    private Span[] detectChunk(EncodedVideo video, List<TrackRecord> tracks) {
+        int n = tracks.size();
         if (n == 0) {
             return new Span[0];
         }
@@ -246,6 +303,9 @@ public final class MadeGroundingModel implements GroundingModel {
 
     @Override
     public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
         params.close();
         manager.close();
     }
