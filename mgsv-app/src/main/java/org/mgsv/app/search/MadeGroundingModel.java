@@ -234,25 +234,38 @@ public final class MadeGroundingModel implements GroundingModel {
 
     private Span[] detectChunk(EncodedVideo video, List<TrackRecord> tracks) {
         int n = tracks.size();
-        if (n == 0) {
-            return new Span[0];
-        }
-        int f = c.frameSlots();
-        int s = c.segmentSlots();
         int d = c.dModel();
         int q = c.numMomentQueries();
-        float[] ft = flat(video.tokens(), f, d, "frame tokens");
+        // Padded positions are dropped before DETR: attention ignores them as keys, the sine position of a valid
+        // position depends only on the count of valid positions before it, and their own outputs are never read,
+        // so the result is the same as on the full [F+S] sequence, for less work.
+        int[] frames = validIndices(video.mask());
+        int s = 0;
+        for (TrackRecord t : tracks) {
+            for (int i = t.mask().length - 1; i >= 0; i--) {
+                if (t.mask()[i] != 0) {
+                    s = Math.max(s, i + 1);
+                    break;
+                }
+            }
+        }
+        int f = Math.max(1, frames.length);
+        s = Math.max(1, s);
         float[] frameTok = new float[n * f * d];
         float[] frameMask = new float[n * f];
         float[] segTok = new float[n * s * d];
         float[] segMask = new float[n * s];
         float[] h0 = new float[n * d];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(ft, 0, frameTok, i * f * d, f * d);
-            System.arraycopy(video.mask(), 0, frameMask, i * f, f);
+            for (int j = 0; j < frames.length; j++) {
+                System.arraycopy(video.tokens()[frames[j]], 0, frameTok, (i * f + j) * d, d);
+                frameMask[i * f + j] = video.mask()[frames[j]];
+            }
             TrackRecord t = tracks.get(i);
-            System.arraycopy(flat(t.tokens(), s, d, "segment tokens of " + t.id()), 0, segTok, i * s * d, s * d);
-            System.arraycopy(t.mask(), 0, segMask, i * s, s);
+            for (int j = 0; j < s; j++) {
+                System.arraycopy(t.tokens()[j], 0, segTok, (i * s + j) * d, d);
+                segMask[i * s + j] = t.mask()[j];
+            }
             System.arraycopy(t.h0(), 0, h0, i * d, d);
         }
         try (NDManager m = manager.newSubManager()) {
@@ -272,11 +285,11 @@ public final class MadeGroundingModel implements GroundingModel {
             MadeNetwork.Detection det = net.detect(fTok, fMask, sTok, sMask, target, false);
             NDArray width = null;
             if (c.predictCenter()) {
-                double frames = 0;
+                double videoSeconds = 0;
                 for (float v : video.mask()) {
-                    frames += v;
+                    videoSeconds += v;
                 }
-                width = m.full(new Shape(n, q, 1), (float) (frames / c.maxMDuration()));
+                width = m.full(new Shape(n, q, 1), (float) (videoSeconds / c.maxMDuration()));
             }
             MadeNetwork.Heads h = net.heads(det.hiddenStates(), width);
             long layers = det.hiddenStates().getShape().get(0);
@@ -299,6 +312,23 @@ public final class MadeGroundingModel implements GroundingModel {
             }
             return out;
         }
+    }
+
+    private static int[] validIndices(float[] mask) {
+        int k = 0;
+        for (float v : mask) {
+            if (v != 0) {
+                k++;
+            }
+        }
+        int[] out = new int[k];
+        k = 0;
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] != 0) {
+                out[k++] = i;
+            }
+        }
+        return out;
     }
 
     @Override

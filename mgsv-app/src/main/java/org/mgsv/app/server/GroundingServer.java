@@ -88,6 +88,10 @@ public final class GroundingServer implements AutoCloseable {
     private final ExecutorService io;
     private final ThreadPoolExecutor workers;
     private final LinkedHashMap<String, Path> uploads = new LinkedHashMap<>();
+    /** Decoded preview audio of recently played tracks (whole track, mono, PREVIEW_RATE): a page asks for
+     *  every result's waveform and then plays some of them. */
+    private final LinkedHashMap<String, float[]> previewCache = new LinkedHashMap<>(16, 0.75f, true);
+    private static final long PREVIEW_CACHE_SAMPLES = 16L * 60 * PREVIEW_RATE;
 
     /** Upload-level error with an HTTP status. */
     static final class HttpError extends RuntimeException {
@@ -407,13 +411,41 @@ public final class GroundingServer implements AutoCloseable {
         if (src == null) {
             throw new HttpError(404, "audio of track '" + id + "' is not available on this server");
         }
-        byte[] wav = runBounded(() -> Wav.encode(service.media().audio(src, PREVIEW_RATE, start, end), PREVIEW_RATE));
+        byte[] wav = runBounded(() -> {
+            float[] all = previewAudio(id, src, info.durationSeconds());
+            int from = (int) Math.min(all.length, Math.floor(start * PREVIEW_RATE));
+            int to = (int) Math.min(all.length, Math.max(from, Math.ceil(end * PREVIEW_RATE)));
+            return Wav.encode(java.util.Arrays.copyOfRange(all, from, to), PREVIEW_RATE);
+        });
         ex.getResponseHeaders().set("Content-Type", "audio/wav");
         ex.getResponseHeaders().set("Cache-Control", "max-age=3600");
         ex.sendResponseHeaders(200, wav.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(wav);
         }
+    }
+
+    private float[] previewAudio(String id, Path src, double duration) {
+        synchronized (previewCache) {
+            float[] hit = previewCache.get(id);
+            if (hit != null) {
+                return hit;
+            }
+        }
+        float[] all = service.media().audio(src, PREVIEW_RATE, 0, duration + 1);
+        synchronized (previewCache) {
+            previewCache.put(id, all);
+            long total = 0;
+            for (float[] a : previewCache.values()) {
+                total += a.length;
+            }
+            var it = previewCache.entrySet().iterator();
+            while (total > PREVIEW_CACHE_SAMPLES && previewCache.size() > 1 && it.hasNext()) {
+                total -= it.next().getValue().length;
+                it.remove();
+            }
+        }
+        return all;
     }
 
     // ---------------------------------------------------------------- render

@@ -110,6 +110,13 @@ class MadeGroundingModelTest {
         }
         float[] single = model.scoreSingle(v.hv(), tracks);
         GroundingModel.Span[] spans = model.detectMoments(v, tracks);
+        try (MadeGroundingModel parallel = MadeGroundingModel.load(tmp.resolve("m"), 2)) {
+            GroundingModel.Span[] ps = parallel.detectMoments(v, tracks);
+            for (int i = 0; i < n; i++) {
+                assertEquals(spans[i].center(), ps[i].center(), 1e-6, "parallel detection, pair " + i);
+                assertEquals(spans[i].score(), ps[i].score(), 1e-6, "parallel detection, pair " + i);
+            }
+        }
 
         try (NDManager m = manager.newSubManager()) {
             float[] vfs = new float[n * 50 * 512];
