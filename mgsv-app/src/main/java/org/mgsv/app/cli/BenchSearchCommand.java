@@ -72,6 +72,14 @@ public final class BenchSearchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "<n>", description = "shortlist scan threads (default -Dmgsv.threads or cores)")
     Integer threads;
 
+    @Option(names = "--query-noise", defaultValue = "1.3", paramLabel = "<x>",
+            description = "noise added to a track's h0 to make a query, in units of 1/sqrt(d) per dimension: 1.3 gives "
+                    + "cosine ~0.6 to that track (default), 3 gives ~0.3 (harder: the MaDe top-1 is more often another track)")
+    double queryNoise;
+
+    @Option(names = "--hnsw", description = "also measure the HNSW shortlist (latency and recall) on the first catalog")
+    boolean hnsw;
+
     @Option(names = "--json", paramLabel = "<file>", description = "also write the figures as JSON")
     Path json;
 
@@ -134,6 +142,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
             report.put("loadAverageAtStart", loadAverage());
             report.put("model", m.name());
             report.put("K", k);
+            report.put("queryNoise", queryNoise);
             report.put("top", top);
             System.out.println("model: " + m.name() + "; K=" + k + ", top=" + top);
             List<Map<String, Object>> cats = new ArrayList<>();
@@ -164,6 +173,19 @@ public final class BenchSearchCommand implements Callable<Integer> {
                         if (n <= 100_000) {
                             try (Searcher s8 = Searcher.build(store, m, Searcher.Kind.EXACT_INT8, th, t -> null)) {
                                 report.put("recallInt8", recall(s8, store, m, n));
+                            }
+                        }
+                    }
+                    if (first && hnsw) {
+                        long h0t = System.nanoTime();
+                        try (Searcher sh = Searcher.build(store, m, Searcher.Kind.HNSW, th, t -> null)) {
+                            double hb = (System.nanoTime() - h0t) / 1e9;
+                            Map<String, Object> hc = latency(sh, store, m, n);
+                            hc.put("indexBuildSeconds", round(hb));
+                            hc.put("indexMB", round(sh.index().memoryBytes() / 1048576.0));
+                            cats.add(hc);
+                            if (recallQueries > 0) {
+                                report.put("recallHnsw", recall(sh, store, m, n));
                             }
                         }
                     }
@@ -210,9 +232,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
     }
 
     /** A clip vector near track j: cos ≈ 0.6. */
-    private static float[] queryNear(float[] h0, Random r) {
+    private float[] queryNear(float[] h0, Random r) {
         float[] q = new float[h0.length];
-        double sigma = 1.3 / Math.sqrt(h0.length);
+        double sigma = queryNoise / Math.sqrt(h0.length);
         for (int i = 0; i < q.length; i++) {
             q[i] = (float) (h0[i] + sigma * r.nextGaussian());
         }

@@ -76,7 +76,15 @@ class BrowserTest {
             JsonNode st = wd.script("const a = document.getElementById('audio'), v = document.getElementById('video');"
                     + "return {a: a.currentTime, v: v.currentTime, src: a.src, card: document.querySelector('.card.playing').dataset.index,"
                     + " err: document.getElementById('error').textContent}");
+            // render the best moment and get the download link
+            wd.click(wd.find("#results .card:nth-child(1) .render"));
+            boolean rendered = wd.waitFor("return document.querySelector('#results .card:nth-child(1) a.download') !== null",
+                    Duration.ofSeconds(120));
+            String renderErr = wd.script("return document.getElementById('error').textContent").asText();
             Files.write(artifacts.resolve("page.png"), wd.screenshot());
+            assertTrue(rendered, "rendered mp4 offered for download; page error: " + renderErr);
+            assertTrue(wd.script("return document.querySelector('#results .card:nth-child(1) a.download').href")
+                    .asText().startsWith("blob:"));
             assertTrue(playing, "video and candidate music play: " + st);
             assertEquals("1", st.get("card").asText());
             assertTrue(Math.abs(st.get("a").asDouble() - st.get("v").asDouble()) < 0.5, "music in sync with video: " + st);
