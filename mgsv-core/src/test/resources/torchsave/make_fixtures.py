@@ -32,6 +32,8 @@ torch.save(ramp(6, 2.5, 4).reshape(2, 3), "legacy_f32_2x3.pt", _use_new_zipfile_
 torch.save({"a": ramp(2, 0, 1)}, "dict.pt")
 # a float64 tensor [4]: i - 1.5
 torch.save(ramp(4, 1.5, 1).double(), "f64_4.pt")
+# an unsupported dtype: complex64 [2]
+torch.save(torch.tensor([1 + 2j, 3 - 1j], dtype=torch.complex64), "complex.pt")
 # numpy files: float32 [2, 3] (same values as f32_2x3), float16 [3, 4], int64 [5], float64 Fortran-order reject
 np.save("f32_2x3.npy", ramp(6, 2.5, 4).reshape(2, 3).numpy())
 np.save("f16_3x4.npy", ramp(12, 6, 8).reshape(3, 4).half().numpy())

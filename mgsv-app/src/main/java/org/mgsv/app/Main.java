@@ -31,7 +31,10 @@ public final class Main implements Runnable {
     /** Every subcommand, in the order {@code --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(
             // commands are added here
+            org.mgsv.app.cli.PackCommand.class,
+            org.mgsv.app.cli.ScoreCommand.class,
             org.mgsv.app.cli.FbankCommand.class,
+            org.mgsv.app.cli.SynthCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
             org.mgsv.app.cli.IndexCommand.class,

@@ -8,9 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.tensor.NpyArray;
+import org.mgsv.core.tensor.Npz;
+import org.mgsv.core.tensor.Tensor;
 import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.media.audio.AudioDecoder;
+import org.mgsv.media.audio.DecodedAudio;
 import org.mgsv.media.audio.KaldiFbank;
-import org.mgsv.media.audio.NpyArrays;
 import org.mgsv.media.encode.FbankWindows;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,26 +61,28 @@ public final class FbankCommand implements Callable<Integer> {
     public Integer call() {
         AstFrontEnd fe = new AstFrontEnd(downmix ? AstFrontEnd.Channels.DOWNMIX : AstFrontEnd.Channels.FIRST,
                 AstFrontEnd.defaultThreads());
-        float[] wave = fe.waveform16k(audio);
+        DecodedAudio decoded = AudioDecoder.decode(audio, AstFrontEnd.DECODE_SECONDS);
+        float[] wave = fe.waveform16k(decoded);
         if (wave.length == 0) {
             throw new MgsvException("no audio samples in " + audio);
         }
         float[] mask = AstFrontEnd.mask(wave.length);
         int[] sel = parseWindows(windows, mask);
         float[][] win = fe.computeWindows(wave, sel);
-        Map<String, NpyArrays.Array> arrays = new LinkedHashMap<>();
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
         for (int i = 0; i < sel.length; i++) {
             arrays.put("window_" + sel[i],
-                    new NpyArrays.Array(win[i], new int[] {FbankWindows.FRAMES, FbankWindows.MEL_BINS}));
+                    NpyArray.of(Tensor.wrap(win[i], FbankWindows.FRAMES, FbankWindows.MEL_BINS)));
         }
-        arrays.put("mask", new NpyArrays.Array(mask, new int[] {FbankWindows.WINDOWS}));
-        NpyArrays.writeNpz(out, arrays);
+        arrays.put("mask", NpyArray.of(Tensor.wrap(mask, FbankWindows.WINDOWS)));
+        Npz.write(out, arrays, false);
         int valid = 0;
         for (float m : mask) {
             valid += m > 0 ? 1 : 0;
         }
         System.out.printf("%s: %.2f s, %d valid windows; wrote %d window(s) %s and mask to %s%n", audio,
-                (double) wave.length / KaldiFbank.SAMPLE_RATE, valid, sel.length, java.util.Arrays.toString(sel), out);
+                decoded.cutAtLimit() ? decoded.totalSeconds() : (double) wave.length / KaldiFbank.SAMPLE_RATE, valid, sel.length,
+                sel.length <= 12 ? java.util.Arrays.toString(sel) : "(" + sel.length + ")", out);
         return 0;
     }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.Main;
 import org.mgsv.core.MgsvException;
 import org.mgsv.media.audio.AstFrontEnd;
-import org.mgsv.media.audio.NpyArrays;
+import org.mgsv.core.tensor.NpyArray;
+import org.mgsv.core.tensor.Npz;
 import picocli.CommandLine;
 
 class FbankCommandTest {
@@ -50,10 +51,10 @@ class FbankCommandTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("fbank", "--audio", wav.toString(), "--windows", "0,last", "--out", out.toString());
         assertEquals(0, code, err.toString());
-        Map<String, NpyArrays.Array> npz = NpyArrays.readNpz(out);
+        Map<String, NpyArray> npz = Npz.read(out);
         assertEquals(java.util.Set.of("window_0", "window_4", "mask"), npz.keySet());
         assertArrayEquals(new int[] {1024, 128}, npz.get("window_4").shape());
-        assertEquals(5f, sum(npz.get("mask").data()));
+        assertEquals(5f, sum(npz.get("mask").toTensor().toArray()));
 
         code = cl.execute("fbank", "--audio", tmp.resolve("none.ogg").toString(), "--out", tmp.resolve("x.npz").toString());
         assertEquals(1, code);

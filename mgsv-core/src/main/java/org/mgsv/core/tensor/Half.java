@@ -4,9 +4,21 @@ package org.mgsv.core.tensor;
 public final class Half {
     private Half() {}
 
+    /** All 65536 conversions, so bulk decoding (float16 stores) is a table lookup. */
+    private static final float[] TABLE = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < TABLE.length; h++) {
+            TABLE[h] = compute(h);
+        }
+    }
+
     /** float16 bits → float32 (exact). */
     public static float toFloat(short bits) {
-        int h = bits & 0xffff;
+        return TABLE[bits & 0xffff];
+    }
+
+    private static float compute(int h) {
         int sign = (h & 0x8000) << 16;
         int exp = (h >>> 10) & 0x1f;
         int mant = h & 0x3ff;

@@ -160,6 +160,11 @@ public final class Tensor {
         return new Tensor(Arrays.copyOfRange(shape, 1, shape.length), b);
     }
 
+    /** Copies all values into {@code dst} at {@code offset} (e.g. to assemble a batch). */
+    public void copyTo(float[] dst, int offset) {
+        data.duplicate().get(dst, offset, size());
+    }
+
     /** Copies row {@code i} into {@code dst} at {@code offset}. */
     public void copyRow(int i, float[] dst, int offset) {
         int len = strides[0];
@@ -232,7 +237,7 @@ public final class Tensor {
         return m;
     }
 
-    /** Same shape and bit-identical values (NaNs compare equal to themselves). */
+    /** Same shape and equal values ({@code ==} per value, so 0.0 equals -0.0; NaN equals NaN). */
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Tensor)) {

@@ -39,6 +39,7 @@ public final class AtomicFiles {
                 try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                     writer.write(out);
                 }
+                setReadable(tmp, false);
                 move(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -64,6 +65,7 @@ public final class AtomicFiles {
             Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
             try {
                 writer.write(tmp);
+                setReadable(tmp, true);
                 Path old = null;
                 if (Files.exists(abs)) {
                     old = parent.resolve("." + abs.getFileName() + ".old-" + System.nanoTime());
@@ -80,6 +82,19 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Temp files/dirs are created owner-only (0600/0700); the finished output gets the usual 0644/0755 so
+     * reports, catalogs and models are readable by a web server or another user.
+     */
+    private static void setReadable(Path p, boolean dir) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    dir ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep the defaults
         }
     }
 

@@ -29,6 +29,11 @@ class TensorTest {
         assertEquals(12f, dst[2]);
         assertEquals(23f, dst[13]);
         assertEquals(t, t.reshape(6, 4).reshape(2, 3, 4));
+        float[] batch = new float[50];
+        r.copyTo(batch, 30);
+        assertEquals(12f, batch[30]);
+        assertEquals(23f, batch[41]);
+        assertEquals(0f, batch[42]);
         assertThrows(IndexOutOfBoundsException.class, () -> t.get(2, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> t.get(0, 0));
         assertThrows(IllegalArgumentException.class, () -> Tensor.of(v, 5, 5));

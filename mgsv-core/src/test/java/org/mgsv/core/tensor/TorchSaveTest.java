@@ -97,6 +97,14 @@ class TorchSaveTest {
     }
 
     @Test
+    void rejectsUnsupportedDtypeNamingFile() {
+        Path p = Resources.path("torchsave/complex.pt");
+        MgsvException e = assertThrows(MgsvException.class, () -> TorchSave.read(p));
+        assertTrue(e.getMessage().contains("complex.pt") && e.getMessage().contains("ComplexFloatStorage")
+                && e.getMessage().contains("unsupported"), e.getMessage());
+    }
+
+    @Test
     void rejectsWrongShape() {
         Path p = Resources.path("torchsave/f32_2x3.pt");
         MgsvException e = assertThrows(MgsvException.class, () -> TorchSave.read(p, 3, 2));

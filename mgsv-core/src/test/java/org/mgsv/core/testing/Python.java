@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs Python snippets with a PyTorch installation (Debian's python3-torch by default; override with the
- * system property {@code mgsv.python}) for interoperability tests. Tests call {@link #assumeTorch()} first so
+ * system property {@code mgsv.python} or the environment variable {@code MGSV_PYTHON}) for interoperability
+ * tests. Tests call {@link #assumeTorch()} first so
  * they are skipped where no such Python exists.
  */
 public final class Python {
@@ -20,7 +21,8 @@ public final class Python {
     private static Boolean torchAvailable;
 
     public static String executable() {
-        return System.getProperty("mgsv.python", "/usr/bin/python3");
+        String env = System.getenv("MGSV_PYTHON");
+        return System.getProperty("mgsv.python", env != null && !env.isEmpty() ? env : "/usr/bin/python3");
     }
 
     /** Skips the calling test unless Python with torch and numpy can be run. */

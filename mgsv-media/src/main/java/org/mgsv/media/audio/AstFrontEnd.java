@@ -94,10 +94,15 @@ public final class AstFrontEnd {
         return KaldiFbank.numFrames(windowEnd(s) - windowStart(s));
     }
 
-    /** Decodes, resamples and selects the channel(s): the 16 kHz waveform the fbank sees (not yet padded). */
+    /** Seconds decoded from a file: the 240 s the windows see plus a margin for the resampler's filter. */
+    public static final double DECODE_SECONDS = MAX_DURATION_S + 1;
+
+    /**
+     * Decodes (the first {@link #DECODE_SECONDS} s), resamples and selects the channel(s): the 16 kHz waveform
+     * the fbank sees (not yet padded/cut).
+     */
     public float[] waveform16k(Path file) {
-        DecodedAudio a = AudioDecoder.decode(file);
-        return waveform16k(a);
+        return waveform16k(AudioDecoder.decode(file, DECODE_SECONDS));
     }
 
     /**
@@ -120,13 +125,18 @@ public final class AstFrontEnd {
         return y;
     }
 
-    /** All 96 windows + mask of an audio file. */
+    /**
+     * All 96 windows + mask of an audio file. Only the first {@link #DECODE_SECONDS} s are decoded; the duration
+     * of a longer track comes from its container (all its windows are valid either way).
+     */
     public FbankWindows compute(Path file) {
-        float[] w = waveform16k(file);
+        DecodedAudio a = AudioDecoder.decode(file, DECODE_SECONDS);
+        float[] w = waveform16k(a);
         if (w.length == 0) {
             throw new MgsvException("no audio samples in " + file);
         }
-        return compute(w);
+        FbankWindows f = compute(w);
+        return a.cutAtLimit() ? new FbankWindows(f.windows(), f.mask(), a.totalSeconds()) : f;
     }
 
     /** All 96 windows + mask of a 16 kHz waveform (any length; padded/cut to 240 s). */

@@ -14,17 +14,18 @@ public final class AudioBench {
     /**
      * Medians in milliseconds. {@code decodeMs}: FFmpeg decode; {@code resampleMs}: reference PCM + resample to
      * 16 kHz of the fbank's channel; {@code fbankMs}: 96 windows; {@code totalMs}: the sum per run;
-     * {@code realTime}: track seconds per second of total time (× real time).
+     * {@code realTime}: track seconds per second of total time (× real time); {@code builtinEncodeMs}: the
+     * {@link BuiltinSegmentEncoder} on the 96 windows (single thread, not part of the total).
      */
     public record Result(Path file, double trackSeconds, int threads, int repeats, double decodeMs,
-            double resampleMs, double fbankMs, double totalMs, double realTime) {
+            double resampleMs, double fbankMs, double totalMs, double realTime, double builtinEncodeMs) {
         /** One-paragraph human-readable summary. */
         public String summary() {
             return String.format(
                     "audio front end on %s (%.1f s track, %d thread%s, median of %d): decode %.0f ms, resample %.0f ms,"
-                            + " 96 fbank windows %.0f ms, total %.0f ms = %.0f× real time",
+                            + " 96 fbank windows %.0f ms, total %.0f ms = %.0f× real time; builtin-v1 encoder %.0f ms",
                     file.getFileName(), trackSeconds, threads, threads == 1 ? "" : "s", repeats, decodeMs,
-                    resampleMs, fbankMs, totalMs, realTime);
+                    resampleMs, fbankMs, totalMs, realTime, builtinEncodeMs);
         }
     }
 
@@ -35,6 +36,8 @@ public final class AudioBench {
         }
         AstFrontEnd fe = new AstFrontEnd(AstFrontEnd.Channels.FIRST, threads);
         double[] dec = new double[repeats], res = new double[repeats], fb = new double[repeats], tot = new double[repeats];
+        double[] enc = new double[repeats];
+        BuiltinSegmentEncoder encoder = new BuiltinSegmentEncoder();
         double seconds = 0;
         long sink = 0;
         for (int r = -warmup; r < repeats; r++) {
@@ -45,13 +48,16 @@ public final class AudioBench {
             long t2 = System.nanoTime();
             FbankWindows f = fe.compute(w);
             long t3 = System.nanoTime();
-            sink += Float.floatToIntBits(f.windows()[0][0]);
+            float[][] e = encoder.encode(f);
+            long t4 = System.nanoTime();
+            sink += Float.floatToIntBits(f.windows()[0][0]) + Float.floatToIntBits(e[0][0]);
             seconds = a.durationSeconds();
             if (r >= 0) {
                 dec[r] = (t1 - t0) / 1e6;
                 res[r] = (t2 - t1) / 1e6;
                 fb[r] = (t3 - t2) / 1e6;
                 tot[r] = (t3 - t0) / 1e6;
+                enc[r] = (t4 - t3) / 1e6;
             }
         }
         if (sink == 42) {
@@ -59,7 +65,7 @@ public final class AudioBench {
         }
         double total = median(tot);
         return new Result(file, seconds, threads, repeats, median(dec), median(res), median(fb), total,
-                seconds / (total / 1000.0));
+                seconds / (total / 1000.0), median(enc));
     }
 
     /** {@code java ... AudioBench <file> [repeats] [threads]}: prints the summary. */

@@ -31,6 +31,15 @@ public final class AudioDecoder {
 
     /** Decodes all channels of the first audio stream of {@code file}. */
     public static DecodedAudio decode(Path file) {
+        return decode(file, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Decodes at most the first {@code maxSeconds} of the first audio stream (all channels); when the stream is
+     * longer, the result says so ({@link DecodedAudio#cutAtLimit()}) and carries the container's announced
+     * duration. Saves time and memory for long recordings when only their start is needed.
+     */
+    public static DecodedAudio decode(Path file, double maxSeconds) {
         if (!Files.isRegularFile(file)) {
             throw new MgsvException("audio file not found: " + file);
         }
@@ -52,7 +61,10 @@ public final class AudioDecoder {
             int channels = g.getAudioChannels();
             int rate = g.getSampleRate();
             double expect = g.getLengthInTime() > 0 ? g.getLengthInTime() / 1e6 * rate : 0;
-            int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, (long) (expect * 1.02) + 8192));
+            long limit = Double.isInfinite(maxSeconds) ? Long.MAX_VALUE : (long) Math.ceil(maxSeconds * rate);
+            double capSamples = Math.min(expect * 1.02 + 8192, limit + 8192.0);
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, (long) capSamples));
+            boolean cut = false;
             float[][] pcm = new float[channels][cap];
             int n = 0;
             while (true) {
@@ -92,18 +104,23 @@ public final class AudioDecoder {
                             + " planes for " + channels + " channels");
                 }
                 n += got;
+                if (n >= limit) {
+                    cut = true;
+                    n = (int) limit;
+                    break;
+                }
             }
             if (n == 0) {
                 throw new MgsvException("no decodable audio samples in " + file + " (corrupt or empty stream)");
             }
-            if (expect > rate && n < 0.5 * expect) {
+            if (!cut && expect > rate && n < 0.5 * expect) {
                 throw new MgsvException(String.format("truncated audio in %s: decoded %.2f s of %.2f s announced",
                         file, (double) n / rate, expect / rate));
             }
             for (int c = 0; c < channels; c++) {
                 pcm[c] = pcm[c].length == n ? pcm[c] : Arrays.copyOf(pcm[c], n);
             }
-            return new DecodedAudio(pcm, rate, g.getAudioCodecName());
+            return new DecodedAudio(pcm, rate, g.getAudioCodecName(), cut, expect / rate);
         } finally {
             try {
                 g.release();

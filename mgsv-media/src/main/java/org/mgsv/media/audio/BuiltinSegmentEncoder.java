@@ -78,9 +78,9 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
     @Override
     public float[][] encode(FbankWindows windows) {
         float[][] out = new float[windows.windows().length][];
-        for (int s = 0; s < out.length; s++) {
-            out[s] = windows.mask()[s] > 0 ? encodeWindow(windows.windows()[s]) : new float[DIM];
-        }
+        // windows are independent: encode them in parallel (results do not depend on the schedule)
+        java.util.stream.IntStream.range(0, out.length).parallel().forEach(s ->
+                out[s] = windows.mask()[s] > 0 ? encodeWindow(windows.windows()[s]) : new float[DIM]);
         return out;
     }
 

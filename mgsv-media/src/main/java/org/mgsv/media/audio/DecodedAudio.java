@@ -5,7 +5,21 @@ package org.mgsv.media.audio;
  * scale torchaudio's loaders use; lossy codecs may exceed it slightly), at {@code sampleRate} Hz, decoded by the
  * FFmpeg decoder named {@code codec} (e.g. {@code vorbis}, {@code mp3float}, {@code aac}).
  */
-public record DecodedAudio(float[][] channels, int sampleRate, String codec) {
+public record DecodedAudio(float[][] channels, int sampleRate, String codec, boolean cutAtLimit,
+        double announcedSeconds) {
+    /** Fully decoded audio (not cut at a limit; no announced duration). */
+    public DecodedAudio(float[][] channels, int sampleRate, String codec) {
+        this(channels, sampleRate, codec, false, 0);
+    }
+
+    /**
+     * The stream's duration: the decoded length, or — when decoding stopped at a limit ({@code cutAtLimit}) —
+     * the longer of that and the duration the container announces.
+     */
+    public double totalSeconds() {
+        return cutAtLimit ? Math.max(durationSeconds(), announcedSeconds) : durationSeconds();
+    }
+
     public int numChannels() {
         return channels.length;
     }
@@ -51,7 +65,7 @@ public record DecodedAudio(float[][] channels, int sampleRate, String codec) {
         for (int c = 0; c < channels.length; c++) {
             q[c] = quantise16(channels[c]);
         }
-        return new DecodedAudio(q, sampleRate, codec + "+s16");
+        return new DecodedAudio(q, sampleRate, codec + "+s16", cutAtLimit, announcedSeconds);
     }
 
     /** Channel c as {@link #referencePcm()} would return it (only that channel is converted). */

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.mgsv.core.tensor.Npy;
+import org.mgsv.core.tensor.NpyArray;
+import org.mgsv.core.tensor.Npz;
 import org.mgsv.media.encode.FbankWindows;
 
 /**
@@ -51,7 +54,7 @@ class FbankEndToEndParityTest {
         float[] wave = fe.waveform16k(a);
         assertEquals(2604345, wave.length, "resampled length (meta.json resampled_samples)");
 
-        float[] ref = NpyArrays.readNpy(dir.resolve("waveform16k_ch0_first60s.npy")).data();
+        float[] ref = Npy.read(dir.resolve("waveform16k_ch0_first60s.npy")).toArray();
         double waveErr = 0;
         for (int i = 0; i < ref.length; i++) {
             waveErr = Math.max(waveErr, Math.abs(ref[i] - wave[i]));
@@ -59,7 +62,7 @@ class FbankEndToEndParityTest {
         System.out.printf("frantic.ogg resampled channel 0 vs torchaudio (first 60 s): max |diff| = %.3g%n", waveErr);
         assertTrue(waveErr <= WAVE_TOL, "waveform max abs diff " + waveErr);
 
-        float[] mono = NpyArrays.readNpy(dir.resolve("waveform16k_mono_first60s.npy")).data();
+        float[] mono = Npy.read(dir.resolve("waveform16k_mono_first60s.npy")).toArray();
         float[] down = new AstFrontEnd(AstFrontEnd.Channels.DOWNMIX, 2).waveform16k(a);
         double monoErr = 0;
         for (int i = 0; i < mono.length; i++) {
@@ -69,11 +72,11 @@ class FbankEndToEndParityTest {
         assertTrue(monoErr <= WAVE_TOL, "down-mix max abs diff " + monoErr);
 
         FbankWindows fw = fe.compute(wave);
-        Map<String, NpyArrays.Array> npz = NpyArrays.readNpz(dir.resolve("fbank.npz"));
-        assertArrayEquals(npz.get("mask").data(), fw.mask(), "mask");
+        Map<String, NpyArray> npz = Npz.read(dir.resolve("fbank.npz"));
+        assertArrayEquals(npz.get("mask").toTensor().toArray(), fw.mask(), "mask");
         assertEquals(162.7715625, fw.durationSeconds(), 1e-9);
         for (int s : new int[] {0, 1, 10, 65}) {
-            float[] r = npz.get("fbank_win" + s).data();
+            float[] r = npz.get("fbank_win" + s).toTensor().toArray();
             double err = FbankGoldenParityTest.maxAbs(fw.windows()[s], r);
             double sum = 0;
             for (int i = 0; i < r.length; i++) {

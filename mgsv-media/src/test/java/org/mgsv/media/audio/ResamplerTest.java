@@ -11,6 +11,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mgsv.core.tensor.NpyArray;
+import org.mgsv.core.tensor.Npz;
+import org.mgsv.core.tensor.Tensor;
 
 class ResamplerTest {
     @TempDir Path tmp;
@@ -48,9 +51,9 @@ class ResamplerTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (0.3 * rnd.nextGaussian() + 0.2 * Math.sin(i * 0.01));
         }
-        Map<String, NpyArrays.Array> in = new LinkedHashMap<>();
-        in.put("x", new NpyArrays.Array(x, new int[] {x.length}));
-        NpyArrays.writeNpz(tmp.resolve("in.npz"), in);
+        Map<String, NpyArray> in = new LinkedHashMap<>();
+        in.put("x", NpyArray.of(Tensor.of(x, x.length)));
+        Npz.write(tmp.resolve("in.npz"), in, false);
         int[][] pairs = {{44100, 16000}, {48000, 16000}, {22050, 16000}, {8000, 16000}, {32000, 16000}, {11025, 16000}};
         StringBuilder py = new StringBuilder("import numpy as np, torch, torchaudio\n"
                 + "x = torch.from_numpy(np.load(r'" + tmp.resolve("in.npz") + "')['x'])\nout = {}\n");
@@ -60,9 +63,9 @@ class ResamplerTest {
         }
         py.append("np.savez(r'").append(tmp.resolve("out.npz")).append("', **out)\n");
         TestMedia.run(List.of("/usr/bin/python3", "-c", py.toString()));
-        Map<String, NpyArrays.Array> ref = NpyArrays.readNpz(tmp.resolve("out.npz"));
+        Map<String, NpyArray> ref = Npz.read(tmp.resolve("out.npz"));
         for (int[] p : pairs) {
-            float[] want = ref.get("r" + p[0]).data();
+            float[] want = ref.get("r" + p[0]).toTensor().toArray();
             float[] got = Resampler.resample(x, p[0], p[1]);
             assertEquals(want.length, got.length, "length " + p[0] + " -> " + p[1]);
             double err = 0;

@@ -1,0 +1,153 @@
+package org.mgsv.core.features;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.Annotation;
+import org.mgsv.core.data.AnnotationCsv;
+import org.mgsv.core.data.DatasetLayout;
+import org.mgsv.core.util.ProgressBar;
+
+/**
+ * Packs the features of every id in some annotation CSVs into a {@link PackedFeatureStore} (what
+ * {@code mgsv pack} runs). The CSVs are copied into the store, so the store alone is a dataset
+ * ({@link DatasetLayout#resolve} accepts it). Without {@code skipBad} the first missing or invalid feature file
+ * stops the pack (nothing is written); with it, bad ids are reported and their rows left out of the copied CSVs.
+ */
+public final class FeaturePacker {
+    private FeaturePacker() {}
+
+    /** What a pack did. */
+    public record Summary(Path store, int videos, int music, List<DatasetLayout.Problem> skipped,
+            Map<String, Integer> rowsPerSplit, long bytes, double seconds) {}
+
+    /**
+     * @param features a feature root in the published layout (or the folder above features/Kuai_feature, or a
+     *     packed store to re-pack)
+     * @param csvs annotation CSVs; their file names must differ (they are copied under the same names)
+     * @param bar makes the progress bar for a given number of records
+     */
+    public static Summary pack(Path features, List<Path> csvs, Path out, FeatureSpec spec,
+            PackedFeatureStore.Precision precision, boolean skipBad, LongFunction<ProgressBar> bar) {
+        long t0 = System.nanoTime();
+        if (csvs.isEmpty()) {
+            throw new MgsvException("no annotation CSV given");
+        }
+        Map<String, List<Annotation>> splits = new LinkedHashMap<>();
+        Map<String, Path> names = new LinkedHashMap<>();
+        for (Path csv : csvs) {
+            String name = csv.getFileName().toString();
+            Path prev = names.putIfAbsent(name, csv);
+            if (prev != null) {
+                throw new MgsvException("two CSVs named " + name + " (" + prev + ", " + csv
+                        + "): the store keeps them by file name");
+            }
+            splits.put(name, AnnotationCsv.read(csv));
+        }
+        Path absOut = out.toAbsolutePath().normalize();
+        Path root = DatasetLayout.featureRoot(features).toAbsolutePath().normalize();
+        if (absOut.equals(root)) {
+            throw new MgsvException("--out " + out + " is the feature source itself");
+        }
+        Set<String> videoIds = new LinkedHashSet<>();
+        Set<String> musicIds = new LinkedHashSet<>();
+        for (List<Annotation> rows : splits.values()) {
+            for (Annotation a : rows) {
+                videoIds.add(a.videoId());
+                musicIds.add(a.musicId());
+            }
+        }
+        List<DatasetLayout.Problem> skipped = new ArrayList<>();
+        int[] counts = new int[2];
+        Map<String, Integer> rowsPerSplit = new LinkedHashMap<>();
+        try (FeatureStore src = DatasetLayout.openFeatures(root, spec)) {
+            List<DatasetLayout.Problem> missing = new ArrayList<>();
+            for (String id : videoIds) {
+                if (!src.hasVideo(id)) {
+                    missing.add(new DatasetLayout.Problem("video", id, "no features in " + root));
+                }
+            }
+            for (String id : musicIds) {
+                if (!src.hasMusic(id)) {
+                    missing.add(new DatasetLayout.Problem("music", id, "no features in " + root));
+                }
+            }
+            if (!missing.isEmpty() && !skipBad) {
+                throw new MgsvException("features missing for ids of the CSVs: "
+                        + DatasetLayout.describe(missing, 10) + "\n(use --skip-bad to pack without them)");
+            }
+            skipped.addAll(missing);
+            Set<String> badVideo = new HashSet<>();
+            Set<String> badMusic = new HashSet<>();
+            for (DatasetLayout.Problem p : missing) {
+                (p.kind().equals("video") ? badVideo : badMusic).add(p.id());
+            }
+            long total = videoIds.size() + musicIds.size() - missing.size();
+            PackedFeatureStore.write(out, spec, precision, (w, dir) -> {
+                try (ProgressBar pb = bar.apply(total)) {
+                    for (String id : videoIds) {
+                        if (badVideo.contains(id)) {
+                            continue;
+                        }
+                        try {
+                            w.addVideo(src.video(id));
+                        } catch (MgsvException e) {
+                            if (!skipBad) {
+                                throw e;
+                            }
+                            badVideo.add(id);
+                            skipped.add(new DatasetLayout.Problem("video", id, e.getMessage()));
+                        }
+                        pb.step();
+                    }
+                    for (String id : musicIds) {
+                        if (badMusic.contains(id)) {
+                            continue;
+                        }
+                        try {
+                            w.addMusic(src.music(id));
+                        } catch (MgsvException e) {
+                            if (!skipBad) {
+                                throw e;
+                            }
+                            badMusic.add(id);
+                            skipped.add(new DatasetLayout.Problem("music", id, e.getMessage()));
+                        }
+                        pb.step();
+                    }
+                }
+                counts[0] = w.videoCount();
+                counts[1] = w.musicCount();
+                for (Map.Entry<String, List<Annotation>> s : splits.entrySet()) {
+                    List<Annotation> kept = new ArrayList<>();
+                    for (Annotation a : s.getValue()) {
+                        if (!badVideo.contains(a.videoId()) && !badMusic.contains(a.musicId())) {
+                            kept.add(a);
+                        }
+                    }
+                    if (kept.size() == s.getValue().size()) {
+                        Files.copy(names.get(s.getKey()), dir.resolve(s.getKey()));
+                    } else {
+                        AnnotationCsv.write(dir.resolve(s.getKey()), kept);
+                    }
+                    rowsPerSplit.put(s.getKey(), kept.size());
+                }
+            });
+        }
+        long bytes;
+        try {
+            bytes = Files.size(out.resolve(PackedFeatureStore.DATA_FILE));
+        } catch (java.io.IOException e) {
+            throw new MgsvException("cannot read back " + out + ": " + e.getMessage(), e);
+        }
+        return new Summary(out, counts[0], counts[1], skipped, rowsPerSplit, bytes, (System.nanoTime() - t0) / 1e9);
+    }
+}
