@@ -37,6 +37,7 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.SynthCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.EvalCommand.class,
             org.mgsv.app.cli.IndexCommand.class,
             org.mgsv.app.cli.GroundCommand.class,
             org.mgsv.app.cli.ServeCommand.class,

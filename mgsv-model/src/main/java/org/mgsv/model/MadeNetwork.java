@@ -125,16 +125,7 @@ public final class MadeNetwork {
             NDArray guard = Ops.anyValid(mask);
             for (int l = 0; l < c.enhancementLayerCount(); l++) {
                 String pre = tr + ".layers." + l + ".";
-                // the reference's non-standard block: residuals add the LayerNorm OUTPUT, not the block input
-                x = Ops.layerNorm(x, w(pre + "0.weight"), w(pre + "0.bias"), eps);
-                x = Ops.mha(x, x, x, w(pre + "1.in_proj_weight"), w(pre + "1.in_proj_bias"),
-                        w(pre + "1.out_proj.weight"), w(pre + "1.out_proj.bias"), c.enhancementHeads(), bias, guard,
-                        c.enhancementDropout(), training, m).add(x);
-                x = Ops.layerNorm(x, w(pre + "2.weight"), w(pre + "2.bias"), eps);
-                NDArray f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
-                f = Ops.dropout(f, c.enhancementDropout(), training);
-                f = Ops.dropout(Ops.linear(f, w(pre + "3.3.weight"), w(pre + "3.3.bias")), c.enhancementDropout(), training);
-                x = f.add(x);
+                x = Ops.scoped(in -> enhancementLayer(in[0], in[1], in[2], pre, training), x, bias, guard);
             }
             x = Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias"));
         }
@@ -142,6 +133,20 @@ public final class MadeNetwork {
         NDArray count = mask.sum(new int[] {1}, true); // [B,1]
         NDArray vec = Ops.l2normalize(x.sum(new int[] {1}).div(count));
         return new Encoded(x, vec, mask);
+    }
+
+    /** The reference's non-standard block: the residuals add the LayerNorm OUTPUT, not the block input. */
+    private NDArray enhancementLayer(NDArray x, NDArray bias, NDArray guard, String pre, boolean training) {
+        NDManager m = x.getManager();
+        x = Ops.layerNorm(x, w(pre + "0.weight"), w(pre + "0.bias"), eps);
+        x = Ops.mha(x, x, x, w(pre + "1.in_proj_weight"), w(pre + "1.in_proj_bias"),
+                w(pre + "1.out_proj.weight"), w(pre + "1.out_proj.bias"), c.enhancementHeads(), bias, guard,
+                c.enhancementDropout(), training, m).add(x);
+        x = Ops.layerNorm(x, w(pre + "2.weight"), w(pre + "2.bias"), eps);
+        NDArray f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
+        f = Ops.dropout(f, c.enhancementDropout(), training);
+        f = Ops.dropout(Ops.linear(f, w(pre + "3.3.weight"), w(pre + "3.3.bias")), c.enhancementDropout(), training);
+        return f.add(x);
     }
 
     /** The first {@code len} rows of the sinusoidal table, [1, len, d] (the reference's buffer rows). */
@@ -225,6 +230,19 @@ public final class MadeNetwork {
      */
     public Detection detect(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
             NDArray target, boolean training) {
+        DetrMemory mem = detrEncode(frameTokens, frameMasks, segmentTokens, segmentMasks, training);
+        return new Detection(mem.memory(), detrDecode(mem, target, training));
+    }
+
+    /**
+     * DETR encoder output with what the decoder needs: memory [B,L,d], memory + pos [B,L,d], the additive key
+     * mask [B,1,1,L] and the fully-masked-row guard [B,1,1,1].
+     */
+    public record DetrMemory(NDArray memory, NDArray memoryPos, NDArray keyBias, NDArray rowGuard) {}
+
+    /** Concatenates the two token sets and runs the DETR encoder (post-norm, ReLU). */
+    public DetrMemory detrEncode(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
+            boolean training) {
         NDManager m = frameTokens.getManager();
         NDArray src = NDArrays.concat(new NDList(frameTokens, segmentTokens), 1);
         NDArray mask = NDArrays.concat(new NDList(frameMasks.toType(DataType.FLOAT32, false),
@@ -232,21 +250,33 @@ public final class MadeNetwork {
         NDArray pos = sinePosition(mask, c.dModel());
         NDArray bias = Ops.keyBias(mask);
         NDArray guard = Ops.anyValid(mask);
-        float dr = c.detrDropout();
         NDArray x = src;
         for (int l = 0; l < c.detrEncoderLayers(); l++) {
             String pre = DETR + "encoder.layers." + l + ".";
-            NDArray qk = x.add(pos);
-            NDArray a = Ops.mha(qk, qk, x, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
-                    w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), bias, guard,
-                    dr, training, m);
-            x = Ops.layerNorm(x.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
-            NDArray f = ffn(x, pre, dr, training);
-            x = Ops.layerNorm(x.add(Ops.dropout(f, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
+            x = Ops.scoped(in -> encoderLayer(in[0], in[1], in[2], in[3], pre, training), x, pos, bias, guard);
         }
-        NDArray memory = x;
-        NDArray memPos = memory.add(pos);
+        return new DetrMemory(x, x.add(pos), bias, guard);
+    }
+
+    private NDArray encoderLayer(NDArray x, NDArray pos, NDArray bias, NDArray guard, String pre, boolean training) {
+        NDManager m = x.getManager();
+        float dr = c.detrDropout();
+        NDArray qk = x.add(pos);
+        NDArray a = Ops.mha(qk, qk, x, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
+                w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), bias, guard,
+                dr, training, m);
+        x = Ops.layerNorm(x.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
+        NDArray f = ffn(x, pre, dr, training);
+        return Ops.layerNorm(x.add(Ops.dropout(f, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
+    }
+
+    /** The DETR decoder: every layer's output after the shared decoder.norm, [L, B, Q, d]. */
+    public NDArray detrDecode(DetrMemory mem, NDArray target, boolean training) {
+        NDManager m = target.getManager();
+        float dr = c.detrDropout();
         NDArray qpos = w("decoder_query_embed.weight").expandDims(0); // [1,Q,d]
+        // (attaching this view to the step's manager and closing it with the step made training diverge to NaN after
+        // a few steps; the view handle stays with the parameters' manager)
         NDArray t = target;
         NDArray[] hidden = new NDArray[c.detrDecoderLayers()];
         for (int l = 0; l < c.detrDecoderLayers(); l++) {
@@ -257,15 +287,20 @@ public final class MadeNetwork {
                     w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), null, null,
                     dr, training, m);
             t = Ops.layerNorm(t.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
-            NDArray ca = Ops.mha(t.add(qpos), memPos, memory, w(pre + "multihead_attn.in_proj_weight"),
+            NDArray ca = Ops.mha(t.add(qpos), mem.memoryPos(), mem.memory(), w(pre + "multihead_attn.in_proj_weight"),
                     w(pre + "multihead_attn.in_proj_bias"), w(pre + "multihead_attn.out_proj.weight"),
-                    w(pre + "multihead_attn.out_proj.bias"), c.detrHeads(), bias, guard, dr, training, m);
+                    w(pre + "multihead_attn.out_proj.bias"), c.detrHeads(), mem.keyBias(), mem.rowGuard(), dr, training, m);
             t = Ops.layerNorm(t.add(Ops.dropout(ca, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
             NDArray f = ffn(t, pre, dr, training);
             t = Ops.layerNorm(t.add(Ops.dropout(f, dr, training)), w(pre + "norm3.weight"), w(pre + "norm3.bias"), eps);
             hidden[l] = Ops.layerNorm(t, w(DETR + "decoder.norm.weight"), w(DETR + "decoder.norm.bias"), eps);
         }
-        return new Detection(memory, NDArrays.stack(new NDList(hidden), 0));
+        return NDArrays.stack(new NDList(hidden), 0);
+    }
+
+    /** The initial moment queries [B, Q, d] for the config's moment-query type. */
+    public NDArray initialQueries(NDArray videoVec, NDArray musicVec, NDArray pooled) {
+        return momentQuery(videoVec, musicVec, pooled, videoVec.getManager());
     }
 
     private NDArray ffn(NDArray x, String pre, float dr, boolean training) {

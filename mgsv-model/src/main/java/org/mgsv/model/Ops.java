@@ -16,58 +16,82 @@ import ai.djl.nn.norm.LayerNorm;
  * <p>Every result is attached to the manager {@code m} of the computation (the caller's per-step sub-manager),
  * never to the parameters' manager, so repeated forward passes do not accumulate native memory.
  */
-final class Ops {
+public final class Ops {
     private Ops() {}
 
     /** A masked-out attention logit. exp(-1e30 - max) is exactly 0 in float32, the same as -inf whenever the
      *  row has at least one valid key; a fully masked row becomes finite (uniform) instead of NaN and is then
      *  zeroed by the caller's row guard, so no NaN reaches values or gradients. */
-    static final float MASKED = -1e30f;
+    public static final float MASKED = -1e30f;
 
-    static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 
-    static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
         return LayerNorm.layerNorm(x, new Shape(x.getShape().getLastDimension()), gamma, beta, eps).singletonOrThrow();
     }
 
-    static NDArray gelu(NDArray x) {
+    public static NDArray gelu(NDArray x) {
         return Activation.gelu(x);
     }
 
-    static NDArray relu(NDArray x) {
+    public static NDArray relu(NDArray x) {
         return Activation.relu(x);
     }
 
-    static NDArray dropout(NDArray x, float rate, boolean training) {
+    public static NDArray dropout(NDArray x, float rate, boolean training) {
         if (!training || rate <= 0f) {
             return x;
         }
         return Dropout.dropout(x, rate, true).singletonOrThrow();
     }
 
+    /**
+     * Runs {@code body} with its intermediates in a temporary sub-manager that is closed on return, so only the
+     * result survives (attached to the first input's manager). The inputs are temporarily attached to the
+     * sub-manager (so that results of operations on them land there) and returned to their managers afterwards.
+     * Safe with autograd: the graph keeps its own references to the tensors a backward pass needs.
+     */
+    public static NDArray scoped(java.util.function.Function<NDArray[], NDArray> body, NDArray... inputs) {
+        NDManager home = inputs[0].getManager();
+        try (NDManager s = home.newSubManager()) {
+            java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (NDArray x : inputs) {
+                if (x != null && seen.add(x)) {
+                    x.tempAttach(s);
+                }
+            }
+            NDArray out = body.apply(inputs);
+            if (seen.contains(out)) {
+                out = out.duplicate();
+            }
+            out.attach(home);
+            return out;
+        }
+    }
+
     /** x / max(‖x‖₂, 1e-12) over the last axis (F.normalize). */
-    static NDArray l2normalize(NDArray x) {
+    public static NDArray l2normalize(NDArray x) {
         NDArray n = x.norm(new int[] {-1}, true).maximum(1e-12f);
         return x.div(n);
     }
 
     /** Rows [from, to) of a parameter, attached to {@code m}. */
-    static NDArray rows(NDArray w, long from, long to, NDManager m) {
+    public static NDArray rows(NDArray w, long from, long to, NDManager m) {
         NDArray r = w.get(new NDIndex(from + ":" + to));
         r.attach(m);
         return r;
     }
 
     /** Additive key mask [B,1,1,L] (0 valid, MASKED padding) from a {0,1} float mask [B,L]. */
-    static NDArray keyBias(NDArray mask) {
+    public static NDArray keyBias(NDArray mask) {
         Shape s = mask.getShape();
         return mask.sub(1f).mul(-MASKED).reshape(s.get(0), 1, 1, s.get(1));
     }
 
     /** [B,1,1,1]: 1 where the row has at least one valid key, else 0 (the fully-masked-row guard). */
-    static NDArray anyValid(NDArray mask) {
+    public static NDArray anyValid(NDArray mask) {
         Shape s = mask.getShape();
         return mask.max(new int[] {1}).reshape(s.get(0), 1, 1, 1);
     }
@@ -80,7 +104,7 @@ final class Ops {
      * @param keyBias from {@link #keyBias} or null (no mask)
      * @param rowGuard from {@link #anyValid} or null
      */
-    static NDArray mha(NDArray q, NDArray k, NDArray v, NDArray inW, NDArray inB, NDArray outW, NDArray outB,
+    public static NDArray mha(NDArray q, NDArray k, NDArray v, NDArray inW, NDArray inB, NDArray outW, NDArray outB,
             int heads, NDArray keyBias, NDArray rowGuard, float dropout, boolean training, NDManager m) {
         long d = q.getShape().getLastDimension();
         long b = q.getShape().get(0);
@@ -99,11 +123,12 @@ final class Ops {
         NDArray vh = linear(v, wv, bv).reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
         NDArray logits = qh.matMul(kh); // [B,H,Lq,Lk]
         if (keyBias != null) {
-            logits = logits.add(keyBias);
+            logits = logits.addi(keyBias); // in place: matMul's backward does not need its output
         }
         NDArray p = logits.softmax(-1);
         if (rowGuard != null) {
-            p = p.mul(rowGuard);
+            // softmax's backward needs its output: in place only when the weights are not being trained
+            p = inW.hasGradient() ? p.mul(rowGuard) : p.muli(rowGuard);
         }
         p = dropout(p, dropout, training);
         NDArray o = p.matMul(vh).transpose(0, 2, 1, 3).reshape(b, lq, d);

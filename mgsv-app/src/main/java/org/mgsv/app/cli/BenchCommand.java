@@ -1,18 +1,27 @@
 package org.mgsv.app.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-/** {@code mgsv bench}: benchmarks (one subcommand each). */
+/** {@code mgsv bench}: parent of the benchmark subcommands (each prints figures, none is a test). */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks that print figures with the machine they ran on.",
-        subcommands = {BenchSearchCommand.class},
-        footer = {"", "Examples:", "  mgsv bench search", "  mgsv bench search --tracks 4000 --queries 100 --json bench.json"})
+        description = "Benchmarks on synthetic inputs of the reference shapes: machine, threads, JVM, median of repeated runs, peak RSS.",
+        subcommands = {
+            BenchEvalCommand.class,
+            BenchSearchCommand.class
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  mgsv bench eval --n 500",
+            "  MGSV_THREADS=2 mgsv bench eval --n 2000 --runs 5 --json bench-eval-2000.json",
+            "  mgsv bench search",
+            "  MGSV_THREADS=2 mgsv bench search --tracks 4000 --queries 100 --json bench-search.json"
+        })
 public final class BenchCommand implements Runnable {
-    @Spec CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

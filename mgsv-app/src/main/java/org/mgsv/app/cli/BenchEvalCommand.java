@@ -1,0 +1,145 @@
+package org.mgsv.app.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.MadeParams;
+import org.mgsv.model.ModelDir;
+import org.mgsv.model.eval.MsgEvaluator;
+import org.mgsv.model.eval.MsgResult;
+import org.mgsv.model.eval.SyntheticPairs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mgsv bench eval}: the full streamed MsG pass on N synthetic pairs. */
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Time the full MsG evaluation on N synthetic pairs of the reference shapes: encode N videos and N musics,",
+            "detect the moment in each ground-truth pair, rank all N x N pairs (dual + X-Pool single score).",
+            "Prints machine, threads, JVM, every run, the median after warm-up, items/s and peak RSS."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  MGSV_THREADS=2 mgsv bench eval --n 500",
+            "  MGSV_THREADS=2 mgsv bench eval --n 2000 --runs 5 --json bench-eval-2000.json"
+        })
+public final class BenchEvalCommand implements Callable<Integer> {
+    @Option(names = "--n", defaultValue = "500", description = "number of pairs (default ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--runs", defaultValue = "5", description = "timed runs (median reported, default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "untimed warm-up runs (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--chunk", defaultValue = "32", description = "rows per pass-1 chunk (default ${DEFAULT-VALUE})")
+    int chunk;
+
+    @Option(names = "--music-chunk", defaultValue = "64", description = "musics per pass-2 chunk (default ${DEFAULT-VALUE})")
+    int musicChunk;
+
+    @Option(names = "--video-block", defaultValue = "512", description = "videos per scoring block (default ${DEFAULT-VALUE})")
+    int videoBlock;
+
+    @Option(names = "--model", paramLabel = "<model-dir>", description = "weights to use (default: freshly initialised reference configuration)")
+    Path model;
+
+    @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (n < 1 || runs < 1 || warmup < 0) {
+            throw new MgsvException("--n and --runs must be >= 1, --warmup >= 0");
+        }
+        Map<String, Object> machine = BenchInfo.machine();
+        int threads = BenchInfo.threads();
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s%n",
+                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage());
+        MsgEvaluator.Options opt = new MsgEvaluator.Options(chunk, musicChunk, videoBlock, 100, false);
+        List<Double> times = new ArrayList<>();
+        List<Double> pass1 = new ArrayList<>();
+        List<Double> pass2 = new ArrayList<>();
+        MadeConfig config;
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams params;
+            if (model != null) {
+                params = ModelDir.load(model, m).params();
+            } else {
+                params = MadeParams.initialize(MadeConfig.reference(), m, 0);
+            }
+            config = params.config();
+            MsgEvaluator ev = new MsgEvaluator(new MadeNetwork(params), opt);
+            SyntheticPairs src = new SyntheticPairs(n, 1, config);
+            for (int i = 0; i < warmup + runs; i++) {
+                long t0 = System.nanoTime();
+                MsgResult r = ev.evaluate(src);
+                double s = (System.nanoTime() - t0) / 1e9;
+                boolean timed = i >= warmup;
+                System.out.printf(Locale.ROOT, "%s %d: %.2f s (pass 1 encode+detect %.2f s, pass 2 rank %.2f s), R@1 %.1f%%, peak RSS %.0f MB%n",
+                        timed ? "run" : "warm-up", timed ? i - warmup + 1 : i + 1, s, r.pass1Seconds(), r.pass2Seconds(),
+                        100.0 * count(r.rank0()) / n, BenchInfo.peakRssMb());
+                if (timed) {
+                    times.add(s);
+                    pass1.add(r.pass1Seconds());
+                    pass2.add(r.pass2Seconds());
+                }
+            }
+        }
+        double med = BenchInfo.median(times);
+        double rss = BenchInfo.peakRssMb();
+        System.out.printf(Locale.ROOT, "MsG eval N=%d: median %.2f s over %d runs (pass 1 %.2f s, pass 2 %.2f s), %.1f items/s, peak RSS %.0f MB, %d threads, load %s%n",
+                n, med, runs, BenchInfo.median(pass1), BenchInfo.median(pass2), n / med, rss, threads, BenchInfo.loadAverage());
+        if (json != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("median_s", med);
+            out.put("items_per_s", n / med);
+            out.put("peak_rss_mb", rss);
+            out.put("threads", threads);
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            cfg.put("bench", "eval");
+            cfg.put("n", n);
+            cfg.put("runs", runs);
+            cfg.put("warmup", warmup);
+            cfg.put("chunk", chunk);
+            cfg.put("music_chunk", musicChunk);
+            cfg.put("video_block", videoBlock);
+            cfg.put("model", model == null ? "initialised reference configuration" : model.toString());
+            cfg.put("retrieval_score", config.retrievalScore().toString());
+            out.put("config", cfg);
+            out.put("runs_s", BenchInfo.rounded(times));
+            out.put("pass1_median_s", BenchInfo.median(pass1));
+            out.put("pass2_median_s", BenchInfo.median(pass2));
+            machine.put("load_average_end", BenchInfo.loadAverage());
+            out.put("machine", machine);
+            AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+
+    private static int count(int[] rank0) {
+        int c = 0;
+        for (int r : rank0) {
+            if (r == 0) {
+                c++;
+            }
+        }
+        return c;
+    }
+}

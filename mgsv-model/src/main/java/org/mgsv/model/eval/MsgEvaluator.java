@@ -1,0 +1,356 @@
+package org.mgsv.model.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mgsv.core.util.ProgressBar;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.MadeParams;
+import org.mgsv.model.Predictor;
+
+/**
+ * The full MsG evaluation, streamed: encode N videos and N musics, detect the moment of every ground-truth pair,
+ * and rank all N × (distinct musics) pairs by the model's retrieval score, with memory bounded by the chunk sizes
+ * (independent of N apart from a few floats per query: three d-vectors per video and the top-K list).
+ *
+ * <p><b>Pass 1</b> (chunks of {@code chunk} rows): encode the rows' videos and musics, run DETR on each
+ * ground-truth pair (the decoder with {@link FastDecoder} when there is one query), keep the moment, the
+ * ground-truth score and the per-video X-Pool vectors ({@link XPoolScorer.VideoSide}).
+ * <b>Pass 2</b> (chunks of {@code musicChunk} distinct musics): re-encode the musics, precompute their
+ * {@link XPoolScorer.MusicSide} once, score them against every video in blocks of {@code videoBlock}
+ * (dual + single at O(S·d) per pair, never an N×N×d tensor), and count per video the musics that beat its
+ * ground truth (its exact de-duplicated rank) while keeping a streaming top-K for run files.
+ *
+ * <p>De-duplication: rows that share a music id share one column, which is exactly the reference's music-id
+ * de-duplication (duplicates have identical features, hence identical scores). Ties with the ground-truth score
+ * are broken by first-occurrence order and counted in {@link MsgResult#ties()}.
+ */
+public final class MsgEvaluator {
+
+    /** Chunk sizes and the length of the kept ranking. */
+    public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
+        public static Options defaults() {
+            return new Options(32, 64, 512, 100, true);
+        }
+
+        public Options {
+            if (chunk < 1 || musicChunk < 1 || videoBlock < 1 || topK < 0) {
+                throw new IllegalArgumentException("chunk sizes must be >= 1 and topK >= 0");
+            }
+        }
+    }
+
+    private final MadeNetwork net;
+    private final MadeConfig c;
+    private final Options opt;
+
+    public MsgEvaluator(MadeNetwork net, Options options) {
+        this.net = net;
+        this.c = net.config();
+        this.opt = options;
+    }
+
+    public MsgResult evaluate(PairSource src) {
+        int n = src.size();
+        if (n == 0) {
+            throw new org.mgsv.core.MgsvException("no pairs to evaluate");
+        }
+        // distinct musics in first-occurrence order
+        Map<String, Integer> index = new LinkedHashMap<>();
+        List<Integer> firstRow = new ArrayList<>();
+        int[] gt = new int[n];
+        for (int i = 0; i < n; i++) {
+            String id = src.musicId(i);
+            Integer u = index.get(id);
+            if (u == null) {
+                u = index.size();
+                index.put(id, u);
+                firstRow.add(i);
+            }
+            gt[i] = u;
+        }
+        int nm = index.size();
+        int d = c.dModel();
+        MadeParams params = net.params();
+        FastDecoder fast = c.numMomentQueries() == 1 ? new FastDecoder(params) : null;
+
+        float[] predStart = new float[n];
+        float[] predEnd = new float[n];
+        float[] predScore = new float[n];
+        float[] gtScore = new float[n];
+        float[] allQ = new float[n * d];
+        float[] allH = new float[n * d];
+        float[] allGH = new float[n * d];
+        float[] allHb = new float[n];
+        float[] allHc = new float[n];
+
+        try (NDManager root = NDManager.newBaseManager();
+                ProgressBar bar = opt.progress() ? new ProgressBar("msg-eval", (long) n + nm) : null) {
+            XPoolScorer xs = new XPoolScorer(params, root);
+            long t0 = System.nanoTime();
+            // ---------------- pass 1: encode, detect, ground-truth scores
+            // rows of similar length share a chunk, so trimming the all-padding tail of a chunk saves work
+            int[] order = sortedBy(n, i -> lengthHint(src.videoLengthHint(i)) + lengthHint(src.musicLengthHint(i)));
+            for (int a = 0; a < n; a += opt.chunk()) {
+                int b = Math.min(n, a + opt.chunk());
+                int[] rows = Arrays.copyOfRange(order, a, b);
+                try (NDManager m = root.newSubManager()) {
+                    NDArray[] vin = trimmed(src.videos(m, rows));
+                    NDArray[] min = trimmed(src.musics(m, rows));
+                    MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
+                    MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
+                    NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL
+                            ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
+                    NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
+                    MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false);
+                    NDArray hidden = fast != null ? fast.decode(mem, target) : net.detrDecode(mem, target, false);
+                    long layers = hidden.getShape().get(0);
+                    NDArray last = hidden.get(new NDIndex((layers - 1) + ":" + layers));
+                    NDArray width = null;
+                    if (c.predictCenter()) {
+                        float[] dur = src.videoDurations(rows);
+                        NDArray du = dur != null ? m.create(dur) : v.mask().sum(new int[] {1});
+                        width = du.div(c.maxMDuration()).reshape(rows.length, 1, 1).repeat(1, c.numMomentQueries());
+                    }
+                    MadeNetwork.Heads h = net.heads(last, width);
+                    float[] mom = Predictor.moments(h.logits().get(0), h.spans().get(0), c.maxMDuration()).toFloatArray();
+                    XPoolScorer.VideoSide vs = xs.prepareVideos(v.vector());
+                    XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
+                    XPoolScorer.Block blk = xs.score(ms, vs, m);
+                    float[] q = vs.query().toFloatArray();
+                    float[] hv = vs.vector().toFloatArray();
+                    float[] gh = vs.gammaH().toFloatArray();
+                    int k = b - a;
+                    for (int i = 0; i < k; i++) {
+                        int row = rows[i];
+                        predStart[row] = mom[3 * i];
+                        predEnd[row] = mom[3 * i + 1];
+                        predScore[row] = mom[3 * i + 2];
+                        gtScore[row] = combine(blk.dual()[i * k + i], blk.single()[i * k + i]);
+                        allHb[row] = vs.hb()[i];
+                        allHc[row] = vs.hc()[i];
+                        System.arraycopy(q, i * d, allQ, row * d, d);
+                        System.arraycopy(hv, i * d, allH, row * d, d);
+                        System.arraycopy(gh, i * d, allGH, row * d, d);
+                    }
+                }
+                if (bar != null) {
+                    bar.step(b - a);
+                }
+            }
+            long t1 = System.nanoTime();
+            // ---------------- pass 2: rank every (video, distinct music) pair
+            int[] greater = new int[n];
+            int[] ties = new int[n];
+            int[] tiesBefore = new int[n];
+            TopK top = new TopK(n, opt.topK());
+            try (NDManager videos = root.newSubManager()) {
+                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(videos.create(allQ, new Shape(n, d)),
+                        videos.create(allH, new Shape(n, d)), videos.create(allGH, new Shape(n, d)), allHb, allHc);
+                int[] musicOrder = sortedBy(nm, u -> lengthHint(src.musicLengthHint(firstRow.get(u))));
+                for (int ua = 0; ua < nm; ua += opt.musicChunk()) {
+                    int ub = Math.min(nm, ua + opt.musicChunk());
+                    int[] us = Arrays.copyOfRange(musicOrder, ua, ub);
+                    int[] rows = new int[ub - ua];
+                    for (int i = 0; i < rows.length; i++) {
+                        rows[i] = firstRow.get(us[i]);
+                    }
+                    try (NDManager m = root.newSubManager()) {
+                        NDArray[] min = trimmed(src.musics(m, rows));
+                        MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
+                        XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
+                        for (int va = 0; va < n; va += opt.videoBlock()) {
+                            int vb = Math.min(n, va + opt.videoBlock());
+                            try (NDManager bm = m.newSubManager()) {
+                                XPoolScorer.VideoSide vs = XPoolScorer.slice(all, va, vb);
+                                for (NDArray x : new NDArray[] {vs.query(), vs.vector(), vs.gammaH()}) {
+                                    x.attach(bm);
+                                }
+                                XPoolScorer.Block blk = xs.score(ms, vs, bm);
+                                int nv = vb - va;
+                                for (int mi = 0; mi < rows.length; mi++) {
+                                    int u = us[mi];
+                                    for (int vi = 0; vi < nv; vi++) {
+                                        int row = va + vi;
+                                        if (u == gt[row]) {
+                                            continue;
+                                        }
+                                        int kk = mi * nv + vi;
+                                        float s = combine(blk.dual()[kk], blk.single()[kk]);
+                                        float g = gtScore[row];
+                                        if (s > g) {
+                                            greater[row]++;
+                                        } else if (s == g) {
+                                            ties[row]++;
+                                            if (u < gt[row]) {
+                                                tiesBefore[row]++;
+                                            }
+                                        }
+                                        top.offer(row, s, u);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if (bar != null) {
+                        bar.step(ub - ua);
+                    }
+                }
+            }
+            for (int row = 0; row < n; row++) {
+                top.offer(row, gtScore[row], gt[row]);
+            }
+            long t2 = System.nanoTime();
+            xs.close();
+            int[] rank0 = new int[n];
+            for (int i = 0; i < n; i++) {
+                rank0[i] = greater[i] + tiesBefore[i];
+            }
+            int[][] topMusic = new int[n][];
+            float[][] topScore = new float[n][];
+            top.finish(topMusic, topScore);
+            return new MsgResult(List.copyOf(index.keySet()), gt, rank0, ties, gtScore, predStart, predEnd, predScore,
+                    topMusic, topScore, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        }
+    }
+
+    private float combine(float dual, float single) {
+        return switch (c.retrievalScore()) {
+            case DUAL -> dual;
+            case SINGLE -> single;
+            case BOTH -> dual + single;
+        };
+    }
+
+    private static int lengthHint(int h) {
+        return Math.max(h, 0);
+    }
+
+    /** 0..n-1 ordered by key (stable). */
+    private static int[] sortedBy(int n, java.util.function.IntUnaryOperator key) {
+        Integer[] o = new Integer[n];
+        int[] k = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+            k[i] = key.applyAsInt(i);
+        }
+        Arrays.sort(o, (x, y) -> Integer.compare(k[x], k[y]));
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = o[i];
+        }
+        return r;
+    }
+
+    /**
+     * Drops the trailing slots that are padding in every row of a chunk. Exact: padded slots are masked as
+     * attention keys everywhere (enhancement, X-Pool, DETR), every other operation is per token, position
+     * tables are indexed by absolute slot and the DETR sine embedding by the mask's cumulative sum, so the valid
+     * tokens' results do not depend on trailing padding.
+     */
+    static NDArray[] trimmed(NDArray[] featsAndMask) {
+        NDArray mask = featsAndMask[1];
+        long len = mask.getShape().get(1);
+        float[] v = mask.max(new int[] {0}).toFloatArray();
+        int keep = 0;
+        for (int j = 0; j < v.length; j++) {
+            if (v[j] != 0f) {
+                keep = j + 1;
+            }
+        }
+        keep = Math.max(keep, 1);
+        if (keep == len) {
+            return featsAndMask;
+        }
+        NDIndex ix = new NDIndex(":, 0:" + keep);
+        return new NDArray[] {featsAndMask[0].get(ix), mask.get(ix)};
+    }
+
+    /** Per-row bounded min-heaps of (score, music index); order: score descending, then music index ascending. */
+    static final class TopK {
+        private final int k;
+        private final float[] s;
+        private final int[] u;
+        private final int[] size;
+
+        TopK(int rows, int k) {
+            this.k = k;
+            this.s = new float[rows * k];
+            this.u = new int[rows * k];
+            this.size = new int[rows];
+        }
+
+        /** true when (s1,u1) ranks below (s2,u2). */
+        private static boolean worse(float s1, int u1, float s2, int u2) {
+            return s1 < s2 || (s1 == s2 && u1 > u2);
+        }
+
+        void offer(int row, float score, int music) {
+            if (k == 0) {
+                return;
+            }
+            int base = row * k;
+            int n = size[row];
+            if (n < k) {
+                int i = n;
+                size[row] = n + 1;
+                while (i > 0) {
+                    int parent = (i - 1) / 2;
+                    if (!worse(score, music, s[base + parent], u[base + parent])) {
+                        break;
+                    }
+                    s[base + i] = s[base + parent];
+                    u[base + i] = u[base + parent];
+                    i = parent;
+                }
+                s[base + i] = score;
+                u[base + i] = music;
+                return;
+            }
+            if (!worse(s[base], u[base], score, music)) {
+                return; // not better than the current worst kept
+            }
+            int i = 0;
+            while (true) {
+                int l = 2 * i + 1;
+                if (l >= k) {
+                    break;
+                }
+                int r = l + 1;
+                int w = (r < k && worse(s[base + r], u[base + r], s[base + l], u[base + l])) ? r : l;
+                if (!worse(s[base + w], u[base + w], score, music)) {
+                    break;
+                }
+                s[base + i] = s[base + w];
+                u[base + i] = u[base + w];
+                i = w;
+            }
+            s[base + i] = score;
+            u[base + i] = music;
+        }
+
+        void finish(int[][] musics, float[][] scores) {
+            for (int row = 0; row < size.length; row++) {
+                int n = size[row];
+                Integer[] order = new Integer[n];
+                for (int i = 0; i < n; i++) {
+                    order[i] = row * k + i;
+                }
+                Arrays.sort(order, (x, y) -> s[x] != s[y] ? Float.compare(s[y], s[x]) : Integer.compare(u[x], u[y]));
+                musics[row] = new int[n];
+                scores[row] = new float[n];
+                for (int i = 0; i < n; i++) {
+                    musics[row][i] = u[order[i]];
+                    scores[row][i] = s[order[i]];
+                }
+            }
+        }
+    }
+}

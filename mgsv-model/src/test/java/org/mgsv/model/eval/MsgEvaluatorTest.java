@@ -1,0 +1,110 @@
+package org.mgsv.model.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeInputs;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.MadeOutput;
+import org.mgsv.model.MadeParams;
+import org.mgsv.model.Predictor;
+
+/** The streamed evaluator against one plain forward pass over all pairs (ranks, moments, scores, top-K). */
+class MsgEvaluatorTest {
+
+    /** Synthetic pairs where some rows reuse an earlier row's music (same id, same features). */
+    static final class WithDuplicates implements PairSource {
+        final SyntheticPairs base;
+        final int[] musicRow;
+
+        WithDuplicates(SyntheticPairs base, int[] musicRow) {
+            this.base = base;
+            this.musicRow = musicRow;
+        }
+
+        @Override public int size() { return base.size(); }
+        @Override public String musicId(int row) { return "m" + musicRow[row]; }
+        @Override public NDArray[] videos(NDManager m, int[] rows) { return base.videos(m, rows); }
+        @Override public NDArray[] musics(NDManager m, int[] rows) {
+            int[] r = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                r[i] = musicRow[rows[i]];
+            }
+            return base.musics(m, r);
+        }
+    }
+
+    private static void check(MadeConfig c, long seed) {
+        int n = 13;
+        int[] musicRow = new int[n];
+        for (int i = 0; i < n; i++) {
+            musicRow[i] = (i == 5 || i == 9) ? 2 : (i == 11 ? 7 : i);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = EvalFixtures.perturbed(c, m, seed, 0.2f);
+            MadeNetwork net = new MadeNetwork(p);
+            PairSource src = new WithDuplicates(new SyntheticPairs(n, seed, c), musicRow);
+            MsgResult r = new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false)).evaluate(src);
+
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            NDArray[] v = src.videos(m, all);
+            NDArray[] mu = src.musics(m, all);
+            MadeOutput o = net.forward(new MadeInputs(v[0], v[1], mu[0], mu[1]), false);
+            float[] sim = o.sim().toFloatArray(); // [videos, musics]
+            float[] mom = Predictor.moments(o.predLogits(), o.predSpans(), c.maxMDuration()).toFloatArray();
+            double maxScore = 0;
+            double maxMoment = 0;
+            for (int i = 0; i < n; i++) {
+                // reference de-duplication: sort columns by score, skip ids already seen
+                Integer[] cols = new Integer[n];
+                for (int j = 0; j < n; j++) {
+                    cols[j] = j;
+                }
+                final int row = i;
+                java.util.Arrays.sort(cols, (x, y) -> Float.compare(sim[row * n + y], sim[row * n + x]));
+                Set<String> seen = new HashSet<>();
+                List<String> ranked = new ArrayList<>();
+                for (int j : cols) {
+                    if (seen.add(src.musicId(j))) {
+                        ranked.add(src.musicId(j));
+                    }
+                }
+                assertEquals(ranked.indexOf(src.musicId(i)), r.rank0()[i], "rank of row " + i);
+                assertEquals(ranked.subList(0, 5), r.ranking(i), "top-5 of row " + i);
+                maxScore = Math.max(maxScore, Math.abs(sim[i * n + i] - r.gtScore()[i]));
+                maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i] - r.predStart()[i]) / c.maxMDuration());
+                maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 1] - r.predEnd()[i]) / c.maxMDuration());
+                maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 2] - r.predScore()[i]));
+            }
+            System.out.printf("streamed evaluator vs plain forward (%s): scores %.3g, moments %.3g%n",
+                    c.retrievalScore(), maxScore, maxMoment);
+            assertTrue(maxScore <= 1e-4, "gt score diff " + maxScore);
+            assertTrue(maxMoment <= 1e-4, "moment diff " + maxMoment);
+            assertEquals(10, r.musicIds().size());
+            assertArrayEquals(new int[] {0, 1, 2, 3, 4, 2, 5, 6, 7, 2, 8, 6, 9}, r.gtMusic());
+        }
+    }
+
+    @Test
+    void ranksMomentsAndTopKEqualThePlainComputation() {
+        check(EvalFixtures.tiny().build(), 21);
+    }
+
+    @Test
+    void singleOnlyAndMultiQueryConfigurations() {
+        check(EvalFixtures.tiny().retrievalScore(MadeConfig.RetrievalScore.SINGLE).build(), 22);
+        check(EvalFixtures.tiny().retrievalScore(MadeConfig.RetrievalScore.DUAL).numMomentQueries(3).build(), 23);
+    }
+}
