@@ -36,10 +36,12 @@ import org.mgsv.media.encode.RgbFrame;
  * MGSV-EC features were made: frame i stands for second i of the video, for i = 0, 1, ... up to
  * {@link #MAX_FRAMES} - 1 and while the video lasts.
  *
- * <p><b>Sampling rule.</b> Frame i is the first decoded frame whose presentation time t (relative to the first
- * video frame) satisfies {@code t >= i - 0.5/fps}, i.e. the frame nearest to second i (ties go to the earlier
- * frame). For the usual constant-rate video this is the frame shown at exactly second i. A video of duration d
- * therefore gives about ceil(d) frames (at most 50). The decode is sequential (one pass, no seeking: seeking per
+ * <p><b>Sampling rule.</b> Slots i = 0 .. min(floor(d), 49) for a video stream of duration d (the reference's
+ * {@code i = 0 .. floor(video_end)}). Frame i is the first decoded frame whose presentation time t (relative to
+ * the first video frame) satisfies {@code t >= i - 0.5/fps}, i.e. the frame nearest to second i (ties go to the
+ * earlier frame); for the usual constant-rate video this is the frame shown at exactly second i. When no frame
+ * lies at the last second (a video of exactly 30.0 s has its last frame at 29.97 s) the video's last frame
+ * stands for it, as the reference's {@code end.jpg} does. A video of d seconds thus gives floor(d) + 1 frames. The decode is sequential (one pass, no seeking: seeking per
  * second is several times slower for long-GOP video); frames that are not selected are decoded but never
  * converted to RGB, and decoding stops as soon as frame 49 is taken.
  *
@@ -68,21 +70,31 @@ public final class VideoDecoder {
 
     private final int maxFrames;
     private final int decoderThreads;
+    private final boolean skipNonReference;
 
     public VideoDecoder() {
         this(MAX_FRAMES, 0);
     }
 
-    /**
-     * @param maxFrames      frames to sample at most (1 per second from second 0)
-     * @param decoderThreads FFmpeg decoder threads (0 = FFmpeg's automatic choice)
-     */
     public VideoDecoder(int maxFrames, int decoderThreads) {
+        this(maxFrames, decoderThreads, true);
+    }
+
+    /**
+     * @param maxFrames        frames to sample at most (1 per second from second 0)
+     * @param decoderThreads   FFmpeg decoder threads (0 = FFmpeg's automatic choice)
+     * @param skipNonReference let the decoder drop non-reference frames (frames no other frame is predicted from)
+     *                         that lie well before the next sampling point; the sampled frames stay bit-identical
+     *                         (checked: if a dropped frame could have been the one to sample, the rest of the
+     *                         video is decoded again without dropping)
+     */
+    public VideoDecoder(int maxFrames, int decoderThreads, boolean skipNonReference) {
         if (maxFrames < 1) {
             throw new IllegalArgumentException("maxFrames must be >= 1, got " + maxFrames);
         }
         this.maxFrames = maxFrames;
         this.decoderThreads = Math.max(0, decoderThreads);
+        this.skipNonReference = skipNonReference;
     }
 
     /** Reads the container's header only: duration, frame rate, size, rotation. */
@@ -107,8 +119,39 @@ public final class VideoDecoder {
      *     the container does not declare one
      */
     public VideoInfo decode(Path file, Consumer<RgbFrame> sink) {
+        int[] emitted = {0};
+        Consumer<RgbFrame> counting = f -> {
+            sink.accept(f);
+            emitted[0]++;
+        };
         try (Session s = open(file)) {
-            return s.run(sink);
+            return s.run(counting, 0, skipNonReference);
+        } catch (SkippedTooMuch e) {
+            // a dropped frame may have been the one to sample: decode again without dropping, from the first
+            // slot not yet delivered (the delivered ones were verified)
+            try (Session s = open(file)) {
+                return s.run(counting, emitted[0], false);
+            }
+        }
+    }
+
+    /** Internal: frame dropping may have removed a frame that had to be sampled. */
+    private static final class SkippedTooMuch extends RuntimeException {
+        SkippedTooMuch() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Seconds before a sampling point from which every frame is decoded again. */
+    static final double SKIP_MARGIN_S = 0.4;
+
+    private static org.bytedeco.ffmpeg.avcodec.AVCodecContext codecContext(FFmpegFrameGrabber g) {
+        try {
+            java.lang.reflect.Field f = FFmpegFrameGrabber.class.getDeclaredField("video_c");
+            f.setAccessible(true);
+            return (org.bytedeco.ffmpeg.avcodec.AVCodecContext) f.get(g);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another JavaCV version: decode every frame
         }
     }
 
@@ -132,7 +175,10 @@ public final class VideoDecoder {
             safeRelease(g);
             throw new MgsvException(file + ": no video stream (container " + fmt + ")");
         }
-        double duration = Math.max(0, g.getLengthInTime()) / 1e6;
+        double duration = videoStreamDuration(g);
+        if (!(duration > 0)) {
+            duration = Math.max(0, g.getLengthInTime()) / 1e6;
+        }
         double fps = g.getVideoFrameRate();
         if (!(fps > 0) || !Double.isFinite(fps) || fps > 1000) {
             fps = 0;
@@ -143,6 +189,20 @@ public final class VideoDecoder {
         int h = swap ? g.getImageWidth() : g.getImageHeight();
         VideoInfo info = new VideoInfo(file, duration, fps, w, h, rotation, g.getFormat(), g.getVideoCodecName());
         return new Session(g, info);
+    }
+
+    /** The video stream's own duration (an audio track may outlast the picture), or 0 when not declared. */
+    private static double videoStreamDuration(FFmpegFrameGrabber g) {
+        try {
+            org.bytedeco.ffmpeg.avformat.AVStream st = g.getFormatContext().streams(g.getVideoStream());
+            long d = st.duration();
+            if (d > 0 && d != avutil.AV_NOPTS_VALUE && st.time_base().den() > 0) {
+                return d * (double) st.time_base().num() / st.time_base().den();
+            }
+        } catch (RuntimeException ignored) {
+            // fall back to the container's duration
+        }
+        return 0;
     }
 
     /** Clockwise rotation in degrees (0, 90, 180, 270) that makes the frames upright. */
@@ -210,6 +270,7 @@ public final class VideoDecoder {
         int swsRange = -1;
         BytePointer rgbNative;
         long rgbNativeSize;
+        AVFrame lastPicture;
         final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
         final IntPointer dstStride = new IntPointer(4);
 
@@ -218,15 +279,31 @@ public final class VideoDecoder {
             this.info = info;
         }
 
-        VideoInfo run(Consumer<RgbFrame> sink) {
+        VideoInfo run(Consumer<RgbFrame> sink, int firstSlot, boolean skip) {
             Path file = info.file();
             double half = info.fps() > 0 ? 0.5 / info.fps() : 0.02;
+            org.bytedeco.ffmpeg.avcodec.AVCodecContext ctx = skip && info.fps() >= 5 ? codecContext(grabber) : null;
+            boolean skipping = false;
+            boolean skippedSinceLast = false;
             long firstTs = Long.MIN_VALUE;
             double lastT = -1;
+            // the last slot is second floor(duration) (the reference's rule, MADE.md §1); when no frame lies at
+            // that second (e.g. a video of exactly 30.0 s), the video's last frame stands for it
+            int endSlot = info.durationSeconds() > 0
+                    ? (int) Math.min(maxFrames - 1, Math.floor(info.durationSeconds() + 1e-6)) : -1;
             int next = 0;
             int decoded = 0;
             boolean eof = false;
-            while (next < maxFrames) {
+            while (next < maxFrames && (endSlot < 0 || next <= endSlot)) {
+                if (ctx != null) {
+                    boolean want = decoded > 0 && lastT + SKIP_MARGIN_S < next - half;
+                    if (want != skipping) {
+                        ctx.skip_frame(want ? org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF
+                                : org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT);
+                        skipping = want;
+                    }
+                    skippedSinceLast |= skipping;
+                }
                 Frame f;
                 try {
                     f = grabber.grabFrame(false, true, true, false, false);
@@ -251,12 +328,28 @@ public final class VideoDecoder {
                 }
                 double t = (f.timestamp - firstTs) / 1e6;
                 lastT = Math.max(lastT, t);
-                while (next < maxFrames && t >= next - half) {
+                if (endSlot >= 0 && t > endSlot - 2) {
+                    // near the end: keep a reference to the newest picture, the "end frame" of the video
+                    AVFrame ref = avutil.av_frame_clone((AVFrame) f.opaque);
+                    if (ref != null) {
+                        if (lastPicture != null) {
+                            avutil.av_frame_free(lastPicture);
+                        }
+                        lastPicture = ref;
+                    }
+                }
+                while (next < maxFrames && (endSlot < 0 || next <= endSlot) && t >= next - half) {
                     // this frame is the one nearest to second `next`; after a gap of whole seconds in a
                     // variable-rate stream, the first frame after the gap stands for each skipped second
-                    RgbFrame rgb = convert((AVFrame) f.opaque, next);
-                    sink.accept(rgb);
+                    if (skippedSinceLast && t > next + half * 1.01) {
+                        // no decoded frame near second `next`: one that was dropped may have been it
+                        throw new SkippedTooMuch();
+                    }
+                    if (next >= firstSlot) {
+                        sink.accept(convert((AVFrame) f.opaque, next));
+                    }
                     next++;
+                    skippedSinceLast = false;
                 }
             }
             if (decoded == 0) {
@@ -270,6 +363,14 @@ public final class VideoDecoder {
                     throw new MgsvException(String.format(Locale.ROOT,
                             "%s: truncated or corrupt video: frames end at %.2f s but the file declares %.2f s",
                             file, decodedLength, info.durationSeconds()));
+                }
+            }
+            if (eof && lastPicture != null) {
+                while (next <= endSlot) {
+                    if (next >= firstSlot) {
+                        sink.accept(convert(lastPicture, next));
+                    }
+                    next++;
                 }
             }
             if (info.durationSeconds() <= 0 && eof) {
@@ -332,6 +433,10 @@ public final class VideoDecoder {
             if (rgbNative != null) {
                 rgbNative.close();
             }
+            if (lastPicture != null) {
+                avutil.av_frame_free(lastPicture);
+                lastPicture = null;
+            }
             dstData.close();
             dstStride.close();
             safeRelease(grabber);
@@ -352,6 +457,11 @@ public final class VideoDecoder {
             return swscale.SWS_CS_BT2020;
         }
         return swscale.SWS_CS_DEFAULT; // BT.601, also FFmpeg's choice for unspecified
+    }
+
+    /** Rotates a packed RGB (or BGR) frame clockwise by 0/90/180/270 degrees. */
+    public static RgbFrame rotateFrame(RgbFrame f, int clockwise) {
+        return rotate(f, clockwise);
     }
 
     /** Rotates a frame clockwise by 0/90/180/270 degrees. */

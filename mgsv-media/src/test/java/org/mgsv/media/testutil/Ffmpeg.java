@@ -36,6 +36,13 @@ public final class Ffmpeg {
         exec(cmd);
     }
 
+    /** Runs {@code ffmpeg -y -hide_banner <args>} and returns its combined output (for filters that log results). */
+    public static String runCapture(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(find("ffmpeg"), "-y", "-hide_banner"));
+        cmd.addAll(List.of(args));
+        return exec(cmd);
+    }
+
     /** Runs ffprobe with the given arguments and returns its stdout. */
     public static String probe(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(find("ffprobe"), "-v", "error"));

@@ -39,7 +39,7 @@ class VideoDecoderTest {
         assertEquals(66, d.info().width());
         assertEquals(38, d.info().height());
         List<RgbFrame> frames = d.frames();
-        assertEquals(6, frames.size(), "ceil(5.5) frames");
+        assertEquals(6, frames.size(), "floor(5.5) + 1 frames");
         for (int i = 0; i < frames.size(); i++) {
             RgbFrame f = frames.get(i);
             assertEquals(i, f.second());
@@ -47,6 +47,92 @@ class VideoDecoderTest {
             assertEquals(38, f.height());
             // odd width: rows of the decoder's picture are padded; a stride mistake would shear the image
             assertEquals(level(10 * i), meanLevel(f), 1.0, "frame " + i);
+        }
+    }
+
+    @Test
+    void droppingNonReferenceFramesKeepsSampledFramesIdentical(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        for (String rate : new String[] {"30", "30000/1001", "24"}) {
+            Path v = tmp.resolve("b" + rate.replace('/', '_') + ".mp4");
+            // x264's default preset uses B-frames, most of them non-reference
+            Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=s=192x108:r=" + rate + ":d=7.3", "-c:v", "libx264",
+                    "-pix_fmt", "yuv420p", "-bf", "3", v.toString());
+            for (int threads : new int[] {1, 2}) {
+                List<RgbFrame> exact = new VideoDecoder(50, threads, false).decode(v).frames();
+                List<RgbFrame> fast = new VideoDecoder(50, threads, true).decode(v).frames();
+                assertEquals(8, exact.size());
+                assertEquals(exact.size(), fast.size());
+                for (int i = 0; i < exact.size(); i++) {
+                    assertEquals(exact.get(i).second(), fast.get(i).second());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(exact.get(i).rgb(), fast.get(i).rgb(),
+                            "rate " + rate + ", threads " + threads + ", frame " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void lastSecondWithoutAFrameTakesTheLastFrame(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        // exactly 5.0 s at 10 fps: frames N = 0..49 at 0.0..4.9 s; slots 0..5, slot 5 = the last frame (N = 49)
+        Path v = Ffmpeg.frameCounterVideo(tmp.resolve("five.mp4"), 5.0, "32x32");
+        for (boolean skip : new boolean[] {false, true}) {
+            List<RgbFrame> frames = new VideoDecoder(50, 1, skip).decode(v).frames();
+            assertEquals(6, frames.size(), "floor(5.0) + 1 slots");
+            assertEquals(level(40), meanLevel(frames.get(4)), 1.0);
+            assertEquals(5, frames.get(5).second());
+            assertEquals(level(49), meanLevel(frames.get(5)), 1.0, "end frame");
+        }
+    }
+
+    @Test
+    void longerSoundtrackIsNotTruncation(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        Path v = tmp.resolve("longaudio.mp4");
+        Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=s=64x48:r=10:d=3", "-f", "lavfi", "-i", "sine=d=6",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", v.toString());
+        VideoDecoder.DecodedVideo d = new VideoDecoder().decode(v);
+        assertEquals(3.0, d.info().durationSeconds(), 0.05, "the picture's duration");
+        assertEquals(4, d.frames().size());
+    }
+
+    /** Codecs, pixel formats and colour matrices phones and editors produce, against the ffmpeg command line. */
+    @Test
+    void commonFormatsDecodeWithTheRightColours(@TempDir Path tmp) throws Exception {
+        Ffmpeg.assumeAvailable();
+        String[][] cases = {
+            {"h264_bt709.mp4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-colorspace", "bt709", "-color_primaries",
+                "bt709", "-color_trc", "bt709"},
+            {"hevc.mp4", "-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error"},
+            {"vp9.webm", "-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-deadline", "realtime"},
+            {"mjpeg_fullrange.avi", "-c:v", "mjpeg", "-pix_fmt", "yuvj422p"},
+            {"prores.mov", "-c:v", "prores_ks", "-pix_fmt", "yuv422p10le"},
+        };
+        for (String[] c : cases) {
+            Path v = tmp.resolve(c[0]);
+            String[] args = new String[c.length + 4];
+            args[0] = "-f";
+            args[1] = "lavfi";
+            args[2] = "-i";
+            args[3] = "testsrc2=s=128x96:r=10:d=2.5";
+            System.arraycopy(c, 1, args, 4, c.length - 1);
+            args[args.length - 1] = v.toString();
+            try {
+                Ffmpeg.run(args);
+            } catch (java.io.IOException e) {
+                System.out.println("skipped " + c[0] + ": this ffmpeg cannot make it");
+                continue;
+            }
+            List<RgbFrame> frames = new VideoDecoder().decode(v).frames();
+            assertEquals(3, frames.size(), c[0]);
+            Path png = tmp.resolve(c[0] + ".png");
+            // the frame at exactly 1 s, converted by the ffmpeg command line (full chroma, accurate rounding)
+            Ffmpeg.run("-i", v.toString(), "-vf", "select='eq(n\\,10)',scale=flags=bicubic+accurate_rnd+full_chroma_int",
+                    "-frames:v", "1", png.toString());
+            double diff = meanAbsDiff(frames.get(1), ClipPreprocessParityTest.readPng(png));
+            System.out.printf("%s: mean |ours - ffmpeg| = %.2f levels%n", c[0], diff);
+            assertTrue(diff < 2.0, c[0] + ": mean abs difference " + diff);
         }
     }
 

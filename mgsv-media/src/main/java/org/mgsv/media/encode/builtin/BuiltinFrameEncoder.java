@@ -80,13 +80,21 @@ public final class BuiltinFrameEncoder implements FrameEncoder {
             int y1 = Math.min(f.height(), (by + 1) * k);
             for (int y = by * k; y < y1; y++) {
                 int row = y * f.width() * 3;
-                for (int x = 0; x < f.width(); x++) {
-                    int bx = x / k;
-                    int p = row + x * 3;
-                    acc[bx * 3] += src[p] & 0xff;
-                    acc[bx * 3 + 1] += src[p + 1] & 0xff;
-                    acc[bx * 3 + 2] += src[p + 2] & 0xff;
-                    cnt[bx]++;
+                for (int bx = 0; bx < w; bx++) {
+                    int x0 = bx * k;
+                    int x1 = Math.min(f.width(), x0 + k);
+                    int r = 0;
+                    int g = 0;
+                    int b = 0;
+                    for (int p = row + x0 * 3, end = row + x1 * 3; p < end; p += 3) {
+                        r += src[p] & 0xff;
+                        g += src[p + 1] & 0xff;
+                        b += src[p + 2] & 0xff;
+                    }
+                    acc[bx * 3] += r;
+                    acc[bx * 3 + 1] += g;
+                    acc[bx * 3 + 2] += b;
+                    cnt[bx] += x1 - x0;
                 }
             }
             for (int bx = 0; bx < w; bx++) {
