@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mgsv.app.catalog.FileCatalogStore;
-import org.mgsv.app.search.FfmpegRenderer;
+import org.mgsv.app.search.MediaRenderer;
 import org.mgsv.app.search.GroundingModel;
 import org.mgsv.app.search.GroundingResult;
 import org.mgsv.app.search.GroundingService;
@@ -91,7 +91,7 @@ public final class GroundCommand implements Callable<Integer> {
         }
         try (GroundingModel m = AppOptions.loadModel(model, opts.threads());
                 FileCatalogStore store = FileCatalogStore.open(catalog);
-                GroundingService svc = new GroundingService(store, m, opts.pipeline(m, true, false), new FfmpegRenderer(),
+                GroundingService svc = new GroundingService(store, m, opts.pipeline(m, true, false), new MediaRenderer(),
                         AppOptions.kind(shortlist), opts.threads())) {
             if (store.size() == 0) {
                 throw new MgsvException(catalog + ": the catalog is empty; add tracks with 'mgsv index'");

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.mgsv.app.catalog.FileCatalogStore;
 import org.mgsv.app.search.CatalogIndexer;
-import org.mgsv.app.search.FfmpegRenderer;
+import org.mgsv.app.search.MediaRenderer;
 import org.mgsv.app.search.GroundingModel;
 import org.mgsv.app.search.GroundingService;
 import org.mgsv.app.search.MediaPipeline;
@@ -94,7 +94,7 @@ public final class ServeCommand implements Callable<Integer> {
                 buildDemoCatalog(m, media, cat);
             }
             try (FileCatalogStore store = FileCatalogStore.open(cat);
-                    GroundingService svc = new GroundingService(store, m, media, new FfmpegRenderer(),
+                    GroundingService svc = new GroundingService(store, m, media, new MediaRenderer(),
                             AppOptions.kind(shortlist), opts.threads());
                     GroundingServer server = new GroundingServer(svc, new GroundingServer.Config(host, port,
                             maxUploadMb << 20, Duration.ofSeconds(timeoutSeconds), workers, queue, 32))) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.catalog.InMemoryCatalogStore;
 import org.mgsv.app.search.CatalogIndexer;
 import org.mgsv.app.search.DefaultMediaPipeline;
-import org.mgsv.app.search.FfmpegRenderer;
+import org.mgsv.app.search.MediaRenderer;
 import org.mgsv.app.search.GroundingService;
 import org.mgsv.app.search.Searcher;
 import org.mgsv.app.search.SyntheticGroundingModel;
@@ -38,7 +38,7 @@ class BrowserTest {
         Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(driverBin),
                 "chromium/chromium-driver not installed");
         Media.assumeFfmpeg();
-        List<Path> music = Media.wesnothOggs(6);
+        List<Path> music = Media.wesnothOggs(4);
         if (music.isEmpty()) {
             Path dir = Files.createDirectories(tmp.resolve("music"));
             music = DemoMusic.synthesise(dir, 4);
@@ -54,7 +54,7 @@ class BrowserTest {
         InMemoryCatalogStore store = new InMemoryCatalogStore(256, 96);
         new CatalogIndexer(store, model, media, 8, false).indexAll(music, DemoMusic.meta(music), false);
         Path artifacts = Files.createDirectories(Path.of("target", "browser"));
-        try (GroundingService svc = new GroundingService(store, model, media, new FfmpegRenderer(), Searcher.Kind.EXACT, 1);
+        try (GroundingService svc = new GroundingService(store, model, media, new MediaRenderer(), Searcher.Kind.EXACT, 1);
                 GroundingServer server = new GroundingServer(svc, GroundingServer.Config.defaults(0)).start();
                 WebDriver wd = new WebDriver(driverBin.toString(), chromium.toString(), tmp.resolve("profile"),
                         artifacts.resolve("chromedriver.log").toAbsolutePath())) {

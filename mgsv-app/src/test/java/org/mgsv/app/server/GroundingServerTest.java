@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.catalog.InMemoryCatalogStore;
 import org.mgsv.app.search.CatalogIndexer;
 import org.mgsv.app.search.DefaultMediaPipeline;
-import org.mgsv.app.search.FfmpegRenderer;
+import org.mgsv.app.search.MediaRenderer;
 import org.mgsv.app.search.GroundingService;
 import org.mgsv.app.search.Searcher;
 import org.mgsv.app.search.SyntheticGroundingModel;
@@ -51,7 +51,7 @@ class GroundingServerTest {
                 null);
         InMemoryCatalogStore store = new InMemoryCatalogStore(256, 96);
         new CatalogIndexer(store, model, media, 8, false).indexAll(CatalogIndexer.audioFiles(music), Map.of(), false);
-        GroundingService service = new GroundingService(store, model, media, new FfmpegRenderer(), Searcher.Kind.EXACT, 1);
+        GroundingService service = new GroundingService(store, model, media, new MediaRenderer(), Searcher.Kind.EXACT, 1);
         server = new GroundingServer(service, new GroundingServer.Config("127.0.0.1", 0, MAX_UPLOAD,
                 Duration.ofSeconds(60), 1, 4, 8)).start();
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
