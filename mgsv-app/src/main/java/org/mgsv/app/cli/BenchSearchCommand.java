@@ -32,13 +32,11 @@ import picocli.CommandLine.Option;
         name = "search",
         mixinStandardHelpOptions = true,
         description = {
-            "Search latency with the video's features given (video tower + stage-1 shortlist + MaDe rescoring of K",
-            "tracks + moment detection on the top results) on synthetic catalogs, and the shortlist's recall of the",
-            "exhaustive MaDe ranking's top-1 (dual + single over every track) as a function of K.",
-            "Catalogs: up to 100k tracks are written as real file catalogs (memory-mapped); larger ones are",
-            "generated procedurally (tokens rebuilt per read) and use the int8 shortlist. Queries are clip vectors",
-            "near a random track (cosine ~0.6), as a matching video would give. Without --model the network runs",
-            "at its initialisation (real cost, meaningless scores)."
+            "Search latency and shortlist recall on synthetic catalogs.",
+            "",
+            "Search latency with the video's features given (video tower + stage-1 shortlist + MaDe rescoring of K tracks + moment detection on the top results) on synthetic catalogs, and the shortlist's recall of the exhaustive MaDe ranking's top-1 (dual + single over every track) as a function of K.",
+            "",
+            "Catalogs: up to 100k tracks are written as real file catalogs (memory-mapped); larger ones are generated procedurally (tokens rebuilt per read) and use the int8 shortlist. Queries are clip vectors near a random track (cosine ~0.6), as a matching video would give. Without --model the network runs at its initialisation (real cost, meaningless scores)."
         },
         footer = {
             "",

@@ -24,11 +24,9 @@ import picocli.CommandLine.Option;
         name = "ground",
         mixinStandardHelpOptions = true,
         description = {
-            "Find the catalog tracks and moments that best fit a video. Two stages: the K tracks whose pooled",
-            "embedding h0 is closest to the video's h(v) (cosine), then the full MaDe score (dual + X-Pool single)",
-            "on those K and moment detection on the best --top. Each moment is printed as the model predicted it",
-            "(raw) and as a span of exactly the video's length (centred on the raw span, inside the track; on the",
-            "nearest downbeat with --snap beats). --render writes the video with the best moment as its soundtrack."
+            "Find the catalog tracks and moments that best fit a video.",
+            "",
+            "Two stages: the K tracks whose pooled embedding h0 is closest to the video's h(v) (cosine), then the full MaDe score (dual + X-Pool single) on those K and moment detection on the best --top. Each moment is printed as the model predicted it (raw) and as a span of exactly the video's length (centred on the raw span, inside the track; on the nearest downbeat with --snap beats). --render writes the video with the best moment as its soundtrack."
         },
         footer = {
             "",

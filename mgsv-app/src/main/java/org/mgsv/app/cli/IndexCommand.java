@@ -24,11 +24,9 @@ import picocli.CommandLine.Option;
         name = "index",
         mixinStandardHelpOptions = true,
         description = {
-            "Index music tracks into a catalog for grounding: decode each track, compute its 96 AST windows and",
-            "segment features, run the model's music tower, store segment tokens, pooled embedding h0, duration,",
-            "beats and metadata. Incremental (tracks already in the catalog are skipped) and crash-safe (a killed",
-            "run keeps every committed track). Unreadable files are reported and skipped; the exit code is 2 when",
-            "any failed."
+            "Index music tracks into a catalog for grounding.",
+            "",
+            "Decodes each track, computes its 96 AST windows and segment features, runs the model's music tower and stores segment tokens, pooled embedding h0, duration, beats and metadata. Incremental (tracks already in the catalog are skipped) and crash-safe (a killed run keeps every committed track). Unreadable files are reported and skipped; the exit code is 2 when any failed."
         },
         footer = {
             "",

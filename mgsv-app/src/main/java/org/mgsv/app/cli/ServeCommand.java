@@ -26,13 +26,11 @@ import picocli.CommandLine.Option;
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Serve the grounding web page and JSON API: drop a video on the page, see the top moments with a",
-            "waveform each, preview every moment in sync with the video, download the rendered result.",
-            "With no --model/--catalog it starts on the quickstart model (quickstart-out/model) and a demo",
-            "catalog built once from music found on this machine (Debian's wesnoth-music) or synthesised tones.",
+            "Serve the grounding web page and JSON API.",
             "",
-            "API: GET /api/health, GET /api/tracks, POST /api/ground?top=5&snap=beats (body: video bytes),",
-            "GET /api/tracks/<id>/audio?start=&end= (WAV), POST /api/render (JSON) -> mp4."
+            "Drop a video on the page, see the top moments with a waveform each, preview every moment in sync with the video, download the rendered result. With no --model/--catalog it starts on the quickstart model (quickstart-out/model) and a demo catalog built once from music found on this machine (Debian's wesnoth-music) or synthesised tones.",
+            "",
+            "API: GET /api/health, GET /api/tracks, POST /api/ground?top=5&snap=beats (body: video bytes), GET /api/tracks/<id>/audio?start=&end= (WAV), POST /api/render (JSON) -> mp4."
         },
         footer = {
             "",
