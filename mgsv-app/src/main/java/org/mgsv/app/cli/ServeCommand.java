@@ -100,7 +100,11 @@ public final class ServeCommand implements Callable<Integer> {
                 System.out.println("mgsv serving " + store.size() + " tracks with " + m.name() + " on " + server.url());
                 System.out.println("press Ctrl+C to stop");
                 CountDownLatch done = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
+                // Ctrl+C: stop serving and delete uploads before the JVM exits
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.close();
+                    done.countDown();
+                }));
                 done.await();
             }
         }

@@ -88,6 +88,7 @@ public final class GroundingServer implements AutoCloseable {
     private final ExecutorService io;
     private final ThreadPoolExecutor workers;
     private final LinkedHashMap<String, Path> uploads = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Decoded preview audio of recently played tracks (whole track, mono, PREVIEW_RATE): a page asks for
      *  every result's waveform and then plays some of them. */
     private final LinkedHashMap<String, float[]> previewCache = new LinkedHashMap<>(16, 0.75f, true);
@@ -140,6 +141,9 @@ public final class GroundingServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         http.stop(0);
         io.shutdownNow();
         workers.shutdownNow();
