@@ -75,6 +75,14 @@ public final class BenchSearchCommand implements Callable<Integer> {
                     + "cosine ~0.6 to that track (default), 3 gives ~0.3 (harder: the MaDe top-1 is more often another track)")
     double queryNoise;
 
+    @Option(names = "--features", paramLabel = "<root>",
+            description = "also measure recall on real feature files (published layout: vit_feature1/, ast_feature2p5/): "
+                    + "catalog = every music, queries = videos; the meaningful check for a trained --model")
+    Path features;
+
+    @Option(names = "--feature-queries", defaultValue = "1000", paramLabel = "<n>", description = "videos used with --features (default 1000)")
+    int featureQueries;
+
     @Option(names = "--hnsw", description = "also measure the HNSW shortlist (latency and recall) on the first catalog")
     boolean hnsw;
 
@@ -143,6 +151,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
             report.put("queryNoise", queryNoise);
             report.put("top", top);
             System.out.println("model: " + m.name() + "; K=" + k + ", top=" + top);
+            if (features != null) {
+                report.put("recallOnFeatures", recallOnFeatures(m, th));
+            }
             List<Map<String, Object>> cats = new ArrayList<>();
             report.put("catalogs", cats);
             boolean first = true;
@@ -300,6 +311,95 @@ public final class BenchSearchCommand implements Callable<Integer> {
                 + "shortlist %.1f, shortlist+fetch+rescore %.1f, detection %.1f ms%n", n, s.index().name(), pct(total, 50),
                 pct(total, 95), pct(encode, 50), pct(shortlist, 50), pct(rescore, 50), pct(detect, 50));
         return c;
+    }
+
+    /** Recall of the exhaustive top-1 on a feature dataset: every music is a catalog track, videos are queries. */
+    private Map<String, Object> recallOnFeatures(GroundingModel m, int th) {
+        try (org.mgsv.core.features.DirectoryFeatureStore fs = new org.mgsv.core.features.DirectoryFeatureStore(features)) {
+            org.mgsv.app.catalog.InMemoryCatalogStore store = new org.mgsv.app.catalog.InMemoryCatalogStore(m.dim(),
+                    m.segmentSlots());
+            List<String> musics = new ArrayList<>(fs.musicIds());
+            try (ProgressBar bar = new ProgressBar("music tower", musics.size())) {
+                for (String id : musics) {
+                    org.mgsv.core.features.MusicFeatures f = fs.music(id);
+                    GroundingModel.EncodedMusic e = m.encodeMusic(rows(f.feats()), f.mask().toArray());
+                    store.add(new TrackRecord(TrackRecord.idFromName(id), id, "", "", 240, "", e.tokens(), e.mask(),
+                            e.h0(), null, null));
+                    bar.step();
+                }
+            }
+            List<String> videos = new ArrayList<>(fs.videoIds());
+            java.util.Collections.shuffle(videos, new Random(5));
+            videos = videos.subList(0, Math.min(featureQueries, videos.size()));
+            int[] ks = {1, 2, 5, 10, 25, 50, 100};
+            int[] hit = new int[ks.length];
+            int same = 0;
+            List<String> ids = store.ids();
+            List<TrackRecord> all = new ArrayList<>();
+            for (String id : ids) {
+                all.add(store.get(id).orElseThrow());
+            }
+            try (Searcher s = Searcher.build(store, m, Searcher.Kind.EXACT, th, t -> null);
+                    ProgressBar bar = new ProgressBar("recall (features)", videos.size())) {
+                for (String vid : videos) {
+                    org.mgsv.core.features.VideoFeatures vf = fs.video(vid);
+                    float[] hv = m.encodeVideo(rows(vf.feats()), vf.mask().toArray()).hv();
+                    float[] single = m.scoreSingle(hv, all);
+                    int best = 0;
+                    double bestScore = Double.NEGATIVE_INFINITY;
+                    for (int i = 0; i < all.size(); i++) {
+                        double sc = (m.usesDual() ? VecMath.dot(hv, all.get(i).h0()) : 0) + single[i];
+                        if (sc > bestScore) {
+                            bestScore = sc;
+                            best = i;
+                        }
+                    }
+                    org.mgsv.app.search.ShortlistIndex.Hits h = s.index().search(hv, all.size());
+                    int rank = Integer.MAX_VALUE;
+                    for (int i = 0; i < h.size(); i++) {
+                        if (h.rows()[i] == best) {
+                            rank = i;
+                            break;
+                        }
+                    }
+                    for (int j = 0; j < ks.length; j++) {
+                        if (rank < ks[j]) {
+                            hit[j]++;
+                        }
+                    }
+                    Searcher.Ranked two = s.rank(hv, k);
+                    if (two.tracks().get(0).id().equals(ids.get(best))) {
+                        same++;
+                    }
+                    bar.step();
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("features", features.toString());
+            out.put("tracks", all.size());
+            out.put("queries", videos.size());
+            Map<String, Object> curve = new LinkedHashMap<>();
+            for (int j = 0; j < ks.length; j++) {
+                curve.put("K=" + ks[j], round(100.0 * hit[j] / videos.size()));
+            }
+            out.put("recallOfExhaustiveTop1Percent", curve);
+            out.put("twoStageTop1EqualsExhaustivePercentAtK" + k, round(100.0 * same / videos.size()));
+            System.out.printf(Locale.ROOT, "recall of the exhaustive top-1 on features (%d tracks, %d videos): %s; "
+                    + "two-stage top-1 = exhaustive top-1 in %.1f%% at K=%d%n", all.size(), videos.size(), curve,
+                    100.0 * same / videos.size(), k);
+            return out;
+        }
+    }
+
+    private static float[][] rows(org.mgsv.core.tensor.Tensor t) {
+        int n = t.dim(0);
+        int c = t.dim(1);
+        float[][] out = new float[n][c];
+        float[] flat = t.toArray();
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * c, out[i], 0, c);
+        }
+        return out;
     }
 
     static double pct(double[] x, double p) {
