@@ -66,6 +66,8 @@ public final class IndexCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         if (music == null && remove.isEmpty() && !compact) {
@@ -81,7 +83,7 @@ public final class IndexCommand implements Callable<Integer> {
                 if (store.remove(id)) {
                     System.out.println("removed " + id);
                 } else {
-                    System.err.println("warning: no track '" + id + "' in " + out);
+                    spec.commandLine().getErr().println("warning: no track '" + id + "' in " + out);
                 }
             }
             store.commit();
@@ -96,7 +98,7 @@ public final class IndexCommand implements Callable<Integer> {
                 System.out.printf("indexed %d new track(s), %d already present, %d failed; catalog %s holds %d track(s)%n",
                         s.added(), s.skipped(), s.failed().size(), out, store.size());
                 for (String f : s.failed()) {
-                    System.err.println("failed: " + f);
+                    spec.commandLine().getErr().println("failed: " + f);
                 }
                 code = s.failed().isEmpty() ? 0 : 2;
             }
@@ -104,6 +106,7 @@ public final class IndexCommand implements Callable<Integer> {
                 store.compact();
                 System.out.println("compacted " + out + ": " + store.size() + " track(s)");
             }
+            spec.commandLine().getErr().flush();
             return code;
         }
     }
@@ -114,7 +117,7 @@ public final class IndexCommand implements Callable<Integer> {
             String enc = opts.encoder == AppOptions.Encoder.onnx ? "onnx" : "builtin";
             String had = String.valueOf(info.get("segmentEncoder"));
             if (!had.startsWith(enc)) {
-                System.err.println("warning: " + out + " was indexed with encoder '" + had + "', now '" + enc
+                spec.commandLine().getErr().println("warning: " + out + " was indexed with encoder '" + had + "', now '" + enc
                         + "': scores across the two are not comparable");
             }
         }

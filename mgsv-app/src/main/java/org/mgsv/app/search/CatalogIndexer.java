@@ -193,8 +193,10 @@ public final class CatalogIndexer {
                         store.commit();
                         sinceCommit = 0;
                     }
-                } catch (MgsvException | UncheckedIOException | IllegalArgumentException e) {
-                    failed.add(f.getFileName() + ": " + e.getMessage());
+                } catch (RuntimeException e) {
+                    // one bad file never aborts the batch: report it and go on
+                    failed.add(f.getFileName() + ": " + (e instanceof MgsvException || e instanceof UncheckedIOException
+                            ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage()));
                 }
                 if (bar != null) {
                     bar.step();

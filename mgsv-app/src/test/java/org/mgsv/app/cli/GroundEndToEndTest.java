@@ -119,11 +119,25 @@ class GroundEndToEndTest {
     }
 
     @Test
+    void badAudioFilesAreReportedAndSkipped() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("mixed"));
+        Path good = Files.list(music).sorted().findFirst().orElseThrow();
+        Files.copy(good, dir.resolve(good.getFileName()));
+        Files.writeString(dir.resolve("notes.mp3"), "this is text, not audio");
+        Path catalog = tmp.resolve("mixed-catalog");
+        Run r = mgsv("index", "--model", model.toString(), "--music", dir.toString(), "--out", catalog.toString(),
+                "--threads", "1", "--no-beats");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("notes.mp3"), r.err());
+        assertEquals(1, FileCatalogStore.open(catalog).size());
+    }
+
+    @Test
     void userErrorsAreClear() {
         Run r = mgsv("ground", "--model", model.toString(), "--catalog", tmp.resolve("none").toString(), "--video",
                 tmp.resolve("none.mp4").toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("none.mp4") && r.err().contains("no such file"), r.err());
+        assertTrue(r.err().contains("none.mp4") && r.err().contains("no such file"), "code " + r.code() + " out " + r.out() + " err " + r.err());
         Run m = mgsv("index", "--model", tmp.resolve("nomodel").toString(), "--music", music.toString(), "--out",
                 tmp.resolve("c2").toString());
         assertEquals(1, m.code());
