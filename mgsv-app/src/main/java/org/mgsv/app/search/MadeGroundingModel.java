@@ -25,6 +25,7 @@ public final class MadeGroundingModel implements GroundingModel {
     private final MadeNetwork net;
     private final MadeConfig c;
     private final XPool xpool;
+    private final org.mgsv.model.eval.FastDecoder fastDecoder;
     private final String name;
     private final int parallelism;
     private final java.util.concurrent.ExecutorService pool;
@@ -51,6 +52,7 @@ public final class MadeGroundingModel implements GroundingModel {
         this.net = new MadeNetwork(params);
         this.c = params.config();
         this.xpool = xpoolOf(params);
+        this.fastDecoder = params.config().numMomentQueries() == 1 ? new org.mgsv.model.eval.FastDecoder(params) : null;
         this.name = name;
     }
 
@@ -282,7 +284,9 @@ public final class MadeGroundingModel implements GroundingModel {
                 case ZERO -> m.zeros(new Shape(n, d));
             };
             NDArray target = base.reshape(n, 1, d).repeat(1, q);
-            MadeNetwork.Detection det = net.detect(fTok, fMask, sTok, sMask, target, false);
+            MadeNetwork.DetrMemory mem = net.detrEncode(fTok, fMask, sTok, sMask, false);
+            // one moment query: the decoder that never projects the memory tokens (exact, mgsv-model's FastDecoder)
+            NDArray hiddenStates = fastDecoder != null ? fastDecoder.decode(mem, target) : net.detrDecode(mem, target, false);
             NDArray width = null;
             if (c.predictCenter()) {
                 double videoSeconds = 0;
@@ -291,8 +295,8 @@ public final class MadeGroundingModel implements GroundingModel {
                 }
                 width = m.full(new Shape(n, q, 1), (float) (videoSeconds / c.maxMDuration()));
             }
-            MadeNetwork.Heads h = net.heads(det.hiddenStates(), width);
-            long layers = det.hiddenStates().getShape().get(0);
+            MadeNetwork.Heads h = net.heads(hiddenStates, width);
+            long layers = hiddenStates.getShape().get(0);
             float[] logits = h.logits().get(layers - 1).toFloatArray(); // [n,q,2]
             float[] spans = h.spans().get(layers - 1).toFloatArray(); // [n,q,2]
             Span[] out = new Span[n];
