@@ -83,6 +83,14 @@ class ExtractCommandTest {
         assertFalse(Files.exists(out.resolve("vit_feature1/vit_feature/cut.pt")));
         assertFalse(Files.exists(out.resolve("ast_feature2p5/ast_feature/fake.pt")));
 
+        // the dataset reads back through the feature store the model's data loading uses
+        try (var store = new org.mgsv.core.features.DirectoryFeatureStore(out)) {
+            assertEquals(java.util.Set.of("good"), store.videoIds());
+            assertEquals(java.util.Set.of("song", "tune"), store.musicIds());
+            assertEquals(4.0, sum(store.video("good").mask().toArray()));
+            assertEquals(5.0, sum(store.music("song").mask().toArray()));
+        }
+
         List<String> videosCsv = Files.readAllLines(out.resolve("videos.csv"));
         assertEquals("video_id,file,duration,frames,fps,width,height,encoder", videosCsv.get(0));
         assertEquals(2, videosCsv.size());
@@ -93,7 +101,7 @@ class ExtractCommandTest {
         // a second run skips what is done and still reports the bad files
         long stamp = Files.getLastModifiedTime(out.resolve("vit_feature1/vit_feature/good.pt")).toMillis();
         Run again = run("extract", "--videos", media.toString(), "--music", media.toString(), "--out",
-                out.toString(), "--threads", "1");
+                out.toString(), "--threads", "2", "--jobs", "2");
         assertEquals(2, again.code(), again.out());
         assertTrue(again.out().contains("3 already done"), again.out());
         assertEquals(stamp, Files.getLastModifiedTime(out.resolve("vit_feature1/vit_feature/good.pt")).toMillis());

@@ -145,12 +145,14 @@ public final class FeatureExtractor {
 
     /** True when {@code id} has complete features made with the current encoder. */
     public boolean isDone(Kind kind, String id) {
+        String[] row;
+        synchronized (this) {
+            row = (kind == Kind.VIDEO ? videoRows : musicRows).get(id);
+        }
         if (kind == Kind.VIDEO) {
-            String[] row = videoRows.get(id);
             return row != null && frameEncoder != null && row[7].equals(frameEncoder.name())
                     && Files.isRegularFile(videoFeature(id)) && Files.isRegularFile(videoMask(id));
         }
-        String[] row = musicRows.get(id);
         return row != null && segmentEncoder != null && row[4].equals(segmentEncoder.name())
                 && Files.isRegularFile(musicFeature(id)) && Files.isRegularFile(musicMask(id));
     }
@@ -160,54 +162,99 @@ public final class FeatureExtractor {
      * (for a progress bar), {@code onFailure} as each failure happens.
      */
     public Report run(List<Path> videos, List<Path> music, Runnable onStep, Consumer<Failure> onFailure) {
-        List<Failure> failures = new ArrayList<>();
+        return run(videos, music, 1, onStep, onFailure);
+    }
+
+    /**
+     * As {@link #run(List, List, Runnable, Consumer)} with {@code jobs} files in flight at once (the encoders and
+     * the front end are thread-safe); failures are reported in input order.
+     */
+    public Report run(List<Path> videos, List<Path> music, int jobs, Runnable onStep, Consumer<Failure> onFailure) {
+        record Task(Kind kind, Path file, String duplicateOf) {}
+        List<Task> tasks = new ArrayList<>();
+        Map<String, Path> seen = new HashMap<>();
+        for (Path f : videos) {
+            Path first = seen.putIfAbsent("v:" + idOf(f), f);
+            tasks.add(new Task(Kind.VIDEO, f, first == null ? null : first.toString()));
+        }
+        for (Path f : music) {
+            Path first = seen.putIfAbsent("m:" + idOf(f), f);
+            tasks.add(new Task(Kind.MUSIC, f, first == null ? null : first.toString()));
+        }
+        // 0 = extracted, 1 = skipped, 2 = failed
+        int[] outcome = new int[tasks.size()];
+        Failure[] failed = new Failure[tasks.size()];
+        java.util.function.IntConsumer work = i -> {
+            Task t = tasks.get(i);
+            String id = idOf(t.file());
+            try {
+                if (t.duplicateOf() != null) {
+                    throw new MgsvException((t.kind() == Kind.VIDEO ? "video" : "music") + " id '" + id
+                            + "' also comes from " + t.duplicateOf()
+                            + " (ids are file names without extension and must be unique)");
+                }
+                if (isDone(t.kind(), id)) {
+                    outcome[i] = 1;
+                } else if (t.kind() == Kind.VIDEO) {
+                    extractVideo(t.file());
+                } else {
+                    extractMusic(t.file());
+                }
+            } catch (RuntimeException e) {
+                outcome[i] = 2;
+                failed[i] = new Failure(t.kind(), t.file(), reason(t.file(), e));
+                synchronized (onFailure) {
+                    onFailure.accept(failed[i]);
+                }
+            }
+            onStep.run();
+        };
+        if (jobs <= 1 || tasks.size() <= 1) {
+            for (int i = 0; i < tasks.size(); i++) {
+                work.accept(i);
+            }
+        } else {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                    Math.min(jobs, tasks.size()), r -> {
+                        Thread th = new Thread(r, "extract");
+                        th.setDaemon(true);
+                        return th;
+                    });
+            try {
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < tasks.size(); i++) {
+                    int k = i;
+                    futures.add(pool.submit(() -> work.accept(k)));
+                }
+                for (java.util.concurrent.Future<?> fu : futures) {
+                    fu.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MgsvException("extraction interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        flushCsv();
         int v = 0;
         int m = 0;
         int skipped = 0;
-        Map<String, Path> seen = new HashMap<>();
-        for (Path f : videos) {
-            String id = idOf(f);
-            Path first = seen.putIfAbsent("v:" + id, f);
-            try {
-                if (first != null) {
-                    throw new MgsvException("video id '" + id + "' also comes from " + first
-                            + " (ids are file names without extension and must be unique)");
-                }
-                if (isDone(Kind.VIDEO, id)) {
-                    skipped++;
-                } else {
-                    extractVideo(f);
-                    v++;
-                }
-            } catch (RuntimeException e) {
-                Failure fl = new Failure(Kind.VIDEO, f, reason(f, e));
-                failures.add(fl);
-                onFailure.accept(fl);
+        List<Failure> failures = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            if (outcome[i] == 2) {
+                failures.add(failed[i]);
+            } else if (outcome[i] == 1) {
+                skipped++;
+            } else if (tasks.get(i).kind() == Kind.VIDEO) {
+                v++;
+            } else {
+                m++;
             }
-            onStep.run();
         }
-        for (Path f : music) {
-            String id = idOf(f);
-            Path first = seen.putIfAbsent("m:" + id, f);
-            try {
-                if (first != null) {
-                    throw new MgsvException("music id '" + id + "' also comes from " + first
-                            + " (ids are file names without extension and must be unique)");
-                }
-                if (isDone(Kind.MUSIC, id)) {
-                    skipped++;
-                } else {
-                    extractMusic(f);
-                    m++;
-                }
-            } catch (RuntimeException e) {
-                Failure fl = new Failure(Kind.MUSIC, f, reason(f, e));
-                failures.add(fl);
-                onFailure.accept(fl);
-            }
-            onStep.run();
-        }
-        flushCsv();
         return new Report(v, m, skipped, failures);
     }
 
@@ -301,7 +348,7 @@ public final class FeatureExtractor {
         rows.put(id, row);
     }
 
-    private void maybeFlushCsv() {
+    private synchronized void maybeFlushCsv() {
         long now = System.nanoTime();
         if (now - lastCsvWrite > 5_000_000_000L) {
             flushCsv();

@@ -366,6 +366,10 @@ public final class VideoDecoder {
                 }
             }
             if (eof && lastPicture != null) {
+                if (skippedSinceLast && next <= endSlot) {
+                    // the true last frame may have been dropped
+                    throw new SkippedTooMuch();
+                }
                 while (next <= endSlot) {
                     if (next >= firstSlot) {
                         sink.accept(convert(lastPicture, next));

@@ -44,6 +44,34 @@ class FeatureExtractorTest {
     }
 
     @Test
+    void parallelJobsGiveTheSameFeaturesAsOne() throws Exception {
+        Ffmpeg.assumeAvailable();
+        List<Path> videos = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            videos.add(Ffmpeg.testVideo(tmp.resolve("v" + i + ".mp4"), 1.5 + i, "64x48", 10));
+        }
+        Path bad = Files.writeString(tmp.resolve("bad.mp4"), "not a video");
+        List<Path> withBad = new ArrayList<>(videos);
+        withBad.add(2, bad);
+        FeatureExtractor one = new FeatureExtractor(tmp.resolve("one"), new BuiltinFrameEncoder(), null,
+                new AstFrontEnd(), new VideoDecoder(50, 1));
+        FeatureExtractor.Report r1 = one.run(withBad, List.of(), 1, () -> { }, f -> { });
+        FeatureExtractor four = new FeatureExtractor(tmp.resolve("four"), new BuiltinFrameEncoder(), null,
+                new AstFrontEnd(), new VideoDecoder(50, 1));
+        java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+        FeatureExtractor.Report r4 = four.run(withBad, List.of(), 4, steps::incrementAndGet, f -> { });
+        assertEquals(4, r1.videosExtracted());
+        assertEquals(4, r4.videosExtracted());
+        assertEquals(5, steps.get());
+        assertEquals(List.of(bad), r4.failures().stream().map(FeatureExtractor.Failure::file).toList());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(-1L, Files.mismatch(one.videoFeature("v" + i), four.videoFeature("v" + i)), "v" + i);
+        }
+        assertEquals(Files.readString(tmp.resolve("one/videos.csv")), Files.readString(tmp.resolve("four/videos.csv"))
+                .replace(tmp.resolve("four").toString(), tmp.resolve("one").toString()));
+    }
+
+    @Test
     void skipsDoneFilesRedoesThoseOfAnotherEncoderAndRejectsDuplicateIds() throws Exception {
         Ffmpeg.assumeAvailable();
         Path a = Ffmpeg.testVideo(Files.createDirectories(tmp.resolve("x")).resolve("same, name.mp4"), 1.5, "64x48", 10);
