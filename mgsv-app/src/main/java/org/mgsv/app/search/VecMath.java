@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Small dense vector helpers (SIMD where it matters). */
+/** Small dense vector operations (SIMD where it matters). */
 public final class VecMath {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
 
