@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate a model on a split: rank every distinct track of the split for each video (dual + X-Pool score,",
+            "Evaluate a model on a dataset split and print the paper's table.",
+            "Ranks every distinct track of the split for each video (dual + X-Pool score,",
             "music-id de-duplication), predict the moment in the ground-truth track, and print the paper's table",
             "(SmG mIoU; V2MR R1/R5/R10; MsG MoR1/MoR10/MoR100) plus IoU@θ, MedianR, MeanR, MRR.",
             "Memory is bounded by the chunk sizes, not by the split size."

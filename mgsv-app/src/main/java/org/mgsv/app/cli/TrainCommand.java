@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         description = {
-            "Train MaDe on pre-extracted features with the reference recipe: Adam lr 3e-4 in three parameter groups,",
+            "Train MaDe on pre-extracted features with the reference recipe.",
+            "Adam lr 3e-4 in three parameter groups,",
             "per-group gradient clipping 1.0, per-step warm-up (2%) + cosine schedule, batch 512, seed 42.",
             "After every epoch the model is evaluated on the validation split; the run directory gets metrics.jsonl",
             "(one line per epoch), learning-curves.png, and model directories last/, best-r1/, best-miou/,",
