@@ -34,8 +34,13 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.PackCommand.class,
             org.mgsv.app.cli.ScoreCommand.class,
             org.mgsv.app.cli.FbankCommand.class,
+            org.mgsv.app.cli.SynthCommand.class,
+            org.mgsv.app.cli.ExtractCommand.class,
+            org.mgsv.app.cli.BenchExtractCommand.class,
+            org.mgsv.app.cli.RenderCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
+            org.mgsv.app.cli.TrainCommand.class,
             org.mgsv.app.cli.EvalCommand.class,
             org.mgsv.app.cli.BenchCommand.class
     );

@@ -9,12 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks on synthetic inputs of the reference shapes: machine, threads, JVM, median of repeated runs, peak RSS.",
         subcommands = {
-            BenchEvalCommand.class
+            BenchEvalCommand.class,
+            BenchTrainCommand.class
         },
         footer = {
             "",
             "Examples:",
             "  mgsv bench eval --n 500",
+            "  MGSV_THREADS=2 mgsv bench train --batch-size 32 --json bench-train-32.json",
             "  MGSV_THREADS=2 mgsv bench eval --n 2000 --runs 5 --json bench-eval-2000.json"
         })
 public final class BenchCommand implements Runnable {

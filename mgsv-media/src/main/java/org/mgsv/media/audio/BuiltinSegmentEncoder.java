@@ -77,6 +77,7 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
 
     @Override
     public float[][] encode(FbankWindows windows) {
+        org.mgsv.media.encode.EncoderInputs.checkWindows(windows);
         float[][] out = new float[windows.windows().length][];
         // windows are independent: encode them in parallel (results do not depend on the schedule)
         java.util.stream.IntStream.range(0, out.length).parallel().forEach(s ->

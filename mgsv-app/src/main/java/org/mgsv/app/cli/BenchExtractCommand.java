@@ -1,0 +1,165 @@
+package org.mgsv.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.media.audio.AudioBench;
+import org.mgsv.media.video.VideoBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mgsv bench extract}: speed of the media front end. Registered on its own as {@code bench-extract};
+ * meant to sit under a {@code bench} command group as {@code extract}.
+ */
+@Command(
+        name = "bench-extract",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark the media front end (video frame sampling, CLIP preprocessing, audio fbank).",
+            "",
+            "Video: 1 fps sampling + CLIP preprocessing of a 60 s 1080p clip (frames/s). Audio: decode + 16 kHz "
+                    + "+ 96 fbank windows of a 4-minute track (× real time).",
+            "Test media are made with the ffmpeg command line in a temporary directory unless --video/--audio "
+                    + "are given. Medians of --repeats runs after --warmup runs; machine, threads and JVM are "
+                    + "printed with the figures.",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  mgsv bench-extract",
+            "  mgsv bench-extract --repeats 9 --threads 2 --json",
+            "  mgsv bench-extract --video my-clip.mp4 --audio my-song.mp3"
+        })
+public final class BenchExtractCommand implements Callable<Integer> {
+    @Option(names = "--video", paramLabel = "<file>", description = "Video to time (default: a generated 60 s 1080p clip).")
+    Path video;
+
+    @Option(names = "--audio", paramLabel = "<file>", description = "Track to time (default: a generated 4-minute stereo MP3).")
+    Path audio;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs (median reported; default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--threads", paramLabel = "<n>", description = "Threads (default: MGSV_THREADS or cores).")
+    Integer threads;
+
+    @Option(names = "--only", paramLabel = "video|audio", description = "Run one part only.")
+    String only;
+
+    @Option(names = "--json", description = "Print the results as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (repeats < 5) {
+            throw new MgsvException("--repeats must be at least 5 (medians of fewer runs are noise)");
+        }
+        if (only != null && !only.equals("video") && !only.equals("audio")) {
+            throw new MgsvException("--only: '" + only + "' is not video or audio");
+        }
+        int n = threads != null ? Math.max(1, threads) : AstFrontEnd.defaultThreads();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("machine", machine(n));
+        Path tmp = Files.createTempDirectory("mgsv-bench-");
+        try {
+            if (only == null || only.equals("video")) {
+                Path v = video != null ? video : generate(tmp.resolve("bench-1080p-60s.mp4"),
+                        "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30:d=60", "-c:v", "libx264", "-preset", "veryfast",
+                        "-pix_fmt", "yuv420p");
+                if (!json) {
+                    System.out.println("timing video front end on " + v + " ...");
+                }
+                VideoBench.Result r = VideoBench.run(v, warmup, repeats, n);
+                result.put("video", r);
+                if (!json) {
+                    System.out.println(r.summary());
+                }
+            }
+            if (only == null || only.equals("audio")) {
+                Path a = audio != null ? audio : generate(tmp.resolve("bench-4min.mp3"),
+                        "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=44100:d=240",
+                        "-f", "lavfi", "-i", "anoisesrc=d=240:a=0.05:sample_rate=44100",
+                        "-filter_complex", "[0][1]amix=inputs=2,aformat=channel_layouts=stereo", "-b:a", "192k");
+                if (!json) {
+                    System.out.println("timing audio front end on " + a + " ...");
+                }
+                AudioBench.Result r = AudioBench.run(a, warmup, repeats, n);
+                result.put("audio", r);
+                if (!json) {
+                    System.out.println(r.summary());
+                }
+            }
+        } finally {
+            AtomicFiles.deleteRecursively(tmp);
+        }
+        if (json) {
+            ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            om.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                    .addSerializer(Path.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()));
+            System.out.println(om.writeValueAsString(result));
+        } else {
+            System.out.println(result.get("machine"));
+        }
+        return 0;
+    }
+
+    static Map<String, Object> machine(int threads) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpu", cpuModel());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("threads", threads);
+        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        // other processes on the machine slow the figures down: record how busy it was
+        m.put("loadAverage1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return m;
+    }
+
+    static String cpuModel() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("model name")) {
+                    return l.substring(l.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static Path generate(Path file, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-y", "-loglevel", "error"));
+        cmd.addAll(List.of(args));
+        cmd.add(file.toString());
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new MgsvException("the ffmpeg command line is needed to make test media: install ffmpeg or give "
+                    + "--video/--audio");
+        }
+        String log = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new MgsvException("ffmpeg could not make " + file.getFileName() + ": " + log.trim());
+        }
+        return file;
+    }
+}

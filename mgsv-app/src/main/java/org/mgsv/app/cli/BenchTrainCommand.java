@@ -1,0 +1,108 @@
+package org.mgsv.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.train.SyntheticFeatures;
+import org.mgsv.model.train.TrainOptions;
+import org.mgsv.model.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mgsv bench train}: complete training steps on synthetic inputs of the reference shapes. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Time complete training steps of the reference configuration on synthetic inputs of the reference shapes:",
+            "batch assembly, forward in training mode (dropout on), every loss (retrieval, 6 decoder layers with",
+            "matching), backward, per-group clipping, Adam. Prints machine, threads, JVM, every step, the median",
+            "after warm-up, items/s and peak RSS."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  MGSV_THREADS=2 mgsv bench train --batch-size 32",
+            "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --steps 5 --json bench-train-128.json",
+            "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --micro-batch 32   (bounded memory)"
+        })
+public final class BenchTrainCommand implements Callable<Integer> {
+    @Option(names = "--batch-size", defaultValue = "32", description = "batch (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--steps", defaultValue = "5", description = "timed steps (median reported, default ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--micro-batch", defaultValue = "0", paramLabel = "b",
+            description = "compute each step's gradient in slices of b pairs (bounded memory; 0 = whole batch)")
+    int microBatch;
+
+    @Option(names = "--config", paramLabel = "<cfg.json>", description = "model configuration (default: the reference)")
+    Path config;
+
+    @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 2 || steps < 1 || warmup < 0) {
+            throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
+        }
+        boolean lean = org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
+        MadeConfig cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
+        Map<String, Object> machine = BenchInfo.machine();
+        int threads = BenchInfo.threads();
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s;"
+                + " malloc tuning %s%n", machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
+                Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage(), lean ? "on" : "unavailable");
+        // enough pairs for distinct batches in every step
+        SyntheticFeatures data = new SyntheticFeatures(cfg, batchSize * Math.min(warmup + steps, 4), 1);
+        TrainOptions opt = TrainOptions.reference().withEpochs(1).withBatchSize(batchSize).withMicroBatch(microBatch);
+        Trainer t = new Trainer(cfg, opt, new Trainer.Data(data.pairs(), data.pairs(), data, Map.of()),
+                Path.of(System.getProperty("java.io.tmpdir")), false);
+        List<Double> times = t.benchmark(warmup, steps);
+        for (int i = 0; i < times.size(); i++) {
+            System.out.printf(Locale.ROOT, "step %d: %.3f s%n", i + 1, times.get(i));
+        }
+        double med = BenchInfo.median(times);
+        double rss = BenchInfo.peakRssMb();
+        double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
+        System.out.printf(Locale.ROOT, "train step, batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
+                + " peak RSS %.0f MB (JVM heap committed %.0f MB), %d threads, load %s%n", batchSize,
+                microBatch > 0 ? " (micro-batch " + microBatch + ")" : "", med, steps, warmup, batchSize / med, rss,
+                heap, threads, BenchInfo.loadAverage());
+        if (json != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("median_s", med);
+            out.put("items_per_s", batchSize / med);
+            out.put("peak_rss_mb", rss);
+            out.put("threads", threads);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("bench", "train");
+            c.put("batch_size", batchSize);
+            c.put("micro_batch", microBatch);
+            c.put("steps", steps);
+            c.put("warmup", warmup);
+            c.put("model", config == null ? "reference configuration" : config.toString());
+            out.put("config", c);
+            out.put("steps_s", BenchInfo.rounded(times));
+            machine.put("load_average_end", BenchInfo.loadAverage());
+            out.put("machine", machine);
+            AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(out));
+            System.out.println("wrote " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package org.mgsv.media.encode.onnx;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.mgsv.media.encode.EncoderInputs;
+import org.mgsv.media.encode.FbankWindows;
+import org.mgsv.media.encode.SegmentEncoder;
+
+/**
+ * AST (Audio Spectrogram Transformer) in ONNX: each valid fbank window [1024,128] (already normalised by the
+ * front end) is fed as [N,1024,128] float32; the model returns the 768-d window embedding [N,768] (the
+ * reference uses the mean of the CLS and distillation tokens after the final LayerNorm). Windows with mask 0
+ * are not run and come back as zeros. See docs/encoders.md for the export.
+ */
+public final class OnnxSegmentEncoder implements SegmentEncoder {
+    public static final int DIM = 768;
+    private static final long[] SAMPLE = {FbankWindows.FRAMES, FbankWindows.MEL_BINS};
+
+    private final OnnxModel model;
+    private final int batch;
+
+    public OnnxSegmentEncoder(Path model) {
+        this(model, null, null, 4, 0);
+    }
+
+    /**
+     * @param inputName  the spectrogram input (null: the model's only input)
+     * @param outputName the embedding output (null: the first output)
+     * @param batch      windows per inference call
+     * @param threads    intra-op threads (0: ONNX Runtime's default)
+     */
+    public OnnxSegmentEncoder(Path model, String inputName, String outputName, int batch, int threads) {
+        this.model = OnnxModel.load(model, inputName, outputName, threads, SAMPLE, DIM, "AST");
+        this.batch = (int) (this.model.fixedBatch > 0 ? this.model.fixedBatch : Math.max(1, batch));
+    }
+
+    @Override
+    public int dim() {
+        return DIM;
+    }
+
+    @Override
+    public String name() {
+        return "onnx:" + model.file.getFileName();
+    }
+
+    @Override
+    public float[][] encode(FbankWindows windows) {
+        EncoderInputs.checkWindows(windows);
+        float[][] out = new float[FbankWindows.WINDOWS][DIM];
+        List<Integer> valid = new ArrayList<>();
+        for (int s = 0; s < FbankWindows.WINDOWS; s++) {
+            if (windows.mask()[s] != 0) {
+                valid.add(s);
+            }
+        }
+        int len = FbankWindows.FRAMES * FbankWindows.MEL_BINS;
+        for (int start = 0; start < valid.size(); start += batch) {
+            int n = (int) (model.fixedBatch > 0 ? model.fixedBatch : Math.min(batch, valid.size() - start));
+            int real = Math.min(n, valid.size() - start);
+            float[] x = new float[n * len];
+            for (int i = 0; i < real; i++) {
+                System.arraycopy(windows.windows()[valid.get(start + i)], 0, x, i * len, len);
+            }
+            float[][] y = model.run(x, new long[] {n, FbankWindows.FRAMES, FbankWindows.MEL_BINS});
+            for (int i = 0; i < real; i++) {
+                out[valid.get(start + i)] = y[i];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,188 @@
+package org.mgsv.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mgsv.core.MgsvException;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.Ops;
+import org.mgsv.model.loss.LayerOutput;
+import org.mgsv.model.loss.MadeCriterion;
+import org.mgsv.model.loss.RetrievalLoss;
+
+/**
+ * The gradient of a batch's loss computed in slices of b pairs, so that memory is bounded by b rather than the
+ * batch (the reference holds the whole batch's activations; at batch 128 that is several GB).
+ *
+ * <p>Why it is exact. The loss is L = R(V, M, T) + (1/B) Σ_i ℓ_i, where V, M are the clip and music vectors
+ * and T the segment tokens of the whole batch (the retrieval loss couples all pairs through the B×B matrices),
+ * and ℓ_i is pair i's localization loss (every localization term is a mean over pairs; a slice's criterion value
+ * times b/B is its share). So:
+ * <ol>
+ *   <li>encode every slice without a graph (slice k with its own dropout seed) → V, M, T;</li>
+ *   <li>with V, M, T as leaves, compute R (X-Pool included) and its gradients G_V, G_M, G_T — the X-Pool
+ *       parameters and logit_scale get their gradients here;</li>
+ *   <li>for each slice, encode again with the same seed (identical dropout masks, identical values) with a graph,
+ *       run detection and the slice's localization, and back-propagate
+ *       (b/B)·loc_k + Σ V_k⊙G_V,k + Σ M_k⊙G_M,k + Σ T_k⊙G_T,k, whose gradient with respect to every encoder and
+ *       detection parameter is that parameter's share of ∂L (chain rule through the embeddings).</li>
+ * </ol>
+ * Gradients accumulate over the slices into the parameters' gradients (zeroed once at the start). The cost is a
+ * second forward pass of the two encoders. The dropout masks differ from a single-pass step's (another random
+ * sample of the same distribution); with dropout off the gradients equal the single-pass ones to float rounding.
+ * Requires a moment query that does not depend on the whole batch (not {@code XPOOL}).
+ */
+final class MicroBatchStep {
+    private MicroBatchStep() {}
+
+    static Map<String, Double> lossAndGradients(MadeNetwork net, MadeCriterion criterion, FeatureSource src,
+            List<TrainPair> pairs, int mb, int seed, NDManager root, List<NDArray> all) {
+        MadeConfig c = net.config();
+        if (c.momentQuery() == MadeConfig.MomentQuery.XPOOL) {
+            throw new MgsvException("micro-batches need a moment query that does not depend on the whole batch "
+                    + "(momentQuery " + c.momentQuery() + ")");
+        }
+        Engine engine = Engine.getInstance();
+        int n = pairs.size();
+        int slices = (n + mb - 1) / mb;
+        Grads.zero(all);
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (NDManager sm = root.newSubManager()) {
+            // 1. embeddings of every slice, no graph
+            List<NDArray> vs = new ArrayList<>();
+            List<NDArray> ms = new ArrayList<>();
+            List<NDArray> ts = new ArrayList<>();
+            List<NDArray> masks = new ArrayList<>();
+            for (int k = 0; k < slices; k++) {
+                try (NDManager km = sm.newSubManager()) {
+                    Batch b = Validator.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
+                    engine.setRandomSeed(sliceSeed(seed, k));
+                    MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
+                    MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
+                    for (NDArray a : new NDArray[] {v.vector(), mu.vector(), mu.tokens(), mu.mask()}) {
+                        a.attach(sm);
+                    }
+                    vs.add(v.vector());
+                    ms.add(mu.vector());
+                    ts.add(mu.tokens());
+                    masks.add(mu.mask());
+                }
+            }
+            NDArray vAll = NDArrays.concat(new NDList(vs), 0);
+            NDArray mAll = NDArrays.concat(new NDList(ms), 0);
+            NDArray tAll = NDArrays.concat(new NDList(ts), 0);
+            NDArray maskAll = NDArrays.concat(new NDList(masks), 0);
+            vAll.setRequiresGradient(true);
+            mAll.setRequiresGradient(true);
+            tAll.setRequiresGradient(true);
+            // 2. retrieval loss over the whole batch and its gradients with respect to the embeddings
+            NDArray gV;
+            NDArray gM;
+            NDArray gT;
+            double dualV;
+            double singleV;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                engine.setRandomSeed(sliceSeed(seed, -1));
+                NDArray tau = net.params().get("logit_scale");
+                NDArray ret = null;
+                dualV = 0;
+                singleV = 0;
+                if (c.retrievalScore().usesDual()) {
+                    NDArray d = RetrievalLoss.of(MadeNetwork.dualSimilarity(vAll, mAll), tau);
+                    dualV = d.getFloat();
+                    ret = d;
+                }
+                if (c.retrievalScore().usesSingle()) {
+                    NDArray pooled = net.xpool(vAll, tAll, maskAll, true);
+                    NDArray s = RetrievalLoss.of(MadeNetwork.singleSimilarity(vAll, pooled), tau);
+                    singleV = s.getFloat();
+                    ret = ret == null ? s : ret.add(s);
+                }
+                gc.backward(ret.mul((float) criterion.weights().retrieval()));
+            }
+            gV = vAll.getGradient().duplicate();
+            gM = mAll.getGradient().duplicate();
+            gT = tAll.getGradient().duplicate();
+            out.put("loss_retrieval", dualV + singleV);
+            out.put("loss_retrieval_dual", dualV);
+            out.put("loss_retrieval_single", singleV);
+            // 3. each slice again, with a graph: detection + localization, and the retrieval gradient
+            double loc = 0;
+            Map<String, Double> termSums = new LinkedHashMap<>();
+            for (int k = 0; k < slices; k++) {
+                int from = k * mb;
+                int to = Math.min(n, (k + 1) * mb);
+                float share = (float) (to - from) / n;
+                org.mgsv.model.DirectBuffers.release(Trainer.DIRECT_BUFFER_LIMIT);
+                try (NDManager km = sm.newSubManager();
+                        GradientCollector gc = engine.newGradientCollector()) {
+                    Batch b = Validator.load(km, pairs.subList(from, to), src, c);
+                    engine.setRandomSeed(sliceSeed(seed, k));
+                    MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
+                    MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
+                    List<LayerOutput> lo = new ArrayList<>();
+                    NDArray projVid;
+                    if (TrainForward.applies(c)) {
+                        TrainForward.Detected det = TrainForward.detect(net, v, mu, null, true);
+                        projVid = det.projVid();
+                        for (long l = 0; l < det.layers(); l++) {
+                            lo.add(new LayerOutput(det.heads().logits().get(l), det.heads().spans().get(l),
+                                    det.heads().projQueries().get(l)));
+                        }
+                    } else {
+                        NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
+                        MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), true);
+                        NDArray hidden = net.detrDecode(mem, target, true);
+                        MadeNetwork.Heads h = net.heads(hidden, null);
+                        projVid = Ops.l2normalize(Ops.linear(v.tokens(),
+                                net.params().get("contrastive_align_projection_vid.weight"),
+                                net.params().get("contrastive_align_projection_vid.bias")));
+                        for (long l = 0; l < hidden.getShape().get(0); l++) {
+                            lo.add(new LayerOutput(h.logits().get(l), h.spans().get(l), h.projQueries().get(l)));
+                        }
+                    }
+                    Map<String, NDArray> terms = new LinkedHashMap<>();
+                    Map<String, Double> ce = new LinkedHashMap<>();
+                    NDArray l = criterion.localization(lo, projVid, b.targets(), terms, ce);
+                    double lv = l.getFloat();
+                    loc += lv * share;
+                    for (Map.Entry<String, NDArray> e : terms.entrySet()) {
+                        termSums.merge(e.getKey(), (double) e.getValue().getFloat() * share, Double::sum);
+                    }
+                    for (Map.Entry<String, Double> e : ce.entrySet()) {
+                        termSums.merge(e.getKey(), e.getValue() * share, Double::sum);
+                    }
+                    NDIndex rows = new NDIndex(from + ":" + to);
+                    NDArray surrogate = l.mul((float) (criterion.weights().localization() * share))
+                            .add(v.vector().mul(gV.get(rows)).sum())
+                            .add(mu.vector().mul(gM.get(rows)).sum())
+                            .add(mu.tokens().mul(gT.get(rows)).sum());
+                    gc.backward(surrogate);
+                }
+            }
+            out.put("loss_localization", loc);
+            out.put("loss_total", criterion.weights().retrieval() * (dualV + singleV)
+                    + criterion.weights().localization() * loc);
+            Map<String, Double> ordered = new LinkedHashMap<>();
+            ordered.put("loss_total", out.get("loss_total"));
+            ordered.putAll(out);
+            ordered.putAll(termSums);
+            return ordered;
+        }
+    }
+
+    private static int sliceSeed(int stepSeed, int k) {
+        long z = stepSeed * 0x9E3779B97F4A7C15L + (k + 7L) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 31)) * 0x94D049BB133111EBL;
+        return (int) ((z ^ (z >>> 29)) & 0x7fffffff);
+    }
+}

@@ -1,0 +1,92 @@
+package org.mgsv.model.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The training recipe (specification §4); {@link #reference()} is the reference's. Two switches keep the
+ * reference's quirks by default so that results are comparable:
+ * <ul>
+ *   <li>{@code trainQueryEmbed = false}: {@code decoder_query_embed.weight} is in no optimizer group and never
+ *       changes (the reference forgets it); {@code true} trains it with the detection group.</li>
+ *   <li>{@code zeroFirstStep = true}: the schedule gives lr 0 to the first update (the reference constructs its
+ *       LambdaLR before training and steps it after each update); {@code false} starts at λ(1).</li>
+ * </ul>
+ *
+ * @param epochs        number of epochs (the schedule's total is steps/epoch × epochs)
+ * @param batchSize     training batch (the last incomplete batch of an epoch is dropped, as the reference)
+ * @param evalBatchSize batch of the validation pass
+ * @param lr            peak learning rate of every group
+ * @param warmupRate    warm-up steps = int(rate × total steps)
+ * @param maxGradNorm   per-group gradient-norm clip
+ * @param seed          seed of initialisation, shuffling and dropout
+ * @param microBatch    0: the batch in one pass; b &gt; 0: the same gradient computed in passes of b pairs (the
+ *                      retrieval loss over the whole batch first, then each slice's encoders and detection with the
+ *                      retrieval gradient of its embeddings), bounding memory by b instead of the batch
+ */
+public record TrainOptions(
+        @JsonProperty("epochs") int epochs,
+        @JsonProperty("batchSize") int batchSize,
+        @JsonProperty("evalBatchSize") int evalBatchSize,
+        @JsonProperty("lr") double lr,
+        @JsonProperty("warmupRate") double warmupRate,
+        @JsonProperty("maxGradNorm") double maxGradNorm,
+        @JsonProperty("beta1") double beta1,
+        @JsonProperty("beta2") double beta2,
+        @JsonProperty("eps") double eps,
+        @JsonProperty("seed") long seed,
+        @JsonProperty("trainQueryEmbed") boolean trainQueryEmbed,
+        @JsonProperty("zeroFirstStep") boolean zeroFirstStep,
+        @JsonProperty("microBatch") int microBatch) {
+
+    public static TrainOptions reference() {
+        return new TrainOptions(100, 512, 64, 3e-4, 0.02, 1.0, 0.9, 0.999, 1e-8, 42, false, true, 0);
+    }
+
+    public TrainOptions withEpochs(int e) {
+        return new TrainOptions(e, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
+                trainQueryEmbed, zeroFirstStep, microBatch);
+    }
+
+    public TrainOptions withBatchSize(int b) {
+        return new TrainOptions(epochs, b, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
+                trainQueryEmbed, zeroFirstStep, microBatch);
+    }
+
+    public TrainOptions withLr(double v) {
+        return new TrainOptions(epochs, batchSize, evalBatchSize, v, warmupRate, maxGradNorm, beta1, beta2, eps,
+                seed, trainQueryEmbed, zeroFirstStep, microBatch);
+    }
+
+    public TrainOptions withSeed(long s) {
+        return new TrainOptions(epochs, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, s,
+                trainQueryEmbed, zeroFirstStep, microBatch);
+    }
+
+    public TrainOptions withQuirks(boolean trainQueryEmbed, boolean zeroFirstStep) {
+        return new TrainOptions(epochs, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps,
+                seed, trainQueryEmbed, zeroFirstStep, microBatch);
+    }
+
+    public TrainOptions withEvalBatchSize(int b) {
+        return new TrainOptions(epochs, batchSize, b, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
+                trainQueryEmbed, zeroFirstStep, microBatch);
+    }
+
+    public TrainOptions withMicroBatch(int b) {
+        return new TrainOptions(epochs, batchSize, evalBatchSize, lr, warmupRate, maxGradNorm, beta1, beta2, eps, seed,
+                trainQueryEmbed, zeroFirstStep, b);
+    }
+
+    void validate() {
+        if (microBatch < 0) {
+            throw new org.mgsv.core.MgsvException("micro-batch must be >= 0 (got " + microBatch + ")");
+        }
+        if (epochs < 1 || batchSize < 2 || evalBatchSize < 1) {
+            throw new org.mgsv.core.MgsvException("epochs must be >= 1 and batch size >= 2 (got epochs " + epochs
+                    + ", batch " + batchSize + ")");
+        }
+        if (!(lr >= 0) || !(maxGradNorm > 0) || !(warmupRate >= 0 && warmupRate <= 1)) {
+            throw new org.mgsv.core.MgsvException("invalid lr / maxGradNorm / warmupRate");
+        }
+    }
+}

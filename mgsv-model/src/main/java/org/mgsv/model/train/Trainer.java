@@ -1,0 +1,518 @@
+package org.mgsv.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.ProgressBar;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeInputs;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.MadeOutput;
+import org.mgsv.model.MadeParams;
+import org.mgsv.model.ModelDir;
+import org.mgsv.model.NpzIO;
+import org.mgsv.model.Provenance;
+import org.mgsv.model.loss.Losses;
+import org.mgsv.model.loss.MadeCriterion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains MaDe with the reference recipe (specification §4) and keeps a run directory:
+ * <pre>
+ *   metrics.jsonl          one line per epoch: epoch, mean training losses, validation metrics, lr, seconds
+ *   learning-curves.png    training losses and validation metrics per epoch
+ *   last/                  model directory of the latest epoch, with trainer/ (optimizer state, counters)
+ *   best-r1/ best-miou/ best-mor1/ best-mor1-0.7/
+ *                          the epochs with the best validation R1, mIoU, MoR1@0.5 (R1_iou0.5), MoR1@0.7
+ * </pre>
+ * Every checkpoint is a {@link ModelDir} written atomically. The run is reproducible: initialisation, the
+ * per-epoch shuffle and every step's dropout masks derive from the seed, the epoch and the step number only, so
+ * a run resumed from {@code last/} continues exactly as an uninterrupted run would.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = new ObjectMapper();
+
+    public static final String LAST = "last";
+    public static final String METRICS = "metrics.jsonl";
+    public static final String CURVES = "learning-curves.png";
+    public static final String STATE_DIR = "trainer";
+    /** Best-checkpoint directory → the validation metric it tracks (higher is better). */
+    public static final Map<String, String> BEST = Map.of(
+            "best-r1", "R1", "best-miou", "mIoU", "best-mor1", "R1_iou0.5", "best-mor1-0.7", "R1_iou0.7");
+
+    /** The data of a run: training and validation pairs and their features, and a description for provenance. */
+    public record Data(List<TrainPair> train, List<TrainPair> val, FeatureSource features,
+            Map<String, Object> description) {}
+
+    /** What {@link #run} did. */
+    public record Result(int epochsDone, long steps, Map<String, Double> lastVal, Map<String, Double> lastTrain) {}
+
+    private final MadeConfig config;
+    private final TrainOptions opt;
+    private final Data data;
+    private final Path runDir;
+    private final boolean progress;
+    private final MadeCriterion criterion;
+
+    public Trainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
+        opt.validate();
+        if (config.predictCenter()) {
+            throw new MgsvException("training with predictCenter is not supported");
+        }
+        this.config = config;
+        this.opt = opt;
+        this.data = data;
+        this.runDir = runDir;
+        this.progress = progress;
+        MadeCriterion.Weights w = MadeCriterion.Weights.reference();
+        this.criterion = new MadeCriterion(new MadeCriterion.Weights(w.span(), w.giou(), w.label(), w.align(),
+                config.eosCoef(), w.temperature(), w.retrieval(), w.localization()),
+                org.mgsv.model.loss.HungarianMatcher.reference());
+    }
+
+    /** Steps per epoch: the incomplete last batch is dropped (a set smaller than the batch is one batch). */
+    public int stepsPerEpoch() {
+        int n = data.train().size();
+        return n < opt.batchSize() ? 1 : n / opt.batchSize();
+    }
+
+    private int batchSize() {
+        return Math.min(opt.batchSize(), data.train().size());
+    }
+
+    /** The training order of epoch {@code epoch} (1-based): a permutation seeded by (seed, epoch) only. */
+    int[] order(int epoch) {
+        int n = data.train().size();
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(opt.seed() * 1_000_003L + epoch);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Seed of the dropout masks of global step {@code step} (0-based). */
+    int stepSeed(long step) {
+        long z = opt.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 31)) * 0x94D049BB133111EBL;
+        return (int) ((z ^ (z >>> 29)) & 0x7fffffff);
+    }
+
+    /**
+     * Trains until {@code opt.epochs()} epochs are done, or {@code maxEpochsThisRun} more (≤ 0: no limit).
+     *
+     * @param resume continue from {@code runDir/last} (an error if it is absent)
+     */
+    public Result run(boolean resume, int maxEpochsThisRun) {
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
+        }
+        Engine engine = Engine.getInstance();
+        int spe = stepsPerEpoch();
+        long total = (long) spe * opt.epochs();
+        WarmupCosineSchedule schedule = WarmupCosineSchedule.reference(total, opt.warmupRate(), opt.zeroFirstStep());
+        try (NDManager root = NDManager.newBaseManager()) {
+            MadeParams params;
+            int epochsDone;
+            long step;
+            Map<String, Double> best = new LinkedHashMap<>();
+            List<Map<String, Double>> history = new ArrayList<>();
+            Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps());
+            if (resume) {
+                Path last = runDir.resolve(LAST);
+                if (!ModelDir.isModelDir(last) || !Files.isRegularFile(last.resolve(STATE_DIR).resolve("state.json"))) {
+                    throw new MgsvException(runDir + ": nothing to resume (no complete " + LAST + "/ checkpoint)");
+                }
+                JsonNode st = readJson(last.resolve(STATE_DIR).resolve("state.json"));
+                checkCompatible(st, spe);
+                ModelDir.Loaded loaded = ModelDir.load(last, root);
+                params = loaded.params();
+                epochsDone = st.get("epoch").asInt();
+                step = st.get("globalStep").asLong();
+                st.get("best").fields().forEachRemaining(e -> best.put(e.getKey(), e.getValue().asDouble()));
+                Map<String, Long> steps = new LinkedHashMap<>();
+                st.get("adamSteps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
+                Map<String, NDArray> arrays = NpzIO.read(last.resolve(STATE_DIR).resolve("optimizer.npz"), root);
+                NDList list = new NDList();
+                arrays.forEach((k, v) -> {
+                    v.setName(k);
+                    list.add(v);
+                });
+                adam.load(list, steps);
+                history.addAll(truncateMetrics(epochsDone));
+                LOG.info("resuming {} after epoch {} (step {})", runDir, epochsDone, step);
+            } else {
+                if (Files.exists(runDir.resolve(LAST)) || Files.exists(runDir.resolve(METRICS))) {
+                    throw new MgsvException(runDir + " already holds a run: use --resume to continue it or choose "
+                            + "another --out");
+                }
+                params = ownedInit(root);
+                epochsDone = 0;
+                step = 0;
+            }
+            params.attachGradients();
+            MadeNetwork net = new MadeNetwork(params);
+            List<ParamGroup> groups = OptimizerGroups.of(params, opt.trainQueryEmbed());
+            List<NDArray> all = new ArrayList<>(params.asMap().values());
+            int target = maxEpochsThisRun > 0 ? Math.min(opt.epochs(), epochsDone + maxEpochsThisRun) : opt.epochs();
+            Map<String, Double> lastVal = Map.of();
+            Map<String, Double> lastTrain = Map.of();
+            for (int epoch = epochsDone + 1; epoch <= target; epoch++) {
+                long t0 = System.nanoTime();
+                int[] ord = order(epoch);
+                Map<String, Double> sums = new LinkedHashMap<>();
+                long items = 0;
+                double lr = 0;
+                int bs = batchSize();
+                final Map<String, Double> running = new LinkedHashMap<>();
+                ProgressBar bar = progress ? new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch,
+                        opt.epochs()), spe).suffix(() -> suffix(running)) : null;
+                try {
+                    for (int s = 0; s < spe; s++, step++) {
+                        List<TrainPair> pairs = new ArrayList<>(bs);
+                        for (int i = s * bs; i < (s + 1) * bs; i++) {
+                            pairs.add(data.train().get(ord[i]));
+                        }
+                        lr = opt.lr() * schedule.factorForUpdate(step);
+                        Map<String, Double> v = trainStep(root, engine, net, params, groups, all, adam, pairs, step, lr);
+                        for (Map.Entry<String, Double> e : v.entrySet()) {
+                            sums.merge(e.getKey(), e.getValue() * pairs.size(), Double::sum);
+                            running.merge(e.getKey(), e.getValue(), (a, b) -> 0.9 * a + 0.1 * b);
+                        }
+                        running.put("lr", lr);
+                        items += pairs.size();
+                        if (bar != null) {
+                            bar.step();
+                        }
+                    }
+                } finally {
+                    if (bar != null) {
+                        bar.close();
+                    }
+                }
+                Map<String, Double> train = new LinkedHashMap<>();
+                for (Map.Entry<String, Double> e : sums.entrySet()) {
+                    train.put(e.getKey(), e.getValue() / items);
+                }
+                Validator.Result vr = Validator.evaluate(net, data.val(), data.features(), opt.evalBatchSize(), root);
+                Map<String, Double> val = vr.metrics();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                List<String> improved = new ArrayList<>();
+                for (Map.Entry<String, String> b : new java.util.TreeMap<>(BEST).entrySet()) {
+                    Double v = val.get(b.getValue());
+                    if (v != null && (!best.containsKey(b.getValue()) || v > best.get(b.getValue()))) {
+                        best.put(b.getValue(), v);
+                        improved.add(b.getKey());
+                    }
+                }
+                Map<String, Object> state = stateJson(epoch, step, best, adam, spe);
+                for (String dir : improved) {
+                    save(runDir.resolve(dir), params, adam, state, epoch);
+                }
+                save(runDir.resolve(LAST), params, adam, state, epoch);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("epoch", epoch);
+                line.put("steps", step);
+                line.put("lr", lr);
+                line.put("seconds", seconds);
+                line.put("train", train);
+                line.put("val", val);
+                line.put("saved", improved);
+                appendMetrics(line);
+                Map<String, Double> flat = new LinkedHashMap<>();
+                train.forEach((k, v) -> flat.put("train/" + k, v));
+                val.forEach((k, v) -> flat.put("val/" + k, v));
+                history.add(flat);
+                LearningCurves.write(runDir.resolve(CURVES), history);
+                lastVal = val;
+                lastTrain = train;
+                LOG.info("epoch {}: loss {} val R1 {} mIoU {} MoR1@0.5 {}", epoch, train.get("loss_total"),
+                        val.get("R1"), val.get("mIoU"), val.get("R1_iou0.5"));
+                if (progress) {
+                    System.err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (ret %.4f, loc %.4f) | val R1 %.2f R10 %.2f "
+                            + "mIoU %.4f MoR1@0.5 %.2f MoR1@0.7 %.2f | %.1f s%s%n", epoch, opt.epochs(),
+                            train.get("loss_total"), train.get("loss_retrieval"), train.get("loss_localization"),
+                            val.get("R1"), val.get("R10"), val.get("mIoU"), val.get("R1_iou0.5"),
+                            val.get("R1_iou0.7"), seconds, improved.isEmpty() ? "" : " | saved " + improved);
+                }
+            }
+            adam.close();
+            return new Result(target, step, lastVal, lastTrain);
+        }
+    }
+
+    /**
+     * Times {@code warmup + steps} complete training steps (batch loading, forward in training mode, losses,
+     * backward, clipping, Adam) from a fresh initialisation, on consecutive batches of the training pairs.
+     *
+     * @return the seconds of each timed step
+     */
+    public List<Double> benchmark(int warmup, int steps) {
+        Engine engine = Engine.getInstance();
+        int spe = stepsPerEpoch();
+        List<Double> times = new ArrayList<>();
+        try (NDManager root = NDManager.newBaseManager();
+                Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps())) {
+            MadeParams params = ownedInit(root);
+            params.attachGradients();
+            MadeNetwork net = new MadeNetwork(params);
+            List<ParamGroup> groups = OptimizerGroups.of(params, opt.trainQueryEmbed());
+            List<NDArray> all = new ArrayList<>(params.asMap().values());
+            int[] ord = order(1);
+            int bs = batchSize();
+            for (int s = 0; s < warmup + steps; s++) {
+                int k = s % spe;
+                List<TrainPair> pairs = new ArrayList<>(bs);
+                for (int i = k * bs; i < (k + 1) * bs; i++) {
+                    pairs.add(data.train().get(ord[i]));
+                }
+                long t0 = System.nanoTime();
+                trainStep(root, engine, net, params, groups, all, adam, pairs, s, opt.lr());
+                if (s >= warmup) {
+                    times.add((System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        return times;
+    }
+
+    /** Seconds spent per phase of the steps so far (load, forward, loss, backward, optimizer). */
+    public Map<String, Double> timing() {
+        return new LinkedHashMap<>(timing);
+    }
+
+    private final Map<String, Double> timing = new LinkedHashMap<>();
+
+    /** Direct-buffer bytes above which a step first asks for a collection. */
+    static final long DIRECT_BUFFER_LIMIT = 192L << 20;
+
+    /** Fresh parameters in libtorch-owned memory (see {@link Batch#owned}). */
+    private MadeParams ownedInit(NDManager root) {
+        try (MadeParams init = MadeParams.initialize(config, root, opt.seed())) {
+            return init.copy(root);
+        }
+    }
+
+    /** One optimizer step; returns the loss values of the batch. */
+    Map<String, Double> trainStep(NDManager root, Engine engine, MadeNetwork net, MadeParams params, List<ParamGroup> groups,
+            List<NDArray> all, Adam adam, List<TrainPair> pairs, long step, double lr) {
+        // batches enter native memory through direct buffers that only a collection frees
+        org.mgsv.model.DirectBuffers.release(DIRECT_BUFFER_LIMIT);
+        int mb = opt.microBatch();
+        if (mb > 0 && mb < pairs.size()) {
+            Map<String, Double> v = MicroBatchStep.lossAndGradients(net, criterion, data.features(), pairs, mb,
+                    stepSeed(step), root, all);
+            if (!Double.isFinite(v.get("loss_total"))) {
+                throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step " + step
+                        + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+            }
+            for (ParamGroup g : groups) {
+                v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
+            }
+            for (ParamGroup g : groups) {
+                adam.step(g, lr);
+            }
+            return v;
+        }
+        try (NDManager sm = root.newSubManager()) {
+            long t0 = System.nanoTime();
+            Batch b = Validator.load(sm, pairs, data.features(), config);
+            Grads.zero(all);
+            engine.setRandomSeed(stepSeed(step));
+            Map<String, Double> v;
+            long t1;
+            long t2;
+            long t3;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                t1 = System.nanoTime();
+                MadeOutput out = TrainForward.forward(net, new MadeInputs(b.frames(), b.frameMask(), b.segments(),
+                        b.segmentMask()), true);
+                out.layerSpans().getFloat(0, 0, 0, 0);
+                t2 = System.nanoTime();
+                Losses l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
+                v = l.values();
+                t3 = System.nanoTime();
+                if (!Double.isFinite(v.get("loss_total"))) {
+                    throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step "
+                            + step + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+                }
+                gc.backward(l.total());
+            }
+            long t4 = System.nanoTime();
+            for (ParamGroup g : groups) {
+                v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
+            }
+            for (ParamGroup g : groups) {
+                adam.step(g, lr);
+            }
+            long t5 = System.nanoTime();
+            timing.merge("load", (t1 - t0) / 1e9, Double::sum);
+            timing.merge("forward", (t2 - t1) / 1e9, Double::sum);
+            timing.merge("loss", (t3 - t2) / 1e9, Double::sum);
+            timing.merge("backward", (t4 - t3) / 1e9, Double::sum);
+            timing.merge("optimizer", (t5 - t4) / 1e9, Double::sum);
+            return v;
+        }
+    }
+
+    private static String suffix(Map<String, Double> r) {
+        if (r.isEmpty()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "loss %.3f ret %.3f loc %.3f lr %.2e", r.getOrDefault("loss_total", 0.0),
+                r.getOrDefault("loss_retrieval", 0.0), r.getOrDefault("loss_localization", 0.0),
+                r.getOrDefault("lr", 0.0));
+    }
+
+    private Map<String, Object> stateJson(int epoch, long step, Map<String, Double> best, Adam adam, int spe) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("epoch", epoch);
+        s.put("globalStep", step);
+        s.put("stepsPerEpoch", spe);
+        s.put("trainPairs", data.train().size());
+        s.put("valPairs", data.val().size());
+        s.put("seed", opt.seed());
+        s.put("options", opt);
+        s.put("config", readTree(config.toJson()));
+        s.put("best", new LinkedHashMap<>(best));
+        s.put("adamSteps", adam.stepCounts());
+        s.put("rng", Map.of("shuffle", "SplittableRandom(seed*1000003+epoch)", "dropout", "per-step seed from (seed, step)"));
+        return s;
+    }
+
+    private void save(Path dir, MadeParams params, Adam adam, Map<String, Object> state, int epoch) {
+        Map<String, Object> details = new LinkedHashMap<>(data.description());
+        details.put("seed", opt.seed());
+        details.put("epoch", epoch);
+        details.put("gitCommit", gitCommit());
+        details.put("options", opt);
+        ModelDir.save(dir, params, Provenance.of("training", details), tmp -> {
+            Path sd = tmp.resolve(STATE_DIR);
+            Files.createDirectories(sd);
+            Files.writeString(sd.resolve("state.json"), JSON.writeValueAsString(state));
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            for (NDArray a : adam.stateArrays()) {
+                arrays.put(a.getName(), a);
+            }
+            NpzIO.write(sd.resolve("optimizer.npz"), arrays);
+            for (NDArray a : arrays.values()) {
+                a.close();
+            }
+        });
+    }
+
+    private void checkCompatible(JsonNode st, int spe) {
+        TrainOptions stored = LINE.convertValue(st.get("options"), TrainOptions.class);
+        if (!stored.equals(opt)) {
+            throw new MgsvException(runDir + ": --resume needs the options of the interrupted run: it used " + stored
+                    + ", now " + opt);
+        }
+        if (st.get("trainPairs").asInt() != data.train().size() || st.get("stepsPerEpoch").asInt() != spe) {
+            throw new MgsvException(runDir + ": --resume needs the same training data (" + st.get("trainPairs")
+                    + " pairs before, " + data.train().size() + " now)");
+        }
+        MadeConfig c = MadeConfig.fromJson(st.get("config").toString(), runDir + "/last/trainer/state.json");
+        if (!c.equals(config)) {
+            throw new MgsvException(runDir + ": --resume needs the model configuration of the interrupted run");
+        }
+    }
+
+    /** Keeps the metrics lines of epochs ≤ {@code epochs} (a run killed after writing a line but before saving). */
+    private List<Map<String, Double>> truncateMetrics(int epochs) {
+        Path f = runDir.resolve(METRICS);
+        List<Map<String, Double>> history = new ArrayList<>();
+        if (!Files.isRegularFile(f)) {
+            return history;
+        }
+        try {
+            List<String> keep = new ArrayList<>();
+            for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                if (l.isBlank()) {
+                    continue;
+                }
+                JsonNode n = LINE.readTree(l);
+                if (n.get("epoch").asInt() <= epochs) {
+                    keep.add(l);
+                    Map<String, Double> flat = new LinkedHashMap<>();
+                    n.get("train").fields().forEachRemaining(e -> flat.put("train/" + e.getKey(), e.getValue().asDouble()));
+                    n.get("val").fields().forEachRemaining(e -> flat.put("val/" + e.getKey(),
+                            e.getValue().isNull() ? Double.NaN : e.getValue().asDouble()));
+                    history.add(flat);
+                }
+            }
+            AtomicFiles.writeString(f, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+        return history;
+    }
+
+    private void appendMetrics(Map<String, Object> line) {
+        Path f = runDir.resolve(METRICS);
+        try {
+            String prev = Files.isRegularFile(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+            AtomicFiles.writeString(f, prev + LINE.writeValueAsString(line) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return LINE.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode readJson(Path f) {
+        try {
+            return LINE.readTree(f.toFile());
+        } catch (IOException e) {
+            throw new MgsvException(f + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** {@code git rev-parse HEAD} of the working directory, or null. */
+    static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.mgsv.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mgsv.core.metrics.MomentIou;
+import org.mgsv.core.metrics.QueryOutcome;
+import org.mgsv.core.metrics.Scorer;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.eval.MsgEvaluator;
+import org.mgsv.model.eval.MsgResult;
+import org.mgsv.model.eval.PairSource;
+
+/**
+ * Validation pass of a training run (eval mode) with the streamed MsG evaluator: every video ranked against
+ * every distinct track of the split (dual + single score, music-id de-duplication), the moment predicted in the
+ * ground-truth track, then the reference's metrics ({@link Scorer}). Memory is bounded by the chunk sizes.
+ */
+public final class Validator {
+    private Validator() {}
+
+    /** The metrics and the evaluator's per-query results. */
+    public record Result(Map<String, Double> metrics, MsgResult msg, double[] ious) {}
+
+    public static Result evaluate(MadeNetwork net, List<TrainPair> pairs, FeatureSource src, int batch,
+            NDManager parent) {
+        MadeConfig c = net.config();
+        MsgEvaluator ev = new MsgEvaluator(net, new MsgEvaluator.Options(batch, batch, 1024, 0, false));
+        MsgResult r = ev.evaluate(new Source(pairs, src, c));
+        int n = pairs.size();
+        double[] ious = new double[n];
+        List<QueryOutcome> outcomes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            TrainPair p = pairs.get(i);
+            float iou = MomentIou.iou(p.musicStart(), p.musicEnd(), p.musicDuration(), r.predStart()[i],
+                    r.predEnd()[i]);
+            ious[i] = iou;
+            outcomes.add(QueryOutcome.ranked(r.rank0()[i], iou));
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>(Scorer.scoreOutcomes(outcomes).values());
+        return new Result(metrics, r, ious);
+    }
+
+    static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
+        return Batch.load(m, pairs, src, c.frameSlots(), c.frameFeatDim(), c.segmentSlots(), c.segmentFeatDim(),
+                c.maxMDuration());
+    }
+
+    /** The pairs as the evaluator reads them. */
+    private static final class Source implements PairSource {
+        private final List<TrainPair> pairs;
+        private final FeatureSource src;
+        private final MadeConfig c;
+
+        Source(List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
+            this.pairs = pairs;
+            this.src = src;
+            this.c = c;
+        }
+
+        @Override
+        public int size() {
+            return pairs.size();
+        }
+
+        @Override
+        public String musicId(int row) {
+            return pairs.get(row).musicId();
+        }
+
+        @Override
+        public NDArray[] videos(NDManager m, int[] rows) {
+            return read(m, rows, true);
+        }
+
+        @Override
+        public NDArray[] musics(NDManager m, int[] rows) {
+            return read(m, rows, false);
+        }
+
+        private NDArray[] read(NDManager m, int[] rows, boolean video) {
+            int slots = video ? c.frameSlots() : c.segmentSlots();
+            int dim = video ? c.frameFeatDim() : c.segmentFeatDim();
+            float[] v = new float[rows.length * slots * dim];
+            float[] mk = new float[rows.length * slots];
+            for (int i = 0; i < rows.length; i++) {
+                TrainPair p = pairs.get(rows[i]);
+                FeatureSource.Features f = video ? src.video(p.videoId()) : src.music(p.musicId());
+                for (int s = 0; s < slots; s++) {
+                    float w = f.mask()[s];
+                    mk[i * slots + s] = w;
+                    if (w != 0f) {
+                        for (int d = 0; d < dim; d++) {
+                            v[(i * slots + s) * dim + d] = f.values()[s * dim + d] * w;
+                        }
+                    }
+                }
+            }
+            return new NDArray[] {Batch.owned(m, v, new Shape(rows.length, slots, dim)),
+                Batch.owned(m, mk, new Shape(rows.length, slots))};
+        }
+
+        @Override
+        public float[] videoDurations(int[] rows) {
+            float[] d = new float[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                d[i] = (float) pairs.get(rows[i]).videoDuration();
+            }
+            return d;
+        }
+    }
+}
