@@ -10,6 +10,7 @@ import org.mgsv.core.features.FeatureStore;
 import org.mgsv.core.features.MusicFeatures;
 import org.mgsv.core.features.VideoFeatures;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.Ops;
 
 /** The rows of an annotation split, reading features from a {@link FeatureStore} chunk by chunk. */
 public final class StorePairs implements PairSource {
@@ -58,7 +59,7 @@ public final class StorePairs implements PairSource {
             v.feats().copyTo(feats, i * f * dim);
             v.mask().copyTo(mask, i * f);
         }
-        return new NDArray[] {m.create(feats, new Shape(idx.length, f, dim)), m.create(mask, new Shape(idx.length, f))};
+        return new NDArray[] {Ops.owned(m, feats, new Shape(idx.length, f, dim)), Ops.owned(m, mask, new Shape(idx.length, f))};
     }
 
     @Override
@@ -75,7 +76,7 @@ public final class StorePairs implements PairSource {
             mf.feats().copyTo(feats, i * s * dim);
             mf.mask().copyTo(mask, i * s);
         }
-        return new NDArray[] {m.create(feats, new Shape(idx.length, s, dim)), m.create(mask, new Shape(idx.length, s))};
+        return new NDArray[] {Ops.owned(m, feats, new Shape(idx.length, s, dim)), Ops.owned(m, mask, new Shape(idx.length, s))};
     }
 
     /** One frame per second of the video segment. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.Ops;
 
 /**
  * Deterministic synthetic pairs of the reference shapes, generated on demand (nothing is stored, so memory is
@@ -75,6 +76,6 @@ public final class SyntheticPairs implements PairSource {
                 f[base + k] = r.nextInt() * scale;
             }
         }
-        return new NDArray[] {m.create(f, new Shape(rows.length, slots, dim)), m.create(mask, new Shape(rows.length, slots))};
+        return new NDArray[] {Ops.owned(m, f, new Shape(rows.length, slots, dim)), Ops.owned(m, mask, new Shape(rows.length, slots))};
     }
 }
