@@ -35,6 +35,22 @@ public final class Ops {
         }
     }
 
+    private static final ThreadLocal<float[][]> HOST = ThreadLocal.withInitial(() -> new float[8][]);
+
+    /**
+     * A zeroed host buffer of exactly {@code n} floats, reused per thread and {@code slot} (0..7): for data that
+     * goes into {@link #owned} right away, so loops do not fill the Java heap with garbage.
+     */
+    public static float[] hostBuffer(int slot, int n) {
+        float[][] b = HOST.get();
+        if (b[slot] == null || b[slot].length != n) {
+            b[slot] = new float[n];
+        } else {
+            java.util.Arrays.fill(b[slot], 0f);
+        }
+        return b[slot];
+    }
+
     /** {@link #owned(NDManager, float[], Shape)} for int64 data. */
     public static NDArray owned(NDManager m, long[] data, Shape shape) {
         try (NDArray a = m.create(data, shape)) {

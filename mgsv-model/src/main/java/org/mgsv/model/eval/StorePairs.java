@@ -49,8 +49,8 @@ public final class StorePairs implements PairSource {
     public NDArray[] videos(NDManager m, int[] idx) {
         int f = c.frameSlots();
         int dim = c.frameFeatDim();
-        float[] feats = new float[idx.length * f * dim];
-        float[] mask = new float[idx.length * f];
+        float[] feats = Ops.hostBuffer(0, idx.length * f * dim);
+        float[] mask = Ops.hostBuffer(1, idx.length * f);
         for (int i = 0; i < idx.length; i++) {
             VideoFeatures v = store.video(rows.get(idx[i]).videoId());
             if (v.validCount() == 0) {
@@ -66,8 +66,8 @@ public final class StorePairs implements PairSource {
     public NDArray[] musics(NDManager m, int[] idx) {
         int s = c.segmentSlots();
         int dim = c.segmentFeatDim();
-        float[] feats = new float[idx.length * s * dim];
-        float[] mask = new float[idx.length * s];
+        float[] feats = Ops.hostBuffer(2, idx.length * s * dim);
+        float[] mask = Ops.hostBuffer(3, idx.length * s);
         for (int i = 0; i < idx.length; i++) {
             MusicFeatures mf = store.music(rows.get(idx[i]).musicId());
             if (mf.validCount() == 0) {

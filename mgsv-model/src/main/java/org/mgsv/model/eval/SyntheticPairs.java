@@ -62,8 +62,8 @@ public final class SyntheticPairs implements PairSource {
     }
 
     private NDArray[] make(NDManager m, int[] rows, int slots, int dim, int minValid, int kind) {
-        float[] f = new float[rows.length * slots * dim];
-        float[] mask = new float[rows.length * slots];
+        float[] f = Ops.hostBuffer(2 * kind, rows.length * slots * dim);
+        float[] mask = Ops.hostBuffer(2 * kind + 1, rows.length * slots);
         final float scale = (float) (Math.sqrt(3.0) / (1L << 31));
         for (int i = 0; i < rows.length; i++) {
             SplittableRandom r = new SplittableRandom(seed * 1_000_003L + rows[i] * 4L + kind);
