@@ -151,7 +151,7 @@ public final class MadeNetwork {
 
     /** The first {@code len} rows of the sinusoidal table, [1, len, d] (the reference's buffer rows). */
     private static NDArray positionTable(NDManager m, int len, int d) {
-        return m.create(Buffers.sinusoidTable(len, d), new Shape(1, len, d));
+        return Ops.owned(m, Buffers.sinusoidTable(len, d), new Shape(1, len, d));
     }
 
     // ------------------------------------------------------------------ X-Pool
@@ -333,8 +333,8 @@ public final class MadeNetwork {
             inv[i] = (float) Math.pow(10000.0, expo);
             even[i] = (i % 2 == 0) ? 1f : 0f;
         }
-        NDArray x = e.reshape(b, len, 1).div(m.create(inv, new Shape(1, 1, d)));
-        NDArray ev = m.create(even, new Shape(1, 1, d));
+        NDArray x = e.reshape(b, len, 1).div(Ops.owned(m, inv, new Shape(1, 1, d)));
+        NDArray ev = Ops.owned(m, even, new Shape(1, 1, d));
         return x.sin().mul(ev).add(x.cos().mul(ev.neg().add(1f)));
     }
 

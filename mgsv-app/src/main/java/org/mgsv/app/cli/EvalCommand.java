@@ -103,6 +103,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path modelDir = resolveModel(model, pick);
+        org.mgsv.model.eval.EvalMemory.tune(); // resident memory follows live tensors
         try (NDManager m = NDManager.newBaseManager(); ModelDir.Loaded loaded = ModelDir.load(modelDir, m);
                 DatasetLayout layout = DatasetLayout.resolve(data, new org.mgsv.core.features.FeatureSpec(
                         loaded.config().frameSlots(), loaded.config().frameFeatDim(),

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.mgsv.core.util.ProgressBar;
 import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.Ops;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.Predictor;
@@ -142,7 +143,7 @@ public final class MsgEvaluator {
                     NDArray width = null;
                     if (c.predictCenter()) {
                         float[] dur = src.videoDurations(rows);
-                        NDArray du = dur != null ? m.create(dur) : v.mask().sum(new int[] {1});
+                        NDArray du = dur != null ? Ops.owned(m, dur, new Shape(dur.length)) : v.mask().sum(new int[] {1});
                         width = du.div(c.maxMDuration()).reshape(rows.length, 1, 1).repeat(1, c.numMomentQueries());
                     }
                     MadeNetwork.Heads h = net.heads(last, width);
@@ -181,8 +182,8 @@ public final class MsgEvaluator {
             int[] tiesBefore = new int[n];
             TopK top = new TopK(n, opt.topK());
             try (NDManager videos = root.newSubManager()) {
-                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(videos.create(allQ, new Shape(n, d)),
-                        videos.create(allH, new Shape(n, d)), videos.create(allGH, new Shape(n, d)), allHb, allHc);
+                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(Ops.owned(videos, allQ, new Shape(n, d)),
+                        Ops.owned(videos, allH, new Shape(n, d)), Ops.owned(videos, allGH, new Shape(n, d)), allHb, allHc);
                 int[] musicOrder = sortedBy(nm, u -> lengthHint(src.musicLengthHint(firstRow.get(u))));
                 for (int ua = 0; ua < nm; ua += opt.musicChunk()) {
                     int ub = Math.min(nm, ua + opt.musicChunk());
@@ -317,8 +318,8 @@ public final class MsgEvaluator {
             System.arraycopy(cm.mask(), 0, mask, i * slots, cm.mask().length);
             System.arraycopy(cm.vector(), 0, vec, i * d, d);
         }
-        return new MadeNetwork.Encoded(m.create(tok, new Shape(us.length, slots, d)),
-                m.create(vec, new Shape(us.length, d)), m.create(mask, new Shape(us.length, slots)));
+        return new MadeNetwork.Encoded(Ops.owned(m, tok, new Shape(us.length, slots, d)),
+                Ops.owned(m, vec, new Shape(us.length, d)), Ops.owned(m, mask, new Shape(us.length, slots)));
     }
 
     /**
@@ -372,7 +373,7 @@ public final class MsgEvaluator {
             }
         }
         NDManager m = src.getManager();
-        NDArray index = m.create(idx, new Shape(b, longest));
+        NDArray index = Ops.owned(m, idx, new Shape(b, longest));
         NDArray tokens = src.gather(index.reshape(b, longest, 1).repeat(2, d), 1);
         return new NDArray[] {tokens, mask.gather(index, 1)};
     }

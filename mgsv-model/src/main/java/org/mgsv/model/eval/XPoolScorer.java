@@ -139,7 +139,7 @@ public final class XPoolScorer {
         NDArray wbar = centred(Ops.linear(ubar, mMat, null)); // (3): w̄_s = M ū_s centred
         NDArray gu = ubar.matMul(ubar.transpose(0, 2, 1)); // Ḡ [Mc,S,S]
         NDArray gw = wbar.matMul(wbar.transpose(0, 2, 1)); // G_w
-        NDArray g3a = m.create(g3, new Shape(1, 1, d));
+        NDArray g3a = Ops.owned(m, g3, new Shape(1, 1, d));
         NDArray gg = wbar.mul(g3a.mul(g3a)).matMul(wbar.transpose(0, 2, 1)); // G_γ = W̄ D W̄ᵀ
         NDArray grams = NDArrays.concat(new NDList(gu, gw, gg), 1); // [Mc,3S,S], each block symmetric
         float[] v1 = cbar;
@@ -155,7 +155,7 @@ public final class XPoolScorer {
             lv[i * 3 + 1] = v2[i];
             lv[i * 3 + 2] = v3[i];
         }
-        NDArray lins = wbar.matMul(m.create(lv, new Shape(d, 3))).transpose(0, 2, 1); // [Mc,3,S]: W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
+        NDArray lins = wbar.matMul(Ops.owned(m, lv, new Shape(d, 3))).transpose(0, 2, 1); // [Mc,3,S]: W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
         NDArray mask = segmentMasks.toType(DataType.FLOAT32, false);
         NDArray bias = mask.sub(1f).mul(-Ops.MASKED).reshape(mc, 1, s);
         return new MusicSide(keys, wbar, grams, lins, bias, Ops.l2normalize(musicVec));
@@ -177,9 +177,9 @@ public final class XPoolScorer {
         NDArray qt = Ops.layerNorm(videoVec, p.get(XP + "layer_norm1.weight"), p.get(XP + "layer_norm1.bias"), eps);
         String a = XP + "cross_attn.";
         NDArray q = Ops.linear(qt, p.get(a + "q_proj.weight"), p.get(a + "q_proj.bias")).mul((float) (1.0 / Math.sqrt(d)));
-        NDArray gh = h.mul(m.create(g3, new Shape(1, d)));
-        NDArray hb = h.matMul(m.create(b3, new Shape(d, 1))).reshape(-1);
-        NDArray hc = gh.matMul(m.create(cbar, new Shape(d, 1))).reshape(-1);
+        NDArray gh = h.mul(Ops.owned(m, g3, new Shape(1, d)));
+        NDArray hb = h.matMul(Ops.owned(m, b3, new Shape(d, 1))).reshape(-1);
+        NDArray hc = gh.matMul(Ops.owned(m, cbar, new Shape(d, 1))).reshape(-1);
         return new VideoSide(q, h, gh, hb.toFloatArray(), hc.toFloatArray());
     }
 
