@@ -30,21 +30,21 @@ public final class Main implements Runnable {
 
     /** Every subcommand, in the order {@code --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(
-            // commands are added here
-            org.mgsv.app.cli.BenchCommand.class,
-            org.mgsv.app.cli.BenchExtractCommand.class,
-            org.mgsv.app.cli.EvalCommand.class,
+            org.mgsv.app.cli.QuickstartCommand.class,
+            org.mgsv.app.cli.SynthCommand.class,
+            org.mgsv.app.cli.PackCommand.class,
             org.mgsv.app.cli.ExtractCommand.class,
             org.mgsv.app.cli.FbankCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
-            org.mgsv.app.cli.PackCommand.class,
             org.mgsv.app.cli.PredictCommand.class,
-            org.mgsv.app.cli.QuickstartCommand.class,
-            org.mgsv.app.cli.RenderCommand.class,
+            org.mgsv.app.cli.TrainCommand.class,
+            org.mgsv.app.cli.EvalCommand.class,
             org.mgsv.app.cli.ScoreCommand.class,
-            org.mgsv.app.cli.SynthCommand.class,
-            org.mgsv.app.cli.TrainCommand.class
-    );
+            org.mgsv.app.cli.IndexCommand.class,
+            org.mgsv.app.cli.GroundCommand.class,
+            org.mgsv.app.cli.ServeCommand.class,
+            org.mgsv.app.cli.RenderCommand.class,
+            org.mgsv.app.cli.BenchCommand.class);
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

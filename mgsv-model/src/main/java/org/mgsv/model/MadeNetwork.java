@@ -151,7 +151,7 @@ public final class MadeNetwork {
 
     /** The first {@code len} rows of the sinusoidal table, [1, len, d] (the reference's buffer rows). */
     private static NDArray positionTable(NDManager m, int len, int d) {
-        return m.create(Buffers.sinusoidTable(len, d), new Shape(1, len, d));
+        return Ops.owned(m, Buffers.sinusoidTable(len, d), new Shape(1, len, d));
     }
 
     // ------------------------------------------------------------------ X-Pool
@@ -243,10 +243,17 @@ public final class MadeNetwork {
     /** Concatenates the two token sets and runs the DETR encoder (post-norm, ReLU). */
     public DetrMemory detrEncode(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
             boolean training) {
-        NDManager m = frameTokens.getManager();
         NDArray src = NDArrays.concat(new NDList(frameTokens, segmentTokens), 1);
         NDArray mask = NDArrays.concat(new NDList(frameMasks.toType(DataType.FLOAT32, false),
                 segmentMasks.toType(DataType.FLOAT32, false)), 1);
+        return detrEncode(src, mask, training);
+    }
+
+    /**
+     * The DETR encoder on already concatenated tokens [B, L, d] and their {0,1} mask [B, L] (the sine position
+     * is computed over this mask).
+     */
+    public DetrMemory detrEncode(NDArray src, NDArray mask, boolean training) {
         NDArray pos = sinePosition(mask, c.dModel());
         NDArray bias = Ops.keyBias(mask);
         NDArray guard = Ops.anyValid(mask);
@@ -326,8 +333,8 @@ public final class MadeNetwork {
             inv[i] = (float) Math.pow(10000.0, expo);
             even[i] = (i % 2 == 0) ? 1f : 0f;
         }
-        NDArray x = e.reshape(b, len, 1).div(m.create(inv, new Shape(1, 1, d)));
-        NDArray ev = m.create(even, new Shape(1, 1, d));
+        NDArray x = e.reshape(b, len, 1).div(Ops.owned(m, inv, new Shape(1, 1, d)));
+        NDArray ev = Ops.owned(m, even, new Shape(1, 1, d));
         return x.sin().mul(ev).add(x.cos().mul(ev.neg().add(1f)));
     }
 

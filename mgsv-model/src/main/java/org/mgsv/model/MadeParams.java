@@ -162,7 +162,7 @@ public final class MadeParams implements AutoCloseable {
             SplittableRandom r = new SplittableRandom(seed ^ (s.name().hashCode() * 0x9E3779B97F4A7C15L));
             root.nextLong();
             float[] v = initValues(s, config, r);
-            NDArray a = m.create(v, s.shape());
+            NDArray a = Ops.owned(m, v, s.shape()); // libtorch-owned memory, not a GC-managed direct buffer
             a.setName(s.name());
             arrays.put(s.name(), a);
         }

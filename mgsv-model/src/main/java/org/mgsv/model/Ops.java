@@ -24,6 +24,40 @@ public final class Ops {
      *  zeroed by the caller's row guard, so no NaN reaches values or gradients. */
     public static final float MASKED = -1e30f;
 
+    /**
+     * An array with the given values in libtorch-owned memory. {@code NDManager.create(float[])} leaves the
+     * data in a direct buffer that libtorch uses in place and that a garbage collection may free while the
+     * tensor (or a view of it, or autograd's saved inputs) is still in use; a clone owns its data.
+     */
+    public static NDArray owned(NDManager m, float[] data, Shape shape) {
+        try (NDArray a = m.create(data, shape)) {
+            return a.duplicate();
+        }
+    }
+
+    private static final ThreadLocal<float[][]> HOST = ThreadLocal.withInitial(() -> new float[8][]);
+
+    /**
+     * A zeroed host buffer of exactly {@code n} floats, reused per thread and {@code slot} (0..7): for data that
+     * goes into {@link #owned} right away, so loops do not fill the Java heap with garbage.
+     */
+    public static float[] hostBuffer(int slot, int n) {
+        float[][] b = HOST.get();
+        if (b[slot] == null || b[slot].length != n) {
+            b[slot] = new float[n];
+        } else {
+            java.util.Arrays.fill(b[slot], 0f);
+        }
+        return b[slot];
+    }
+
+    /** {@link #owned(NDManager, float[], Shape)} for int64 data. */
+    public static NDArray owned(NDManager m, long[] data, Shape shape) {
+        try (NDArray a = m.create(data, shape)) {
+            return a.duplicate();
+        }
+    }
+
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
         return Linear.linear(x, w, b).singletonOrThrow();
     }

@@ -139,7 +139,7 @@ public final class Predictor {
             out[3 * i + 1] = (cc + w / 2) * maxDuration;
             out[3 * i + 2] = sc[k];
         }
-        return score.getManager().create(out, new Shape(b, 3));
+        return Ops.owned(score.getManager(), out, new Shape(b, 3));
     }
 
     /** Loads the model directory and the inputs, predicts, writes the outputs atomically. Returns B. */

@@ -47,13 +47,13 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "untimed warm-up runs (default ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--chunk", defaultValue = "32", description = "rows per pass-1 chunk (default ${DEFAULT-VALUE})")
+    @Option(names = "--chunk", defaultValue = "8", description = "rows per pass-1 chunk (default ${DEFAULT-VALUE})")
     int chunk;
 
-    @Option(names = "--music-chunk", defaultValue = "64", description = "musics per pass-2 chunk (default ${DEFAULT-VALUE})")
+    @Option(names = "--music-chunk", defaultValue = "16", description = "musics per pass-2 chunk (default ${DEFAULT-VALUE})")
     int musicChunk;
 
-    @Option(names = "--video-block", defaultValue = "512", description = "videos per scoring block (default ${DEFAULT-VALUE})")
+    @Option(names = "--video-block", defaultValue = "1024", description = "videos per scoring block (default ${DEFAULT-VALUE})")
     int videoBlock;
 
     @Option(names = "--model", paramLabel = "<model-dir>", description = "weights to use (default: freshly initialised reference configuration)")
@@ -62,15 +62,21 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
     Path json;
 
+    @Option(names = "--glibc-default-malloc", description = "keep glibc's adaptive malloc (more resident memory)"
+            + " instead of a fixed 1 MiB mmap threshold as mgsv eval uses")
+    boolean defaultMalloc;
+
     @Override
     public Integer call() throws Exception {
         if (n < 1 || runs < 1 || warmup < 0) {
             throw new MgsvException("--n and --runs must be >= 1, --warmup >= 0");
         }
+        boolean lean = !defaultMalloc && org.mgsv.model.eval.EvalMemory.tune();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
-        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s%n",
-                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage());
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s; malloc %s%n",
+                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage(),
+                lean ? "mmap threshold 1 MiB, 2 arenas" : "glibc default");
         MsgEvaluator.Options opt = new MsgEvaluator.Options(chunk, musicChunk, videoBlock, 100, false);
         List<Double> times = new ArrayList<>();
         List<Double> pass1 = new ArrayList<>();
@@ -121,6 +127,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
             cfg.put("video_block", videoBlock);
             cfg.put("model", model == null ? "initialised reference configuration" : model.toString());
             cfg.put("retrieval_score", config.retrievalScore().toString());
+            cfg.put("malloc", lean ? "mmap threshold 1 MiB, 2 arenas" : "glibc default");
             out.put("config", cfg);
             out.put("runs_s", BenchInfo.rounded(times));
             out.put("pass1_median_s", BenchInfo.median(pass1));

@@ -20,11 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mgsv bench extract}: speed of the media front end. Registered on its own as {@code bench-extract};
- * meant to sit under a {@code bench} command group as {@code extract}.
+ * {@code mgsv bench extract}: speed of the media front end. Registered under {@code mgsv bench}.
  */
 @Command(
-        name = "bench-extract",
+        name = "extract",
         mixinStandardHelpOptions = true,
         description = {
             "Benchmark the media front end (video frame sampling, CLIP preprocessing, audio fbank).",
@@ -39,9 +38,9 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "Examples:",
-            "  mgsv bench-extract",
-            "  mgsv bench-extract --repeats 9 --threads 2 --json",
-            "  mgsv bench-extract --video my-clip.mp4 --audio my-song.mp3"
+            "  mgsv bench extract",
+            "  mgsv bench extract --repeats 9 --threads 2 --json",
+            "  mgsv bench extract --video my-clip.mp4 --audio my-song.mp3"
         })
 public final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--video", paramLabel = "<file>", description = "Video to time (default: a generated 60 s 1080p clip).")

@@ -59,11 +59,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
             throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
         }
+        boolean lean = org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
         MadeConfig cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
-        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s%n",
-                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage());
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s;"
+                + " malloc tuning %s%n", machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
+                Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage(), lean ? "on" : "unavailable");
         // enough pairs for distinct batches in every step
         SyntheticFeatures data = new SyntheticFeatures(cfg, batchSize * Math.min(warmup + steps, 4), 1);
         TrainOptions opt = TrainOptions.reference().withEpochs(1).withBatchSize(batchSize).withMicroBatch(microBatch);
@@ -73,12 +75,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
         for (int i = 0; i < times.size(); i++) {
             System.out.printf(Locale.ROOT, "step %d: %.3f s%n", i + 1, times.get(i));
         }
+        if (!t.timing().isEmpty()) {
+            StringBuilder sb = new StringBuilder("time per phase over all steps (s):");
+            t.timing().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
+            System.out.println(sb);
+        }
         double med = BenchInfo.median(times);
         double rss = BenchInfo.peakRssMb();
+        double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
         System.out.printf(Locale.ROOT, "train step, batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
-                + " peak RSS %.0f MB, %d threads, load %s%n", batchSize,
+                + " peak RSS %.0f MB (JVM heap committed %.0f MB), %d threads, load %s%n", batchSize,
                 microBatch > 0 ? " (micro-batch " + microBatch + ")" : "", med, steps, warmup, batchSize / med, rss,
-                threads, BenchInfo.loadAverage());
+                heap, threads, BenchInfo.loadAverage());
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("median_s", med);

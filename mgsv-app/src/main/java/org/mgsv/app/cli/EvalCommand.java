@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate a model on a split: rank every distinct track of the split for each video (dual + X-Pool score,",
+            "Evaluate a model on a dataset split and print the paper's table.",
+            "Ranks every distinct track of the split for each video (dual + X-Pool score,",
             "music-id de-duplication), predict the moment in the ground-truth track, and print the paper's table",
             "(SmG mIoU; V2MR R1/R5/R10; MsG MoR1/MoR10/MoR100) plus IoU@θ, MedianR, MeanR, MRR.",
             "Memory is bounded by the chunk sizes, not by the split size."
@@ -77,7 +78,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--skip-bad", description = "skip rows whose features are missing or invalid (default: stop with the list)")
     boolean skipBad;
 
-    @Option(names = "--chunk", defaultValue = "32", description = "pairs per encode/detect chunk (default ${DEFAULT-VALUE})")
+    @Option(names = "--chunk", defaultValue = "8", description = "pairs per encode/detect chunk (default ${DEFAULT-VALUE})")
     int chunk;
 
     @Spec CommandSpec spec;
@@ -102,6 +103,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path modelDir = resolveModel(model, pick);
+        org.mgsv.model.eval.EvalMemory.tune(); // resident memory follows live tensors
         try (NDManager m = NDManager.newBaseManager(); ModelDir.Loaded loaded = ModelDir.load(modelDir, m);
                 DatasetLayout layout = DatasetLayout.resolve(data, new org.mgsv.core.features.FeatureSpec(
                         loaded.config().frameSlots(), loaded.config().frameFeatDim(),
@@ -127,7 +129,8 @@ public final class EvalCommand implements Callable<Integer> {
             }
             StorePairs src = new StorePairs(rows, layout.features(), loaded.config());
             MsgEvaluator ev = new MsgEvaluator(loaded.network(),
-                    new MsgEvaluator.Options(chunk, 64, 512, top, true));
+                    new MsgEvaluator.Options(chunk, MsgEvaluator.Options.defaults().musicChunk(),
+                            MsgEvaluator.Options.defaults().videoBlock(), top, true));
             long t0 = System.nanoTime();
             MsgResult r = ev.evaluate(src);
             double secs = (System.nanoTime() - t0) / 1e9;

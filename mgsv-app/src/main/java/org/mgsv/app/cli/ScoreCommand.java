@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
         name = "score",
         mixinStandardHelpOptions = true,
         description = {
-            "Score a run file with the paper's metrics, exactly as the reference evaluation",
-            "computes them: retrieval (V2MR: R@k, MedianR, MeanR, MRR), grounding (SmG: mIoU,",
+            "Score a run file with the paper's metrics, exactly as the reference computes them.",
+            "Retrieval (V2MR: R@k, MedianR, MeanR, MRR), grounding (SmG: mIoU,",
             "IoU@θ) and both (MsG: MoR@k at θ 0.5 and 0.7).",
             ""
         },

@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         description = {
-            "Train MaDe on pre-extracted features with the reference recipe: Adam lr 3e-4 in three parameter groups,",
+            "Train MaDe on pre-extracted features with the reference recipe.",
+            "Adam lr 3e-4 in three parameter groups,",
             "per-group gradient clipping 1.0, per-step warm-up (2%) + cosine schedule, batch 512, seed 42.",
             "After every epoch the model is evaluated on the validation split; the run directory gets metrics.jsonl",
             "(one line per epoch), learning-curves.png, and model directories last/, best-r1/, best-miou/,",
@@ -44,15 +45,17 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "Examples:",
-            "  mgsv train --data ~/MGSV --out runs/made --epochs 100",
-            "      (~/MGSV = reference layout: dataset/MGSV-EC/{train,val}_data.csv + features/Kuai_feature/...)",
-            "  mgsv train --data packed/mgsv-ec --out runs/quick --epochs 5 --batch-size 128 --skip-bad",
-            "  mgsv train --train-csv train.csv --val-csv val.csv --features feats/ --out runs/r2",
-            "  mgsv train --data ~/MGSV --out runs/made --resume        (continue an interrupted run)",
-            "  mgsv train --data ~/MGSV --out runs/made --micro-batch 64  (batch 512 in ~2-3 GB of memory)",
-            "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3 --seed 1"
+            "  mgsv train --data ~/MGSV --out runs/made",
+            "      ~/MGSV: dataset/MGSV-EC/{train,val}_data.csv + features/Kuai_feature/",
+            "  mgsv train --data packed/mgsv-ec --out runs/quick --epochs 5 --skip-bad",
+            "  mgsv train --train-csv train.csv --val-csv val.csv --features feats/ \\",
+            "      --out runs/r2 --batch-size 128 --micro-batch 32",
+            "  mgsv train --data ~/MGSV --out runs/made --resume     (after a kill)",
+            "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3"
         })
 public final class TrainCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--data", paramLabel = "<dataset>",
             description = "dataset folder (reference layout, <split>_data.csv + features, or a packed store)")
     Path data;
@@ -120,6 +123,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
         MadeConfig cfg;
         TrainOptions opt;
         Path state = out.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
@@ -140,9 +144,9 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
             opt = options(TrainOptions.reference());
         }
-        FeatureSpec spec = new FeatureSpec(cfg.frameSlots(), cfg.frameFeatDim(), cfg.segmentSlots(),
+        FeatureSpec fspec = new FeatureSpec(cfg.frameSlots(), cfg.frameFeatDim(), cfg.segmentSlots(),
                 cfg.segmentFeatDim());
-        try (DatasetLayout layout = layout(spec)) {
+        try (DatasetLayout layout = layout(fspec)) {
             List<TrainPair> train = pairs(layout, trainSplit);
             List<TrainPair> val;
             Double frac = fraction(valSplit);
@@ -170,8 +174,10 @@ public final class TrainCommand implements Callable<Integer> {
             DataCheck.Result vr = DataCheck.check(frac != null ? "held-out" : valSplit, val, fs, cfg.frameSlots(),
                     cfg.frameFeatDim(), cfg.segmentSlots(), cfg.segmentFeatDim(), skipBad, true);
             if (tr.skipped() + vr.skipped() > 0) {
-                System.err.printf(Locale.ROOT, "skipping %d training and %d validation pairs with bad data%n",
-                        tr.skipped(), vr.skipped());
+                spec.commandLine().getErr().printf(Locale.ROOT,
+                        "skipping %d training and %d validation pairs with bad data (first: %s)%n", tr.skipped(),
+                        vr.skipped(), tr.problems().isEmpty() ? vr.problems().get(0) : tr.problems().get(0));
+                spec.commandLine().getErr().flush();
             }
             Map<String, Object> desc = new LinkedHashMap<>();
             desc.put("data", data != null ? data.toAbsolutePath().toString() : null);
@@ -182,14 +188,16 @@ public final class TrainCommand implements Callable<Integer> {
             desc.put("valPairs", vr.kept().size());
             desc.put("skippedBadPairs", tr.skipped() + vr.skipped());
             Trainer t = new Trainer(cfg, opt, new Trainer.Data(tr.kept(), vr.kept(), fs, desc), out, true);
-            System.err.printf(Locale.ROOT, "training on %d pairs (%d steps/epoch of %d), validating on %d; run dir %s%n",
+            spec.commandLine().getErr().printf(Locale.ROOT, "training on %d pairs (%d steps/epoch of %d), validating on %d; run dir %s%n",
                     tr.kept().size(), t.stepsPerEpoch(), Math.min(opt.batchSize(), tr.kept().size()),
                     vr.kept().size(), out);
+            spec.commandLine().getErr().flush();
             Trainer.Result r = t.run(resume, maxEpochsThisRun);
-            System.out.printf(Locale.ROOT, "done: %d epochs, %d steps; last val R1 %.2f mIoU %.4f MoR1@0.5 %.2f -> %s%n",
+            spec.commandLine().getOut().printf(Locale.ROOT, "done: %d epochs, %d steps; last val R1 %.2f mIoU %.4f MoR1@0.5 %.2f -> %s%n",
                     r.epochsDone(), r.steps(), r.lastVal().getOrDefault("R1", Double.NaN),
                     r.lastVal().getOrDefault("mIoU", Double.NaN), r.lastVal().getOrDefault("R1_iou0.5", Double.NaN),
                     out);
+            spec.commandLine().getOut().flush();
         }
         return 0;
     }

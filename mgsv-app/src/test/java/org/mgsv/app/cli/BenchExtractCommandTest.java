@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.media.testutil.Ffmpeg;
 
-/** Wiring of {@code bench-extract} (figures are not checked: speed is reported, not tested). */
+/** Wiring of {@code bench extract} (figures are not checked: speed is reported, not tested). */
 class BenchExtractCommandTest {
     @TempDir Path tmp;
 
@@ -20,7 +20,7 @@ class BenchExtractCommandTest {
         Path v = Ffmpeg.testVideo(tmp.resolve("v.mp4"), 2, "96x64", 10);
         Path a = tmp.resolve("a.mp3");
         Ffmpeg.run("-f", "lavfi", "-i", "sine=d=5", a.toString());
-        ExtractCommandTest.Run r = ExtractCommandTest.run("bench-extract", "--video", v.toString(), "--audio",
+        ExtractCommandTest.Run r = ExtractCommandTest.run("bench", "extract", "--video", v.toString(), "--audio",
                 a.toString(), "--repeats", "5", "--warmup", "0", "--threads", "1", "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -30,7 +30,7 @@ class BenchExtractCommandTest {
         assertEquals(5.0, j.path("audio").path("trackSeconds").asDouble(), 0.1);
         assertTrue(j.path("audio").path("realTime").asDouble() > 0);
 
-        ExtractCommandTest.Run few = ExtractCommandTest.run("bench-extract", "--video", v.toString(), "--repeats", "2");
+        ExtractCommandTest.Run few = ExtractCommandTest.run("bench", "extract", "--video", v.toString(), "--repeats", "2");
         assertEquals(1, few.code());
     }
 }

@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.Ops;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.Predictor;
@@ -18,15 +20,21 @@ import org.mgsv.model.Predictor;
 /**
  * The full MsG evaluation, streamed: encode N videos and N musics, detect the moment of every ground-truth pair,
  * and rank all N × (distinct musics) pairs by the model's retrieval score, with memory bounded by the chunk sizes
- * (independent of N apart from a few floats per query: three d-vectors per video and the top-K list).
+ * and the music-token cache budget (independent of N apart from a few floats per query: three d-vectors per
+ * video and the top-K list). No N×N×d tensor (nor an N×N matrix) is ever formed.
  *
- * <p><b>Pass 1</b> (chunks of {@code chunk} rows): encode the rows' videos and musics, run DETR on each
- * ground-truth pair (the decoder with {@link FastDecoder} when there is one query), keep the moment, the
- * ground-truth score and the per-video X-Pool vectors ({@link XPoolScorer.VideoSide}).
- * <b>Pass 2</b> (chunks of {@code musicChunk} distinct musics): re-encode the musics, precompute their
- * {@link XPoolScorer.MusicSide} once, score them against every video in blocks of {@code videoBlock}
- * (dual + single at O(S·d) per pair, never an N×N×d tensor), and count per video the musics that beat its
- * ground truth (its exact de-duplicated rank) while keeping a streaming top-K for run files.
+ * <p><b>Pass 1</b> (chunks of {@code chunk} rows, rows of similar length together): encode the rows' videos and
+ * musics, run DETR on each ground-truth pair — input packed with each row's valid tokens first
+ * ({@link #packed}), decoder rewritten by {@link FastDecoder} when there is one query — and keep the moment, the
+ * ground-truth score, the per-video X-Pool vectors ({@link XPoolScorer.VideoSide}) and, within
+ * {@code cacheBytes}, the encoded music tokens.
+ * <b>Pass 2</b> (chunks of {@code musicChunk} distinct musics): take the musics' tokens from the cache (or encode
+ * them again), precompute their {@link XPoolScorer.MusicSide} once, score them against every video in blocks of
+ * {@code videoBlock} (dual + single at O(S·d) per pair), and count per video the musics that beat its ground
+ * truth (its exact de-duplicated rank) while keeping a streaming top-K for run files.
+ *
+ * <p>Every rewrite is exact algebra (see {@link FastDecoder}, {@link XPoolScorer}, {@link #trimmed},
+ * {@link #packed}) and is checked against the plain network in the tests.
  *
  * <p>De-duplication: rows that share a music id share one column, which is exactly the reference's music-id
  * de-duplication (duplicates have identical features, hence identical scores). Ties with the ground-truth score
@@ -35,17 +43,33 @@ import org.mgsv.model.Predictor;
 public final class MsgEvaluator {
 
     /** Chunk sizes and the length of the kept ranking. */
-    public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
+    /**
+     * @param cacheBytes encoded music tokens kept from pass 1 for pass 2 (at most this many bytes; musics beyond
+     *                   it are encoded again in pass 2). Bounds memory independently of N.
+     */
+    public record Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress, long cacheBytes) {
+        public static final long DEFAULT_CACHE_BYTES = 256L << 20;
+
         public static Options defaults() {
-            return new Options(32, 64, 512, 100, true);
+            return new Options(8, 16, 1024, 100, true, DEFAULT_CACHE_BYTES);
+        }
+
+        public Options(int chunk, int musicChunk, int videoBlock, int topK, boolean progress) {
+            this(chunk, musicChunk, videoBlock, topK, progress, DEFAULT_CACHE_BYTES);
         }
 
         public Options {
-            if (chunk < 1 || musicChunk < 1 || videoBlock < 1 || topK < 0) {
-                throw new IllegalArgumentException("chunk sizes must be >= 1 and topK >= 0");
+            if (chunk < 1 || musicChunk < 1 || videoBlock < 1 || topK < 0 || cacheBytes < 0) {
+                throw new IllegalArgumentException("chunk sizes must be >= 1, topK and cacheBytes >= 0");
             }
         }
     }
+
+    /** One music's encoded tokens up to its last valid slot, its mask there, and h0(M). */
+    private record CachedMusic(float[] tokens, float[] mask, float[] vector, int slots) {}
+
+    /** Direct-buffer bytes (input tensors made from Java arrays) tolerated before asking for a collection. */
+    static final long DIRECT_LIMIT = 16L << 20;
 
     private final MadeNetwork net;
     private final MadeConfig c;
@@ -94,6 +118,8 @@ public final class MsgEvaluator {
         try (NDManager root = NDManager.newBaseManager();
                 ProgressBar bar = opt.progress() ? new ProgressBar("msg-eval", (long) n + nm) : null) {
             XPoolScorer xs = new XPoolScorer(params, root);
+            CachedMusic[] cache = new CachedMusic[nm];
+            long[] cacheUsed = {0};
             long t0 = System.nanoTime();
             // ---------------- pass 1: encode, detect, ground-truth scores
             // rows of similar length share a chunk, so trimming the all-padding tail of a chunk saves work
@@ -109,18 +135,20 @@ public final class MsgEvaluator {
                     NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL
                             ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
                     NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
-                    MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false);
+                    NDArray[] packed = packed(v, mu);
+                    MadeNetwork.DetrMemory mem = net.detrEncode(packed[0], packed[1], false);
                     NDArray hidden = fast != null ? fast.decode(mem, target) : net.detrDecode(mem, target, false);
                     long layers = hidden.getShape().get(0);
                     NDArray last = hidden.get(new NDIndex((layers - 1) + ":" + layers));
                     NDArray width = null;
                     if (c.predictCenter()) {
                         float[] dur = src.videoDurations(rows);
-                        NDArray du = dur != null ? m.create(dur) : v.mask().sum(new int[] {1});
+                        NDArray du = dur != null ? Ops.owned(m, dur, new Shape(dur.length)) : v.mask().sum(new int[] {1});
                         width = du.div(c.maxMDuration()).reshape(rows.length, 1, 1).repeat(1, c.numMomentQueries());
                     }
                     MadeNetwork.Heads h = net.heads(last, width);
                     float[] mom = Predictor.moments(h.logits().get(0), h.spans().get(0), c.maxMDuration()).toFloatArray();
+                    cacheMusics(cache, rows, gt, mu, cacheUsed);
                     XPoolScorer.VideoSide vs = xs.prepareVideos(v.vector());
                     XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
                     XPoolScorer.Block blk = xs.score(ms, vs, m);
@@ -141,19 +169,21 @@ public final class MsgEvaluator {
                         System.arraycopy(gh, i * d, allGH, row * d, d);
                     }
                 }
+                DirectBuffers.release(DIRECT_LIMIT);
                 if (bar != null) {
                     bar.step(b - a);
                 }
             }
             long t1 = System.nanoTime();
+
             // ---------------- pass 2: rank every (video, distinct music) pair
             int[] greater = new int[n];
             int[] ties = new int[n];
             int[] tiesBefore = new int[n];
             TopK top = new TopK(n, opt.topK());
             try (NDManager videos = root.newSubManager()) {
-                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(videos.create(allQ, new Shape(n, d)),
-                        videos.create(allH, new Shape(n, d)), videos.create(allGH, new Shape(n, d)), allHb, allHc);
+                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(Ops.owned(videos, allQ, new Shape(n, d)),
+                        Ops.owned(videos, allH, new Shape(n, d)), Ops.owned(videos, allGH, new Shape(n, d)), allHb, allHc);
                 int[] musicOrder = sortedBy(nm, u -> lengthHint(src.musicLengthHint(firstRow.get(u))));
                 for (int ua = 0; ua < nm; ua += opt.musicChunk()) {
                     int ub = Math.min(nm, ua + opt.musicChunk());
@@ -163,8 +193,14 @@ public final class MsgEvaluator {
                         rows[i] = firstRow.get(us[i]);
                     }
                     try (NDManager m = root.newSubManager()) {
-                        NDArray[] min = trimmed(src.musics(m, rows));
-                        MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
+                        MadeNetwork.Encoded mu = fromCache(cache, us, m);
+                        if (mu == null) {
+                            NDArray[] min = trimmed(src.musics(m, rows));
+                            mu = net.encodeMusic(min[0], min[1], false);
+                        }
+                        for (int u : us) {
+                            cache[u] = null; // each music is scored once
+                        }
                         XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
                         for (int va = 0; va < n; va += opt.videoBlock()) {
                             int vb = Math.min(n, va + opt.videoBlock());
@@ -199,6 +235,7 @@ public final class MsgEvaluator {
                             }
                         }
                     }
+                    DirectBuffers.release(DIRECT_LIMIT);
                     if (bar != null) {
                         bar.step(ub - ua);
                     }
@@ -219,6 +256,126 @@ public final class MsgEvaluator {
             return new MsgResult(List.copyOf(index.keySet()), gt, rank0, ties, gtScore, predStart, predEnd, predScore,
                     topMusic, topScore, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         }
+    }
+
+    /** Keeps the chunk's encoded musics (first occurrence of each) while the byte budget allows. */
+    private void cacheMusics(CachedMusic[] cache, int[] rows, int[] gt, MadeNetwork.Encoded mu, long[] used) {
+        if (opt.cacheBytes() == 0) {
+            return;
+        }
+        int d = c.dModel();
+        long s = mu.tokens().getShape().get(1);
+        float[] tok = null;
+        float[] mask = null;
+        float[] vec = null;
+        for (int i = 0; i < rows.length; i++) {
+            int u = gt[rows[i]];
+            if (cache[u] != null) {
+                continue;
+            }
+            if (tok == null) {
+                tok = mu.tokens().toFloatArray();
+                mask = mu.mask().toFloatArray();
+                vec = mu.vector().toFloatArray();
+            }
+            int last = 0;
+            for (int j = 0; j < s; j++) {
+                if (mask[(int) (i * s + j)] != 0f) {
+                    last = j + 1;
+                }
+            }
+            long bytes = 4L * last * (d + 1) + 4L * d + 64;
+            if (used[0] + bytes > opt.cacheBytes()) {
+                return;
+            }
+            used[0] += bytes;
+            int base = (int) (i * s * d);
+            cache[u] = new CachedMusic(Arrays.copyOfRange(tok, base, base + last * d),
+                    Arrays.copyOfRange(mask, (int) (i * s), (int) (i * s) + last),
+                    Arrays.copyOfRange(vec, i * d, (i + 1) * d), last);
+        }
+    }
+
+    /**
+     * The encoded musics from the cache as one padded chunk (tokens, mask, vector), or null when one is missing.
+     * Same values as encoding them again (they are pass 1's results; padded slots are zero and masked).
+     */
+    private MadeNetwork.Encoded fromCache(CachedMusic[] cache, int[] us, NDManager m) {
+        int d = c.dModel();
+        int slots = 1;
+        for (int u : us) {
+            if (cache[u] == null) {
+                return null;
+            }
+            slots = Math.max(slots, cache[u].slots());
+        }
+        float[] tok = new float[us.length * slots * d];
+        float[] mask = new float[us.length * slots];
+        float[] vec = new float[us.length * d];
+        for (int i = 0; i < us.length; i++) {
+            CachedMusic cm = cache[us[i]];
+            System.arraycopy(cm.tokens(), 0, tok, i * slots * d, cm.tokens().length);
+            System.arraycopy(cm.mask(), 0, mask, i * slots, cm.mask().length);
+            System.arraycopy(cm.vector(), 0, vec, i * d, d);
+        }
+        return new MadeNetwork.Encoded(Ops.owned(m, tok, new Shape(us.length, slots, d)),
+                Ops.owned(m, vec, new Shape(us.length, d)), Ops.owned(m, mask, new Shape(us.length, slots)));
+    }
+
+    /**
+     * The DETR input of a chunk with every row's valid tokens first: valid frames, then valid segments, then
+     * padding, cut to the longest row. Exact: the encoder and the decoder's cross-attention treat the tokens
+     * as a set (no operation mixes positions except attention, whose masked keys get weight 0), and the sine
+     * position of a valid token depends only on its rank among the valid tokens (padding adds 0 to the
+     * cumulative sum) and on the valid count, both unchanged by moving padding to the end.
+     */
+    static NDArray[] packed(MadeNetwork.Encoded v, MadeNetwork.Encoded mu) {
+        NDArray src = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(v.tokens(), mu.tokens()), 1);
+        NDArray mask = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(v.mask(), mu.mask()), 1);
+        int b = (int) mask.getShape().get(0);
+        int len = (int) mask.getShape().get(1);
+        long d = src.getShape().get(2);
+        float[] mk = mask.toFloatArray();
+        int longest = 1;
+        int[] count = new int[b];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < len; j++) {
+                if (mk[i * len + j] != 0f) {
+                    count[i]++;
+                }
+            }
+            longest = Math.max(longest, count[i]);
+        }
+        if (longest == len) {
+            boolean prefix = true; // nothing to gain unless some row has padding before a valid token
+            for (int i = 0; i < b && prefix; i++) {
+                for (int j = 0; j < count[i]; j++) {
+                    prefix &= mk[i * len + j] != 0f;
+                }
+            }
+            if (prefix) {
+                return new NDArray[] {src, mask};
+            }
+        }
+        long[] idx = new long[b * longest];
+        for (int i = 0; i < b; i++) {
+            int k = 0;
+            int pad = -1;
+            for (int j = 0; j < len; j++) {
+                if (mk[i * len + j] != 0f) {
+                    idx[i * longest + k++] = j;
+                } else if (pad < 0) {
+                    pad = j;
+                }
+            }
+            while (k < longest) {
+                idx[i * longest + k++] = pad; // a padding slot: masked (pad >= 0 whenever k < longest)
+            }
+        }
+        NDManager m = src.getManager();
+        NDArray index = Ops.owned(m, idx, new Shape(b, longest));
+        NDArray tokens = src.gather(index.reshape(b, longest, 1).repeat(2, d), 1);
+        return new NDArray[] {tokens, mask.gather(index, 1)};
     }
 
     private float combine(float dual, float single) {

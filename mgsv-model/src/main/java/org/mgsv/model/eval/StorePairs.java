@@ -10,6 +10,7 @@ import org.mgsv.core.features.FeatureStore;
 import org.mgsv.core.features.MusicFeatures;
 import org.mgsv.core.features.VideoFeatures;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.Ops;
 
 /** The rows of an annotation split, reading features from a {@link FeatureStore} chunk by chunk. */
 public final class StorePairs implements PairSource {
@@ -48,8 +49,8 @@ public final class StorePairs implements PairSource {
     public NDArray[] videos(NDManager m, int[] idx) {
         int f = c.frameSlots();
         int dim = c.frameFeatDim();
-        float[] feats = new float[idx.length * f * dim];
-        float[] mask = new float[idx.length * f];
+        float[] feats = Ops.hostBuffer(0, idx.length * f * dim);
+        float[] mask = Ops.hostBuffer(1, idx.length * f);
         for (int i = 0; i < idx.length; i++) {
             VideoFeatures v = store.video(rows.get(idx[i]).videoId());
             if (v.validCount() == 0) {
@@ -58,15 +59,15 @@ public final class StorePairs implements PairSource {
             v.feats().copyTo(feats, i * f * dim);
             v.mask().copyTo(mask, i * f);
         }
-        return new NDArray[] {m.create(feats, new Shape(idx.length, f, dim)), m.create(mask, new Shape(idx.length, f))};
+        return new NDArray[] {Ops.owned(m, feats, new Shape(idx.length, f, dim)), Ops.owned(m, mask, new Shape(idx.length, f))};
     }
 
     @Override
     public NDArray[] musics(NDManager m, int[] idx) {
         int s = c.segmentSlots();
         int dim = c.segmentFeatDim();
-        float[] feats = new float[idx.length * s * dim];
-        float[] mask = new float[idx.length * s];
+        float[] feats = Ops.hostBuffer(2, idx.length * s * dim);
+        float[] mask = Ops.hostBuffer(3, idx.length * s);
         for (int i = 0; i < idx.length; i++) {
             MusicFeatures mf = store.music(rows.get(idx[i]).musicId());
             if (mf.validCount() == 0) {
@@ -75,7 +76,7 @@ public final class StorePairs implements PairSource {
             mf.feats().copyTo(feats, i * s * dim);
             mf.mask().copyTo(mask, i * s);
         }
-        return new NDArray[] {m.create(feats, new Shape(idx.length, s, dim)), m.create(mask, new Shape(idx.length, s))};
+        return new NDArray[] {Ops.owned(m, feats, new Shape(idx.length, s, dim)), Ops.owned(m, mask, new Shape(idx.length, s))};
     }
 
     /** One frame per second of the video segment. */

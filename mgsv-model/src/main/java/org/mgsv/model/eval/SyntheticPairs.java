@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.Ops;
 
 /**
  * Deterministic synthetic pairs of the reference shapes, generated on demand (nothing is stored, so memory is
@@ -61,8 +62,8 @@ public final class SyntheticPairs implements PairSource {
     }
 
     private NDArray[] make(NDManager m, int[] rows, int slots, int dim, int minValid, int kind) {
-        float[] f = new float[rows.length * slots * dim];
-        float[] mask = new float[rows.length * slots];
+        float[] f = Ops.hostBuffer(2 * kind, rows.length * slots * dim);
+        float[] mask = Ops.hostBuffer(2 * kind + 1, rows.length * slots);
         final float scale = (float) (Math.sqrt(3.0) / (1L << 31));
         for (int i = 0; i < rows.length; i++) {
             SplittableRandom r = new SplittableRandom(seed * 1_000_003L + rows[i] * 4L + kind);
@@ -75,6 +76,6 @@ public final class SyntheticPairs implements PairSource {
                 f[base + k] = r.nextInt() * scale;
             }
         }
-        return new NDArray[] {m.create(f, new Shape(rows.length, slots, dim)), m.create(mask, new Shape(rows.length, slots))};
+        return new NDArray[] {Ops.owned(m, f, new Shape(rows.length, slots, dim)), Ops.owned(m, mask, new Shape(rows.length, slots))};
     }
 }

@@ -67,16 +67,17 @@ public final class XPoolScorer {
         this.d = c.dModel();
         this.own = parent.newSubManager();
         String a = XP + "cross_attn.";
-        NDArray wv = p.get(a + "v_proj.weight");
-        NDArray bv = p.get(a + "v_proj.bias");
-        NDArray wo = p.get(a + "out_proj.weight");
-        NDArray bo = p.get(a + "out_proj.bias");
+        // copies owned by this scorer, so no derived temporary lands in the parameters' manager
+        NDArray wv = copy(p.get(a + "v_proj.weight"));
+        NDArray bv = copy(p.get(a + "v_proj.bias"));
+        NDArray wo = copy(p.get(a + "out_proj.weight"));
+        NDArray bo = copy(p.get(a + "out_proj.bias"));
         wov = keep(wo.matMul(wv));
         bov = keep(wo.matMul(bv.reshape(d, 1)).reshape(d).add(bo));
-        NDArray wl = p.get(XP + "linear_proj.weight");
-        NDArray bl = p.get(XP + "linear_proj.bias");
-        NDArray g2 = p.get(XP + "layer_norm2.weight");
-        NDArray b2 = p.get(XP + "layer_norm2.bias");
+        NDArray wl = copy(p.get(XP + "linear_proj.weight"));
+        NDArray bl = copy(p.get(XP + "linear_proj.bias"));
+        NDArray g2 = copy(p.get(XP + "layer_norm2.weight"));
+        NDArray b2 = copy(p.get(XP + "layer_norm2.bias"));
         NDArray ipl = keep(own.eye(d).add(wl));
         mMat = keep(ipl.mul(g2.reshape(1, d)));
         NDArray cvec = ipl.matMul(b2.reshape(d, 1)).reshape(d).add(bl);
@@ -99,6 +100,12 @@ public final class XPoolScorer {
         cdc = s2;
         gbc = s3;
         bb = s4;
+    }
+
+    private NDArray copy(NDArray param) {
+        NDArray x = param.duplicate();
+        x.attach(own);
+        return x;
     }
 
     private NDArray keep(NDArray x) {
@@ -132,9 +139,9 @@ public final class XPoolScorer {
         NDArray wbar = centred(Ops.linear(ubar, mMat, null)); // (3): w̄_s = M ū_s centred
         NDArray gu = ubar.matMul(ubar.transpose(0, 2, 1)); // Ḡ [Mc,S,S]
         NDArray gw = wbar.matMul(wbar.transpose(0, 2, 1)); // G_w
-        NDArray g3a = m.create(g3, new Shape(1, 1, d));
+        NDArray g3a = Ops.owned(m, g3, new Shape(1, 1, d));
         NDArray gg = wbar.mul(g3a.mul(g3a)).matMul(wbar.transpose(0, 2, 1)); // G_γ = W̄ D W̄ᵀ
-        NDArray grams = NDArrays.concat(new NDList(gu, gw, gg), 2); // [Mc,S,3S]
+        NDArray grams = NDArrays.concat(new NDList(gu, gw, gg), 1); // [Mc,3S,S], each block symmetric
         float[] v1 = cbar;
         float[] v2 = new float[d];
         float[] v3 = new float[d];
@@ -148,7 +155,7 @@ public final class XPoolScorer {
             lv[i * 3 + 1] = v2[i];
             lv[i * 3 + 2] = v3[i];
         }
-        NDArray lins = wbar.matMul(m.create(lv, new Shape(d, 3))); // [Mc,S,3] = W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
+        NDArray lins = wbar.matMul(Ops.owned(m, lv, new Shape(d, 3))).transpose(0, 2, 1); // [Mc,3,S]: W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
         NDArray mask = segmentMasks.toType(DataType.FLOAT32, false);
         NDArray bias = mask.sub(1f).mul(-Ops.MASKED).reshape(mc, 1, s);
         return new MusicSide(keys, wbar, grams, lins, bias, Ops.l2normalize(musicVec));
@@ -170,9 +177,9 @@ public final class XPoolScorer {
         NDArray qt = Ops.layerNorm(videoVec, p.get(XP + "layer_norm1.weight"), p.get(XP + "layer_norm1.bias"), eps);
         String a = XP + "cross_attn.";
         NDArray q = Ops.linear(qt, p.get(a + "q_proj.weight"), p.get(a + "q_proj.bias")).mul((float) (1.0 / Math.sqrt(d)));
-        NDArray gh = h.mul(m.create(g3, new Shape(1, d)));
-        NDArray hb = h.matMul(m.create(b3, new Shape(d, 1))).reshape(-1);
-        NDArray hc = gh.matMul(m.create(cbar, new Shape(d, 1))).reshape(-1);
+        NDArray gh = h.mul(Ops.owned(m, g3, new Shape(1, d)));
+        NDArray hb = h.matMul(Ops.owned(m, b3, new Shape(d, 1))).reshape(-1);
+        NDArray hc = gh.matMul(Ops.owned(m, cbar, new Shape(d, 1))).reshape(-1);
         return new VideoSide(q, h, gh, hb.toFloatArray(), hc.toFloatArray());
     }
 
@@ -191,25 +198,30 @@ public final class XPoolScorer {
         long mc = ms.size();
         long nv = vs.size();
         long s = ms.keys().getShape().get(1);
-        NDArray logits = vs.query().expandDims(0).matMul(ms.keys().transpose(0, 2, 1)); // [Mc,Nv,S]
-        NDArray prob = logits.add(ms.maskBias()).softmax(-1);
-        NDArray q3 = prob.matMul(ms.grams()).reshape(mc, nv, 3, s).mul(prob.expandDims(2)).sum(new int[] {3}); // [Mc,Nv,3]
-        NDArray l3 = prob.matMul(ms.lins()); // [Mc,Nv,3]
-        NDArray t = ms.wbar().matMul(vs.gammaH().transpose()).transpose(0, 2, 1).mul(prob).sum(new int[] {2}); // [Mc,Nv]
+        long dd = ms.keys().getShape().get(2);
+        // layout [Mc, S, Nv] throughout: one GEMM per product, no transposed copies
+        NDArray logits = ms.keys().reshape(mc * s, dd).matMul(vs.query().transpose()).reshape(mc, s, nv);
+        NDArray prob = logits.addi(ms.maskBias().reshape(mc, s, 1)).softmax(1); // softmax over segments
+        // the three Gram matrices are symmetric: [Mc, 3S, S] · P = their products with p, then pᵀ(G p)
+        NDArray q3 = ms.grams().matMul(prob).reshape(mc, 3, s, nv).muli(prob.expandDims(1)).sum(new int[] {2}); // [Mc,3,Nv]
+        NDArray l3 = ms.lins().matMul(prob); // [Mc,3,Nv]
+        NDArray t = ms.wbar().reshape(mc * s, dd).matMul(vs.gammaH().transpose()).reshape(mc, s, nv)
+                .muli(prob).sum(new int[] {1}); // [Mc,Nv]
         NDArray dual = ms.vector().matMul(vs.vector().transpose()); // [Mc,Nv]
         float[] fq = q3.toFloatArray();
         float[] fl = l3.toFloatArray();
         float[] ft = t.toFloatArray();
         float[] single = new float[(int) (mc * nv)];
         for (int mi = 0; mi < mc; mi++) {
+            int b3 = (int) (mi * 3 * nv);
             for (int vi = 0; vi < nv; vi++) {
                 int k = (int) (mi * nv + vi);
-                double qa = fq[3 * k];
-                double qw = fq[3 * k + 1];
-                double qg = fq[3 * k + 2];
-                double lw = fl[3 * k];
-                double lg = fl[3 * k + 1];
-                double lb = fl[3 * k + 2];
+                double qa = fq[b3 + vi];
+                double qw = fq[(int) (b3 + nv + vi)];
+                double qg = fq[(int) (b3 + 2 * nv + vi)];
+                double lw = fl[b3 + vi];
+                double lg = fl[(int) (b3 + nv + vi)];
+                double lb = fl[(int) (b3 + 2 * nv + vi)];
                 double sa = Math.sqrt(Math.max(qa, 0) / d + eps);
                 double nz2 = qw / (sa * sa) + 2 * lw / sa + cc;
                 double sz = Math.sqrt(Math.max(nz2, 0) / d + eps);

@@ -21,10 +21,12 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
     public static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, int frameSlots, int frameDim,
             int segmentSlots, int segmentDim, double maxDuration) {
         int b = pairs.size();
-        float[] fv = new float[b * frameSlots * frameDim];
-        float[] fm = new float[b * frameSlots];
-        float[] sv = new float[b * segmentSlots * segmentDim];
-        float[] sm = new float[b * segmentSlots];
+        // reused host buffers: a step's batch is copied into native memory right away, so the next step may
+        // overwrite them (keeps the Java heap from growing by tens of MB of garbage per step)
+        float[] fv = buffer(0, b * frameSlots * frameDim);
+        float[] fm = buffer(1, b * frameSlots);
+        float[] sv = buffer(2, b * segmentSlots * segmentDim);
+        float[] sm = buffer(3, b * segmentSlots);
         float[] tg = new float[b * 2];
         for (int i = 0; i < b; i++) {
             TrainPair p = pairs.get(i);
@@ -39,11 +41,35 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
             tg[2 * i + 1] = t[1];
         }
         return new Batch(pairs,
-                m.create(fv, new Shape(b, frameSlots, frameDim)),
-                m.create(fm, new Shape(b, frameSlots)),
-                m.create(sv, new Shape(b, segmentSlots, segmentDim)),
-                m.create(sm, new Shape(b, segmentSlots)),
-                m.create(tg, new Shape(b, 1, 2)));
+                owned(m, fv, new Shape(b, frameSlots, frameDim)),
+                owned(m, fm, new Shape(b, frameSlots)),
+                owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
+                owned(m, sm, new Shape(b, segmentSlots)),
+                owned(m, tg, new Shape(b, 1, 2)));
+    }
+
+    /**
+     * An array in libtorch-owned memory. DJL creates arrays from Java data over a direct buffer that libtorch
+     * uses in place; once that buffer is garbage-collected (a collection may run at any time) tensors still
+     * sharing it — autograd saves the inputs of a linear layer — would read freed memory. A clone owns its data.
+     */
+    static NDArray owned(NDManager m, float[] data, Shape shape) {
+        try (NDArray a = m.create(data, shape)) {
+            return a.duplicate();
+        }
+    }
+
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][]);
+
+    /** A zeroed buffer of exactly {@code n} values, reused per thread and slot. */
+    private static float[] buffer(int slot, int n) {
+        float[][] b = BUFFERS.get();
+        if (b[slot] == null || b[slot].length != n) {
+            b[slot] = new float[n];
+        } else {
+            java.util.Arrays.fill(b[slot], 0f);
+        }
+        return b[slot];
     }
 
     private static void check(FeatureSource.Features f, int slots, int dim, String what) {

@@ -122,27 +122,43 @@ final class MicroBatchStep {
                 int from = k * mb;
                 int to = Math.min(n, (k + 1) * mb);
                 float share = (float) (to - from) / n;
+                org.mgsv.model.DirectBuffers.release(Trainer.DIRECT_BUFFER_LIMIT);
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
                     Batch b = Validator.load(km, pairs.subList(from, to), src, c);
                     engine.setRandomSeed(sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
-                    NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
-                    MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), true);
-                    NDArray hidden = net.detrDecode(mem, target, true);
-                    MadeNetwork.Heads h = net.heads(hidden, null);
-                    NDArray projVid = Ops.l2normalize(Ops.linear(v.tokens(),
-                            net.params().get("contrastive_align_projection_vid.weight"),
-                            net.params().get("contrastive_align_projection_vid.bias")));
-                    long layers = hidden.getShape().get(0);
                     List<LayerOutput> lo = new ArrayList<>();
-                    for (long l = 0; l < layers; l++) {
-                        lo.add(new LayerOutput(h.logits().get(l), h.spans().get(l), h.projQueries().get(l)));
+                    NDArray projVid;
+                    if (TrainForward.applies(c)) {
+                        TrainForward.Detected det = TrainForward.detect(net, v, mu, null, true);
+                        projVid = det.projVid();
+                        for (long l = 0; l < det.layers(); l++) {
+                            lo.add(new LayerOutput(det.heads().logits().get(l), det.heads().spans().get(l),
+                                    det.heads().projQueries().get(l)));
+                        }
+                    } else {
+                        NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
+                        MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), true);
+                        NDArray hidden = net.detrDecode(mem, target, true);
+                        MadeNetwork.Heads h = net.heads(hidden, null);
+                        projVid = Ops.l2normalize(Ops.linear(v.tokens(),
+                                net.params().get("contrastive_align_projection_vid.weight"),
+                                net.params().get("contrastive_align_projection_vid.bias")));
+                        for (long l = 0; l < hidden.getShape().get(0); l++) {
+                            lo.add(new LayerOutput(h.logits().get(l), h.spans().get(l), h.projQueries().get(l)));
+                        }
                     }
                     Map<String, NDArray> terms = new LinkedHashMap<>();
                     Map<String, Double> ce = new LinkedHashMap<>();
-                    NDArray l = criterion.localization(lo, projVid, b.targets(), terms, ce);
+                    NDArray l;
+                    try {
+                        l = criterion.localization(lo, projVid, b.targets(), terms, ce);
+                    } catch (IllegalArgumentException e) {
+                        throw new MgsvException("training diverged: non-finite network outputs (" + e.getMessage()
+                                + ")");
+                    }
                     double lv = l.getFloat();
                     loc += lv * share;
                     for (Map.Entry<String, NDArray> e : terms.entrySet()) {

@@ -175,7 +175,7 @@ public final class Trainer {
                     throw new MgsvException(runDir + " already holds a run: use --resume to continue it or choose "
                             + "another --out");
                 }
-                params = MadeParams.initialize(config, root, opt.seed());
+                params = ownedInit(root);
                 epochsDone = 0;
                 step = 0;
             }
@@ -282,7 +282,7 @@ public final class Trainer {
         List<Double> times = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager();
                 Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps())) {
-            MadeParams params = MadeParams.initialize(config, root, opt.seed());
+            MadeParams params = ownedInit(root);
             params.attachGradients();
             MadeNetwork net = new MadeNetwork(params);
             List<ParamGroup> groups = OptimizerGroups.of(params, opt.trainQueryEmbed());
@@ -312,9 +312,21 @@ public final class Trainer {
 
     private final Map<String, Double> timing = new LinkedHashMap<>();
 
+    /** Direct-buffer bytes above which a step first asks for a collection. */
+    static final long DIRECT_BUFFER_LIMIT = 192L << 20;
+
+    /** Fresh parameters in libtorch-owned memory (see {@link Batch#owned}). */
+    private MadeParams ownedInit(NDManager root) {
+        try (MadeParams init = MadeParams.initialize(config, root, opt.seed())) {
+            return init.copy(root);
+        }
+    }
+
     /** One optimizer step; returns the loss values of the batch. */
     Map<String, Double> trainStep(NDManager root, Engine engine, MadeNetwork net, MadeParams params, List<ParamGroup> groups,
             List<NDArray> all, Adam adam, List<TrainPair> pairs, long step, double lr) {
+        // batches enter native memory through direct buffers that only a collection frees
+        org.mgsv.model.DirectBuffers.release(DIRECT_BUFFER_LIMIT);
         int mb = opt.microBatch();
         if (mb > 0 && mb < pairs.size()) {
             Map<String, Double> v = MicroBatchStep.lossAndGradients(net, criterion, data.features(), pairs, mb,
@@ -342,11 +354,17 @@ public final class Trainer {
             long t3;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 t1 = System.nanoTime();
-                MadeOutput out = net.forward(new MadeInputs(b.frames(), b.frameMask(), b.segments(), b.segmentMask()),
-                        true);
+                MadeOutput out = TrainForward.forward(net, new MadeInputs(b.frames(), b.frameMask(), b.segments(),
+                        b.segmentMask()), true);
                 out.layerSpans().getFloat(0, 0, 0, 0);
                 t2 = System.nanoTime();
-                Losses l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
+                Losses l;
+                try {
+                    l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
+                } catch (IllegalArgumentException e) {
+                    throw new MgsvException("training diverged: non-finite network outputs at step " + step + " ("
+                            + e.getMessage() + "; the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+                }
                 v = l.values();
                 t3 = System.nanoTime();
                 if (!Double.isFinite(v.get("loss_total"))) {

@@ -101,8 +101,8 @@ public final class Validator {
                     }
                 }
             }
-            return new NDArray[] {m.create(v, new Shape(rows.length, slots, dim)),
-                m.create(mk, new Shape(rows.length, slots))};
+            return new NDArray[] {Batch.owned(m, v, new Shape(rows.length, slots, dim)),
+                Batch.owned(m, mk, new Shape(rows.length, slots))};
         }
 
         @Override

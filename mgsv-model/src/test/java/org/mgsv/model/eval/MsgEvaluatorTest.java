@@ -44,6 +44,12 @@ class MsgEvaluatorTest {
     }
 
     private static void check(MadeConfig c, long seed) {
+        check(c, seed, MsgEvaluator.Options.DEFAULT_CACHE_BYTES);
+        check(c, seed, 0); // every music encoded again in pass 2
+        check(c, seed, 3000); // cache holds only some musics
+    }
+
+    private static void check(MadeConfig c, long seed, long cacheBytes) {
         int n = 13;
         int[] musicRow = new int[n];
         for (int i = 0; i < n; i++) {
@@ -53,7 +59,7 @@ class MsgEvaluatorTest {
             MadeParams p = EvalFixtures.perturbed(c, m, seed, 0.2f);
             MadeNetwork net = new MadeNetwork(p);
             PairSource src = new WithDuplicates(new SyntheticPairs(n, seed, c), musicRow);
-            MsgResult r = new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false)).evaluate(src);
+            MsgResult r = new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false, cacheBytes)).evaluate(src);
 
             int[] all = new int[n];
             for (int i = 0; i < n; i++) {
@@ -88,12 +94,36 @@ class MsgEvaluatorTest {
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 1] - r.predEnd()[i]) / c.maxMDuration());
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 2] - r.predScore()[i]));
             }
-            System.out.printf("streamed evaluator vs plain forward (%s): scores %.3g, moments %.3g%n",
-                    c.retrievalScore(), maxScore, maxMoment);
+            System.out.printf("streamed evaluator vs plain forward (%s, cache %d B): scores %.3g, moments %.3g%n",
+                    c.retrievalScore(), cacheBytes, maxScore, maxMoment);
             assertTrue(maxScore <= 1e-4, "gt score diff " + maxScore);
             assertTrue(maxMoment <= 1e-4, "moment diff " + maxMoment);
             assertEquals(10, r.musicIds().size());
             assertArrayEquals(new int[] {0, 1, 2, 3, 4, 2, 5, 6, 7, 2, 8, 6, 9}, r.gtMusic());
+        }
+    }
+
+    @Test
+    void packingValidTokensFirstIsExactForTheDecoder() {
+        MadeConfig c = EvalFixtures.tiny().build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = EvalFixtures.perturbed(c, m, 4, 0.2f);
+            MadeNetwork net = new MadeNetwork(p);
+            MadeInputs in = FastDecoderTest.randomInputs(m, c, 5);
+            // also a mask with holes (not a prefix)
+            float[] fm = in.frameMasks().toFloatArray();
+            fm[1] = 0f;
+            NDArray frameMasks = m.create(fm, in.frameMasks().getShape());
+            MadeNetwork.Encoded v = net.encodeVideo(in.frameFeats(), frameMasks, false);
+            MadeNetwork.Encoded mu = net.encodeMusic(in.segmentFeats(), in.segmentMasks(), false);
+            NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
+            NDArray plain = net.detrDecode(net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false), target, false);
+            NDArray[] pk = MsgEvaluator.packed(v, mu);
+            assertTrue(pk[0].getShape().get(1) < c.frameSlots() + c.segmentSlots(), "nothing was packed");
+            NDArray fast = new FastDecoder(p).decode(net.detrEncode(pk[0], pk[1], false), target);
+            double diff = plain.sub(fast).abs().max().getFloat();
+            System.out.printf("rewrite DETR input packed (valid tokens first) + fast decoder: max|diff| = %.3g%n", diff);
+            assertTrue(diff <= 1e-4, "diff " + diff);
         }
     }
 

@@ -1,13 +1,11 @@
 package org.mgsv.model.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,12 +30,9 @@ public final class GoldenFiles {
     /** Every array of an .npz by name, float64 converted to float32 (unless keep64). */
     public static Map<String, NDArray> npz(NDManager m, Path file, boolean keep64) throws IOException {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file)) {
-            NDList list = NDList.decode(m, in);
-            for (NDArray a : list) {
-                NDArray b = !keep64 && a.getDataType() == DataType.FLOAT64 ? a.toType(DataType.FLOAT32, false) : a;
-                out.put(a.getName(), b);
-            }
+        for (Map.Entry<String, NDArray> e : org.mgsv.model.NpzIO.read(file, m).entrySet()) {
+            NDArray a = e.getValue();
+            out.put(e.getKey(), !keep64 && a.getDataType() == DataType.FLOAT64 ? a.toType(DataType.FLOAT32, false) : a);
         }
         return out;
     }

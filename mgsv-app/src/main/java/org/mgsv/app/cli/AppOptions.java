@@ -1,0 +1,105 @@
+package org.mgsv.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.mgsv.app.search.DefaultMediaPipeline;
+import org.mgsv.app.search.GroundingModel;
+import org.mgsv.app.search.MadeGroundingModel;
+import org.mgsv.app.search.MediaPipeline;
+import org.mgsv.app.search.Searcher;
+import org.mgsv.core.MgsvException;
+import org.mgsv.media.audio.BuiltinSegmentEncoder;
+import org.mgsv.media.encode.FrameEncoder;
+import org.mgsv.media.encode.SegmentEncoder;
+import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
+import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
+import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
+import picocli.CommandLine.Option;
+
+/** Options shared by index/ground/serve: encoders, threads, shortlist. */
+final class AppOptions {
+    enum Encoder { builtin, onnx }
+
+    enum Shortlist { exact, int8, hnsw }
+
+    @Option(names = "--encoder", paramLabel = "builtin|onnx", defaultValue = "builtin",
+            description = "feature encoders: builtin (weight-free descriptors, default) or onnx (CLIP/AST exported to ONNX; "
+                    + "needs --clip and/or --ast). Use the same encoders for indexing and grounding.")
+    Encoder encoder = Encoder.builtin;
+
+    @Option(names = "--clip", paramLabel = "<clip.onnx>", description = "CLIP ViT-B/32 image tower (with --encoder onnx)")
+    Path clip;
+
+    @Option(names = "--ast", paramLabel = "<ast.onnx>", description = "AST audio model (with --encoder onnx)")
+    Path ast;
+
+    @Option(names = "--threads", paramLabel = "<n>", description = "worker threads (default: -Dmgsv.threads or cores)")
+    Integer threads;
+
+    int threads() {
+        if (threads != null) {
+            return Math.max(1, threads);
+        }
+        String p = System.getProperty("mgsv.threads");
+        if (p != null) {
+            try {
+                return Math.max(1, Integer.parseInt(p.trim()));
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    FrameEncoder frameEncoder() {
+        if (encoder == Encoder.onnx) {
+            if (clip == null) {
+                throw new MgsvException("--encoder onnx needs --clip <clip.onnx> to encode video frames");
+            }
+            requireFile(clip, "--clip");
+            return new OnnxFrameEncoder(clip);
+        }
+        return new BuiltinFrameEncoder();
+    }
+
+    SegmentEncoder segmentEncoder() {
+        if (encoder == Encoder.onnx) {
+            if (ast == null) {
+                throw new MgsvException("--encoder onnx needs --ast <ast.onnx> to encode music");
+            }
+            requireFile(ast, "--ast");
+            return new OnnxSegmentEncoder(ast);
+        }
+        return new BuiltinSegmentEncoder();
+    }
+
+    /** A pipeline that can encode video (and music when {@code music} is true). */
+    MediaPipeline pipeline(GroundingModel model, boolean video, boolean music) {
+        FrameEncoder fe = video ? frameEncoder() : new BuiltinFrameEncoder();
+        SegmentEncoder se = music ? segmentEncoder() : new BuiltinSegmentEncoder();
+        return new DefaultMediaPipeline(fe, se, model.frameSlots(), threads());
+    }
+
+    static void requireFile(Path p, String option) {
+        if (!Files.isRegularFile(p)) {
+            throw new MgsvException(option + " " + p + ": no such file");
+        }
+    }
+
+    /** Loads a model for search: single-threaded libtorch ops, detection parallel over {@code threads} pairs. */
+    static GroundingModel loadModel(Path dir, int threads) {
+        if (!Files.isDirectory(dir)) {
+            throw new MgsvException("--model " + dir + ": no such model directory");
+        }
+        MadeGroundingModel.useSingleThreadedOps();
+        return MadeGroundingModel.load(dir, threads);
+    }
+
+    static Searcher.Kind kind(Shortlist s) {
+        return switch (s) {
+            case exact -> Searcher.Kind.EXACT;
+            case int8 -> Searcher.Kind.EXACT_INT8;
+            case hnsw -> Searcher.Kind.HNSW;
+        };
+    }
+}

@@ -1,0 +1,139 @@
+package org.mgsv.app.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.mgsv.app.catalog.InMemoryCatalogStore;
+import org.mgsv.app.catalog.TrackRecord;
+import org.mgsv.app.search.GroundingModel;
+import org.mgsv.app.search.GroundingService;
+import org.mgsv.app.search.MediaPipeline;
+import org.mgsv.app.search.Searcher;
+import org.mgsv.app.search.SyntheticGroundingModel;
+
+/** Per-request timeout (504) and the bounded queue (503), with a media pipeline that takes its time. */
+class GroundingServerLimitsTest {
+    static final class SlowMedia implements MediaPipeline {
+        final long millis;
+
+        SlowMedia(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public VideoFeatures video(Path file) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("cancelled");
+            }
+            float[][] f = new float[50][512];
+            float[] m = new float[50];
+            for (int i = 0; i < 5; i++) {
+                m[i] = 1;
+                f[i][i] = 1;
+            }
+            return new VideoFeatures(f, m, 5.0);
+        }
+
+        @Override
+        public MusicFeatures music(Path file) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public float[] audio(Path file, int sampleRate, double start, double end) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String name() {
+            return "slow";
+        }
+    }
+
+    static byte[] fakeMp4() {
+        byte[] b = new byte[2048];
+        byte[] box = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'};
+        System.arraycopy(box, 0, b, 0, box.length);
+        return b;
+    }
+
+    static GroundingServer server(long mediaMillis, Duration timeout, int workers, int queue) throws Exception {
+        SyntheticGroundingModel model = new SyntheticGroundingModel();
+        InMemoryCatalogStore store = new InMemoryCatalogStore(256, 96);
+        float[][] feats = new float[96][768];
+        float[] mask = new float[96];
+        for (int s = 0; s < 40; s++) {
+            mask[s] = 1;
+            feats[s][s] = 1;
+        }
+        GroundingModel.EncodedMusic e = model.encodeMusic(feats, mask);
+        store.add(new TrackRecord("t1", "T", "", "", 100, "", e.tokens(), e.mask(), e.h0(), null, null));
+        GroundingService svc = new GroundingService(store, model, new SlowMedia(mediaMillis), null, Searcher.Kind.EXACT, 1);
+        return new GroundingServer(svc, new GroundingServer.Config("127.0.0.1", 0, 1 << 20, timeout, workers, queue, 4))
+                .start();
+    }
+
+    static HttpResponse<String> ground(HttpClient c, GroundingServer s) throws Exception {
+        return c.send(HttpRequest.newBuilder(URI.create(s.url() + "api/ground")).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(fakeMp4())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void slowRequestTimesOutWith504AndServerKeepsServing() throws Exception {
+        try (GroundingServer s = server(5000, Duration.ofMillis(500), 1, 2)) {
+            HttpClient c = HttpClient.newHttpClient();
+            HttpResponse<String> r = ground(c, s);
+            assertEquals(504, r.statusCode(), r.body());
+            assertTrue(new ObjectMapper().readTree(r.body()).get("error").asText().contains("longer than"));
+            HttpResponse<String> h = c.send(HttpRequest.newBuilder(URI.create(s.url() + "api/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, h.statusCode());
+        }
+    }
+
+    @Test
+    void fullQueueAnswers503() throws Exception {
+        try (GroundingServer s = server(1500, Duration.ofSeconds(30), 1, 1)) {
+            HttpClient c = HttpClient.newHttpClient();
+            List<CompletableFuture<HttpResponse<String>>> fs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                fs.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return ground(c, s);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (CompletableFuture<HttpResponse<String>> f : fs) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else {
+                    assertEquals(503, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("\"error\""));
+                    busy++;
+                }
+            }
+            assertTrue(ok >= 1 && ok <= 2, "one running + one queued succeed: " + ok);
+            assertEquals(4 - ok, busy);
+            assertEquals(200, ground(c, s).statusCode(), "serving again once the queue drained");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.mgsv.model.eval;
+
+/**
+ * glibc malloc tuning for evaluation. libtorch allocates and frees many activation tensors per chunk; with
+ * glibc's adaptive mmap threshold they are soon served from heap arenas whose fragments stay resident. A fixed
+ * threshold of 1 MiB (large tensors get their own mapping, returned to the system when freed; small ones stay
+ * in the heap) and two arenas keep the resident size near the live tensors without the cost of mapping every
+ * small tensor (measured for N = 500: peak RSS 537 → 464 MB at unchanged speed; a 64 KiB threshold cost 35%).
+ */
+public final class EvalMemory {
+    private static final int M_MMAP_THRESHOLD = -3;
+    private static final int M_ARENA_MAX = -8;
+
+    private EvalMemory() {}
+
+    /**
+     * Applies the tuning unless the MALLOC_MMAP_THRESHOLD_ environment variable already sets it; false where
+     * glibc's mallopt is unavailable (then nothing changes).
+     */
+    public static synchronized boolean tune() {
+        if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
+            return true;
+        }
+        try {
+            com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
+            int ok = f.invokeInt(new Object[] {M_MMAP_THRESHOLD, 1 << 20});
+            int ok2 = System.getenv("MALLOC_ARENA_MAX") != null ? 1 : f.invokeInt(new Object[] {M_ARENA_MAX, 2});
+            return ok == 1 && ok2 == 1;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+}
