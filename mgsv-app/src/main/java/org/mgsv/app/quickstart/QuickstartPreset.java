@@ -42,14 +42,14 @@ public record QuickstartPreset(String name, SynthConfig synth, MadeConfig model,
     /**
      * The default quickstart (choices measured on the quickstart benchmark; see README "Quickstart"):
      * <ul>
-     *   <li>data: {@link SynthConfig#quickstart()} (3,000 / 300 / 300 videos) with the given seed and per-frame
-     *       latent noise {@value #FRAME_LATENT_NOISE} instead of the generator's default, so that the localisation
-     *       structure is learnt within minutes (the track is still not identifiable from one frame);</li>
+     *   <li>data: {@link SynthConfig#quickstart()} (3,000 / 300 / 300 videos) with the given seed, per-frame
+     *       latent noise {@value #FRAME_LATENT_NOISE}, section repeat rate {@value #REPEAT_RATE} and
+     *       shared-palette share {@value #PALETTE_SHARE} instead of the generator's 0.9 / 0.35 / 0.75 (less
+     *       ambiguous moments; the track is still not identifiable from one frame);</li>
      *   <li>model: MaDe at a quarter of the reference width (d = 64, 4 heads, FFN 256), 1 DETR encoder and 2
-     *       decoder layers instead of 2 + 6, and no dropout (the reference's 0.8 / 0.3 / 0.1 are for 100 epochs
-     *       on 49k videos; in a few minutes the model underfits, and dropout only slows it down). A training step
-     *       costs about a quarter of the reference model's, so the budget buys {@value #DEFAULT_EPOCHS} epochs,
-     *       which matter more here than width;</li>
+     *       decoder layers instead of 2 + 6, dropout 0.1 / X-Pool 0 / DETR 0.1 (the reference's 0.8 / 0.3 / 0.1
+     *       are for 100 epochs on 49k videos; in a few minutes the model underfits). A step costs 0.15-0.19
+     *       CPU-s (0.40 at d = 128), so the budget buys {@value #DEFAULT_EPOCHS} epochs;</li>
      *   <li>recipe: the reference's (Adam, three parameter groups, warm-up + cosine, per-group clipping 1.0, its
      *       quirks) with batch 32 instead of 512 (more updates on a small set) and lr 5e-4 (1e-3 learnt more
      *       slowly).</li>
