@@ -9,6 +9,7 @@ import org.mgsv.app.catalog.TrackRecord;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
+import org.mgsv.model.Ops;
 import org.mgsv.model.ModelDir;
 
 /**
@@ -172,8 +173,8 @@ public final class MadeGroundingModel implements GroundingModel {
     public EncodedVideo encodeVideo(float[][] frameFeatures, float[] mask) {
         int f = c.frameSlots();
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = m.create(flat(frameFeatures, f, c.frameFeatDim(), "frame features"), new Shape(1, f, c.frameFeatDim()));
-            NDArray mk = m.create(mask, new Shape(1, f));
+            NDArray x = Ops.owned(m, flat(frameFeatures, f, c.frameFeatDim(), "frame features"), new Shape(1, f, c.frameFeatDim()));
+            NDArray mk = Ops.owned(m, mask, new Shape(1, f));
             MadeNetwork.Encoded e = net.encodeVideo(x, mk, false);
             return new EncodedVideo(rows(e.tokens().toFloatArray(), f, c.dModel()), mask.clone(), e.vector().toFloatArray());
         }
@@ -183,9 +184,9 @@ public final class MadeGroundingModel implements GroundingModel {
     public EncodedMusic encodeMusic(float[][] segmentFeatures, float[] mask) {
         int s = c.segmentSlots();
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = m.create(flat(segmentFeatures, s, c.segmentFeatDim(), "segment features"),
+            NDArray x = Ops.owned(m, flat(segmentFeatures, s, c.segmentFeatDim(), "segment features"),
                     new Shape(1, s, c.segmentFeatDim()));
-            NDArray mk = m.create(mask, new Shape(1, s));
+            NDArray mk = Ops.owned(m, mask, new Shape(1, s));
             MadeNetwork.Encoded e = net.encodeMusic(x, mk, false);
             return new EncodedMusic(rows(e.tokens().toFloatArray(), s, c.dModel()), mask.clone(), e.vector().toFloatArray());
         }
@@ -271,14 +272,14 @@ public final class MadeGroundingModel implements GroundingModel {
             System.arraycopy(t.h0(), 0, h0, i * d, d);
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray fTok = m.create(frameTok, new Shape(n, f, d));
-            NDArray fMask = m.create(frameMask, new Shape(n, f));
-            NDArray sTok = m.create(segTok, new Shape(n, s, d));
-            NDArray sMask = m.create(segMask, new Shape(n, s));
-            NDArray hv = m.create(video.hv(), new Shape(1, d));
+            NDArray fTok = Ops.owned(m, frameTok, new Shape(n, f, d));
+            NDArray fMask = Ops.owned(m, frameMask, new Shape(n, f));
+            NDArray sTok = Ops.owned(m, segTok, new Shape(n, s, d));
+            NDArray sMask = Ops.owned(m, segMask, new Shape(n, s));
+            NDArray hv = Ops.owned(m, video.hv(), new Shape(1, d));
             NDArray base = switch (c.momentQuery()) {
                 case VIDEO -> hv.repeat(0, n);
-                case MUSIC -> m.create(h0, new Shape(n, d));
+                case MUSIC -> Ops.owned(m, h0, new Shape(n, d));
                 // X-Pool query: h1(M_i | v) of this video
                 case XPOOL -> net.xpool(hv, sTok, sMask, false).reshape(n, d);
                 case ZERO -> m.zeros(new Shape(n, d));
