@@ -90,7 +90,11 @@ public final class MadeNetwork {
         }
     }
 
-    private NDArray videoWidth(MadeInputs in) {
+    /**
+     * The fixed normalised width [B, Q, 1] of a center-only model: the video's duration (or, without durations,
+     * its number of valid frames, one per second) divided by the maximum moment duration.
+     */
+    public NDArray videoWidth(MadeInputs in) {
         NDArray dur = in.videoDurations() != null
                 ? in.videoDurations().toType(DataType.FLOAT32, false)
                 : in.frameMasks().sum(new int[] {1});

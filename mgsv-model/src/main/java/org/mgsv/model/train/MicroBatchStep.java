@@ -142,7 +142,8 @@ final class MicroBatchStep {
                         NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
                         MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), true);
                         NDArray hidden = net.detrDecode(mem, target, true);
-                        MadeNetwork.Heads h = net.heads(hidden, null);
+                        // a center-only model's width is the video's length (b's durations), as in forward
+                        MadeNetwork.Heads h = net.heads(hidden, c.predictCenter() ? net.videoWidth(b.inputs()) : null);
                         projVid = Ops.l2normalize(Ops.linear(v.tokens(),
                                 net.params().get("contrastive_align_projection_vid.weight"),
                                 net.params().get("contrastive_align_projection_vid.bias")));
