@@ -177,7 +177,7 @@ public final class MadeNetwork {
         NDArray q = Ops.layerNorm(videoVec, g1, b1, eps);
         NDArray k = Ops.layerNorm(segmentTokens, g1, b1, eps);
         String a = XP + "cross_attn.";
-        NDArray qp = Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")).mul((float) (1.0 / Math.sqrt(d)));
+        NDArray qp = Ops.mul(Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")), (float) (1.0 / Math.sqrt(d)));
         NDArray kp = Ops.linear(k, w(a + "k_proj.weight"), w(a + "k_proj.bias")); // [Bm,S,d]
         NDArray vp = Ops.linear(k, w(a + "v_proj.weight"), w(a + "v_proj.bias")); // [Bm,S,d]
         NDArray logits = qp.expandDims(0).matMul(kp.transpose(0, 2, 1)); // [Bm,Bv,S]
@@ -286,8 +286,8 @@ public final class MadeNetwork {
         NDManager m = target.getManager();
         float dr = c.detrDropout();
         NDArray qpos = w("decoder_query_embed.weight").expandDims(0); // [1,Q,d]
-        // (attaching this view to the step's manager and closing it with the step made training diverge to NaN after
-        // a few steps; the view handle stays with the parameters' manager)
+        // moved to the step's manager, or every call leaves one array with the parameters' manager
+        qpos.attach(m);
         NDArray t = target;
         NDArray[] hidden = new NDArray[c.detrDecoderLayers()];
         for (int l = 0; l < c.detrDecoderLayers(); l++) {

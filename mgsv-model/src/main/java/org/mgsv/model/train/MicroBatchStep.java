@@ -107,7 +107,7 @@ final class MicroBatchStep {
                     singleV = s.getFloat();
                     ret = ret == null ? s : ret.add(s);
                 }
-                gc.backward(ret.mul((float) criterion.weights().retrieval()));
+                gc.backward(Ops.mul(ret, (float) criterion.weights().retrieval()));
             }
             gV = vAll.getGradient().duplicate();
             gM = mAll.getGradient().duplicate();
@@ -169,7 +169,7 @@ final class MicroBatchStep {
                         termSums.merge(e.getKey(), e.getValue() * share, Double::sum);
                     }
                     NDIndex rows = new NDIndex(from + ":" + to);
-                    NDArray surrogate = l.mul((float) (criterion.weights().localization() * share))
+                    NDArray surrogate = Ops.mul(l, (float) (criterion.weights().localization() * share))
                             .add(v.vector().mul(gV.get(rows)).sum())
                             .add(mu.vector().mul(gM.get(rows)).sum())
                             .add(mu.tokens().mul(gT.get(rows)).sum());
