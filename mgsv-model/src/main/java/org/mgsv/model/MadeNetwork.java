@@ -359,6 +359,9 @@ public final class MadeNetwork {
         if (c.predictCenter()) {
             long layers = hidden.getShape().get(0);
             NDArray wd = width.expandDims(0).repeat(0, layers);
+            if (c.startAnchored()) {
+                spans = spans.add(Ops.mul(wd, 0.5f)); // start + width / 2
+            }
             spans = NDArrays.concat(new NDList(spans, wd), -1);
         }
         NDArray pq = Ops.l2normalize(Ops.linear(hidden, w("contrastive_align_projection_query.weight"),

@@ -22,8 +22,17 @@ class PredictCenterTrainingTest {
 
     @Test
     void trainsAndKeepsTheVideoWidth(@TempDir Path dir) throws Exception {
-        PlantedData d = new PlantedData(CONFIG, 64, 1, 16, 13);
-        new Trainer(CONFIG, TrainerTest.tinyOptions(5), TrainerTest.data(d), dir, false).run(false, 0);
+        trainsAndKeepsTheVideoWidth(CONFIG, dir);
+    }
+
+    @Test
+    void startAnchoredVariantTrainsAndKeepsTheVideoWidth(@TempDir Path dir) throws Exception {
+        trainsAndKeepsTheVideoWidth(CONFIG.toBuilder().startAnchored(true).build(), dir);
+    }
+
+    private static void trainsAndKeepsTheVideoWidth(MadeConfig config, Path dir) throws Exception {
+        PlantedData d = new PlantedData(config, 64, 1, 16, 13);
+        new Trainer(config, TrainerTest.tinyOptions(5), TrainerTest.data(d), dir, false).run(false, 0);
         List<String> lines = Files.readAllLines(dir.resolve(Trainer.METRICS));
         assertEquals(5, lines.size());
         ObjectMapper om = new ObjectMapper();
@@ -42,7 +51,9 @@ class PredictCenterTrainingTest {
                 for (int i = 0; i < pairs.size(); i++) {
                     float want = (float) (pairs.get(i).videoDuration() / CONFIG.maxMDuration());
                     assertEquals(want, spans[2 * i + 1], 1e-6f, "width of pair " + i);
-                    assertTrue(spans[2 * i] > 0f && spans[2 * i] < 1f);
+                    // start-anchored: the center is at least half the width (the start is ≥ 0)
+                    float lo = config.startAnchored() ? want / 2 : 0f;
+                    assertTrue(spans[2 * i] > lo && spans[2 * i] < 1f + lo, "center of pair " + i);
                 }
             }
         }
