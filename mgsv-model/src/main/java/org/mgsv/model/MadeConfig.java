@@ -320,9 +320,10 @@ public final class MadeConfig {
     @JsonProperty("retrievalScore") public RetrievalScore retrievalScore() { return retrievalScore; }
     @JsonProperty("predictCenter") public boolean predictCenter() { return predictCenter; }
     /**
-     * With {@link #predictCenter}: the span head's output is the moment's normalised start s = sigmoid(·) and the
-     * center is s + width / 2 (not the paper's: its center-only variant regresses the center, which for a moment
-     * at the start of the track needs the video's length, a quantity the pooled video features hardly carry).
+     * With {@link #predictCenter}: the span head's output is the moment's normalised start s (linear, no
+     * sigmoid) and the center is s + width / 2 (not the paper's: its center-only variant regresses the center,
+     * which for a moment at the start of the track needs the video's length, a quantity the pooled video features
+     * hardly carry).
      */
     @JsonProperty("startAnchored") public boolean startAnchored() { return startAnchored; }
     @JsonProperty("maxMDuration") public float maxMDuration() { return maxMDuration; }

@@ -355,7 +355,9 @@ public final class MadeNetwork {
         NDArray s = Ops.relu(Ops.linear(hidden, w("span_embed.layers.0.weight"), w("span_embed.layers.0.bias")));
         s = Ops.relu(Ops.linear(s, w("span_embed.layers.1.weight"), w("span_embed.layers.1.bias")));
         s = Ops.linear(s, w("span_embed.layers.2.weight"), w("span_embed.layers.2.bias"));
-        NDArray spans = ai.djl.nn.Activation.sigmoid(s);
+        // start-anchored: the output is the start itself, unsquashed (a sigmoid saturated early in training and
+        // the start collapsed to one value for every query)
+        NDArray spans = c.startAnchored() ? s : ai.djl.nn.Activation.sigmoid(s);
         if (c.predictCenter()) {
             long layers = hidden.getShape().get(0);
             NDArray wd = width.expandDims(0).repeat(0, layers);
