@@ -22,7 +22,8 @@ import org.mgsv.core.MgsvException;
  * FFN 1024 / dropout 0.1, one moment query initialised from the video vector, retrieval score dual + single.
  *
  * <p>Ablation switches (the paper's): {@link #retrievalScore}, {@link #momentQuery}, {@link #predictCenter},
- * {@link #numMomentQueries}, {@link #enhancement}. JSON read with {@link #fromJson} fills missing fields with the
+ * {@link #numMomentQueries}, {@link #enhancement}; and ours: {@link #startAnchored} (with predictCenter, the head
+ * predicts the start). JSON read with {@link #fromJson} fills missing fields with the
  * defaults and rejects unknown ones.
  */
 @JsonDeserialize(builder = MadeConfig.Builder.class)
@@ -81,6 +82,7 @@ public final class MadeConfig {
     private final MomentQuery momentQuery;
     private final RetrievalScore retrievalScore;
     private final boolean predictCenter;
+    private final boolean startAnchored;
     private final float maxMDuration;
     private final int contrastiveDim;
     private final float temperatureInit;
@@ -110,6 +112,7 @@ public final class MadeConfig {
         this.momentQuery = b.momentQuery;
         this.retrievalScore = b.retrievalScore;
         this.predictCenter = b.predictCenter;
+        this.startAnchored = b.startAnchored;
         this.maxMDuration = b.maxMDuration;
         this.contrastiveDim = b.contrastiveDim;
         this.temperatureInit = b.temperatureInit;
@@ -152,6 +155,7 @@ public final class MadeConfig {
         b.momentQuery = momentQuery;
         b.retrievalScore = retrievalScore;
         b.predictCenter = predictCenter;
+        b.startAnchored = startAnchored;
         b.maxMDuration = maxMDuration;
         b.contrastiveDim = contrastiveDim;
         b.temperatureInit = temperatureInit;
@@ -173,6 +177,9 @@ public final class MadeConfig {
         positive(errs, "detrFfnDim", detrFfnDim);
         positive(errs, "detrDecoderLayers", detrDecoderLayers);
         positive(errs, "numMomentQueries", numMomentQueries);
+        if (startAnchored && !predictCenter) {
+            errs.add("startAnchored needs predictCenter (the width must be the video's)");
+        }
         positive(errs, "contrastiveDim", contrastiveDim);
         if (detrEncoderLayers < 0) {
             errs.add("detrEncoderLayers must be >= 0 (got " + detrEncoderLayers + ")");
@@ -312,6 +319,13 @@ public final class MadeConfig {
     @JsonProperty("momentQuery") public MomentQuery momentQuery() { return momentQuery; }
     @JsonProperty("retrievalScore") public RetrievalScore retrievalScore() { return retrievalScore; }
     @JsonProperty("predictCenter") public boolean predictCenter() { return predictCenter; }
+    /**
+     * With {@link #predictCenter}: the span head's output is the moment's normalised start s (linear, no
+     * sigmoid) and the center is s + width / 2 (not the paper's: its center-only variant regresses the center,
+     * which for a moment at the start of the track needs the video's length, a quantity the pooled video features
+     * hardly carry).
+     */
+    @JsonProperty("startAnchored") public boolean startAnchored() { return startAnchored; }
     @JsonProperty("maxMDuration") public float maxMDuration() { return maxMDuration; }
     @JsonProperty("contrastiveDim") public int contrastiveDim() { return contrastiveDim; }
     @JsonProperty("temperatureInit") public float temperatureInit() { return temperatureInit; }
@@ -359,6 +373,7 @@ public final class MadeConfig {
         private MomentQuery momentQuery = MomentQuery.VIDEO;
         private RetrievalScore retrievalScore = RetrievalScore.BOTH;
         private boolean predictCenter = false;
+        private boolean startAnchored = false;
         private float maxMDuration = 240f;
         private int contrastiveDim = 256;
         private float temperatureInit = 0.03f;
@@ -387,6 +402,7 @@ public final class MadeConfig {
         @JsonProperty("momentQuery") public Builder momentQuery(MomentQuery v) { momentQuery = v; return this; }
         @JsonProperty("retrievalScore") public Builder retrievalScore(RetrievalScore v) { retrievalScore = v; return this; }
         @JsonProperty("predictCenter") public Builder predictCenter(boolean v) { predictCenter = v; return this; }
+        @JsonProperty("startAnchored") public Builder startAnchored(boolean v) { startAnchored = v; return this; }
         @JsonProperty("maxMDuration") public Builder maxMDuration(float v) { maxMDuration = v; return this; }
         @JsonProperty("contrastiveDim") public Builder contrastiveDim(int v) { contrastiveDim = v; return this; }
         @JsonProperty("temperatureInit") public Builder temperatureInit(float v) { temperatureInit = v; return this; }

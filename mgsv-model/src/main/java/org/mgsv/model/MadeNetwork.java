@@ -90,7 +90,11 @@ public final class MadeNetwork {
         }
     }
 
-    private NDArray videoWidth(MadeInputs in) {
+    /**
+     * The fixed normalised width [B, Q, 1] of a center-only model: the video's duration (or, without durations,
+     * its number of valid frames, one per second) divided by the maximum moment duration.
+     */
+    public NDArray videoWidth(MadeInputs in) {
         NDArray dur = in.videoDurations() != null
                 ? in.videoDurations().toType(DataType.FLOAT32, false)
                 : in.frameMasks().sum(new int[] {1});
@@ -173,7 +177,7 @@ public final class MadeNetwork {
         NDArray q = Ops.layerNorm(videoVec, g1, b1, eps);
         NDArray k = Ops.layerNorm(segmentTokens, g1, b1, eps);
         String a = XP + "cross_attn.";
-        NDArray qp = Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")).mul((float) (1.0 / Math.sqrt(d)));
+        NDArray qp = Ops.mul(Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")), (float) (1.0 / Math.sqrt(d)));
         NDArray kp = Ops.linear(k, w(a + "k_proj.weight"), w(a + "k_proj.bias")); // [Bm,S,d]
         NDArray vp = Ops.linear(k, w(a + "v_proj.weight"), w(a + "v_proj.bias")); // [Bm,S,d]
         NDArray logits = qp.expandDims(0).matMul(kp.transpose(0, 2, 1)); // [Bm,Bv,S]
@@ -282,8 +286,8 @@ public final class MadeNetwork {
         NDManager m = target.getManager();
         float dr = c.detrDropout();
         NDArray qpos = w("decoder_query_embed.weight").expandDims(0); // [1,Q,d]
-        // (attaching this view to the step's manager and closing it with the step made training diverge to NaN after
-        // a few steps; the view handle stays with the parameters' manager)
+        // moved to the step's manager, or every call leaves one array with the parameters' manager
+        qpos.attach(m);
         NDArray t = target;
         NDArray[] hidden = new NDArray[c.detrDecoderLayers()];
         for (int l = 0; l < c.detrDecoderLayers(); l++) {
@@ -351,10 +355,15 @@ public final class MadeNetwork {
         NDArray s = Ops.relu(Ops.linear(hidden, w("span_embed.layers.0.weight"), w("span_embed.layers.0.bias")));
         s = Ops.relu(Ops.linear(s, w("span_embed.layers.1.weight"), w("span_embed.layers.1.bias")));
         s = Ops.linear(s, w("span_embed.layers.2.weight"), w("span_embed.layers.2.bias"));
-        NDArray spans = ai.djl.nn.Activation.sigmoid(s);
+        // start-anchored: the output is the start itself, unsquashed (a sigmoid saturated early in training and
+        // the start collapsed to one value for every query)
+        NDArray spans = c.startAnchored() ? s : ai.djl.nn.Activation.sigmoid(s);
         if (c.predictCenter()) {
             long layers = hidden.getShape().get(0);
             NDArray wd = width.expandDims(0).repeat(0, layers);
+            if (c.startAnchored()) {
+                spans = spans.add(Ops.mul(wd, 0.5f)); // start + width / 2
+            }
             spans = NDArrays.concat(new NDList(spans, wd), -1);
         }
         NDArray pq = Ops.l2normalize(Ops.linear(hidden, w("contrastive_align_projection_query.weight"),

@@ -35,6 +35,36 @@ public final class Ops {
         }
     }
 
+    /**
+     * {@code x * v}. {@code NDArray.mul(Number)} makes the scalar a tensor over a direct buffer and closes it right
+     * after the operation, while autograd keeps the scalar for the backward pass: a garbage collection in between
+     * frees the buffer and the gradient reads freed memory (wrong or non-finite values, runs that differ). The
+     * scalar here is in libtorch-owned memory. Use these in every expression that may be differentiated.
+     */
+    public static NDArray mul(NDArray x, float v) {
+        try (NDArray s = scalar(x.getManager(), v)) {
+            return x.mul(s);
+        }
+    }
+
+    /** {@code x / v}, the scalar in libtorch-owned memory (see {@link #mul(NDArray, float)}). */
+    public static NDArray div(NDArray x, float v) {
+        try (NDArray s = scalar(x.getManager(), v)) {
+            return x.div(s);
+        }
+    }
+
+    /** {@code max(x, v)}, the scalar in libtorch-owned memory (see {@link #mul(NDArray, float)}). */
+    public static NDArray maximum(NDArray x, float v) {
+        try (NDArray s = scalar(x.getManager(), v)) {
+            return x.maximum(s);
+        }
+    }
+
+    private static NDArray scalar(NDManager m, float v) {
+        return owned(m, new float[] {v}, new Shape());
+    }
+
     private static final ThreadLocal<float[][]> HOST = ThreadLocal.withInitial(() -> new float[8][]);
 
     /**
@@ -107,7 +137,7 @@ public final class Ops {
 
     /** x / max(‖x‖₂, 1e-12) over the last axis (F.normalize). */
     public static NDArray l2normalize(NDArray x) {
-        NDArray n = x.norm(new int[] {-1}, true).maximum(1e-12f);
+        NDArray n = maximum(x.norm(new int[] {-1}, true), 1e-12f);
         return x.div(n);
     }
 
@@ -152,7 +182,7 @@ public final class Ops {
         NDArray bk = rows(inB, d, 2 * d, m);
         NDArray bv = rows(inB, 2 * d, 3 * d, m);
         float scale = (float) (1.0 / Math.sqrt(dh));
-        NDArray qh = linear(q, wq, bq).mul(scale).reshape(b, lq, heads, dh).transpose(0, 2, 1, 3);
+        NDArray qh = mul(linear(q, wq, bq), scale).reshape(b, lq, heads, dh).transpose(0, 2, 1, 3);
         NDArray kh = linear(k, wk, bk).reshape(b, lk, heads, dh).transpose(0, 2, 3, 1);
         NDArray vh = linear(v, wv, bv).reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
         NDArray logits = qh.matMul(kh); // [B,H,Lq,Lk]

@@ -65,7 +65,7 @@ public final class MadeCriterion {
         Map<String, NDArray> terms = new LinkedHashMap<>();
         Map<String, Double> classError = new LinkedHashMap<>();
         NDArray loc = localization(layers, projVid, targets, terms, classError);
-        NDArray total = retrieval.mul((float) w.retrieval()).add(loc.mul((float) w.localization()));
+        NDArray total = Ops.mul(retrieval, (float) w.retrieval()).add(Ops.mul(loc, (float) w.localization()));
         return new Losses(total, retrieval, dual, single, loc, terms, classError);
     }
 
@@ -130,11 +130,11 @@ public final class MadeCriterion {
         NDArray dst = Ops.owned(m, tv, new Shape(n, 2));
         NDArray lossSpan = src.sub(dst).abs().mean();
         NDArray sc = src.get(":, 0");
-        NDArray sw = src.get(":, 1").mul(0.5f);
+        NDArray sw = Ops.mul(src.get(":, 1"), 0.5f);
         NDArray s1 = sc.sub(sw);
         NDArray e1 = sc.add(sw);
         NDArray dc = dst.get(":, 0");
-        NDArray dw = dst.get(":, 1").mul(0.5f);
+        NDArray dw = Ops.mul(dst.get(":, 1"), 0.5f);
         NDArray s2 = dc.sub(dw);
         NDArray e2 = dc.add(dw);
         NDArray inter = e1.minimum(e2).sub(s1.maximum(s2)).clip(0f, Float.MAX_VALUE);
@@ -167,7 +167,7 @@ public final class MadeCriterion {
             }
         }
         NDArray weights = Ops.owned(m, wt, ls);
-        NDArray lossLabel = out.predLogits().logSoftmax(2).mul(weights).sum().div(-(float) (b * q));
+        NDArray lossLabel = Ops.div(out.predLogits().logSoftmax(2).mul(weights).sum(), -(float) (b * q));
         double classErr = 100.0 - (n == 0 ? 0.0 : 100.0 * correct / n);
 
         NDArray lossAlign;
@@ -179,8 +179,8 @@ public final class MadeCriterion {
         } else {
             // logits[b,q] = Σ_f <pq[b,q], pv[b,f]> / T = <pq[b,q], Σ_f pv[b,f]> / T (all frames, as the reference)
             NDArray vsum = projVid.sum(new int[] {1}, true); // [B,1,D]
-            NDArray al = out.projQueries().batchMatMul(vsum.transpose(0, 2, 1)).reshape(b, q)
-                    .div((float) w.temperature());
+            NDArray al = Ops.div(out.projQueries().batchMatMul(vsum.transpose(0, 2, 1)).reshape(b, q),
+                    (float) w.temperature());
             float[] pos = new float[b * q];
             for (int i = 0; i < b; i++) {
                 int np = match[i].queries().length;
@@ -189,17 +189,17 @@ public final class MadeCriterion {
                 }
             }
             // −pos_term/num_pos + logsumexp = −Σ_q (pos/num_pos)·log_softmax, since Σ_q pos/num_pos = 1
-            lossAlign = al.logSoftmax(1).mul(Ops.owned(m, pos, new Shape(b, q))).sum().div(-(float) b);
+            lossAlign = Ops.div(al.logSoftmax(1).mul(Ops.owned(m, pos, new Shape(b, q))).sum(), -(float) b);
         }
         terms.put("loss_span" + suffix, lossSpan);
         terms.put("loss_giou" + suffix, lossGiou);
         terms.put("loss_label" + suffix, lossLabel);
         terms.put("loss_contrastive_align" + suffix, lossAlign);
         classError.put("class_error" + suffix, classErr);
-        return lossSpan.mul((float) w.span())
-                .add(lossGiou.mul((float) w.giou()))
-                .add(lossLabel.mul((float) w.label()))
-                .add(lossAlign.mul((float) w.align()));
+        return Ops.mul(lossSpan, (float) w.span())
+                .add(Ops.mul(lossGiou, (float) w.giou()))
+                .add(Ops.mul(lossLabel, (float) w.label()))
+                .add(Ops.mul(lossAlign, (float) w.align()));
     }
 
     static float[][][] to3d(NDArray a) {

@@ -2,6 +2,7 @@ package org.mgsv.model.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import org.mgsv.model.Ops;
 
 /**
  * Symmetric InfoNCE of a [B, B] similarity matrix (rows = videos, columns = musics, diagonal = positives):
@@ -22,10 +23,12 @@ public final class RetrievalLoss {
             throw new IllegalArgumentException("similarity matrix must be square, got " + sim.getShape());
         }
         NDManager m = sim.getManager();
-        NDArray logits = sim.mul(logitScale.exp());
+        NDArray scale = logitScale.exp();
+        scale.attach(m); // else it stays with the parameter's long-lived manager, one array per call
+        NDArray logits = sim.mul(scale);
         NDArray eye = m.eye((int) b).toType(logits.getDataType(), false);
         NDArray rows = logits.logSoftmax(1).mul(eye).sum();
         NDArray cols = logits.logSoftmax(0).mul(eye).sum();
-        return rows.add(cols).div(-2.0f * b);
+        return Ops.div(rows.add(cols), -2.0f * b);
     }
 }

@@ -65,8 +65,14 @@ public final class Adam implements AutoCloseable {
             g.attach(tmp);
             mm.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
             vv.muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
-            NDArray denom = vv.sqrt().divi((float) bc2Sqrt).addi((float) eps);
-            p.subi(mm.div(denom).muli((float) stepSize));
+            // results of operations on the state arrays belong to the state's manager: move them into tmp, or
+            // every step leaves two arrays per parameter behind (native memory growing through a run)
+            NDArray denom = vv.sqrt();
+            denom.attach(tmp);
+            denom.divi((float) bc2Sqrt).addi((float) eps);
+            NDArray update = mm.div(denom);
+            update.attach(tmp);
+            p.subi(update.muli((float) stepSize));
         }
     }
 

@@ -5,16 +5,23 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.mgsv.core.MgsvException;
+import org.mgsv.model.MadeInputs;
 
 /**
  * A batch of pairs as NDArrays: frame features [B, F, Dv], frame mask [B, F], segment features [B, S, Dm],
- * segment mask [B, S], targets [B, 1, 2] (normalised center, width). Padded feature slots are zeroed.
+ * segment mask [B, S], targets [B, 1, 2] (normalised center, width), video durations [B] in seconds (what a
+ * center-only model takes as the moment's width). Padded feature slots are zeroed.
  */
 public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, NDArray segments,
-        NDArray segmentMask, NDArray targets) {
+        NDArray segmentMask, NDArray targets, NDArray videoDurations) {
 
     public int size() {
         return pairs.size();
+    }
+
+    /** The network's inputs, video durations included (used by center-only models, ignored otherwise). */
+    public MadeInputs inputs() {
+        return new MadeInputs(frames, frameMask, segments, segmentMask, videoDurations);
     }
 
     /** Loads the features of {@code pairs} from {@code src} into arrays of {@code m}. */
@@ -28,6 +35,7 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
         float[] sv = buffer(2, b * segmentSlots * segmentDim);
         float[] sm = buffer(3, b * segmentSlots);
         float[] tg = new float[b * 2];
+        float[] du = new float[b];
         for (int i = 0; i < b; i++) {
             TrainPair p = pairs.get(i);
             FeatureSource.Features v = src.video(p.videoId());
@@ -39,13 +47,15 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
             float[] t = p.target(maxDuration);
             tg[2 * i] = t[0];
             tg[2 * i + 1] = t[1];
+            du[i] = (float) p.videoDuration();
         }
         return new Batch(pairs,
                 owned(m, fv, new Shape(b, frameSlots, frameDim)),
                 owned(m, fm, new Shape(b, frameSlots)),
                 owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
                 owned(m, sm, new Shape(b, segmentSlots)),
-                owned(m, tg, new Shape(b, 1, 2)));
+                owned(m, tg, new Shape(b, 1, 2)),
+                owned(m, du, new Shape(b)));
     }
 
     /**

@@ -14,7 +14,8 @@ public final class GradClip {
     public static double clip(Collection<NDArray> params, double maxNorm) {
         double sq = 0;
         for (NDArray p : params) {
-            try (NDArray g = p.getGradient(); NDArray n = g.square().sum()) {
+            // every intermediate closed: they belong to the parameters' long-lived manager
+            try (NDArray g = p.getGradient(); NDArray sqr = g.square(); NDArray n = sqr.sum()) {
                 sq += n.getFloat();
             }
         }

@@ -107,7 +107,7 @@ final class MicroBatchStep {
                     singleV = s.getFloat();
                     ret = ret == null ? s : ret.add(s);
                 }
-                gc.backward(ret.mul((float) criterion.weights().retrieval()));
+                gc.backward(Ops.mul(ret, (float) criterion.weights().retrieval()));
             }
             gV = vAll.getGradient().duplicate();
             gM = mAll.getGradient().duplicate();
@@ -142,7 +142,8 @@ final class MicroBatchStep {
                         NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
                         MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), true);
                         NDArray hidden = net.detrDecode(mem, target, true);
-                        MadeNetwork.Heads h = net.heads(hidden, null);
+                        // a center-only model's width is the video's length (b's durations), as in forward
+                        MadeNetwork.Heads h = net.heads(hidden, c.predictCenter() ? net.videoWidth(b.inputs()) : null);
                         projVid = Ops.l2normalize(Ops.linear(v.tokens(),
                                 net.params().get("contrastive_align_projection_vid.weight"),
                                 net.params().get("contrastive_align_projection_vid.bias")));
@@ -168,7 +169,7 @@ final class MicroBatchStep {
                         termSums.merge(e.getKey(), e.getValue() * share, Double::sum);
                     }
                     NDIndex rows = new NDIndex(from + ":" + to);
-                    NDArray surrogate = l.mul((float) (criterion.weights().localization() * share))
+                    NDArray surrogate = Ops.mul(l, (float) (criterion.weights().localization() * share))
                             .add(v.vector().mul(gV.get(rows)).sum())
                             .add(mu.vector().mul(gM.get(rows)).sum())
                             .add(mu.tokens().mul(gT.get(rows)).sum());

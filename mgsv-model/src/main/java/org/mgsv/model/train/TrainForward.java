@@ -88,8 +88,9 @@ public final class TrainForward {
         int d = c.dModel();
         float eps = c.layerNormEps();
         float dr = c.detrDropout();
-        // a [1, d] reshape of the parameter (the reshaped view stays with the parameters' manager)
+        // a [1, d] reshape of the parameter, moved to the step's manager (it would stay with the parameters')
         NDArray qpos = p.get("decoder_query_embed.weight").reshape(1, d);
+        qpos.attach(m);
         NDArray t = target.reshape(b, d);
         NDArray[] hidden = new NDArray[c.detrDecoderLayers()];
         for (int l = 0; l < c.detrDecoderLayers(); l++) {
@@ -138,7 +139,7 @@ public final class TrainForward {
         NDArray wk = Ops.rows(inW, d, 2L * d, m).reshape(heads, dh, d);
         NDArray wv = Ops.rows(inW, 2L * d, 3L * d, m).reshape(heads, dh, d);
         NDArray bv = Ops.rows(inB, 2L * d, 3L * d, m).reshape(1, heads, dh);
-        NDArray q = Ops.linear(query, wq, bq).mul((float) (1.0 / Math.sqrt(dh))).reshape(b, heads, dh)
+        NDArray q = Ops.mul(Ops.linear(query, wq, bq), (float) (1.0 / Math.sqrt(dh))).reshape(b, heads, dh)
                 .transpose(1, 0, 2); // [H, B, dh]
         NDArray r = q.matMul(wk).transpose(1, 0, 2); // [B, H, d] = W_k^hᵀ q_h
         NDArray logits = r.matMul(mem.memoryPos().transpose(0, 2, 1)); // [B, H, L]

@@ -23,7 +23,6 @@ import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeOutput;
 import org.mgsv.model.MadeParams;
@@ -77,9 +76,6 @@ public final class Trainer {
 
     public Trainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
         opt.validate();
-        if (config.predictCenter()) {
-            throw new MgsvException("training with predictCenter is not supported");
-        }
         this.config = config;
         this.opt = opt;
         this.data = data;
@@ -354,8 +350,7 @@ public final class Trainer {
             long t3;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 t1 = System.nanoTime();
-                MadeOutput out = TrainForward.forward(net, new MadeInputs(b.frames(), b.frameMask(), b.segments(),
-                        b.segmentMask()), true);
+                MadeOutput out = TrainForward.forward(net, b.inputs(), true);
                 out.layerSpans().getFloat(0, 0, 0, 0);
                 t2 = System.nanoTime();
                 Losses l;
