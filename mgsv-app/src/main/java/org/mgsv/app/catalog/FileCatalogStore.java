@@ -259,13 +259,7 @@ public final class FileCatalogStore implements CatalogStore {
         }
         List<TrackRecord> adds = new ArrayList<>(pendingAdds.values());
         long gen = generation;
-        for (int from = 0; from < adds.size(); from += MAX_PART_ROWS) {
-            List<TrackRecord> chunk = adds.subList(from, Math.min(adds.size(), from + MAX_PART_ROWS));
-            gen++;
-            String name = partName(gen);
-            writePart(dir.resolve(name), chunk);
-            entries.add(new PartEntry(name, chunk.size(), List.of()));
-        }
+        gen = writeParts(adds, gen, entries);
         beforeManifestWrite.run();
         Manifest m = new Manifest(FORMAT, VERSION, dim, segments, gen, entries);
         writeManifest(m);
@@ -280,6 +274,22 @@ public final class FileCatalogStore implements CatalogStore {
         parts.clear();
         index.clear();
         load(m);
+    }
+
+
+    /**
+     * Writes {@code rows} as new parts of at most {@link #MAX_PART_ROWS} rows, numbered after generation
+     * {@code gen}, and appends their manifest entries; returns the last generation used.
+     */
+    private long writeParts(List<TrackRecord> rows, long gen, List<PartEntry> entries) {
+        for (int from = 0; from < rows.size(); from += MAX_PART_ROWS) {
+            List<TrackRecord> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_PART_ROWS));
+            gen++;
+            String name = partName(gen);
+            writePart(dir.resolve(name), chunk);
+            entries.add(new PartEntry(name, chunk.size(), List.of()));
+        }
+        return gen;
     }
 
     private static String partName(long gen) {
@@ -369,13 +379,7 @@ public final class FileCatalogStore implements CatalogStore {
         }
         List<PartEntry> entries = new ArrayList<>();
         long gen = generation;
-        for (int from = 0; from < all.size(); from += MAX_PART_ROWS) {
-            List<TrackRecord> chunk = all.subList(from, Math.min(all.size(), from + MAX_PART_ROWS));
-            gen++;
-            String name = partName(gen);
-            writePart(dir.resolve(name), chunk);
-            entries.add(new PartEntry(name, chunk.size(), List.of()));
-        }
+        gen = writeParts(all, gen, entries);
         beforeManifestWrite.run();
         Manifest m = new Manifest(FORMAT, VERSION, dim, segments, gen, entries);
         writeManifest(m);

@@ -98,12 +98,7 @@ public final class SyntheticGroundingModel implements GroundingModel {
 
     @Override
     public float[] scoreSingle(float[] hv, List<TrackRecord> tracks) {
-        XPool.Query q = xpool.query(hv);
-        float[] out = new float[tracks.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = q.score(tracks.get(i).tokens(), tracks.get(i).mask());
-        }
-        return out;
+        return xpool.query(hv).scoreAll(tracks);
     }
 
     @Override

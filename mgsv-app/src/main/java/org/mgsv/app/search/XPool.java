@@ -67,6 +67,15 @@ public final class XPool {
         }
 
         /** single score against one track's tokens [S][d] and mask. */
+        /** {@link #score} for each catalog track, in order. */
+        public float[] scoreAll(java.util.List<org.mgsv.app.catalog.TrackRecord> tracks) {
+            float[] out = new float[tracks.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = score(tracks.get(i).tokens(), tracks.get(i).mask());
+            }
+            return out;
+        }
+
         public float score(float[][] tokens, float[] mask) {
             int s = tokens.length;
             float[][] k = new float[s][];
