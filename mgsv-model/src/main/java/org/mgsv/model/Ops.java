@@ -6,7 +6,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 
 /**
@@ -104,11 +103,24 @@ public final class Ops {
         return Activation.relu(x);
     }
 
+    /**
+     * Inverted dropout (as {@code torch.nn.functional.dropout}) with masks from {@link DropoutMasks}: drawn by a
+     * seeded Java generator, several times faster than libtorch's CPU Bernoulli sampling.
+     */
     public static NDArray dropout(NDArray x, float rate, boolean training) {
         if (!training || rate <= 0f) {
             return x;
         }
-        return Dropout.dropout(x, rate, true).singletonOrThrow();
+        try (NDArray mask = DropoutMasks.draw(x.getManager(), x.getShape(), rate)) {
+            // autograd keeps its own reference to the mask for the backward pass
+            return x.mul(mask);
+        }
+    }
+
+    /** Seeds every random draw of a training step: libtorch's generator and the dropout masks. */
+    public static void seedRandom(ai.djl.engine.Engine engine, int seed) {
+        engine.setRandomSeed(seed);
+        DropoutMasks.seed(seed);
     }
 
     /**

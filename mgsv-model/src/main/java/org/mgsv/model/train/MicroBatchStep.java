@@ -65,7 +65,7 @@ final class MicroBatchStep {
             for (int k = 0; k < slices; k++) {
                 try (NDManager km = sm.newSubManager()) {
                     Batch b = Validator.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
-                    engine.setRandomSeed(sliceSeed(seed, k));
+                    org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
                     for (NDArray a : new NDArray[] {v.vector(), mu.vector(), mu.tokens(), mu.mask()}) {
@@ -91,7 +91,7 @@ final class MicroBatchStep {
             double dualV;
             double singleV;
             try (GradientCollector gc = engine.newGradientCollector()) {
-                engine.setRandomSeed(sliceSeed(seed, -1));
+                org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, -1));
                 NDArray tau = net.params().get("logit_scale");
                 NDArray ret = null;
                 dualV = 0;
@@ -126,7 +126,7 @@ final class MicroBatchStep {
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
                     Batch b = Validator.load(km, pairs.subList(from, to), src, c);
-                    engine.setRandomSeed(sliceSeed(seed, k));
+                    org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
                     List<LayerOutput> lo = new ArrayList<>();
