@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  MGSV_THREADS=2 mgsv bench train --batch-size 32",
             "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --steps 5 --json bench-train-128.json",
-            "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --micro-batch 32   (bounded memory)"
+            "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --micro-batch 0    (one pass: faster, 4.5 GB)"
         })
 public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "batch (default ${DEFAULT-VALUE})")
@@ -44,8 +44,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up steps (default ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--micro-batch", defaultValue = "0", paramLabel = "b",
-            description = "compute each step's gradient in slices of b pairs (bounded memory; 0 = whole batch)")
+    @Option(names = "--micro-batch", defaultValue = "-1", paramLabel = "b",
+            description = "compute each step's gradient in slices of b pairs (bounded memory; 0 = whole batch;"
+                    + " default: as mgsv train, whole batch up to 32 pairs, slices of 16 above)")
     int microBatch;
 
     @Option(names = "--config", paramLabel = "<cfg.json>", description = "model configuration (default: the reference)")
@@ -59,16 +60,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
             throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
         }
-        boolean lean = org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
         MadeConfig cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
-        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s;"
-                + " malloc tuning %s%n", machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
-                Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage(), lean ? "on" : "unavailable");
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s%n",
+                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
+                Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage());
         // enough pairs for distinct batches in every step
         SyntheticFeatures data = new SyntheticFeatures(cfg, batchSize * Math.min(warmup + steps, 4), 1);
+        if (microBatch < TrainOptions.AUTO_MICRO_BATCH) {
+            throw new MgsvException("--micro-batch must be >= 0, got " + microBatch);
+        }
         TrainOptions opt = TrainOptions.reference().withEpochs(1).withBatchSize(batchSize).withMicroBatch(microBatch);
+        int mb = opt.effectiveMicroBatch();
         Trainer t = new Trainer(cfg, opt, new Trainer.Data(data.pairs(), data.pairs(), data, Map.of()),
                 Path.of(System.getProperty("java.io.tmpdir")), false);
         List<Double> times = t.benchmark(warmup, steps);
@@ -85,7 +89,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
         System.out.printf(Locale.ROOT, "train step, batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
                 + " peak RSS %.0f MB (JVM heap committed %.0f MB), %d threads, load %s%n", batchSize,
-                microBatch > 0 ? " (micro-batch " + microBatch + ")" : "", med, steps, warmup, batchSize / med, rss,
+                mb > 0 ? " (micro-batch " + mb + ")" : "", med, steps, warmup, batchSize / med, rss,
                 heap, threads, BenchInfo.loadAverage());
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -96,7 +100,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("bench", "train");
             c.put("batch_size", batchSize);
-            c.put("micro_batch", microBatch);
+            c.put("micro_batch", mb);
             c.put("steps", steps);
             c.put("warmup", warmup);
             c.put("model", config == null ? "reference configuration" : config.toString());

@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
             "      ~/MGSV: dataset/MGSV-EC/{train,val}_data.csv + features/Kuai_feature/",
             "  mgsv train --data packed/mgsv-ec --out runs/quick --epochs 5 --skip-bad",
             "  mgsv train --train-csv train.csv --val-csv val.csv --features feats/ \\",
-            "      --out runs/r2 --batch-size 128 --micro-batch 32",
+            "      --out runs/r2 --batch-size 128 --micro-batch 8",
             "  mgsv train --data ~/MGSV --out runs/made --resume     (after a kill)",
             "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3"
         })
@@ -83,7 +83,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--micro-batch", paramLabel = "b",
             description = "compute each step's gradient in slices of b pairs: the same gradient with memory bounded "
-                    + "by b (one more encoder pass per step); default 0 = whole batch at once")
+                    + "by b (one more encoder pass per step); 0 = whole batch at once; default: whole batch up to 32 "
+                    + "pairs, slices of 16 above")
     Integer microBatch;
 
     @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate of every group (default 3e-4)")
@@ -123,7 +124,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        org.mgsv.model.train.NativeMemory.returnFreedTensorsToTheSystem();
         MadeConfig cfg;
         TrainOptions opt;
         Path state = out.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");

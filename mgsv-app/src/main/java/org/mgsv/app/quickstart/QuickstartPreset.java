@@ -24,7 +24,7 @@ import org.mgsv.model.train.TrainOptions;
 public record QuickstartPreset(String name, SynthConfig synth, MadeConfig model, TrainOptions train, String pick) {
 
     /** Bump when the same preset would produce a different model (invalidates reused models). */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public static final int DEFAULT_EPOCHS = 16;
 

@@ -323,7 +323,7 @@ public final class Trainer {
             List<NDArray> all, Adam adam, List<TrainPair> pairs, long step, double lr) {
         // batches enter native memory through direct buffers that only a collection frees
         org.mgsv.model.DirectBuffers.release(DIRECT_BUFFER_LIMIT);
-        int mb = opt.microBatch();
+        int mb = opt.effectiveMicroBatch();
         if (mb > 0 && mb < pairs.size()) {
             Map<String, Double> v = MicroBatchStep.lossAndGradients(net, criterion, data.features(), pairs, mb,
                     stepSeed(step), root, all);
@@ -343,7 +343,7 @@ public final class Trainer {
             long t0 = System.nanoTime();
             Batch b = Validator.load(sm, pairs, data.features(), config);
             Grads.zero(all);
-            engine.setRandomSeed(stepSeed(step));
+            org.mgsv.model.Ops.seedRandom(engine, stepSeed(step));
             Map<String, Double> v;
             long t1;
             long t2;
