@@ -56,8 +56,18 @@ public final class MadeConfig {
         MUSIC,
         /** the X-Pool vector h1(M|v) averaged over the batch's videos, as the reference computes it. */
         XPOOL,
+        /**
+         * the X-Pool vector h1(M_i|v_i) of the row's own (video, music) pair (ours): the music windows that the video
+         * attends to, position embedding included, so the query starts near the moment. Independent of the batch.
+         */
+        XPOOL_PAIRED,
         /** zeros (the learnable query position alone). */
-        ZERO
+        ZERO;
+
+        /** True when the query needs the X-Pool vectors. */
+        public boolean usesXPool() {
+            return this == XPOOL || this == XPOOL_PAIRED;
+        }
     }
 
     private final int dModel;

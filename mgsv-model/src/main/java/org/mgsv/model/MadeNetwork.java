@@ -52,7 +52,7 @@ public final class MadeNetwork {
         Encoded v = encodeVideo(in.frameFeats(), in.frameMasks(), training);
         Encoded mu = encodeMusic(in.segmentFeats(), in.segmentMasks(), training);
 
-        boolean needPooled = c.retrievalScore().usesSingle() || c.momentQuery() == MadeConfig.MomentQuery.XPOOL;
+        boolean needPooled = c.retrievalScore().usesSingle() || c.momentQuery().usesXPool();
         NDArray pooled = needPooled ? xpool(v.vector(), mu.tokens(), mu.mask(), training) : null;
         NDArray dual = c.retrievalScore().usesDual() ? dualSimilarity(v.vector(), mu.vector()) : null;
         NDArray single = c.retrievalScore().usesSingle() ? singleSimilarity(v.vector(), pooled) : null;
@@ -212,12 +212,21 @@ public final class MadeNetwork {
             case MUSIC -> musicVec;
             // the reference averages h1(M_i|v) over the batch's videos (so it depends on the batch)
             case XPOOL -> pooled.mean(new int[] {1});
+            case XPOOL_PAIRED -> pairedXPool(pooled);
             case ZERO -> null;
         };
         if (base == null) {
             return m.zeros(new Shape(b, q, d));
         }
         return base.reshape(b, 1, d).repeat(1, q);
+    }
+
+    /** The diagonal h1(M_i|v_i) [B, d] of X-Pool vectors [B_musics, B_videos, d] of paired rows. */
+    public static NDArray pairedXPool(NDArray pooled) {
+        long b = pooled.getShape().get(0);
+        try (NDArray eye = pooled.getManager().eye((int) b)) {
+            return pooled.mul(eye.expandDims(2)).sum(new int[] {1});
+        }
     }
 
     // ------------------------------------------------------------------ DETR

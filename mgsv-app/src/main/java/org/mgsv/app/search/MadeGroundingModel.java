@@ -276,7 +276,7 @@ public final class MadeGroundingModel implements GroundingModel {
                 case VIDEO -> hv.repeat(0, n);
                 case MUSIC -> Ops.owned(m, h0, new Shape(n, d));
                 // X-Pool query: h1(M_i | v) of this video
-                case XPOOL -> net.xpool(hv, sTok, sMask, false).reshape(n, d);
+                case XPOOL, XPOOL_PAIRED -> net.xpool(hv, sTok, sMask, false).reshape(n, d);
                 case ZERO -> m.zeros(new Shape(n, d));
             };
             NDArray target = base.reshape(n, 1, d).repeat(1, q);

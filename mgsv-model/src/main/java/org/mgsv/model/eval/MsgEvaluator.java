@@ -132,7 +132,7 @@ public final class MsgEvaluator {
                     NDArray[] min = trimmed(src.musics(m, rows));
                     MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
                     MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
-                    NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL
+                    NDArray pooled = c.momentQuery().usesXPool()
                             ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
                     NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
                     NDArray[] packed = packed(v, mu);

@@ -132,14 +132,18 @@ final class MicroBatchStep {
                     List<LayerOutput> lo = new ArrayList<>();
                     NDArray projVid;
                     if (TrainForward.applies(c)) {
-                        TrainForward.Detected det = TrainForward.detect(net, v, mu, null, true);
+                        NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL_PAIRED
+                                ? net.xpool(v.vector(), mu.tokens(), mu.mask(), true) : null;
+                        TrainForward.Detected det = TrainForward.detect(net, v, mu, pooled, true);
                         projVid = det.projVid();
                         for (long l = 0; l < det.layers(); l++) {
                             lo.add(new LayerOutput(det.heads().logits().get(l), det.heads().spans().get(l),
                                     det.heads().projQueries().get(l)));
                         }
                     } else {
-                        NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
+                        NDArray target = net.initialQueries(v.vector(), mu.vector(),
+                                c.momentQuery() == MadeConfig.MomentQuery.XPOOL_PAIRED
+                                        ? net.xpool(v.vector(), mu.tokens(), mu.mask(), true) : null);
                         MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), true);
                         NDArray hidden = net.detrDecode(mem, target, true);
                         // a center-only model's width is the video's length (b's durations), as in forward

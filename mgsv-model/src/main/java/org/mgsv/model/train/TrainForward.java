@@ -49,7 +49,7 @@ public final class TrainForward {
         }
         MadeNetwork.Encoded v = net.encodeVideo(in.frameFeats(), in.frameMasks(), training);
         MadeNetwork.Encoded mu = net.encodeMusic(in.segmentFeats(), in.segmentMasks(), training);
-        boolean needPooled = c.retrievalScore().usesSingle() || c.momentQuery() == MadeConfig.MomentQuery.XPOOL;
+        boolean needPooled = c.retrievalScore().usesSingle() || c.momentQuery().usesXPool();
         NDArray pooled = needPooled ? net.xpool(v.vector(), mu.tokens(), mu.mask(), training) : null;
         NDArray dual = c.retrievalScore().usesDual() ? MadeNetwork.dualSimilarity(v.vector(), mu.vector()) : null;
         NDArray single = c.retrievalScore().usesSingle() ? MadeNetwork.singleSimilarity(v.vector(), pooled) : null;

@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeNetwork;
@@ -23,10 +24,11 @@ import org.mgsv.model.loss.MadeCriterion;
 /** With dropout off, the sliced gradient equals the single-pass gradient of the whole batch. */
 class MicroBatchStepTest {
 
-    @Test
-    void slicedGradientEqualsFullBatchGradient() {
+    @ParameterizedTest
+    @EnumSource(value = MadeConfig.MomentQuery.class, names = {"VIDEO", "XPOOL_PAIRED"})
+    void slicedGradientEqualsFullBatchGradient(MadeConfig.MomentQuery query) {
         MadeConfig c = PlantedData.tinyConfig().toBuilder().enhancementDropout(0f).xpoolDropout(0f).detrDropout(0f)
-                .build();
+                .momentQuery(query).build();
         PlantedData d = new PlantedData(c, 10, 1, 2, 9);
         MadeCriterion crit = MadeCriterion.reference();
         try (NDManager root = NDManager.newBaseManager()) {
