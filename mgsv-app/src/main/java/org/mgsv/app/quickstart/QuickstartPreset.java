@@ -24,7 +24,7 @@ import org.mgsv.model.train.TrainOptions;
 public record QuickstartPreset(String name, SynthConfig synth, MadeConfig model, TrainOptions train, String pick) {
 
     /** Bump when the same preset would produce a different model (invalidates reused models). */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     public static final int DEFAULT_EPOCHS = 16;
 
@@ -57,6 +57,10 @@ public record QuickstartPreset(String name, SynthConfig synth, MadeConfig model,
      *       the moment's start ({@link MadeConfig#startAnchored}; center = start + width / 2): regressing the
      *       center, as the paper does, still needs the video's length to place a moment at the track's start and
      *       measured 0.444; with the start, 0.483 (moments at the start: 0.81 instead of 0.65-0.72);</li>
+     *   <li>moment query: the pair's own X-Pool vector h1(M|v) ({@link MadeConfig.MomentQuery#XPOOL_PAIRED}, ours)
+     *       instead of the video vector: it is the music windows that the video attends to, position embedding
+     *       included, so the decoder starts near the moment. Test mIoU 0.622 instead of 0.483 (moments after
+     *       40 s: 0.38 instead of 0.25; at the start: 0.92 instead of 0.81);</li>
      *   <li>recipe: the reference's (Adam, three parameter groups, warm-up + cosine, per-group clipping 1.0, its
      *       quirks) with batch 32 instead of 512 (more updates on a small set) and lr 5e-4 (1e-3 learnt more
      *       slowly).</li>
@@ -72,6 +76,7 @@ public record QuickstartPreset(String name, SynthConfig synth, MadeConfig model,
                 .xpoolDropout(0f)
                 .detrHeads(4).detrFfnDim(4 * d).detrEncoderLayers(1).detrDecoderLayers(2).detrDropout(0.1f)
                 .contrastiveDim(d).predictCenter(true).startAnchored(true)
+                .momentQuery(MadeConfig.MomentQuery.XPOOL_PAIRED)
                 .build();
         TrainOptions train = TrainOptions.reference().withEpochs(epochs).withBatchSize(32).withEvalBatchSize(64)
                 .withLr(5e-4).withSeed(seed);
@@ -86,6 +91,7 @@ public record QuickstartPreset(String name, SynthConfig synth, MadeConfig model,
                 .dModel(16).enhancementHeads(2).enhancementFfnDim(32).enhancementDropout(0.1f)
                 .detrHeads(2).detrFfnDim(32).detrEncoderLayers(1).detrDecoderLayers(1)
                 .contrastiveDim(16).predictCenter(true).startAnchored(true)
+                .momentQuery(MadeConfig.MomentQuery.XPOOL_PAIRED)
                 .build();
         TrainOptions train = TrainOptions.reference().withEpochs(epochs).withBatchSize(16).withEvalBatchSize(16)
                 .withLr(3e-3).withSeed(seed);
