@@ -3,8 +3,6 @@ package org.mgsv.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +12,11 @@ import picocli.CommandLine;
 /** The CLI teaches: every command is listed with one line, and every command's --help shows examples. */
 class MainHelpTest {
 
+    /** Runs the command line, asserts it exits 0, and returns what it wrote to stdout and stderr. */
     private static String run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(out));
-        int code = cl.execute(args);
-        assertEquals(0, code, "exit code of " + String.join(" ", args) + "\n" + out);
-        return out.toString();
+        CliRun r = CliRun.run(args);
+        assertEquals(0, r.code(), "exit code of " + String.join(" ", args) + "\n" + r.out() + r.err());
+        return r.out() + r.err();
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mgsv.app.CliRun;
 import org.mgsv.media.testutil.Ffmpeg;
 
 /** Wiring of {@code bench extract} (figures are not checked: speed is reported, not tested). */
@@ -20,7 +21,7 @@ class BenchExtractCommandTest {
         Path v = Ffmpeg.testVideo(tmp.resolve("v.mp4"), 2, "96x64", 10);
         Path a = tmp.resolve("a.mp3");
         Ffmpeg.run("-f", "lavfi", "-i", "sine=d=5", a.toString());
-        ExtractCommandTest.Run r = ExtractCommandTest.run("bench", "extract", "--video", v.toString(), "--audio",
+        CliRun r = CliRun.run("bench", "extract", "--video", v.toString(), "--audio",
                 a.toString(), "--repeats", "5", "--warmup", "0", "--threads", "1", "--json");
         assertEquals(0, r.code(), r.out() + r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -30,7 +31,7 @@ class BenchExtractCommandTest {
         assertEquals(5.0, j.path("audio").path("trackSeconds").asDouble(), 0.1);
         assertTrue(j.path("audio").path("realTime").asDouble() > 0);
 
-        ExtractCommandTest.Run few = ExtractCommandTest.run("bench", "extract", "--video", v.toString(), "--repeats", "2");
+        CliRun few = CliRun.run("bench", "extract", "--video", v.toString(), "--repeats", "2");
         assertEquals(1, few.code());
     }
 }

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.core.features.FeatureSpec;
 import org.mgsv.core.metrics.Metrics;
 import org.mgsv.core.metrics.RunFile;
@@ -23,7 +21,6 @@ import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.Provenance;
-import picocli.CommandLine;
 
 /** mgsv eval on a small dataset in the published layout: metrics printed, JSON and run file consistent. */
 class EvalCommandTest {
@@ -45,15 +42,10 @@ class EvalCommandTest {
         }
         Path json = tmp.resolve("m.json");
         Path run = tmp.resolve("run.jsonl");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int rc = cl.execute("eval", "--data", ds.root().toString(), "--split", "test", "--model", model.toString(),
+        CliRun r = CliRun.run("eval", "--data", ds.root().toString(), "--split", "test", "--model", model.toString(),
                 "--json", json.toString(), "--run", run.toString(), "--chunk", "5");
-        assertEquals(0, rc, err.toString());
-        assertTrue(out.toString().contains("MoR"), out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("MoR"), r.out());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals(12, j.get("queries").asInt());
         // the run file lists every distinct track (top 100 > tracks), so scoring it must give the same metrics
@@ -73,12 +65,9 @@ class EvalCommandTest {
             ModelDir.save(runDir.resolve("best-r1"), MadeParams.initialize(tiny(), m, 5), Provenance.of("training", Map.of()));
         }
         assertEquals(runDir.resolve("best-r1"), EvalCommand.resolveModel(runDir, "best-r1"));
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
         Files.createDirectories(tmp.resolve("ds"));
-        int rc = cl.execute("eval", "--data", tmp.resolve("ds").toString(), "--model", runDir.toString());
-        assertEquals(1, rc);
-        assertTrue(err.toString().contains("best-mor1"), err.toString());
+        CliRun r = CliRun.run("eval", "--data", tmp.resolve("ds").toString(), "--model", runDir.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("best-mor1"), r.err());
     }
 }

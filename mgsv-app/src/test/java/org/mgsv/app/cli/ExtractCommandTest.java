@@ -5,46 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.media.testutil.Ffmpeg;
-import picocli.CommandLine;
 
 class ExtractCommandTest {
     @TempDir Path tmp;
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            CommandLine cl = Main.commandLine();
-            cl.setErr(new PrintWriter(err));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8),
-                    errBytes.toString(StandardCharsets.UTF_8) + err);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** The acceptance test of issue 6: good media extracted, the two bad files reported, exit code non-zero. */
     @Test
@@ -61,8 +33,8 @@ class ExtractCommandTest {
         Files.writeString(media.resolve("README.txt"), "ignored: not a media extension\n");
         Path out = tmp.resolve("dataset");
 
-        Run r = run("extract", "--videos", media.toString(), "--music", media.toString(), "--out", out.toString(),
-                "--threads", "1");
+        CliRun r = CliRun.run("extract", "--videos", media.toString(), "--music", media.toString(), "--out",
+                out.toString(), "--threads", "1");
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("cut.mp4") && r.out().contains("fake.mp3"), r.out());
         assertTrue(r.out().contains("2 file(s) failed"), r.out());
@@ -100,7 +72,7 @@ class ExtractCommandTest {
 
         // a second run skips what is done and still reports the bad files
         long stamp = Files.getLastModifiedTime(out.resolve("vit_feature1/vit_feature/good.pt")).toMillis();
-        Run again = run("extract", "--videos", media.toString(), "--music", media.toString(), "--out",
+        CliRun again = CliRun.run("extract", "--videos", media.toString(), "--music", media.toString(), "--out",
                 out.toString(), "--threads", "2", "--jobs", "2");
         assertEquals(2, again.code(), again.out());
         assertTrue(again.out().contains("3 already done"), again.out());
@@ -111,15 +83,17 @@ class ExtractCommandTest {
     void cleanRunExitsZeroAndOnnxNeedsModels() throws Exception {
         Ffmpeg.assumeAvailable();
         Path v = Ffmpeg.testVideo(tmp.resolve("clip one.mp4"), 2, "64x48", 10);
-        Run ok = run("extract", "--videos", v.toString(), "--out", tmp.resolve("ds").toString(), "--threads", "1");
+        CliRun ok = CliRun.run("extract", "--videos", v.toString(), "--out", tmp.resolve("ds").toString(), "--threads",
+                "1");
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(Files.isRegularFile(tmp.resolve("ds/vit_feature1/vit_feature/clip one.pt")));
 
-        Run noModel = run("extract", "--videos", v.toString(), "--encoder", "onnx", "--out", tmp.resolve("ds2").toString());
+        CliRun noModel = CliRun.run("extract", "--videos", v.toString(), "--encoder", "onnx", "--out",
+                tmp.resolve("ds2").toString());
         assertEquals(1, noModel.code());
         assertTrue(noModel.err().contains("--clip"), noModel.err());
 
-        Run nothing = run("extract", "--out", tmp.resolve("ds3").toString());
+        CliRun nothing = CliRun.run("extract", "--out", tmp.resolve("ds3").toString());
         assertEquals(1, nothing.code());
     }
 
@@ -140,9 +114,9 @@ class ExtractCommandTest {
         Path m = tmp.resolve("m1.mp3");
         Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=440:d=6", m.toString());
         Path out = tmp.resolve("ds");
-        Run r = run("extract", "--videos", v.toString(), "--music", m.toString(), "--encoder", "onnx",
-                "--clip", resource("onnx/tiny_clip.onnx").toString(), "--ast", resource("onnx/tiny_ast.onnx").toString(),
-                "--out", out.toString(), "--threads", "1");
+        CliRun r = CliRun.run("extract", "--videos", v.toString(), "--music", m.toString(), "--encoder", "onnx",
+                "--clip", resource("onnx/tiny_clip.onnx").toString(), "--ast",
+                resource("onnx/tiny_ast.onnx").toString(), "--out", out.toString(), "--threads", "1");
         assertEquals(0, r.code(), r.out() + r.err());
         Tensor feat = TorchSave.read(out.resolve("vit_feature1/vit_feature/v1.pt"), 50, 512);
         assertTrue(feat.getFlat(0) != 0f || feat.getFlat(1) != 0f);

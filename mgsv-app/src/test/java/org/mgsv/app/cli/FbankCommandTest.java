@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,12 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.core.MgsvException;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.core.tensor.NpyArray;
 import org.mgsv.core.tensor.Npz;
-import picocli.CommandLine;
 
 class FbankCommandTest {
     @TempDir Path tmp;
@@ -46,19 +43,17 @@ class FbankCommandTest {
             Assumptions.abort("ffmpeg not available");
         }
         Path out = tmp.resolve("w.npz");
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute("fbank", "--audio", wav.toString(), "--windows", "0,last", "--out", out.toString());
-        assertEquals(0, code, err.toString());
+        CliRun r = CliRun.run("fbank", "--audio", wav.toString(), "--windows", "0,last", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
         Map<String, NpyArray> npz = Npz.read(out);
         assertEquals(java.util.Set.of("window_0", "window_4", "mask"), npz.keySet());
         assertArrayEquals(new int[] {1024, 128}, npz.get("window_4").shape());
         assertEquals(5f, sum(npz.get("mask").toTensor().toArray()));
 
-        code = cl.execute("fbank", "--audio", tmp.resolve("none.ogg").toString(), "--out", tmp.resolve("x.npz").toString());
-        assertEquals(1, code);
-        assertTrue(err.toString().contains("none.ogg"), err.toString());
+        r = CliRun.run("fbank", "--audio", tmp.resolve("none.ogg").toString(), "--out",
+                tmp.resolve("x.npz").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("none.ogg"), r.err());
         assertFalse(Files.exists(tmp.resolve("x.npz")));
     }
 

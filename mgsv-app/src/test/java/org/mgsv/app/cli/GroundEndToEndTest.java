@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,14 +14,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.app.catalog.FileCatalogStore;
 import org.mgsv.app.testutil.Media;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.Provenance;
-import picocli.CommandLine;
 
 /**
  * index → ground → render through the command line on real music (wesnoth-music recordings) and a generated
@@ -52,31 +46,14 @@ class GroundEndToEndTest {
         }
     }
 
-    record Run(int code, String out, String err) {}
-
-    static Run mgsv(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        PrintStream old = System.out;
-        ByteArrayOutputStream bo = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
-        try {
-            int code = cl.execute(args);
-            return new Run(code, bo.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
-
     @Test
     void indexGroundRender() throws Exception {
         Path catalog = tmp.resolve("catalog");
         Path csv = tmp.resolve("tracks.csv");
         String first = Files.list(music).sorted().findFirst().orElseThrow().getFileName().toString();
         Files.writeString(csv, "file,title,artist,licence\n" + first + ",\"Opening, theme\",Wesnoth,GPL-2.0-or-later\n");
-        Run idx = mgsv("index", "--model", model.toString(), "--music", music.toString(), "--meta", csv.toString(),
-                "--out", catalog.toString(), "--threads", "1");
+        CliRun idx = CliRun.run("index", "--model", model.toString(), "--music", music.toString(), "--meta",
+                csv.toString(), "--out", catalog.toString(), "--threads", "1");
         assertEquals(0, idx.code(), idx.err());
         assertTrue(idx.out().contains("indexed 3 new track(s)"), idx.out());
         FileCatalogStore store = FileCatalogStore.open(catalog);
@@ -86,16 +63,16 @@ class GroundEndToEndTest {
         assertTrue(store.info(firstId).orElseThrow().beats().length > 10, "beats tracked at indexing");
 
         // incremental: nothing new
-        Run again = mgsv("index", "--model", model.toString(), "--music", music.toString(), "--out", catalog.toString(),
-                "--threads", "1");
+        CliRun again = CliRun.run("index", "--model", model.toString(), "--music", music.toString(), "--out",
+                catalog.toString(), "--threads", "1");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("indexed 0 new track(s), 3 already present"), again.out());
 
         Path video = Media.video(tmp.resolve("clip.mp4"), 7, 15);
         Path out = tmp.resolve("out.mp4");
-        Run g = mgsv("ground", "--model", model.toString(), "--catalog", catalog.toString(), "--video", video.toString(),
-                "--top", "3", "--json", "--snap", "beats", "--render", out.toString(), "--original-audio", "duck",
-                "--threads", "1");
+        CliRun g = CliRun.run("ground", "--model", model.toString(), "--catalog", catalog.toString(), "--video",
+                video.toString(), "--top", "3", "--json", "--snap", "beats", "--render", out.toString(),
+                "--original-audio", "duck", "--threads", "1");
         assertEquals(0, g.code(), g.err());
         JsonNode j = new ObjectMapper().readTree(g.out());
         assertEquals(3, j.get("results").size());
@@ -113,7 +90,8 @@ class GroundEndToEndTest {
         assertEquals(Media.duration(video), Media.duration(out), 0.1);
 
         // remove + compact
-        Run rm = mgsv("index", "--model", model.toString(), "--out", catalog.toString(), "--remove", firstId, "--compact");
+        CliRun rm = CliRun.run("index", "--model", model.toString(), "--out", catalog.toString(), "--remove", firstId,
+                "--compact");
         assertEquals(0, rm.code(), rm.err());
         assertEquals(2, FileCatalogStore.open(catalog).size());
     }
@@ -125,8 +103,8 @@ class GroundEndToEndTest {
         Files.copy(good, dir.resolve(good.getFileName()));
         Files.writeString(dir.resolve("notes.mp3"), "this is text, not audio");
         Path catalog = tmp.resolve("mixed-catalog");
-        Run r = mgsv("index", "--model", model.toString(), "--music", dir.toString(), "--out", catalog.toString(),
-                "--threads", "1", "--no-beats");
+        CliRun r = CliRun.run("index", "--model", model.toString(), "--music", dir.toString(), "--out",
+                catalog.toString(), "--threads", "1", "--no-beats");
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("notes.mp3"), r.err());
         assertEquals(1, FileCatalogStore.open(catalog).size());
@@ -134,12 +112,12 @@ class GroundEndToEndTest {
 
     @Test
     void userErrorsAreClear() {
-        Run r = mgsv("ground", "--model", model.toString(), "--catalog", tmp.resolve("none").toString(), "--video",
-                tmp.resolve("none.mp4").toString());
+        CliRun r = CliRun.run("ground", "--model", model.toString(), "--catalog", tmp.resolve("none").toString(),
+                "--video", tmp.resolve("none.mp4").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("none.mp4") && r.err().contains("no such file"), "code " + r.code() + " out " + r.out() + " err " + r.err());
-        Run m = mgsv("index", "--model", tmp.resolve("nomodel").toString(), "--music", music.toString(), "--out",
-                tmp.resolve("c2").toString());
+        CliRun m = CliRun.run("index", "--model", tmp.resolve("nomodel").toString(), "--music", music.toString(),
+                "--out", tmp.resolve("c2").toString());
         assertEquals(1, m.code());
         assertTrue(m.err().contains("nomodel"), m.err());
     }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,9 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.model.NpzIO;
-import picocli.CommandLine;
 
 /** End to end through the CLI entry point: import the forward-A weights, predict, compare with the reference. */
 class ImportPredictCliTest {
@@ -31,22 +28,17 @@ class ImportPredictCliTest {
         return p;
     }
 
-    private static int run(StringWriter err, String... args) {
-        CommandLine cl = Main.commandLine();
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
-
     @Test
     void importTorchThenPredictReproducesTheReference() {
         Path ref = forwardA();
         Path model = tmp.resolve("made-ref");
         Path out = tmp.resolve("pred.npz");
-        StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(),
-                "--buffers", ref.resolve("buffers.npz").toString(), "--out", model.toString()), err.toString());
-        assertEquals(0, run(err, "predict", "--model", model.toString(), "--inputs", ref.resolve("inputs.npz").toString(),
-                "--out", out.toString()), err.toString());
+        CliRun r = CliRun.run("import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(),
+                "--buffers", ref.resolve("buffers.npz").toString(), "--out", model.toString());
+        assertEquals(0, r.code(), r.err());
+        r = CliRun.run("predict", "--model", model.toString(), "--inputs", ref.resolve("inputs.npz").toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> ours = NpzIO.read(out, m);
             Map<String, NDArray> want = new LinkedHashMap<>(NpzIO.read(ref.resolve("outputs.npz"), m));
@@ -69,21 +61,23 @@ class ImportPredictCliTest {
     void wrongInputsNameTheArrayAndShape() throws Exception {
         Path ref = forwardA();
         Path model = tmp.resolve("m");
-        StringWriter err = new StringWriter();
-        assertEquals(0, run(err, "import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(), "--out", model.toString()));
+        assertEquals(0, CliRun.run("import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(), "--out",
+                model.toString()).code());
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> in = new LinkedHashMap<>(NpzIO.read(ref.resolve("inputs.npz"), m));
             in.put("segment_masks", m.ones(new ai.djl.ndarray.types.Shape(4, 95)));
             Path bad = tmp.resolve("bad.npz");
             NpzIO.write(bad, in);
-            StringWriter e1 = new StringWriter();
-            assertEquals(1, run(e1, "predict", "--model", model.toString(), "--inputs", bad.toString(), "--out", tmp.resolve("o.npz").toString()));
-            assertTrue(e1.toString().contains("segment_masks has shape [4,95], expected [4,96]"), e1.toString());
+            CliRun r1 = CliRun.run("predict", "--model", model.toString(), "--inputs", bad.toString(), "--out",
+                    tmp.resolve("o.npz").toString());
+            assertEquals(1, r1.code());
+            assertTrue(r1.err().contains("segment_masks has shape [4,95], expected [4,96]"), r1.err());
             in.remove("frame_feats");
             NpzIO.write(bad, in);
-            StringWriter e2 = new StringWriter();
-            assertEquals(1, run(e2, "predict", "--model", model.toString(), "--inputs", bad.toString(), "--out", tmp.resolve("o.npz").toString()));
-            assertTrue(e2.toString().contains("missing array 'frame_feats'"), e2.toString());
+            CliRun r2 = CliRun.run("predict", "--model", model.toString(), "--inputs", bad.toString(), "--out",
+                    tmp.resolve("o.npz").toString());
+            assertEquals(1, r2.code());
+            assertTrue(r2.err().contains("missing array 'frame_feats'"), r2.err());
             assertTrue(!Files.exists(tmp.resolve("o.npz")), "no output on error");
         }
     }

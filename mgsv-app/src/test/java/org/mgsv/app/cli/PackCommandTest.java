@@ -4,39 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.core.data.DatasetLayout;
 import org.mgsv.core.features.PackedFeatureStore;
 import org.mgsv.core.testing.TestDatasets;
-import picocli.CommandLine;
 
 class PackCommandTest {
     @TempDir Path tmp;
-
-    private String[] run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @Test
     void packsSplitsIntoAStoreThatReadsBackTheSameFeatures() throws Exception {
         TestDatasets.Dataset ds = TestDatasets.builder().train(0).val(2).test(2).seed(9).write(tmp.resolve("ds"));
         Path store = tmp.resolve("store");
-        String[] r = run("pack", "--features", ds.root().toString(), "--csv", ds.csv("val").toString(), "--csv",
+        CliRun r = CliRun.run("pack", "--features", ds.root().toString(), "--csv", ds.csv("val").toString(), "--csv",
                 ds.csv("test").toString(), "--out", store.toString(), "--verify");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("packed 4 videos and 4 tracks") && r[1].contains("checksum verified"), r[1]);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("packed 4 videos and 4 tracks") && r.out().contains("checksum verified"), r.out());
         try (DatasetLayout l = DatasetLayout.resolve(store)) {
             for (String split : new String[] {"val", "test"}) {
                 assertEquals(ds.annotations(split), l.annotations(split));
@@ -47,13 +34,13 @@ class PackCommandTest {
             }
         }
         // an existing store is only replaced with --force
-        r = run("pack", "--features", ds.featureRoot().toString(), "--csv", ds.csv("val").toString(), "--out",
+        r = CliRun.run("pack", "--features", ds.featureRoot().toString(), "--csv", ds.csv("val").toString(), "--out",
                 store.toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("--force"), r[2]);
-        r = run("pack", "--features", ds.featureRoot().toString(), "--csv", ds.csv("val").toString(), "--out",
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--force"), r.err());
+        r = CliRun.run("pack", "--features", ds.featureRoot().toString(), "--csv", ds.csv("val").toString(), "--out",
                 store.toString(), "--force", "--float16");
-        assertEquals("0", r[0], r[2]);
+        assertEquals(0, r.code(), r.err());
         try (PackedFeatureStore s = PackedFeatureStore.open(store)) {
             assertEquals(PackedFeatureStore.Precision.FLOAT16, s.precision());
             assertEquals(2, s.videoIds().size());
@@ -65,19 +52,19 @@ class PackCommandTest {
         TestDatasets.Dataset ds = TestDatasets.builder().train(0).val(2).test(0).seed(4).write(tmp.resolve("ds"));
         Files.writeString(ds.csv("val"), Files.readString(ds.csv("val")).replaceFirst("\n(\\d+),", "\n$1x,"));
         Path store = tmp.resolve("store");
-        String[] r = run("pack", "--features", ds.featureRoot().toString(), "--csv", ds.csv("val").toString(),
+        CliRun r = CliRun.run("pack", "--features", ds.featureRoot().toString(), "--csv", ds.csv("val").toString(),
                 "--out", store.toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[2].startsWith("error: features missing") && r[2].matches("(?s).*video \\d+x: no features.*"),
-                r[2]);
-        assertFalse(r[2].contains("at org."), "no stack trace: " + r[2]);
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: features missing") && r.err().matches("(?s).*video \\d+x: no features.*"),
+                r.err());
+        assertFalse(r.err().contains("at org."), "no stack trace: " + r.err());
         assertFalse(Files.exists(store));
     }
 
     @Test
     void helpHasExamples() {
-        String[] r = run("pack", "--help");
-        assertEquals("0", r[0]);
-        assertTrue(r[1].contains("Examples:") && r[1].contains("--skip-bad"), r[1]);
+        CliRun r = CliRun.run("pack", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("Examples:") && r.out().contains("--skip-bad"), r.out());
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mgsv.app.CliRun;
 import org.mgsv.app.quickstart.Quickstart;
 import org.mgsv.app.quickstart.QuickstartPreset;
 import org.mgsv.core.metrics.Metrics;
@@ -30,8 +31,8 @@ class QuickstartCommandTest {
     void tinyRunWritesEveryOutputAndASecondRunReusesThem() throws Exception {
         Path out = tmp.resolve("qs");
         String[] args = {"quickstart", "--tiny", "--out", out.toString(), "--epochs", "1", "--threads", "1"};
-        SynthCommandTest.Result r = SynthCommandTest.run(args);
-        assertEquals(0, r.rc(), r.err());
+        CliRun r = CliRun.run(args);
+        assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("start-0 prior"), r.out());
         for (String key : Metrics.PAPER_KEYS) {
             assertTrue(r.out().contains(Metrics.label(key)), "table lacks " + key + ":\n" + r.out());
@@ -73,8 +74,8 @@ class QuickstartCommandTest {
 
         // second run: data and model reused, outputs rewritten
         long weights = Files.getLastModifiedTime(out.resolve("model").resolve(ModelDir.WEIGHTS)).toMillis();
-        SynthCommandTest.Result again = SynthCommandTest.run(args);
-        assertEquals(0, again.rc(), again.err());
+        CliRun again = CliRun.run(args);
+        assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("(reused), training") && again.out().contains("s (reused), evaluation"),
                 again.out());
         assertEquals(weights, Files.getLastModifiedTime(out.resolve("model").resolve(ModelDir.WEIGHTS)).toMillis());
@@ -82,9 +83,9 @@ class QuickstartCommandTest {
                 new ObjectMapper().readTree(out.resolve(Quickstart.METRICS).toFile()).get("model").get("metrics"));
 
         // another number of epochs is another model: retrained, data still reused
-        SynthCommandTest.Result other = SynthCommandTest.run("quickstart", "--tiny", "--out", out.toString(),
+        CliRun other = CliRun.run("quickstart", "--tiny", "--out", out.toString(),
                 "--epochs", "2", "--threads", "1");
-        assertEquals(0, other.rc(), other.err());
+        assertEquals(0, other.code(), other.err());
         assertTrue(other.out().contains("(reused), training"), other.out());
         assertFalse(other.out().contains("s (reused), evaluation"), other.out());
         assertNotEquals(weights, Files.getLastModifiedTime(out.resolve("model").resolve(ModelDir.WEIGHTS)).toMillis());
@@ -92,9 +93,9 @@ class QuickstartCommandTest {
 
     @Test
     void rejectsBadArguments() {
-        SynthCommandTest.Result r = SynthCommandTest.run("quickstart", "--tiny", "--out", tmp.resolve("x").toString(),
+        CliRun r = CliRun.run("quickstart", "--tiny", "--out", tmp.resolve("x").toString(),
                 "--epochs", "0");
-        assertEquals(1, r.rc());
+        assertEquals(1, r.code());
         assertTrue(r.err().contains("--epochs"), r.err());
         assertFalse(Files.exists(tmp.resolve("x")));
     }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -16,23 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
-import picocli.CommandLine;
+import org.mgsv.app.CliRun;
 
 class ScoreCommandTest {
     @TempDir Path tmp;
-
-    record Result(int rc, String out, String err) {}
-
-    static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
-        return new Result(rc, out.toString(), err.toString());
-    }
 
     static final String LINE = "{\"video_id\":\"%s\",\"music_id\":\"%s\",\"ranking\":%s,\"pred_start\":%s,"
             + "\"pred_end\":%s,\"gt_start\":0,\"gt_end\":10,\"music_duration\":100}\n";
@@ -44,8 +29,8 @@ class ScoreCommandTest {
                 String.format(LINE, "v1", "a", "[\"a\",\"b\"]", 0, 10)
                         + String.format(LINE, "v2", "b", "[\"a\",\"a\",\"b\"]", 0, 5));
         Path json = tmp.resolve("out/m.json");
-        Result r = run("score", "--run", runFile.toString(), "--json", json.toString());
-        assertEquals(0, r.rc(), r.err());
+        CliRun r = CliRun.run("score", "--run", runFile.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("mIoU 0.7500"), r.out());
         assertTrue(r.out().contains("R1 50.00"), r.out());
         assertTrue(r.out().contains("MoR1"), r.out());
@@ -63,8 +48,8 @@ class ScoreCommandTest {
         Path runFile = tmp.resolve("run.jsonl");
         Files.writeString(runFile, String.format(LINE, "v1", "a", "[\"b\"]", 0, 10));
         Path json = tmp.resolve("m.json");
-        Result r = run("score", "--run", runFile.toString(), "--json", json.toString());
-        assertEquals(0, r.rc(), r.err());
+        CliRun r = CliRun.run("score", "--run", runFile.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("warning:"), r.err());
         assertTrue(r.out().contains("n/a"), r.out());
         JsonNode m = new ObjectMapper().readTree(json.toFile()).get("metrics");
@@ -78,8 +63,8 @@ class ScoreCommandTest {
         Path runFile = tmp.resolve("bad.jsonl");
         Files.writeString(runFile, String.format(LINE, "v1", "a", "[\"a\"]", "\"x\"", 10));
         Path json = tmp.resolve("m.json");
-        Result r = run("score", "--run", runFile.toString(), "--json", json.toString());
-        assertEquals(1, r.rc());
+        CliRun r = CliRun.run("score", "--run", runFile.toString(), "--json", json.toString());
+        assertEquals(1, r.code());
         assertTrue(r.err().contains("bad.jsonl line 1, field 'pred_start'"), r.err());
         assertFalse(r.err().contains("at org."), "no stack trace: " + r.err());
         assertFalse(Files.exists(json));
@@ -87,10 +72,10 @@ class ScoreCommandTest {
 
     @Test
     void helpHasExamples() {
-        Result r = run("score", "--help");
-        assertEquals(0, r.rc());
+        CliRun r = CliRun.run("score", "--help");
+        assertEquals(0, r.code());
         assertTrue(r.out().contains("Examples:") && r.out().contains("--json"), r.out());
-        assertTrue(run("--help").out().contains("score"));
+        assertTrue(CliRun.run("--help").out().contains("score"));
     }
 
     /** End to end on the reference data: the JSON holds the reference's values. */
@@ -100,8 +85,8 @@ class ScoreCommandTest {
         Path dir = Path.of(shared.isEmpty() ? "does-not-exist" : shared, "golden", "metrics-A");
         Assumptions.assumeTrue(Files.isDirectory(dir), "reference data absent: " + dir);
         Path json = tmp.resolve("m.json");
-        Result r = run("score", "--run", dir.resolve("run.jsonl").toString(), "--json", json.toString());
-        assertEquals(0, r.rc(), r.err());
+        CliRun r = CliRun.run("score", "--run", dir.resolve("run.jsonl").toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
         JsonNode ours = new ObjectMapper().readTree(json.toFile()).get("metrics");
         JsonNode ref = new ObjectMapper().readTree(dir.resolve("metrics.json").toFile()).get("metrics");
         for (Iterator<Map.Entry<String, JsonNode>> it = ref.fields(); it.hasNext(); ) {

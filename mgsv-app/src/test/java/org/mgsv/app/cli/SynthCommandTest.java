@@ -3,13 +3,11 @@ package org.mgsv.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.core.synth.SynthConfig;
 import org.mgsv.core.synth.SynthWriter;
 import picocli.CommandLine;
@@ -17,25 +15,13 @@ import picocli.CommandLine;
 class SynthCommandTest {
     @TempDir Path tmp;
 
-    record Result(int rc, String out, String err) {}
-
-    static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
-        return new Result(rc, out.toString(), err.toString());
-    }
-
     @Test
     void writesABenchmarkAndSkipsAnIdenticalRerun() {
         Path out = tmp.resolve("bench");
         String[] args = {"synth", "--out", out.toString(), "--train", "20", "--val", "4", "--test", "4",
             "--seed", "3", "--repeat-rate", "0.5", "--threads", "2", "--oracle", "4"};
-        Result r = run(args);
-        assertEquals(0, r.rc(), r.err());
+        CliRun r = CliRun.run(args);
+        assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("train 20 videos"), r.out());
         assertTrue(r.out().contains("oracle on test (secret maps known): 4 queries"), r.out());
         assertTrue(r.out().contains("linear probe on test (fit on 20 train videos): 4 queries"), r.out());
@@ -43,8 +29,8 @@ class SynthCommandTest {
         SynthConfig expected = SynthConfig.builder().trainVideos(20).valVideos(4).testVideos(4).seed(3)
                 .repeatRate(0.5).build();
         assertEquals(expected, SynthWriter.readConfig(out));
-        Result again = run(args);
-        assertEquals(0, again.rc(), again.err());
+        CliRun again = CliRun.run(args);
+        assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("already holds"), again.out());
     }
 
@@ -60,8 +46,8 @@ class SynthCommandTest {
 
     @Test
     void badKnobIsAUserErrorWithoutStackTrace() {
-        Result r = run("synth", "--out", tmp.resolve("b").toString(), "--palette-share", "1.5");
-        assertEquals(1, r.rc());
+        CliRun r = CliRun.run("synth", "--out", tmp.resolve("b").toString(), "--palette-share", "1.5");
+        assertEquals(1, r.code());
         assertTrue(r.err().contains("palette share must be in [0, 1]"), r.err());
         assertTrue(!r.err().contains("\tat "), r.err());
     }

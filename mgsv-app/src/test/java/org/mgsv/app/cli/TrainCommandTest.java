@@ -3,33 +3,20 @@ package org.mgsv.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.app.Main;
+import org.mgsv.app.CliRun;
 import org.mgsv.core.features.FeatureSpec;
 import org.mgsv.core.testing.TestDatasets;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.ModelDir;
-import picocli.CommandLine;
 
 /** mgsv train on a small dataset in the published layout (.pt files): train, resume, bad data. */
 class TrainCommandTest {
     @TempDir Path tmp;
-
-    private String[] run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @Test
     void trainsResumesAndValidatesData() throws Exception {
@@ -43,26 +30,26 @@ class TrainCommandTest {
         Files.writeString(cfgFile, cfg.toJson());
         Path runDir = tmp.resolve("run");
         String data = ds.root().toString();
-        String[] r = run("train", "--data", data, "--out", runDir.toString(), "--config", cfgFile.toString(),
+        CliRun r = CliRun.run("train", "--data", data, "--out", runDir.toString(), "--config", cfgFile.toString(),
                 "--epochs", "2", "--batch-size", "8", "--max-epochs-this-run", "1");
-        assertEquals("0", r[0], r[2]);
+        assertEquals(0, r.code(), r.err());
         assertTrue(ModelDir.isModelDir(runDir.resolve("last")));
         assertEquals(1, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
         // starting again over a run is refused; --resume continues it
-        r = run("train", "--data", data, "--out", runDir.toString(), "--config", cfgFile.toString(), "--epochs", "2",
-                "--batch-size", "8");
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains("--resume"), r[2]);
-        r = run("train", "--data", data, "--out", runDir.toString(), "--resume");
-        assertEquals("0", r[0], r[2]);
+        r = CliRun.run("train", "--data", data, "--out", runDir.toString(), "--config", cfgFile.toString(), "--epochs",
+                "2", "--batch-size", "8");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--resume"), r.err());
+        r = CliRun.run("train", "--data", data, "--out", runDir.toString(), "--resume");
+        assertEquals(0, r.code(), r.err());
         assertEquals(2, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
         assertTrue(Files.size(runDir.resolve("learning-curves.png")) > 1000);
         // validation on a seeded quarter of the training split
         Path run3 = tmp.resolve("run3");
-        r = run("train", "--data", data, "--out", run3.toString(), "--config", cfgFile.toString(), "--epochs", "1",
-                "--batch-size", "8", "--val-split", "0.25");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[2].contains("training on 18 pairs") && r[2].contains("validating on 6"), r[2]);
+        r = CliRun.run("train", "--data", data, "--out", run3.toString(), "--config", cfgFile.toString(), "--epochs",
+                "1", "--batch-size", "8", "--val-split", "0.25");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("training on 18 pairs") && r.err().contains("validating on 6"), r.err());
         // a missing feature file stops the run before training, naming the id; --skip-bad trains without it
         Path vf;
         try (Stream<Path> s = Files.walk(ds.featureRoot())) {
@@ -72,14 +59,15 @@ class TrainCommandTest {
         }
         Files.delete(vf);
         Path run2 = tmp.resolve("run2");
-        r = run("train", "--data", data, "--out", run2.toString(), "--config", cfgFile.toString(), "--epochs", "1",
-                "--batch-size", "8");
-        assertEquals("1", r[0]);
-        assertTrue(r[2].contains(ds.annotations("train").get(3).videoId()) && r[2].contains("--skip-bad"), r[2]);
+        r = CliRun.run("train", "--data", data, "--out", run2.toString(), "--config", cfgFile.toString(), "--epochs",
+                "1", "--batch-size", "8");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains(ds.annotations("train").get(3).videoId()) && r.err().contains("--skip-bad"),
+                r.err());
         assertTrue(!Files.exists(run2.resolve("last")));
-        r = run("train", "--data", data, "--out", run2.toString(), "--config", cfgFile.toString(), "--epochs", "1",
-                "--batch-size", "8", "--skip-bad");
-        assertEquals("0", r[0], r[2]);
-        assertTrue(r[2].contains("skipping 1 training"), r[2]);
+        r = CliRun.run("train", "--data", data, "--out", run2.toString(), "--config", cfgFile.toString(), "--epochs",
+                "1", "--batch-size", "8", "--skip-bad");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("skipping 1 training"), r.err());
     }
 }
