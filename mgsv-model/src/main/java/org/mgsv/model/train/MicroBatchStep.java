@@ -30,7 +30,10 @@ import org.mgsv.model.loss.RetrievalLoss;
  * <ol>
  *   <li>encode every slice without a graph (slice k with its own dropout seed) → V, M, T;</li>
  *   <li>with V, M, T as leaves, compute R (X-Pool included) and its gradients G_V, G_M, G_T — the X-Pool
- *       parameters and logit_scale get their gradients here;</li>
+ *       parameters and logit_scale get their gradients here. The B×B×d X-Pool tensors are never held at once: the
+ *       single-score matrix S is computed slice by slice of videos without a graph, R is differentiated with
+ *       respect to S (a B×B leaf), and each slice's X-Pool is recomputed with a graph and back-propagated with its
+ *       rows of ∂R/∂S (same dropout seed, so the same values);</li>
  *   <li>for each slice, encode again with the same seed (identical dropout masks, identical values) with a graph,
  *       run detection and the slice's localization, and back-propagate
  *       (b/B)·loc_k + Σ V_k⊙G_V,k + Σ M_k⊙G_M,k + Σ T_k⊙G_T,k, whose gradient with respect to every encoder and
@@ -90,8 +93,18 @@ final class MicroBatchStep {
             NDArray gT;
             double dualV;
             double singleV;
+            // 2a. the single scores S [B, B] (X-Pool of every music for each slice of videos), without a graph
+            NDArray single = null;
+            if (c.retrievalScore().usesSingle()) {
+                List<NDArray> rowsOfS = new ArrayList<>();
+                for (int k = 0; k < slices; k++) {
+                    rowsOfS.add(singleScores(net, engine, vAll, tAll, maskAll, k * mb, Math.min(n, (k + 1) * mb),
+                            seed, k));
+                }
+                single = NDArrays.concat(new NDList(rowsOfS), 0);
+                single.setRequiresGradient(true);
+            }
             try (GradientCollector gc = engine.newGradientCollector()) {
-                org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, -1));
                 NDArray tau = net.params().get("logit_scale");
                 NDArray ret = null;
                 dualV = 0;
@@ -101,13 +114,27 @@ final class MicroBatchStep {
                     dualV = d.getFloat();
                     ret = d;
                 }
-                if (c.retrievalScore().usesSingle()) {
-                    NDArray pooled = net.xpool(vAll, tAll, maskAll, true);
-                    NDArray s = RetrievalLoss.of(MadeNetwork.singleSimilarity(vAll, pooled), tau);
+                if (single != null) {
+                    NDArray s = RetrievalLoss.of(single, tau);
                     singleV = s.getFloat();
                     ret = ret == null ? s : ret.add(s);
                 }
                 gc.backward(Ops.mul(ret, (float) criterion.weights().retrieval()));
+            }
+            // 2b. G_S = ∂L/∂S pushed back through each slice's X-Pool again (same dropout seed, so the same values),
+            // accumulating into the X-Pool parameters, the clip vectors and the segment tokens
+            if (single != null) {
+                NDArray gS = single.getGradient().duplicate();
+                for (int k = 0; k < slices; k++) {
+                    int from = k * mb;
+                    int to = Math.min(n, (k + 1) * mb);
+                    try (NDManager km = sm.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
+                        NDArray sk = singleScores(net, engine, vAll, tAll, maskAll, from, to, seed, k);
+                        NDArray g = gS.get(new NDIndex(from + ":" + to));
+                        g.attach(km);
+                        gc.backward(sk.mul(g).sum());
+                    }
+                }
             }
             gV = vAll.getGradient().duplicate();
             gM = mAll.getGradient().duplicate();
@@ -189,6 +216,22 @@ final class MicroBatchStep {
             ordered.putAll(termSums);
             return ordered;
         }
+    }
+
+    /**
+     * Rows {@code from..to} of the single-score matrix [videos, musics]: X-Pool of every music of the batch for these
+     * videos, with the slice's own X-Pool dropout seed. Memory: (to − from) × B × d per intermediate, not B² × d.
+     * Recorded by autograd only inside a gradient collector.
+     */
+    private static NDArray singleScores(MadeNetwork net, Engine engine, NDArray vAll, NDArray tAll, NDArray maskAll,
+            int from, int to, int seed, int k) {
+        Ops.seedRandom(engine, sliceSeed(seed, -2 - k));
+        // intermediates in a sub-manager closed on return (autograd keeps what its backward needs)
+        return Ops.scoped(x -> {
+            NDArray v = x[0].get(new NDIndex(from + ":" + to));
+            NDArray pooled = net.xpool(v, x[1], x[2], true); // [B_musics, to - from, d]
+            return MadeNetwork.singleSimilarity(v, pooled); // [to - from, B_musics]
+        }, vAll, tAll, maskAll);
     }
 
     private static int sliceSeed(int stepSeed, int k) {
