@@ -1,6 +1,8 @@
 package org.mgsv.app.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mgsv.app.search.RandomFeatures.feats;
+import static org.mgsv.app.search.RandomFeatures.mask;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -61,24 +63,6 @@ class MadeGroundingModelTest {
         if (manager != null) {
             manager.close();
         }
-    }
-
-    static float[][] feats(Random r, int n, int dim, int valid) {
-        float[][] f = new float[n][dim];
-        for (int i = 0; i < valid; i++) {
-            for (int j = 0; j < dim; j++) {
-                f[i][j] = (float) r.nextGaussian();
-            }
-        }
-        return f;
-    }
-
-    static float[] mask(int n, int valid) {
-        float[] m = new float[n];
-        for (int i = 0; i < valid; i++) {
-            m[i] = 1;
-        }
-        return m;
     }
 
     static float[] flat(float[][] x) {

@@ -2,6 +2,8 @@ package org.mgsv.app.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mgsv.app.search.RandomFeatures.feats;
+import static org.mgsv.app.search.RandomFeatures.mask;
 
 import java.util.List;
 import java.util.Random;
@@ -10,24 +12,6 @@ import org.mgsv.app.catalog.InMemoryCatalogStore;
 import org.mgsv.app.catalog.TrackRecord;
 
 class SearcherTest {
-    static float[][] feats(Random r, int n, int dim, int valid) {
-        float[][] f = new float[n][dim];
-        for (int i = 0; i < valid; i++) {
-            for (int j = 0; j < dim; j++) {
-                f[i][j] = (float) r.nextGaussian();
-            }
-        }
-        return f;
-    }
-
-    static float[] mask(int n, int valid) {
-        float[] m = new float[n];
-        for (int i = 0; i < valid; i++) {
-            m[i] = 1;
-        }
-        return m;
-    }
-
     @Test
     void ranksByDualPlusSingleAndFitsMomentToVideo() {
         SyntheticGroundingModel model = new SyntheticGroundingModel(32, 10, 24, 12, 20, 3);

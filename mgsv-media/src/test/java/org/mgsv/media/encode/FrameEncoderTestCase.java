@@ -1,6 +1,5 @@
 package org.mgsv.media.encode;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,23 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link FrameEncoder} must keep. An implementation's test extends this class and returns a
  * fresh encoder from {@link #createEncoder()}; exported in mgsv-media's test-jar.
  */
-public abstract class FrameEncoderTestCase {
-    protected FrameEncoder encoder;
-
-    /** A new encoder instance (closed after each test). */
-    protected abstract FrameEncoder createEncoder() throws Exception;
-
-    /** The embedding size the model expects (512 for MaDe). */
-    protected int expectedDim() {
-        return 512;
+public abstract class FrameEncoderTestCase extends EncoderTestCase<FrameEncoder, List<RgbFrame>> {
+    protected FrameEncoderTestCase() {
+        super(512, FrameEncoder::dim, FrameEncoder::name, FrameEncoder::encode);
     }
 
     /**
@@ -38,21 +29,9 @@ public abstract class FrameEncoderTestCase {
         return true;
     }
 
-    /** Allowed difference between two encodings of the same pixels (batching may reorder float sums). */
-    protected double tolerance() {
-        return 1e-5;
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        encoder = createEncoder();
-    }
-
-    @AfterEach
-    void closeEncoder() {
-        if (encoder != null) {
-            encoder.close();
-        }
+    @Override
+    List<RgbFrame> deterministicInput() {
+        return sampleFrames();
     }
 
     /** Deterministic test frames of assorted sizes: gradients, noise, flat colour, a 1×1 frame, stripes. */
@@ -85,20 +64,6 @@ public abstract class FrameEncoderTestCase {
         return new RgbFrame(second, w, h, rgb);
     }
 
-    void assertRowsClose(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int j = 0; j < want.length; j++) {
-            assertEquals(want[j], got[j], tolerance() * Math.max(1, Math.abs(want[j])), what + " [" + j + "]");
-        }
-    }
-
-    @Test
-    void nameAndDim() {
-        assertEquals(expectedDim(), encoder.dim());
-        assertNotNull(encoder.name());
-        assertFalse(encoder.name().isBlank());
-    }
-
     @Test
     void oneFiniteRowOfDimPerFrame() {
         List<RgbFrame> frames = sampleFrames();
@@ -115,20 +80,6 @@ public abstract class FrameEncoderTestCase {
     @Test
     void emptyInputGivesNoRows() {
         assertEquals(0, encoder.encode(List.of()).length);
-    }
-
-    @Test
-    void deterministicAcrossCallsAndInstances() throws Exception {
-        List<RgbFrame> frames = sampleFrames();
-        float[][] a = encoder.encode(frames);
-        float[][] b = encoder.encode(frames);
-        try (FrameEncoder other = createEncoder()) {
-            float[][] c = other.encode(frames);
-            for (int i = 0; i < a.length; i++) {
-                assertArrayEquals(a[i], b[i], "second call, row " + i);
-                assertRowsClose(a[i], c[i], "new instance, row " + i);
-            }
-        }
     }
 
     @Test

@@ -3,31 +3,24 @@ package org.mgsv.media.encode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link SegmentEncoder} must keep. An implementation's test extends this class and returns
  * a fresh encoder from {@link #createEncoder()}; exported in mgsv-media's test-jar.
  */
-public abstract class SegmentEncoderTestCase {
+public abstract class SegmentEncoderTestCase extends EncoderTestCase<SegmentEncoder, FbankWindows> {
     /** Normalised value of a padded fbank row (MADE.md §1). */
     public static final float PADDED_ROW = 0.46703237f;
     /** Normalised value of a silent frame (log floor). */
     public static final float SILENT = -1.2775939f;
 
-    protected SegmentEncoder encoder;
-
-    protected abstract SegmentEncoder createEncoder() throws Exception;
-
-    protected int expectedDim() {
-        return 768;
+    protected SegmentEncoderTestCase() {
+        super(768, SegmentEncoder::dim, SegmentEncoder::name, SegmentEncoder::encode);
     }
 
     /**
@@ -38,20 +31,9 @@ public abstract class SegmentEncoderTestCase {
         return true;
     }
 
-    protected double tolerance() {
-        return 1e-5;
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        encoder = createEncoder();
-    }
-
-    @AfterEach
-    void closeEncoder() {
-        if (encoder != null) {
-            encoder.close();
-        }
+    @Override
+    FbankWindows deterministicInput() {
+        return sampleWindows(5);
     }
 
     /**
@@ -85,20 +67,6 @@ public abstract class SegmentEncoderTestCase {
         return new FbankWindows(w, mask, validWindows * 2.5);
     }
 
-    void assertRowsClose(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what);
-        for (int j = 0; j < want.length; j++) {
-            assertEquals(want[j], got[j], tolerance() * Math.max(1, Math.abs(want[j])), what + " [" + j + "]");
-        }
-    }
-
-    @Test
-    void nameAndDim() {
-        assertEquals(expectedDim(), encoder.dim());
-        assertNotNull(encoder.name());
-        assertFalse(encoder.name().isBlank());
-    }
-
     @Test
     void ninetySixFiniteRowsMaskedRowsZero() {
         FbankWindows in = sampleWindows(12);
@@ -117,20 +85,6 @@ public abstract class SegmentEncoderTestCase {
                     norm += v * v;
                 }
                 assertTrue(norm > 0, "valid window " + s + " encodes to zeros");
-            }
-        }
-    }
-
-    @Test
-    void deterministicAcrossCallsAndInstances() throws Exception {
-        FbankWindows in = sampleWindows(5);
-        float[][] a = encoder.encode(in);
-        float[][] b = encoder.encode(in);
-        try (SegmentEncoder other = createEncoder()) {
-            float[][] c = other.encode(in);
-            for (int s = 0; s < a.length; s++) {
-                assertArrayEquals(a[s], b[s], "second call, row " + s);
-                assertRowsClose(a[s], c[s], "new instance, row " + s);
             }
         }
     }

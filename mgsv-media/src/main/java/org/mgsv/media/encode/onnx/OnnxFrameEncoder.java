@@ -13,12 +13,9 @@ import org.mgsv.media.video.ClipPreprocess;
  * normalisation, as the reference stored it). See docs/encoders.md for exporting ViT-B/32 from the public
  * checkpoint.
  */
-public final class OnnxFrameEncoder implements FrameEncoder {
+public final class OnnxFrameEncoder extends OnnxEncoder implements FrameEncoder {
     public static final int DIM = 512;
     private static final long[] SAMPLE = {3, ClipPreprocess.SIZE, ClipPreprocess.SIZE};
-
-    private final OnnxModel model;
-    private final int batch;
 
     /** A model with one input and the embedding as its first output; batches of 8, ONNX Runtime's threads. */
     public OnnxFrameEncoder(Path model) {
@@ -32,18 +29,7 @@ public final class OnnxFrameEncoder implements FrameEncoder {
      * @param threads    intra-op threads (0: ONNX Runtime's default)
      */
     public OnnxFrameEncoder(Path model, String inputName, String outputName, int batch, int threads) {
-        this.model = OnnxModel.load(model, inputName, outputName, threads, SAMPLE, DIM, "CLIP image");
-        this.batch = (int) (this.model.fixedBatch > 0 ? this.model.fixedBatch : Math.max(1, batch));
-    }
-
-    @Override
-    public int dim() {
-        return DIM;
-    }
-
-    @Override
-    public String name() {
-        return "onnx:" + model.file.getFileName();
+        super(model, inputName, outputName, batch, threads, SAMPLE, DIM, "CLIP image");
     }
 
     @Override
@@ -59,22 +45,6 @@ public final class OnnxFrameEncoder implements FrameEncoder {
     @Override
     public float[][] encode(List<RgbFrame> frames) {
         EncoderInputs.checkFrames(frames);
-        float[][] out = new float[frames.size()][];
-        for (int start = 0; start < frames.size(); start += batch) {
-            int n = (int) (model.fixedBatch > 0 ? model.fixedBatch : Math.min(batch, frames.size() - start));
-            int real = Math.min(n, frames.size() - start);
-            float[] x = new float[n * ClipPreprocess.FRAME_FLOATS];
-            for (int i = 0; i < real; i++) {
-                ClipPreprocess.preprocess(frames.get(start + i), x, i * ClipPreprocess.FRAME_FLOATS);
-            }
-            float[][] y = model.run(x, new long[] {n, 3, ClipPreprocess.SIZE, ClipPreprocess.SIZE});
-            System.arraycopy(y, 0, out, start, real);
-        }
-        return out;
-    }
-
-    @Override
-    public void close() {
-        model.close();
+        return runBatched(frames.size(), (i, x, offset) -> ClipPreprocess.preprocess(frames.get(i), x, offset));
     }
 }

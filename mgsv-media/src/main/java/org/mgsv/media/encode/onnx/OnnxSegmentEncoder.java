@@ -13,12 +13,9 @@ import org.mgsv.media.encode.SegmentEncoder;
  * reference uses the mean of the CLS and distillation tokens after the final LayerNorm). Windows with mask 0
  * are not run and come back as zeros. See docs/encoders.md for the export.
  */
-public final class OnnxSegmentEncoder implements SegmentEncoder {
+public final class OnnxSegmentEncoder extends OnnxEncoder implements SegmentEncoder {
     public static final int DIM = 768;
     private static final long[] SAMPLE = {FbankWindows.FRAMES, FbankWindows.MEL_BINS};
-
-    private final OnnxModel model;
-    private final int batch;
 
     public OnnxSegmentEncoder(Path model) {
         this(model, null, null, 4, 0);
@@ -31,18 +28,7 @@ public final class OnnxSegmentEncoder implements SegmentEncoder {
      * @param threads    intra-op threads (0: ONNX Runtime's default)
      */
     public OnnxSegmentEncoder(Path model, String inputName, String outputName, int batch, int threads) {
-        this.model = OnnxModel.load(model, inputName, outputName, threads, SAMPLE, DIM, "AST");
-        this.batch = (int) (this.model.fixedBatch > 0 ? this.model.fixedBatch : Math.max(1, batch));
-    }
-
-    @Override
-    public int dim() {
-        return DIM;
-    }
-
-    @Override
-    public String name() {
-        return "onnx:" + model.file.getFileName();
+        super(model, inputName, outputName, batch, threads, SAMPLE, DIM, "AST");
     }
 
     @Override
@@ -56,23 +42,11 @@ public final class OnnxSegmentEncoder implements SegmentEncoder {
             }
         }
         int len = FbankWindows.FRAMES * FbankWindows.MEL_BINS;
-        for (int start = 0; start < valid.size(); start += batch) {
-            int n = (int) (model.fixedBatch > 0 ? model.fixedBatch : Math.min(batch, valid.size() - start));
-            int real = Math.min(n, valid.size() - start);
-            float[] x = new float[n * len];
-            for (int i = 0; i < real; i++) {
-                System.arraycopy(windows.windows()[valid.get(start + i)], 0, x, i * len, len);
-            }
-            float[][] y = model.run(x, new long[] {n, FbankWindows.FRAMES, FbankWindows.MEL_BINS});
-            for (int i = 0; i < real; i++) {
-                out[valid.get(start + i)] = y[i];
-            }
+        float[][] rows = runBatched(valid.size(),
+                (i, x, offset) -> System.arraycopy(windows.windows()[valid.get(i)], 0, x, offset, len));
+        for (int i = 0; i < rows.length; i++) {
+            out[valid.get(i)] = rows[i];
         }
         return out;
-    }
-
-    @Override
-    public void close() {
-        model.close();
     }
 }
