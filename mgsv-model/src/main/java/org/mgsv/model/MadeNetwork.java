@@ -168,23 +168,36 @@ public final class MadeNetwork {
      * @param segmentMasks  [Bm, S]
      */
     public NDArray xpool(NDArray videoVec, NDArray segmentTokens, NDArray segmentMasks, boolean training) {
-        NDManager m = segmentTokens.getManager();
-        long bm = segmentTokens.getShape().get(0);
-        long s = segmentTokens.getShape().get(1);
-        int d = c.dModel();
-        NDArray g1 = w(XP + "layer_norm1.weight");
-        NDArray b1 = w(XP + "layer_norm1.bias");
-        NDArray q = Ops.layerNorm(videoVec, g1, b1, eps);
-        NDArray k = Ops.layerNorm(segmentTokens, g1, b1, eps);
+        return xpool(videoVec, xpoolKeys(segmentTokens, segmentMasks), training);
+    }
+
+    /**
+     * The music side of X-Pool, which does not depend on the video: keys W_k·LN1(t) + b_k and values
+     * W_v·LN1(t) + b_v of every segment token [Bm, S, d], and the mask [Bm, S] as float.
+     */
+    public record XPoolKeys(NDArray keys, NDArray values, NDArray mask) {}
+
+    public XPoolKeys xpoolKeys(NDArray segmentTokens, NDArray segmentMasks) {
+        NDArray k = Ops.layerNorm(segmentTokens, w(XP + "layer_norm1.weight"), w(XP + "layer_norm1.bias"), eps);
         String a = XP + "cross_attn.";
-        NDArray qp = Ops.mul(Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")), (float) (1.0 / Math.sqrt(d)));
         NDArray kp = Ops.linear(k, w(a + "k_proj.weight"), w(a + "k_proj.bias")); // [Bm,S,d]
         NDArray vp = Ops.linear(k, w(a + "v_proj.weight"), w(a + "v_proj.bias")); // [Bm,S,d]
-        NDArray logits = qp.expandDims(0).matMul(kp.transpose(0, 2, 1)); // [Bm,Bv,S]
-        NDArray mask = segmentMasks.toType(DataType.FLOAT32, false);
+        return new XPoolKeys(kp, vp, segmentMasks.toType(DataType.FLOAT32, false));
+    }
+
+    /** X-Pool from its music side ({@link #xpoolKeys}): [B_musics, B_videos, d]. */
+    public NDArray xpool(NDArray videoVec, XPoolKeys kv, boolean training) {
+        long bm = kv.keys().getShape().get(0);
+        long s = kv.keys().getShape().get(1);
+        int d = c.dModel();
+        NDArray q = Ops.layerNorm(videoVec, w(XP + "layer_norm1.weight"), w(XP + "layer_norm1.bias"), eps);
+        String a = XP + "cross_attn.";
+        NDArray qp = Ops.mul(Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")), (float) (1.0 / Math.sqrt(d)));
+        NDArray logits = qp.expandDims(0).matMul(kv.keys().transpose(0, 2, 1)); // [Bm,Bv,S]
+        NDArray mask = kv.mask();
         logits = logits.add(mask.sub(1f).mul(-Ops.MASKED).reshape(bm, 1, s));
         NDArray pr = logits.softmax(-1).mul(mask.max(new int[] {1}).reshape(bm, 1, 1));
-        NDArray att = pr.matMul(vp); // [Bm,Bv,d]
+        NDArray att = pr.matMul(kv.values()); // [Bm,Bv,d]
         NDArray o = Ops.linear(att, w(a + "out_proj.weight"), w(a + "out_proj.bias"));
         o = Ops.layerNorm(o, w(XP + "layer_norm2.weight"), w(XP + "layer_norm2.bias"), eps);
         NDArray lin = Ops.linear(o, w(XP + "linear_proj.weight"), w(XP + "linear_proj.bias"));

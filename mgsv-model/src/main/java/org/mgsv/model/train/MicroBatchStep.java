@@ -23,21 +23,22 @@ import org.mgsv.model.loss.RetrievalLoss;
  * The gradient of a batch's loss computed in slices of b pairs, so that memory is bounded by b rather than the
  * batch (the reference holds the whole batch's activations; at batch 128 that is several GB).
  *
- * <p>Why it is exact. The loss is L = R(V, M, T) + (1/B) Σ_i ℓ_i, where V, M are the clip and music vectors
- * and T the segment tokens of the whole batch (the retrieval loss couples all pairs through the B×B matrices),
- * and ℓ_i is pair i's localization loss (every localization term is a mean over pairs; a slice's criterion value
- * times b/B is its share). So:
+ * <p>Why it is exact. The loss is L = R(V, M, K, U) + (1/B) Σ_i ℓ_i, where V, M are the clip and music vectors and
+ * K, U the X-Pool keys and values of the segment tokens of the whole batch (the retrieval loss couples all pairs
+ * through the B×B matrices), and ℓ_i is pair i's localization loss (every localization term is a mean over pairs; a
+ * slice's criterion value times b/B is its share). So:
  * <ol>
- *   <li>encode every slice without a graph (slice k with its own dropout seed) → V, M, T;</li>
- *   <li>with V, M, T as leaves, compute R (X-Pool included) and its gradients G_V, G_M, G_T — the X-Pool
- *       parameters and logit_scale get their gradients here. The B×B×d X-Pool tensors are never held at once: the
- *       single-score matrix S is computed slice by slice of videos without a graph, R is differentiated with
- *       respect to S (a B×B leaf), and each slice's X-Pool is recomputed with a graph and back-propagated with its
- *       rows of ∂R/∂S (same dropout seed, so the same values);</li>
+ *   <li>encode every slice without a graph (slice k with its own dropout seed) → V, M, K, U;</li>
+ *   <li>with V, M, K, U as leaves, compute R and its gradients G_V, G_M, G_K, G_U — the video side of X-Pool and
+ *       logit_scale get their gradients here. The B×B×d X-Pool tensors are never held at once: the single-score
+ *       matrix S is computed slice by slice of videos without a graph, R is differentiated with respect to S (a
+ *       B×B leaf), and each slice's X-Pool is recomputed with a graph and back-propagated with its rows of ∂R/∂S
+ *       (same dropout seed, so the same values);</li>
  *   <li>for each slice, encode again with the same seed (identical dropout masks, identical values) with a graph,
  *       run detection and the slice's localization, and back-propagate
- *       (b/B)·loc_k + Σ V_k⊙G_V,k + Σ M_k⊙G_M,k + Σ T_k⊙G_T,k, whose gradient with respect to every encoder and
- *       detection parameter is that parameter's share of ∂L (chain rule through the embeddings).</li>
+ *       (b/B)·loc_k + Σ V_k⊙G_V,k + Σ M_k⊙G_M,k + Σ K_k⊙G_K,k + Σ U_k⊙G_U,k, whose gradient with respect to every
+ *       encoder, X-Pool key/value and detection parameter is that parameter's share of ∂L (chain rule through
+ *       the embeddings).</li>
  * </ol>
  * Gradients accumulate over the slices into the parameters' gradients (zeroed once at the start). The cost is a
  * second forward pass of the two encoders. The dropout masks differ from a single-pass step's (another random
@@ -63,7 +64,9 @@ final class MicroBatchStep {
             // 1. embeddings of every slice, no graph
             List<NDArray> vs = new ArrayList<>();
             List<NDArray> ms = new ArrayList<>();
-            List<NDArray> ts = new ArrayList<>();
+            boolean single = c.retrievalScore().usesSingle();
+            List<NDArray> ks = new ArrayList<>();
+            List<NDArray> vals = new ArrayList<>();
             List<NDArray> masks = new ArrayList<>();
             for (int k = 0; k < slices; k++) {
                 try (NDManager km = sm.newSubManager()) {
@@ -71,38 +74,50 @@ final class MicroBatchStep {
                     org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
-                    for (NDArray a : new NDArray[] {v.vector(), mu.vector(), mu.tokens(), mu.mask()}) {
-                        a.attach(sm);
-                    }
+                    v.vector().attach(sm);
+                    mu.vector().attach(sm);
                     vs.add(v.vector());
                     ms.add(mu.vector());
-                    ts.add(mu.tokens());
-                    masks.add(mu.mask());
+                    if (single) {
+                        // X-Pool's music side (keys, values) of the slice: computed once per step, not per slice of
+                        // videos in 2b
+                        MadeNetwork.XPoolKeys kv = net.xpoolKeys(mu.tokens(), mu.mask());
+                        for (NDArray a : new NDArray[] {kv.keys(), kv.values(), kv.mask()}) {
+                            a.attach(sm);
+                        }
+                        ks.add(kv.keys());
+                        vals.add(kv.values());
+                        masks.add(kv.mask());
+                    }
                 }
             }
             NDArray vAll = NDArrays.concat(new NDList(vs), 0);
             NDArray mAll = NDArrays.concat(new NDList(ms), 0);
-            NDArray tAll = NDArrays.concat(new NDList(ts), 0);
-            NDArray maskAll = NDArrays.concat(new NDList(masks), 0);
             vAll.setRequiresGradient(true);
             mAll.setRequiresGradient(true);
-            tAll.setRequiresGradient(true);
+            MadeNetwork.XPoolKeys kvAll = null;
+            if (single) {
+                kvAll = new MadeNetwork.XPoolKeys(NDArrays.concat(new NDList(ks), 0),
+                        NDArrays.concat(new NDList(vals), 0), NDArrays.concat(new NDList(masks), 0));
+                kvAll.keys().setRequiresGradient(true);
+                kvAll.values().setRequiresGradient(true);
+            }
             // 2. retrieval loss over the whole batch and its gradients with respect to the embeddings
             NDArray gV;
             NDArray gM;
-            NDArray gT;
+            NDArray gK = null;
+            NDArray gVal = null;
             double dualV;
             double singleV;
             // 2a. the single scores S [B, B] (X-Pool of every music for each slice of videos), without a graph
-            NDArray single = null;
-            if (c.retrievalScore().usesSingle()) {
+            NDArray sAll = null;
+            if (single) {
                 List<NDArray> rowsOfS = new ArrayList<>();
                 for (int k = 0; k < slices; k++) {
-                    rowsOfS.add(singleScores(net, engine, vAll, tAll, maskAll, k * mb, Math.min(n, (k + 1) * mb),
-                            seed, k));
+                    rowsOfS.add(singleScores(net, engine, vAll, kvAll, k * mb, Math.min(n, (k + 1) * mb), seed, k));
                 }
-                single = NDArrays.concat(new NDList(rowsOfS), 0);
-                single.setRequiresGradient(true);
+                sAll = NDArrays.concat(new NDList(rowsOfS), 0);
+                sAll.setRequiresGradient(true);
             }
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray tau = net.params().get("logit_scale");
@@ -114,22 +129,22 @@ final class MicroBatchStep {
                     dualV = d.getFloat();
                     ret = d;
                 }
-                if (single != null) {
-                    NDArray s = RetrievalLoss.of(single, tau);
+                if (sAll != null) {
+                    NDArray s = RetrievalLoss.of(sAll, tau);
                     singleV = s.getFloat();
                     ret = ret == null ? s : ret.add(s);
                 }
                 gc.backward(Ops.mul(ret, (float) criterion.weights().retrieval()));
             }
             // 2b. G_S = ∂L/∂S pushed back through each slice's X-Pool again (same dropout seed, so the same values),
-            // accumulating into the X-Pool parameters, the clip vectors and the segment tokens
-            if (single != null) {
-                NDArray gS = single.getGradient().duplicate();
+            // accumulating into the X-Pool parameters, the clip vectors and X-Pool's keys and values
+            if (sAll != null) {
+                NDArray gS = sAll.getGradient().duplicate();
                 for (int k = 0; k < slices; k++) {
                     int from = k * mb;
                     int to = Math.min(n, (k + 1) * mb);
                     try (NDManager km = sm.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray sk = singleScores(net, engine, vAll, tAll, maskAll, from, to, seed, k);
+                        NDArray sk = singleScores(net, engine, vAll, kvAll, from, to, seed, k);
                         NDArray g = gS.get(new NDIndex(from + ":" + to));
                         g.attach(km);
                         gc.backward(sk.mul(g).sum());
@@ -138,7 +153,10 @@ final class MicroBatchStep {
             }
             gV = vAll.getGradient().duplicate();
             gM = mAll.getGradient().duplicate();
-            gT = tAll.getGradient().duplicate();
+            if (kvAll != null) {
+                gK = kvAll.keys().getGradient().duplicate();
+                gVal = kvAll.values().getGradient().duplicate();
+            }
             out.put("loss_retrieval", dualV + singleV);
             out.put("loss_retrieval_dual", dualV);
             out.put("loss_retrieval_single", singleV);
@@ -156,11 +174,14 @@ final class MicroBatchStep {
                     org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
+                    // X-Pool's music side again, with a graph, for the retrieval gradient of its keys and values
+                    MadeNetwork.XPoolKeys kv = single ? net.xpoolKeys(mu.tokens(), mu.mask()) : null;
                     List<LayerOutput> lo = new ArrayList<>();
                     NDArray projVid;
                     if (TrainForward.applies(c)) {
                         NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL_PAIRED
-                                ? net.xpool(v.vector(), mu.tokens(), mu.mask(), true) : null;
+                                ? net.xpool(v.vector(), kv != null ? kv : net.xpoolKeys(mu.tokens(), mu.mask()), true)
+                                : null;
                         TrainForward.Detected det = TrainForward.detect(net, v, mu, pooled, true);
                         projVid = det.projVid();
                         for (long l = 0; l < det.layers(); l++) {
@@ -202,8 +223,11 @@ final class MicroBatchStep {
                     NDIndex rows = new NDIndex(from + ":" + to);
                     NDArray surrogate = Ops.mul(l, (float) (criterion.weights().localization() * share))
                             .add(v.vector().mul(gV.get(rows)).sum())
-                            .add(mu.vector().mul(gM.get(rows)).sum())
-                            .add(mu.tokens().mul(gT.get(rows)).sum());
+                            .add(mu.vector().mul(gM.get(rows)).sum());
+                    if (kv != null) {
+                        surrogate = surrogate.add(kv.keys().mul(gK.get(rows)).sum())
+                                .add(kv.values().mul(gVal.get(rows)).sum());
+                    }
                     gc.backward(surrogate);
                 }
             }
@@ -223,15 +247,15 @@ final class MicroBatchStep {
      * videos, with the slice's own X-Pool dropout seed. Memory: (to − from) × B × d per intermediate, not B² × d.
      * Recorded by autograd only inside a gradient collector.
      */
-    private static NDArray singleScores(MadeNetwork net, Engine engine, NDArray vAll, NDArray tAll, NDArray maskAll,
+    private static NDArray singleScores(MadeNetwork net, Engine engine, NDArray vAll, MadeNetwork.XPoolKeys kvAll,
             int from, int to, int seed, int k) {
         Ops.seedRandom(engine, sliceSeed(seed, -2 - k));
         // intermediates in a sub-manager closed on return (autograd keeps what its backward needs)
         return Ops.scoped(x -> {
             NDArray v = x[0].get(new NDIndex(from + ":" + to));
-            NDArray pooled = net.xpool(v, x[1], x[2], true); // [B_musics, to - from, d]
+            NDArray pooled = net.xpool(v, new MadeNetwork.XPoolKeys(x[1], x[2], x[3]), true); // [B_musics, to-from, d]
             return MadeNetwork.singleSimilarity(v, pooled); // [to - from, B_musics]
-        }, vAll, tAll, maskAll);
+        }, vAll, kvAll.keys(), kvAll.values(), kvAll.mask());
     }
 
     private static int sliceSeed(int stepSeed, int k) {

@@ -45,8 +45,8 @@ public record TrainOptions(
     /** Largest batch computed in one pass by default; larger batches go in slices of {@link #AUTO_SLICE}. */
     public static final int AUTO_WHOLE_UP_TO = 32;
 
-    /** Slice of the automatic micro-batching (measured: batch 128 in slices of 16 is 10% slower than in one pass and
-     *  needs 1.7 GB instead of 4.5 GB; see README "Benchmarks"). */
+    /** Slice of the automatic micro-batching (measured: batch 128 in slices of 16 is 13% slower than in one pass and
+     *  needs 1.6 GB instead of 4.4 GB; see README "Benchmarks"). */
     public static final int AUTO_SLICE = 16;
 
     public static TrainOptions reference() {
