@@ -86,32 +86,23 @@ public final class Loudness {
         double d = 1 + k / q + k * k;
         double[] b2 = {1, -2, 1};
         double[] a2 = {1, 2 * (k * k - 1) / d, (1 - k / q + k * k) / d};
-        double[] out = new double[x.length];
-        double p1 = 0;
-        double p2 = 0;
-        double q1 = 0;
-        double q2 = 0;
-        double[] st1 = stage(x, b1, a1);
+        double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            double in = st1[i];
-            double o = b2[0] * in + b2[1] * p1 + b2[2] * p2 - a2[1] * q1 - a2[2] * q2;
-            p2 = p1;
-            p1 = in;
-            q2 = q1;
-            q1 = o;
-            out[i] = o;
+            y[i] = x[i];
         }
-        return out;
+        biquad(y, b1, a1);
+        biquad(y, b2, a2);
+        return y;
     }
 
-    private static double[] stage(float[] x, double[] b, double[] a) {
-        double[] y = new double[x.length];
+    /** One biquad section (direct form I, a[0] = 1) run over {@code y} in place. */
+    private static void biquad(double[] y, double[] b, double[] a) {
         double x1 = 0;
         double x2 = 0;
         double y1 = 0;
         double y2 = 0;
-        for (int i = 0; i < x.length; i++) {
-            double in = x[i];
+        for (int i = 0; i < y.length; i++) {
+            double in = y[i];
             double o = b[0] * in + b[1] * x1 + b[2] * x2 - a[1] * y1 - a[2] * y2;
             x2 = x1;
             x1 = in;
@@ -119,6 +110,5 @@ public final class Loudness {
             y1 = o;
             y[i] = o;
         }
-        return y;
     }
 }
