@@ -46,13 +46,18 @@ public final class BeatTracker {
 
     /** Tracks beats of a 16 kHz mono signal. */
     public static Beats track(float[] wave16k) {
-        float[][] logMel = new KaldiFbank().compute(wave16k);
-        return trackLogMel(logMel, logMel.length);
+        int rows = KaldiFbank.numFrames(wave16k.length);
+        float[] logMel = new float[rows * KaldiFbank.MEL_BINS];
+        KaldiFbank fbank = new KaldiFbank();
+        for (int t = 0; t < rows; t++) {
+            fbank.frame(wave16k, t * KaldiFbank.FRAME_SHIFT, logMel, t * KaldiFbank.MEL_BINS);
+        }
+        return trackLogMel(logMel, rows);
     }
 
-    /** Tracks beats from log-mel frames (rows at 100 fps, 128 bands, natural-log power). */
-    public static Beats trackLogMel(float[][] logMel, int rows) {
-        double[] onset = onsetStrength(logMel, rows, 0, KaldiFbank.MEL_BINS);
+    /** Tracks beats from log-mel frames (flat [rows][128], rows at 100 fps, natural-log power). */
+    private static Beats trackLogMel(float[] logMel, int rows) {
+        double[] onset = onsetStrength(logMel, KaldiFbank.MEL_BINS, rows, 0, KaldiFbank.MEL_BINS);
         if (rows < 3 * FPS) {
             return new Beats(0, new double[0], new double[0]);
         }
@@ -66,7 +71,7 @@ public final class BeatTracker {
         for (int i = 0; i < beats.length; i++) {
             beats[i] = beatFrames[i] / FPS + frameCentreOffset();
         }
-        double[] bass = onsetStrength(logMel, rows, 0, BASS_BANDS);
+        double[] bass = onsetStrength(logMel, KaldiFbank.MEL_BINS, rows, 0, BASS_BANDS);
         int phase = 0;
         double best = -1;
         for (int k = 0; k < 4; k++) {
@@ -95,26 +100,9 @@ public final class BeatTracker {
     }
 
     /**
-     * Onset strength per frame: mean over bands [b0, b1) of max(0, L[t] − L[t−1]), minus its 1 s moving
-     * average, floored at 0. Frame 0 is 0.
+     * Onset strength per frame of a flat row-major [rows][bins] log-mel array: mean over bands [b0, b1) of
+     * max(0, L[t] − L[t−1]), minus its 1 s moving average, floored at 0. Frame 0 is 0.
      */
-    public static double[] onsetStrength(float[][] logMel, int rows, int b0, int b1) {
-        double[] o = new double[rows];
-        for (int t = 1; t < rows; t++) {
-            double s = 0;
-            float[] cur = logMel[t], prev = logMel[t - 1];
-            for (int b = b0; b < b1; b++) {
-                double d = cur[b] - prev[b];
-                if (d > 0) {
-                    s += d;
-                }
-            }
-            o[t] = s / (b1 - b0);
-        }
-        return detrend(o, (int) FPS);
-    }
-
-    /** As {@link #onsetStrength(float[][], int, int, int)} on a flat row-major [rows][bins] array. */
     public static double[] onsetStrength(float[] flat, int bins, int rows, int b0, int b1) {
         double[] o = new double[rows];
         for (int t = 1; t < rows; t++) {
