@@ -12,6 +12,7 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.media.encode.RgbFrame;
 import org.mgsv.media.video.VideoDecoder;
 
 /**
@@ -385,8 +386,7 @@ public final class Renderer {
                 packed[y * w * 3 + x] = src.get(y * stride + x);
             }
         }
-        org.mgsv.media.encode.RgbFrame r = org.mgsv.media.video.VideoDecoder.rotateFrame(
-                new org.mgsv.media.encode.RgbFrame(0, w, h, packed), clockwise);
+        RgbFrame r = VideoDecoder.rotate(new RgbFrame(0, w, h, packed), clockwise);
         Frame out = new Frame(r.width(), r.height(), Frame.DEPTH_UBYTE, 3);
         java.nio.ByteBuffer dst = (java.nio.ByteBuffer) out.image[0];
         for (int y = 0; y < r.height(); y++) {

@@ -464,12 +464,7 @@ public final class VideoDecoder {
     }
 
     /** Rotates a packed RGB (or BGR) frame clockwise by 0/90/180/270 degrees. */
-    public static RgbFrame rotateFrame(RgbFrame f, int clockwise) {
-        return rotate(f, clockwise);
-    }
-
-    /** Rotates a frame clockwise by 0/90/180/270 degrees. */
-    static RgbFrame rotate(RgbFrame f, int clockwise) {
+    public static RgbFrame rotate(RgbFrame f, int clockwise) {
         if (clockwise == 0) {
             return f;
         }
