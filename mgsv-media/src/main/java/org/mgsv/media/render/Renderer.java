@@ -196,7 +196,7 @@ public final class Renderer {
             }
             if (g.getAudioStream() < 0 || g.getAudioChannels() <= 0) {
                 if (what == null) {
-                    return new float[CHANNELS][len];
+                    return out; // silence
                 }
                 throw new MgsvException(file + ": no audio stream in the " + what + " file");
             }
@@ -246,16 +246,11 @@ public final class Renderer {
                 // nothing more to do
             }
         }
-        if (got < len) {
+        // original audio (what == null) shorter than the video: the rest of out is silence already
+        if (got < len && what != null) {
             float[][] cut = new float[CHANNELS][];
             for (int c = 0; c < CHANNELS; c++) {
                 cut[c] = java.util.Arrays.copyOf(out[c], got);
-            }
-            if (what == null) {
-                // original audio shorter than the video: the rest is silence
-                for (int c = 0; c < CHANNELS; c++) {
-                    cut[c] = java.util.Arrays.copyOf(cut[c], len);
-                }
             }
             return cut;
         }
