@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -192,7 +193,7 @@ public final class Renderer {
                 g.start();
             } catch (Exception e) {
                 throw new MgsvException(file + ": cannot open" + (what == null ? "" : " the " + what) + " ("
-                        + VideoDecoder.ffmpegReason(String.valueOf(e.getMessage())) + ")", e);
+                        + reason(e) + ")", e);
             }
             if (g.getAudioStream() < 0 || g.getAudioChannels() <= 0) {
                 if (what == null) {
@@ -238,7 +239,7 @@ public final class Renderer {
         } catch (MgsvException e) {
             throw e;
         } catch (Exception e) {
-            throw new MgsvException(file + ": cannot decode audio (" + VideoDecoder.ffmpegReason(String.valueOf(e.getMessage())) + ")", e);
+            throw new MgsvException(file + ": cannot decode audio (" + reason(e) + ")", e);
         } finally {
             try {
                 g.release();
@@ -270,7 +271,7 @@ public final class Renderer {
             writeAudio(rec, audio, 0, audio[0].length, new float[4096 * CHANNELS]);
             rec.stop();
         } catch (Exception e) {
-            throw new MgsvException("cannot encode the soundtrack (" + VideoDecoder.ffmpegReason(String.valueOf(e.getMessage())) + ")", e);
+            throw new MgsvException("cannot encode the soundtrack (" + reason(e) + ")", e);
         } finally {
             try {
                 rec.release();
@@ -289,7 +290,7 @@ public final class Renderer {
             try {
                 g.start();
             } catch (Exception e) {
-                throw new MgsvException(video + ": cannot open (" + VideoDecoder.ffmpegReason(String.valueOf(e.getMessage())) + ")", e);
+                throw new MgsvException(video + ": cannot open (" + reason(e) + ")", e);
             }
             double fps = info.fps() > 0 ? info.fps() : 30;
             int w = info.width();
@@ -297,9 +298,8 @@ public final class Renderer {
             rec = new FFmpegFrameRecorder(tmp.toFile(), w, h, CHANNELS);
             rec.setFormat("mp4");
             rec.setFrameRate(fps);
-            boolean h264 = avcodec.avcodec_find_encoder_by_name("libopenh264") != null
-                    && !avcodec.avcodec_find_encoder_by_name("libopenh264").isNull();
-            if (h264) {
+            AVCodec openH264 = avcodec.avcodec_find_encoder_by_name("libopenh264");
+            if (openH264 != null && !openH264.isNull()) {
                 rec.setVideoCodecName("libopenh264");
                 codec = "h264";
             } else {
@@ -336,7 +336,7 @@ public final class Renderer {
         } catch (MgsvException e) {
             throw e;
         } catch (Exception e) {
-            throw new MgsvException("rendering " + video + " failed (" + VideoDecoder.ffmpegReason(String.valueOf(e.getMessage())) + ")", e);
+            throw new MgsvException("rendering " + video + " failed (" + reason(e) + ")", e);
         } finally {
             if (rec != null) {
                 try {
@@ -367,6 +367,11 @@ public final class Renderer {
             pos += n;
         }
         return pos;
+    }
+
+    /** FFmpeg's own text for a JavaCV exception's message. */
+    private static String reason(Exception e) {
+        return VideoDecoder.ffmpegReason(String.valueOf(e.getMessage()));
     }
 
     /** A rotated copy of a packed 8-bit frame (BGR24 from the grabber). */
