@@ -69,15 +69,13 @@ final class OnnxModel implements AutoCloseable {
             long[] want = new long[sampleShape.length + 1];
             want[0] = -1;
             System.arraycopy(sampleShape, 0, want, 1, sampleShape.length);
-            if (inShape.length != want.length) {
+            boolean inOk = inShape.length == want.length;
+            for (int i = 1; inOk && i < want.length; i++) {
+                inOk = inShape[i] < 0 || inShape[i] == want[i];
+            }
+            if (!inOk) {
                 throw new MgsvException(file + ": " + what + " model input '" + in + "' has shape " + fmt(inShape)
                         + ", expected " + fmt(want) + " (N = batch)");
-            }
-            for (int i = 1; i < want.length; i++) {
-                if (inShape[i] >= 0 && inShape[i] != want[i]) {
-                    throw new MgsvException(file + ": " + what + " model input '" + in + "' has shape "
-                            + fmt(inShape) + ", expected " + fmt(want) + " (N = batch)");
-                }
             }
             boolean outOk = (outShape.length == 2 || (outShape.length == 3 && (outShape[1] == 1 || outShape[1] < 0)))
                     && (outShape[outShape.length - 1] < 0 || outShape[outShape.length - 1] == dim);
