@@ -195,7 +195,6 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         double[] ac = BeatTracker.autocorrelation(onset, Math.max(maxLag, 4));
         double lb0 = Math.log(BeatTracker.MIN_BPM), lb1 = Math.log(BeatTracker.MAX_BPM);
         double[] tg = new double[64];
-        Arrays.fill(tg, 0);
         for (int lag = 1; lag <= maxLag; lag++) {
             double bpm = 60 * FPS / lag;
             if (bpm < BeatTracker.MIN_BPM || bpm > BeatTracker.MAX_BPM) {

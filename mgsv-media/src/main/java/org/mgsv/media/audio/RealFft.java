@@ -28,11 +28,8 @@ public final class RealFft {
         for (int i = 0; i < half; i++) {
             bitrev[i] = Integer.reverse(i) >>> (32 - bits);
         }
-        if (bits == 0) {
-            bitrev[0] = 0;
-        }
-        cosTab = new double[Math.max(1, half / 2)];
-        sinTab = new double[Math.max(1, half / 2)];
+        cosTab = new double[half / 2];
+        sinTab = new double[half / 2];
         for (int k = 0; k < half / 2; k++) {
             cosTab[k] = Math.cos(2 * Math.PI * k / half);
             sinTab[k] = Math.sin(2 * Math.PI * k / half);

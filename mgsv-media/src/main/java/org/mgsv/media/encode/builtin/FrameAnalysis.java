@@ -132,9 +132,9 @@ final class FrameAnalysis {
     /** The 512-d descriptor; {@code prev} is the frame one second earlier (null for the first). */
     float[] descriptor(FrameAnalysis prev) {
         float[][] blocks = {
-            hellinger(jointHist),
+            normalisedSqrt(jointHist),
             hueHistogram(),
-            concat(hellinger(histogram(val, 16)), hellinger(histogram(sat, 16))),
+            concat(normalisedSqrt(histogram(val, 16)), normalisedSqrt(histogram(sat, 16))),
             colourStats(),
             layout4(),
             centred(gridMean(gray, 8, 8)),
@@ -459,7 +459,7 @@ final class FrameAnalysis {
         return hst;
     }
 
-    /** sqrt of a histogram normalised to sum 1 (unit L2 norm); zeros stay zeros. */
+    /** sqrt of a histogram normalised to sum 1 (Hellinger embedding, unit L2 norm); zeros stay zeros. */
     static float[] normalisedSqrt(float[] hst) {
         double s = 0;
         for (float v : hst) {
@@ -472,10 +472,6 @@ final class FrameAnalysis {
             }
         }
         return out;
-    }
-
-    static float[] hellinger(float[] hst) {
-        return normalisedSqrt(hst);
     }
 
     static float[] normalise(float[] x) {
