@@ -15,7 +15,7 @@ public final class AudioBench {
      * Medians in milliseconds. {@code decodeMs}: FFmpeg decode; {@code resampleMs}: reference PCM + resample to
      * 16 kHz of the fbank's channel; {@code fbankMs}: 96 windows; {@code totalMs}: the sum per run;
      * {@code realTime}: track seconds per second of total time (× real time); {@code builtinEncodeMs}: the
-     * {@link BuiltinSegmentEncoder} on the 96 windows (single thread, not part of the total).
+     * {@link BuiltinSegmentEncoder} on the 96 windows (windows in parallel, not part of the total).
      */
     public record Result(Path file, double trackSeconds, int threads, int repeats, double decodeMs,
             double resampleMs, double fbankMs, double totalMs, double realTime, double builtinEncodeMs) {
