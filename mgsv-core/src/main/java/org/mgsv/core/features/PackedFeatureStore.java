@@ -13,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -348,14 +346,6 @@ public final class PackedFeatureStore implements FeatureStore {
             put(h);
         }
 
-        public boolean hasVideo(String id) {
-            return videos.containsKey(id);
-        }
-
-        public boolean hasMusic(String id) {
-            return music.containsKey(id);
-        }
-
         public int videoCount() {
             return videos.size();
         }
@@ -462,11 +452,6 @@ public final class PackedFeatureStore implements FeatureStore {
             if (!finished) {
                 Files.deleteIfExists(dir.resolve(INDEX_FILE));
             }
-        }
-
-        /** Ids written so far (for progress reporting and tests). */
-        public List<String> videoIdsWritten() {
-            return new ArrayList<>(videos.keySet());
         }
     }
 }

@@ -224,19 +224,6 @@ public final class Tensor {
         return bb.array();
     }
 
-    /** Max |a-b| over all values; shapes must match. */
-    public float maxAbsDiff(Tensor other) {
-        if (!Arrays.equals(shape, other.shape)) {
-            throw new IllegalArgumentException(
-                    "shape " + Arrays.toString(shape) + " vs " + Arrays.toString(other.shape));
-        }
-        float m = 0;
-        for (int i = 0; i < size(); i++) {
-            m = Math.max(m, Math.abs(data.get(i) - other.data.get(i)));
-        }
-        return m;
-    }
-
     /** Same shape and equal values ({@code ==} per value, so 0.0 equals -0.0; NaN equals NaN). */
     @Override
     public boolean equals(Object o) {
