@@ -17,16 +17,12 @@ public final class Tensor {
 
     private Tensor(int[] shape, FloatBuffer data) {
         this.shape = shape.clone();
-        long n = 1;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
-            n *= d;
         }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
-        }
+        int n = numel(shape);
         if (data.remaining() != n) {
             throw new IllegalArgumentException(
                     "shape " + Arrays.toString(shape) + " needs " + n + " values, buffer has " + data.remaining());
