@@ -228,13 +228,18 @@ public final class DatasetLayout implements AutoCloseable {
 
     /** The rows of {@code split} whose video and music have no problem in {@code problems}. */
     public List<Annotation> withoutProblems(String split, List<Problem> problems) {
+        return withoutProblems(annotations(split), problems);
+    }
+
+    /** The {@code rows} whose video and music have no problem in {@code problems}. */
+    public static List<Annotation> withoutProblems(List<Annotation> rows, List<Problem> problems) {
         Set<String> badVideo = new HashSet<>();
         Set<String> badMusic = new HashSet<>();
         for (Problem p : problems) {
             (p.kind().equals("video") ? badVideo : badMusic).add(p.id());
         }
         List<Annotation> out = new ArrayList<>();
-        for (Annotation a : annotations(split)) {
+        for (Annotation a : rows) {
             if (!badVideo.contains(a.videoId()) && !badMusic.contains(a.musicId())) {
                 out.add(a);
             }

@@ -1,5 +1,6 @@
 package org.mgsv.core.features;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.AnnotationCsv;
@@ -70,69 +72,23 @@ public final class FeaturePacker {
         Map<String, Integer> rowsPerSplit = new LinkedHashMap<>();
         try (FeatureStore src = DatasetLayout.openFeatures(root, spec)) {
             List<DatasetLayout.Problem> missing = new ArrayList<>();
-            for (String id : videoIds) {
-                if (!src.hasVideo(id)) {
-                    missing.add(new DatasetLayout.Problem("video", id, "no features in " + root));
-                }
-            }
-            for (String id : musicIds) {
-                if (!src.hasMusic(id)) {
-                    missing.add(new DatasetLayout.Problem("music", id, "no features in " + root));
-                }
-            }
+            Set<String> noVideo = absent("video", videoIds, src::hasVideo, root, missing);
+            Set<String> noMusic = absent("music", musicIds, src::hasMusic, root, missing);
             if (!missing.isEmpty() && !skipBad) {
                 throw new MgsvException("features missing for ids of the CSVs: "
                         + DatasetLayout.describe(missing, 10) + "\n(use --skip-bad to pack without them)");
             }
             skipped.addAll(missing);
-            Set<String> badVideo = new HashSet<>();
-            Set<String> badMusic = new HashSet<>();
-            for (DatasetLayout.Problem p : missing) {
-                (p.kind().equals("video") ? badVideo : badMusic).add(p.id());
-            }
             long total = videoIds.size() + musicIds.size() - missing.size();
             PackedFeatureStore.write(out, spec, precision, (w, dir) -> {
                 try (ProgressBar pb = bar.apply(total)) {
-                    for (String id : videoIds) {
-                        if (badVideo.contains(id)) {
-                            continue;
-                        }
-                        try {
-                            w.addVideo(src.video(id));
-                        } catch (MgsvException e) {
-                            if (!skipBad) {
-                                throw e;
-                            }
-                            badVideo.add(id);
-                            skipped.add(new DatasetLayout.Problem("video", id, e.getMessage()));
-                        }
-                        pb.step();
-                    }
-                    for (String id : musicIds) {
-                        if (badMusic.contains(id)) {
-                            continue;
-                        }
-                        try {
-                            w.addMusic(src.music(id));
-                        } catch (MgsvException e) {
-                            if (!skipBad) {
-                                throw e;
-                            }
-                            badMusic.add(id);
-                            skipped.add(new DatasetLayout.Problem("music", id, e.getMessage()));
-                        }
-                        pb.step();
-                    }
+                    packAll("video", videoIds, noVideo, skipBad, skipped, pb, id -> w.addVideo(src.video(id)));
+                    packAll("music", musicIds, noMusic, skipBad, skipped, pb, id -> w.addMusic(src.music(id)));
                 }
                 counts[0] = w.videoCount();
                 counts[1] = w.musicCount();
                 for (Map.Entry<String, List<Annotation>> s : splits.entrySet()) {
-                    List<Annotation> kept = new ArrayList<>();
-                    for (Annotation a : s.getValue()) {
-                        if (!badVideo.contains(a.videoId()) && !badMusic.contains(a.musicId())) {
-                            kept.add(a);
-                        }
-                    }
+                    List<Annotation> kept = DatasetLayout.withoutProblems(s.getValue(), skipped);
                     if (kept.size() == s.getValue().size()) {
                         Files.copy(names.get(s.getKey()), dir.resolve(s.getKey()));
                     } else {
@@ -149,5 +105,46 @@ public final class FeaturePacker {
             throw new MgsvException("cannot read back " + out + ": " + e.getMessage(), e);
         }
         return new Summary(out, counts[0], counts[1], skipped, rowsPerSplit, bytes, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The {@code ids} without features ({@code has} false), each also reported in {@code missing}. */
+    private static Set<String> absent(String kind, Set<String> ids, Predicate<String> has, Path root,
+            List<DatasetLayout.Problem> missing) {
+        Set<String> out = new HashSet<>();
+        for (String id : ids) {
+            if (!has.test(id)) {
+                out.add(id);
+                missing.add(new DatasetLayout.Problem(kind, id, "no features in " + root));
+            }
+        }
+        return out;
+    }
+
+    /** Writes one id's features. */
+    @FunctionalInterface
+    private interface IdWriter {
+        void write(String id) throws IOException;
+    }
+
+    /**
+     * Writes every id not {@code absent}; with {@code skipBad} an id whose features are invalid is added to
+     * {@code skipped} instead of stopping the pack.
+     */
+    private static void packAll(String kind, Set<String> ids, Set<String> absent, boolean skipBad,
+            List<DatasetLayout.Problem> skipped, ProgressBar pb, IdWriter writer) throws IOException {
+        for (String id : ids) {
+            if (absent.contains(id)) {
+                continue;
+            }
+            try {
+                writer.write(id);
+            } catch (MgsvException e) {
+                if (!skipBad) {
+                    throw e;
+                }
+                skipped.add(new DatasetLayout.Problem(kind, id, e.getMessage()));
+            }
+            pb.step();
+        }
     }
 }

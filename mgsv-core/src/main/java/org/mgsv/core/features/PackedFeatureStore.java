@@ -13,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -157,8 +155,8 @@ public final class PackedFeatureStore implements FeatureStore {
             }
             PackedFeatureStore store = new PackedFeatureStore(dir, spec, precision, window, dataBytes, crc, videos,
                     music, windows);
-            store.checkOffsets(videos, store.videoRecordBytes());
-            store.checkOffsets(music, store.musicRecordBytes());
+            store.checkOffsets(videos, recordBytes(spec.videoSlots(), spec.videoDim(), precision));
+            store.checkOffsets(music, recordBytes(spec.musicSlots(), spec.musicDim(), precision));
             return store;
         } catch (NoSuchFileException e) {
             throw new MgsvException("packed store " + dir + " lacks " + DATA_FILE);
@@ -187,12 +185,9 @@ public final class PackedFeatureStore implements FeatureStore {
         }
     }
 
-    long videoRecordBytes() {
-        return (long) spec.videoSlots() * (spec.videoDim() + 1) * precision.bytes;
-    }
-
-    long musicRecordBytes() {
-        return (long) spec.musicSlots() * (spec.musicDim() + 1) * precision.bytes;
+    /** Bytes of one record: features [slots, dim] then mask [slots]. */
+    static long recordBytes(int slots, int dim, Precision precision) {
+        return (long) slots * (dim + 1) * precision.bytes;
     }
 
     public Precision precision() {
@@ -329,8 +324,8 @@ public final class PackedFeatureStore implements FeatureStore {
         private boolean finished;
 
         Writer(Path dir, FeatureSpec spec, Precision precision, long windowBytes) throws IOException {
-            long maxRecord = Math.max((long) spec.videoSlots() * (spec.videoDim() + 1),
-                    (long) spec.musicSlots() * (spec.musicDim() + 1)) * precision.bytes;
+            long maxRecord = Math.max(recordBytes(spec.videoSlots(), spec.videoDim(), precision),
+                    recordBytes(spec.musicSlots(), spec.musicDim(), precision));
             if (windowBytes < maxRecord + HEADER_BYTES || windowBytes % ALIGN != 0 || windowBytes > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("window of " + windowBytes + " bytes cannot hold a record of "
                         + maxRecord);
@@ -346,14 +341,6 @@ public final class PackedFeatureStore implements FeatureStore {
                     .putInt(spec.videoDim()).putInt(spec.musicSlots()).putInt(spec.musicDim()).putLong(windowBytes);
             h.position(0);
             put(h);
-        }
-
-        public boolean hasVideo(String id) {
-            return videos.containsKey(id);
-        }
-
-        public boolean hasMusic(String id) {
-            return music.containsKey(id);
         }
 
         public int videoCount() {
@@ -462,11 +449,6 @@ public final class PackedFeatureStore implements FeatureStore {
             if (!finished) {
                 Files.deleteIfExists(dir.resolve(INDEX_FILE));
             }
-        }
-
-        /** Ids written so far (for progress reporting and tests). */
-        public List<String> videoIdsWritten() {
-            return new ArrayList<>(videos.keySet());
         }
     }
 }

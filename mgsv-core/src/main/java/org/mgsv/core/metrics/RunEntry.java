@@ -35,14 +35,4 @@ public record RunEntry(
         Objects.requireNonNull(musicId, "musicId");
         ranking = List.copyOf(ranking);
     }
-
-    /** The same query with another predicted moment. */
-    public RunEntry withPrediction(double start, double end) {
-        return new RunEntry(videoId, musicId, ranking, start, end, gtStart, gtEnd, musicDuration);
-    }
-
-    /** The same query with another ranking. */
-    public RunEntry withRanking(List<String> newRanking) {
-        return new RunEntry(videoId, musicId, newRanking, predStart, predEnd, gtStart, gtEnd, musicDuration);
-    }
 }

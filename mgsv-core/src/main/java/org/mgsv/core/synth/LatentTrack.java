@@ -19,15 +19,13 @@ public final class LatentTrack {
     private final double duration;
     private final float[] ctrl;
     private final int points;
-    private final int[] sectionStarts;
     private final int[] sectionTypes;
 
-    private LatentTrack(int dim, double duration, float[] ctrl, int[] sectionStarts, int[] sectionTypes) {
+    private LatentTrack(int dim, double duration, float[] ctrl, int[] sectionTypes) {
         this.dim = dim;
         this.duration = duration;
         this.ctrl = ctrl;
         this.points = ctrl.length / dim;
-        this.sectionStarts = sectionStarts;
         this.sectionTypes = sectionTypes;
     }
 
@@ -51,7 +49,6 @@ public final class LatentTrack {
         float[] ctrl = new float[n * d];
         List<float[]> moods = new ArrayList<>();
         List<float[]> motifs = new ArrayList<>();
-        List<Integer> starts = new ArrayList<>();
         List<Integer> types = new ArrayList<>();
         double rho = c.smoothness();
         double innov = Math.sqrt(1 - rho * rho);
@@ -86,7 +83,6 @@ public final class LatentTrack {
                 moods.add(mood);
                 motifs.add(motif);
             }
-            starts.add(j);
             types.add(type);
             float[] mood = moods.get(type);
             float[] motif = motifs.get(type);
@@ -102,7 +98,7 @@ public final class LatentTrack {
             prev = type;
             j += len;
         }
-        return new LatentTrack(d, duration, ctrl, toArray(starts), toArray(types));
+        return new LatentTrack(d, duration, ctrl, toArray(types));
     }
 
     /** Another version of {@code parent} (same structure and duration): z + jitter · ε. */
@@ -111,7 +107,7 @@ public final class LatentTrack {
         for (int i = 0; i < ctrl.length; i++) {
             ctrl[i] += (float) (jitter * rng.nextGaussian());
         }
-        return new LatentTrack(parent.dim, parent.duration, ctrl, parent.sectionStarts, parent.sectionTypes);
+        return new LatentTrack(parent.dim, parent.duration, ctrl, parent.sectionTypes);
     }
 
     static float[] gaussian(RandomGenerator rng, int n) {
@@ -137,15 +133,6 @@ public final class LatentTrack {
     /** Track duration, seconds. */
     public double duration() {
         return duration;
-    }
-
-    /** Start time (s) of every section. */
-    public double[] sectionStartTimes() {
-        double[] s = new double[sectionStarts.length];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = sectionStarts[i] * STEP;
-        }
-        return s;
     }
 
     /** Section type of every section (equal types = repeated material). */

@@ -54,12 +54,13 @@ public final class SynthOracle {
 
             @Override
             public float[] frames(SynthPlan.Row row) {
-                return decodeVideo(gen.videoFeatures(row), row.validFrames());
+                return decode(videoDecoder, gen.videoFeatures(row), row.validFrames());
             }
 
             @Override
             public float[] windows(int track) {
-                return decodeMusic(gen.musicFeatures(track));
+                SynthGenerator.Features f = gen.musicFeatures(track);
+                return decode(musicDecoder, f, f.valid());
             }
         };
     }
@@ -239,21 +240,11 @@ public final class SynthOracle {
         return new double[] {bestScore, bestS};
     }
 
-    /** Decoded latents of the first {@code n} frames, [n·D]. */
-    public float[] decodeVideo(SynthGenerator.Features f, int n) {
+    /** Decoded latents of the first {@code n} rows of {@code f}, [n·D]. */
+    private float[] decode(Decoder decoder, SynthGenerator.Features f, int n) {
         float[] z = new float[n * dim];
         for (int i = 0; i < n; i++) {
-            videoDecoder.decode(f.values(), i * f.dim(), z, i * dim);
-        }
-        return z;
-    }
-
-    /** Decoded latents of the valid windows, [windows·D]. */
-    public float[] decodeMusic(SynthGenerator.Features f) {
-        int n = f.valid();
-        float[] z = new float[n * dim];
-        for (int i = 0; i < n; i++) {
-            musicDecoder.decode(f.values(), i * f.dim(), z, i * dim);
+            decoder.decode(f.values(), i * f.dim(), z, i * dim);
         }
         return z;
     }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.mgsv.core.data.Annotation;
+import org.mgsv.core.data.DatasetLayout;
 
 /**
  * The annotation side of a synthetic benchmark: the track pool and the rows of the three splits, with all
@@ -27,7 +28,7 @@ public final class SynthPlan {
         }
 
         public String csvName() {
-            return fileStem + "_data.csv";
+            return fileStem + DatasetLayout.CSV_SUFFIX;
         }
     }
 

@@ -98,37 +98,17 @@ public final class SynthWriter {
             });
             try {
                 List<Future<?>> futures = new ArrayList<>();
-                int chunk = 64;
-                for (int from = 0; from < used.length; from += chunk) {
-                    int a = from;
-                    int b = Math.min(used.length, from + chunk);
-                    futures.add(pool.submit(() -> {
-                        for (int i = a; i < b; i++) {
-                            SynthGenerator.Features f = gen.musicFeatures(used[i]);
-                            String id = plan.track(used[i]).musicId();
-                            bytes.addAndGet(save(mf.resolve(id + ".pt"), f.values(), f.rows(), f.dim()));
-                            bytes.addAndGet(save(mm.resolve(id + ".pt"), f.mask(), f.rows()));
-                            files.addAndGet(2);
-                            step(bar);
-                        }
-                        return null;
-                    }));
-                }
-                for (int from = 0; from < allRows.size(); from += chunk) {
-                    int a = from;
-                    int b = Math.min(allRows.size(), from + chunk);
-                    futures.add(pool.submit(() -> {
-                        for (int i = a; i < b; i++) {
-                            SynthPlan.Row row = allRows.get(i);
-                            SynthGenerator.Features f = gen.videoFeatures(row);
-                            bytes.addAndGet(save(vf.resolve(row.videoId() + ".pt"), f.values(), f.rows(), f.dim()));
-                            bytes.addAndGet(save(vm.resolve(row.videoId() + ".pt"), f.mask(), f.rows()));
-                            files.addAndGet(2);
-                            step(bar);
-                        }
-                        return null;
-                    }));
-                }
+                submitChunks(pool, futures, used.length, i -> {
+                    bytes.addAndGet(save(mf, mm, plan.track(used[i]).musicId(), gen.musicFeatures(used[i])));
+                    files.addAndGet(2);
+                    step(bar);
+                });
+                submitChunks(pool, futures, allRows.size(), i -> {
+                    SynthPlan.Row row = allRows.get(i);
+                    bytes.addAndGet(save(vf, vm, row.videoId(), gen.videoFeatures(row)));
+                    files.addAndGet(2);
+                    step(bar);
+                });
                 for (Future<?> fu : futures) {
                     try {
                         fu.get();
@@ -167,6 +147,33 @@ public final class SynthWriter {
         if (bar != null) {
             bar.step();
         }
+    }
+
+    /** One item's work, by index. */
+    @FunctionalInterface
+    private interface IndexTask {
+        void run(int i) throws IOException;
+    }
+
+    /** Submits {@code task} for every index in [0, n), in chunks of 64 indices per pool task. */
+    private static void submitChunks(ExecutorService pool, List<Future<?>> futures, int n, IndexTask task) {
+        int chunk = 64;
+        for (int from = 0; from < n; from += chunk) {
+            int a = from;
+            int b = Math.min(n, from + chunk);
+            futures.add(pool.submit(() -> {
+                for (int i = a; i < b; i++) {
+                    task.run(i);
+                }
+                return null;
+            }));
+        }
+    }
+
+    /** Writes {@code <featDir>/<id>.pt} and {@code <maskDir>/<id>.pt}; returns their bytes. */
+    private static long save(Path featDir, Path maskDir, String id, SynthGenerator.Features f) throws IOException {
+        return save(featDir.resolve(id + ".pt"), f.values(), f.rows(), f.dim())
+                + save(maskDir.resolve(id + ".pt"), f.mask(), f.rows());
     }
 
     private static long save(Path file, float[] values, int... shape) throws IOException {

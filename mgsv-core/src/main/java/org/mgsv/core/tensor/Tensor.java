@@ -17,16 +17,12 @@ public final class Tensor {
 
     private Tensor(int[] shape, FloatBuffer data) {
         this.shape = shape.clone();
-        long n = 1;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
-            n *= d;
         }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
-        }
+        int n = numel(shape);
         if (data.remaining() != n) {
             throw new IllegalArgumentException(
                     "shape " + Arrays.toString(shape) + " needs " + n + " values, buffer has " + data.remaining());
@@ -222,19 +218,6 @@ public final class Tensor {
         ByteBuffer bb = ByteBuffer.allocate(size() * 4);
         writeLittleEndian(bb);
         return bb.array();
-    }
-
-    /** Max |a-b| over all values; shapes must match. */
-    public float maxAbsDiff(Tensor other) {
-        if (!Arrays.equals(shape, other.shape)) {
-            throw new IllegalArgumentException(
-                    "shape " + Arrays.toString(shape) + " vs " + Arrays.toString(other.shape));
-        }
-        float m = 0;
-        for (int i = 0; i < size(); i++) {
-            m = Math.max(m, Math.abs(data.get(i) - other.data.get(i)));
-        }
-        return m;
     }
 
     /** Same shape and equal values ({@code ==} per value, so 0.0 equals -0.0; NaN equals NaN). */

@@ -188,7 +188,7 @@ public final class TorchSave {
             }
             byte[] pkl = readEntry(zip, zip.getEntry(prefix + "data.pkl"), file);
             Map<String, StorageRef> storages = new HashMap<>();
-            Object obj = unpickle(pkl, file, storages, false);
+            Object obj = torchUnpickler(pkl, file, storages, false).load();
             TensorRef ref = asTensor(obj, file);
             for (StorageRef s : storages.values()) {
                 ZipEntry ze = zip.getEntry(prefix + "data/" + s.key);
@@ -251,8 +251,7 @@ public final class TorchSave {
             plain.at(pos).load(); // sys_info
             pos = plain.position();
             Map<String, StorageRef> storages = new LinkedHashMap<>();
-            Unpickler main = new Unpickler(all, pid -> persistentStorage(pid, file, storages, true),
-                    (c, a) -> resolve(c, a, file));
+            Unpickler main = torchUnpickler(all, file, storages, true);
             Object obj = main.at(pos).load();
             pos = main.position();
             Object keys = plain.at(pos).load();
@@ -285,10 +284,11 @@ public final class TorchSave {
         }
     }
 
-    private static Object unpickle(byte[] pkl, Path file, Map<String, StorageRef> storages, boolean legacy)
-            throws IOException {
+    /** An unpickler that collects the storages it meets into {@code storages} and rebuilds tensors. */
+    private static Unpickler torchUnpickler(byte[] pkl, Path file, Map<String, StorageRef> storages,
+            boolean legacy) {
         return new Unpickler(pkl, pid -> persistentStorage(pid, file, storages, legacy),
-                (c, a) -> resolve(c, a, file)).load();
+                (c, a) -> resolve(c, a, file));
     }
 
     private static Object persistentStorage(Object pid, Path file, Map<String, StorageRef> storages,
