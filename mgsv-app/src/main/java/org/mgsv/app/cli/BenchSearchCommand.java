@@ -23,6 +23,7 @@ import org.mgsv.app.search.SyntheticCatalog;
 import org.mgsv.app.search.VecMath;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.model.MadeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,11 +94,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     Path work;
 
     private int threads() {
-        if (threads != null) {
-            return threads;
-        }
-        String p = System.getProperty("mgsv.threads");
-        return p != null ? Integer.parseInt(p.trim()) : Runtime.getRuntime().availableProcessors();
+        return threads != null ? threads : AstFrontEnd.defaultThreads();
     }
 
     private static GroundingModel initialised(int threads) {
