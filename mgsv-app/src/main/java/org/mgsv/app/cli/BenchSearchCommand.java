@@ -127,7 +127,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("threads", threads);
         m.put("libtorchThreadsPerOp", System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("jvm", BenchInfo.jvm());
         m.put("maxHeapMB", Runtime.getRuntime().maxMemory() >> 20);
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return m;
