@@ -203,9 +203,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
                 AtomicFiles.deleteRecursively(workDir);
             }
         }
-        String out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
         report.put("loadAverageAtEnd", loadAverage());
-        out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        String out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
         System.out.println(out);
         if (json != null) {
             AtomicFiles.writeString(json, out + "\n");
