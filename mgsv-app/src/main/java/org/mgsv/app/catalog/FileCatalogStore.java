@@ -453,7 +453,8 @@ public final class FileCatalogStore implements CatalogStore {
 
     @Override
     public synchronized int size() {
-        return ids().size();
+        // every staged removal or replacement hides exactly one committed row (its Loc came from index)
+        return index.size() - pendingDeletes.size() + pendingAdds.size();
     }
 
     @Override
