@@ -466,14 +466,4 @@ public final class FileCatalogStore implements CatalogStore {
         }
         return H0Matrix.of(ids, data, dim);
     }
-
-    /** Number of part directories (for tests and {@code mgsv index --compact} decisions). */
-    public synchronized int partCount() {
-        return parts.size();
-    }
-
-    /** Number of removed or replaced rows still occupying space. */
-    public synchronized int deadRows() {
-        return parts.stream().mapToInt(p -> p.deleted.size()).sum();
-    }
 }
