@@ -257,25 +257,25 @@ public final class FileCatalogStore implements CatalogStore {
         for (Part p : parts) {
             entries.add(new PartEntry(p.name, p.rows, List.copyOf(newDeleted.get(p))));
         }
-        List<TrackRecord> adds = new ArrayList<>(pendingAdds.values());
-        long gen = generation;
-        gen = writeParts(adds, gen, entries);
+        publish(entries, new ArrayList<>(pendingAdds.values()));
+    }
+
+    /**
+     * Writes {@code rows} as new parts, then the manifest naming {@code entries} and them; reloads from what is now
+     * on disk, drops the staged changes and deletes the parts no longer named.
+     */
+    private void publish(List<PartEntry> entries, List<TrackRecord> rows) {
+        long gen = writeParts(rows, generation, entries);
         beforeManifestWrite.run();
         Manifest m = new Manifest(FORMAT, VERSION, dim, segments, gen, entries);
         writeManifest(m);
-        // reload from what is now on disk
-        reload(m);
+        parts.clear();
+        index.clear();
+        load(m);
         pendingAdds.clear();
         pendingDeletes.clear();
         deleteOrphans();
     }
-
-    private void reload(Manifest m) {
-        parts.clear();
-        index.clear();
-        load(m);
-    }
-
 
     /**
      * Writes {@code rows} as new parts of at most {@link #MAX_PART_ROWS} rows, numbered after generation
@@ -377,14 +377,7 @@ public final class FileCatalogStore implements CatalogStore {
         for (String id : index.keySet()) {
             all.add(read(index.get(id)));
         }
-        List<PartEntry> entries = new ArrayList<>();
-        long gen = generation;
-        gen = writeParts(all, gen, entries);
-        beforeManifestWrite.run();
-        Manifest m = new Manifest(FORMAT, VERSION, dim, segments, gen, entries);
-        writeManifest(m);
-        reload(m);
-        deleteOrphans();
+        publish(new ArrayList<>(), all);
     }
 
     @Override
@@ -453,7 +446,8 @@ public final class FileCatalogStore implements CatalogStore {
 
     @Override
     public synchronized int size() {
-        return ids().size();
+        // every staged removal or replacement hides exactly one committed row (its Loc came from index)
+        return index.size() - pendingDeletes.size() + pendingAdds.size();
     }
 
     @Override
@@ -471,15 +465,5 @@ public final class FileCatalogStore implements CatalogStore {
             }
         }
         return H0Matrix.of(ids, data, dim);
-    }
-
-    /** Number of part directories (for tests and {@code mgsv index --compact} decisions). */
-    public synchronized int partCount() {
-        return parts.size();
-    }
-
-    /** Number of removed or replaced rows still occupying space. */
-    public synchronized int deadRows() {
-        return parts.stream().mapToInt(p -> p.deleted.size()).sum();
     }
 }

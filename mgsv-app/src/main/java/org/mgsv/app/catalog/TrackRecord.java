@@ -66,14 +66,16 @@ public record TrackRecord(
             return false;
         }
         for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!ok) {
+            if (!isIdChar(id.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isIdChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                || c == '-';
     }
 
     /** Turns a file name into a valid id (unsupported characters become '_'). */
@@ -81,9 +83,7 @@ public record TrackRecord(
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < name.length() && sb.length() < 128; i++) {
             char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            sb.append(ok ? c : '_');
+            sb.append(isIdChar(c) ? c : '_');
         }
         while (sb.length() > 0 && sb.charAt(0) == '.') {
             sb.setCharAt(0, '_');

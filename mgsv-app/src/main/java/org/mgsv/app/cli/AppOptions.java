@@ -8,6 +8,7 @@ import org.mgsv.app.search.MadeGroundingModel;
 import org.mgsv.app.search.MediaPipeline;
 import org.mgsv.app.search.Searcher;
 import org.mgsv.core.MgsvException;
+import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
@@ -37,18 +38,7 @@ final class AppOptions {
     Integer threads;
 
     int threads() {
-        if (threads != null) {
-            return Math.max(1, threads);
-        }
-        String p = System.getProperty("mgsv.threads");
-        if (p != null) {
-            try {
-                return Math.max(1, Integer.parseInt(p.trim()));
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-        }
-        return Runtime.getRuntime().availableProcessors();
+        return threads != null ? Math.max(1, threads) : AstFrontEnd.defaultThreads();
     }
 
     FrameEncoder frameEncoder() {

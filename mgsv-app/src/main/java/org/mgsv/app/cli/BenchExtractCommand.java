@@ -120,28 +120,15 @@ public final class BenchExtractCommand implements Callable<Integer> {
 
     static Map<String, Object> machine(int threads) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpu", cpuModel());
+        m.put("cpu", BenchInfo.cpuModel());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("threads", threads);
-        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("jvm", BenchInfo.jvm());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
         // other processes on the machine slow the figures down: record how busy it was
         m.put("loadAverage1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return m;
-    }
-
-    static String cpuModel() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (l.startsWith("model name")) {
-                    return l.substring(l.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux
-        }
-        return System.getProperty("os.arch");
     }
 
     private static Path generate(Path file, String... args) throws IOException, InterruptedException {

@@ -23,6 +23,7 @@ import org.mgsv.app.search.SyntheticCatalog;
 import org.mgsv.app.search.VecMath;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.model.MadeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,11 +94,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     Path work;
 
     private int threads() {
-        if (threads != null) {
-            return threads;
-        }
-        String p = System.getProperty("mgsv.threads");
-        return p != null ? Integer.parseInt(p.trim()) : Runtime.getRuntime().availableProcessors();
+        return threads != null ? threads : AstFrontEnd.defaultThreads();
     }
 
     private static GroundingModel initialised(int threads) {
@@ -130,7 +127,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("threads", threads);
         m.put("libtorchThreadsPerOp", System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("jvm", BenchInfo.jvm());
         m.put("maxHeapMB", Runtime.getRuntime().maxMemory() >> 20);
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return m;
@@ -206,9 +203,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
                 AtomicFiles.deleteRecursively(workDir);
             }
         }
-        String out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
         report.put("loadAverageAtEnd", loadAverage());
-        out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        String out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
         System.out.println(out);
         if (json != null) {
             AtomicFiles.writeString(json, out + "\n");
@@ -344,41 +340,13 @@ public final class BenchSearchCommand implements Callable<Integer> {
             int[] ks = {1, 2, 5, 10, 25, 50, 100};
             int[] hit = new int[ks.length];
             int same = 0;
-            List<String> ids = store.ids();
-            List<TrackRecord> all = new ArrayList<>();
-            for (String id : ids) {
-                all.add(store.get(id).orElseThrow());
-            }
+            List<TrackRecord> all = tracks(store);
             try (Searcher s = Searcher.build(store, m, Searcher.Kind.EXACT, th, t -> null);
                     ProgressBar bar = new ProgressBar("recall (features)", videos.size())) {
                 for (String vid : videos) {
                     org.mgsv.core.features.VideoFeatures vf = fs.video(vid);
                     float[] hv = m.encodeVideo(rows(vf.feats()), vf.mask().toArray()).hv();
-                    float[] single = m.scoreSingle(hv, all);
-                    int best = 0;
-                    double bestScore = Double.NEGATIVE_INFINITY;
-                    for (int i = 0; i < all.size(); i++) {
-                        double sc = (m.usesDual() ? VecMath.dot(hv, all.get(i).h0()) : 0) + single[i];
-                        if (sc > bestScore) {
-                            bestScore = sc;
-                            best = i;
-                        }
-                    }
-                    org.mgsv.app.search.ShortlistIndex.Hits h = s.index().search(hv, all.size());
-                    int rank = Integer.MAX_VALUE;
-                    for (int i = 0; i < h.size(); i++) {
-                        if (h.rows()[i] == best) {
-                            rank = i;
-                            break;
-                        }
-                    }
-                    for (int j = 0; j < ks.length; j++) {
-                        if (rank < ks[j]) {
-                            hit[j]++;
-                        }
-                    }
-                    Searcher.Ranked two = s.rank(hv, k);
-                    if (two.tracks().get(0).id().equals(ids.get(best))) {
+                    if (recallQuery(s, m, all, hv, all.size(), ks, hit)) {
                         same++;
                     }
                     bar.step();
@@ -388,10 +356,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
             out.put("features", features.toString());
             out.put("tracks", all.size());
             out.put("queries", videos.size());
-            Map<String, Object> curve = new LinkedHashMap<>();
-            for (int j = 0; j < ks.length; j++) {
-                curve.put("K=" + ks[j], round(100.0 * hit[j] / videos.size()));
-            }
+            Map<String, Object> curve = curve(ks, hit, videos.size());
             out.put("recallOfExhaustiveTop1Percent", curve);
             out.put("twoStageTop1EqualsExhaustivePercentAtK" + k, round(100.0 * same / videos.size()));
             System.out.printf(Locale.ROOT, "recall of the exhaustive top-1 on features (%d tracks, %d videos): %s; "
@@ -428,44 +393,15 @@ public final class BenchSearchCommand implements Callable<Integer> {
      */
     private Map<String, Object> recall(Searcher s, CatalogStore store, GroundingModel m, int n) {
         Random r = new Random(11);
-        List<String> ids = store.ids();
         int[] ks = {10, 25, 50, 100, 200, 400};
         int maxK = Math.min(n, Arrays.stream(ks).max().getAsInt());
         int[] hit = new int[ks.length];
         int sameTop1AtDefault = 0;
-        List<TrackRecord> all = new ArrayList<>(n);
-        for (String id : ids) {
-            all.add(store.get(id).orElseThrow());
-        }
+        List<TrackRecord> all = tracks(store);
         try (ProgressBar bar = new ProgressBar("recall " + n, recallQueries)) {
             for (int q = 0; q < recallQueries; q++) {
                 float[] hv = queryNear(all.get(r.nextInt(n)).h0(), r);
-                float[] single = m.scoreSingle(hv, all);
-                int best = -1;
-                double bestScore = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    double sc = (m.usesDual() ? VecMath.dot(hv, all.get(i).h0()) : 0) + single[i];
-                    if (sc > bestScore) {
-                        bestScore = sc;
-                        best = i;
-                    }
-                }
-                String bestId = ids.get(best);
-                org.mgsv.app.search.ShortlistIndex.Hits h = s.index().search(hv, maxK);
-                int rank = Integer.MAX_VALUE;
-                for (int i = 0; i < h.size(); i++) {
-                    if (ids.get(h.rows()[i]).equals(bestId)) {
-                        rank = i;
-                        break;
-                    }
-                }
-                for (int j = 0; j < ks.length; j++) {
-                    if (rank < ks[j]) {
-                        hit[j]++;
-                    }
-                }
-                Searcher.Ranked two = s.rank(hv, k);
-                if (!two.tracks().isEmpty() && two.tracks().get(0).id().equals(bestId)) {
+                if (recallQuery(s, m, all, hv, maxK, ks, hit)) {
                     sameTop1AtDefault++;
                 }
                 bar.step();
@@ -475,14 +411,63 @@ public final class BenchSearchCommand implements Callable<Integer> {
         out.put("tracks", n);
         out.put("shortlist", s.index().name());
         out.put("queries", recallQueries);
-        Map<String, Object> curve = new LinkedHashMap<>();
-        for (int j = 0; j < ks.length; j++) {
-            curve.put("K=" + ks[j], round(100.0 * hit[j] / recallQueries));
-        }
+        Map<String, Object> curve = curve(ks, hit, recallQueries);
         out.put("recallOfExhaustiveTop1Percent", curve);
         out.put("twoStageTop1EqualsExhaustivePercentAtK" + k, round(100.0 * sameTop1AtDefault / recallQueries));
         System.out.printf(Locale.ROOT, "recall of the exhaustive top-1 on %,d tracks [%s]: %s; two-stage top-1 = exhaustive top-1 in %.1f%% at K=%d%n",
                 n, s.index().name(), curve, 100.0 * sameTop1AtDefault / recallQueries, k);
         return out;
+    }
+
+    /** Every track of the store, in its row order. */
+    private static List<TrackRecord> tracks(CatalogStore store) {
+        List<TrackRecord> all = new ArrayList<>(store.size());
+        for (String id : store.ids()) {
+            all.add(store.get(id).orElseThrow());
+        }
+        return all;
+    }
+
+    /**
+     * One recall query: finds the exhaustive MaDe top-1 (dual + single over {@code all}, the store's rows in order),
+     * counts {@code hit[j]} up when it is among the shortlist's first {@code ks[j]} (of {@code searchK} searched);
+     * true when the two-stage search at K puts it first too.
+     */
+    private boolean recallQuery(Searcher s, GroundingModel m, List<TrackRecord> all, float[] hv, int searchK, int[] ks,
+            int[] hit) {
+        float[] single = m.scoreSingle(hv, all);
+        int best = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < all.size(); i++) {
+            double sc = (m.usesDual() ? VecMath.dot(hv, all.get(i).h0()) : 0) + single[i];
+            if (sc > bestScore) {
+                bestScore = sc;
+                best = i;
+            }
+        }
+        org.mgsv.app.search.ShortlistIndex.Hits h = s.index().search(hv, searchK);
+        int rank = Integer.MAX_VALUE;
+        for (int i = 0; i < h.size(); i++) {
+            if (h.rows()[i] == best) {
+                rank = i;
+                break;
+            }
+        }
+        for (int j = 0; j < ks.length; j++) {
+            if (rank < ks[j]) {
+                hit[j]++;
+            }
+        }
+        Searcher.Ranked two = s.rank(hv, k);
+        return !two.tracks().isEmpty() && two.tracks().get(0).id().equals(all.get(best).id());
+    }
+
+    /** Recall in percent of the queries for each K: "K=10" → 93.5. */
+    private static Map<String, Object> curve(int[] ks, int[] hit, int queries) {
+        Map<String, Object> curve = new LinkedHashMap<>();
+        for (int j = 0; j < ks.length; j++) {
+            curve.put("K=" + ks[j], round(100.0 * hit[j] / queries));
+        }
+        return curve;
     }
 }

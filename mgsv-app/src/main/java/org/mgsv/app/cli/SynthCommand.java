@@ -11,6 +11,7 @@ import org.mgsv.core.synth.SynthGenerator;
 import org.mgsv.core.synth.SynthOracle;
 import org.mgsv.core.synth.SynthPlan;
 import org.mgsv.core.synth.SynthWriter;
+import org.mgsv.media.audio.AstFrontEnd;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -201,23 +202,11 @@ public final class SynthCommand implements Callable<Integer> {
         }
     }
 
-    static int defaultThreads() {
-        String p = System.getProperty("mgsv.threads");
-        if (p != null) {
-            try {
-                return Math.max(1, Integer.parseInt(p.trim()));
-            } catch (NumberFormatException ignored) {
-                // fall through
-            }
-        }
-        return Runtime.getRuntime().availableProcessors();
-    }
-
     @Override
     public Integer call() {
         SynthConfig c = config();
         PrintWriter o = spec.commandLine().getOut();
-        int n = threads != null ? Math.max(1, threads) : defaultThreads();
+        int n = threads != null ? Math.max(1, threads) : AstFrontEnd.defaultThreads();
         if (!force && SynthWriter.isUpToDate(out, c)) {
             o.println(out + " already holds this synthetic benchmark (same configuration); use --force to rewrite it");
         } else {

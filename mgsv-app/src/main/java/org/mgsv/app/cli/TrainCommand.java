@@ -159,12 +159,13 @@ public final class TrainCommand implements Callable<Integer> {
                 int nv = Math.max(1, (int) Math.round(frac * shuffled.size()));
                 val = new ArrayList<>(shuffled.subList(0, nv));
                 java.util.Set<TrainPair> held = new java.util.HashSet<>(val);
-                train = new ArrayList<>();
-                for (TrainPair p : pairs(layout, trainSplit)) {
+                List<TrainPair> rest = new ArrayList<>();
+                for (TrainPair p : train) {
                     if (!held.contains(p)) {
-                        train.add(p);
+                        rest.add(p);
                     }
                 }
+                train = rest;
             } else {
                 val = pairs(layout, valSplit);
             }

@@ -54,22 +54,29 @@ public final class GroundingService implements AutoCloseable {
 
     /** Track id → its audio file, failing clearly for unknown ids or missing audio. */
     public Path trackAudio(String trackId) {
-        TrackInfo info = store.info(trackId).orElseThrow(() -> new MgsvException("unknown track '" + trackId + "'"));
+        return audioOf(info(trackId));
+    }
+
+    private TrackInfo info(String trackId) {
+        return store.info(trackId).orElseThrow(() -> new MgsvException("unknown track '" + trackId + "'"));
+    }
+
+    private static Path audioOf(TrackInfo info) {
         Path p = sourceOf(info);
         if (p == null) {
-            throw new MgsvException("audio of track '" + trackId + "' is not available (" + info.sourcePath() + ")");
+            throw new MgsvException("audio of track '" + info.id() + "' is not available (" + info.sourcePath() + ")");
         }
         return p;
     }
 
     public void render(Path video, String trackId, double start, double end, Renderer.OriginalAudio original, Path out) {
-        TrackInfo info = store.info(trackId).orElseThrow(() -> new MgsvException("unknown track '" + trackId + "'"));
+        TrackInfo info = info(trackId);
         if (start < 0 || end > info.durationSeconds() + 1e-3 || !(end > start)) {
             throw new MgsvException(String.format(java.util.Locale.ROOT,
                     "moment [%.3f, %.3f] is not inside track '%s' (0 to %.3f s)", start, end, trackId,
                     info.durationSeconds()));
         }
-        renderer.render(video, trackAudio(trackId), start, end, original, out);
+        renderer.render(video, audioOf(info), start, end, original, out);
     }
 
     public CatalogStore store() {

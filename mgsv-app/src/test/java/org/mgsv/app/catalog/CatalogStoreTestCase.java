@@ -83,6 +83,26 @@ public abstract class CatalogStoreTestCase {
     }
 
     @Test
+    void sizeCountsStagedReplacementsAndRemovals() {
+        CatalogStore s = create();
+        s.add(track("a", 1));
+        s.add(track("b", 2));
+        s.commit();
+        s.add(track("a", 3));
+        assertEquals(2, s.size());
+        s.remove("a");
+        assertEquals(1, s.size());
+        s.add(track("c", 4));
+        s.add(track("c", 5));
+        assertEquals(2, s.size());
+        s.remove("b");
+        assertEquals(List.of("c"), s.ids());
+        assertEquals(1, s.size());
+        s.commit();
+        assertEquals(1, s.size());
+    }
+
+    @Test
     void committedDataSurvivesReopen() {
         if (!durable()) {
             return;
