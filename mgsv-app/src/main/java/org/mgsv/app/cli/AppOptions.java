@@ -8,7 +8,7 @@ import org.mgsv.app.search.MadeGroundingModel;
 import org.mgsv.app.search.MediaPipeline;
 import org.mgsv.app.search.Searcher;
 import org.mgsv.core.MgsvException;
-import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
@@ -38,7 +38,7 @@ final class AppOptions {
     Integer threads;
 
     int threads() {
-        return threads != null ? Math.max(1, threads) : AstFrontEnd.defaultThreads();
+        return threads != null ? Math.max(1, threads) : Threads.defaultCount();
     }
 
     FrameEncoder frameEncoder() {

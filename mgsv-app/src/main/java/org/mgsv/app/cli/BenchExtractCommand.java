@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AudioBench;
 import org.mgsv.media.video.VideoBench;
 import picocli.CommandLine.Command;
@@ -72,7 +72,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
         if (only != null && !only.equals("video") && !only.equals("audio")) {
             throw new MgsvException("--only: '" + only + "' is not video or audio");
         }
-        int n = threads != null ? Math.max(1, threads) : AstFrontEnd.defaultThreads();
+        int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("machine", machine(n));
         Path tmp = Files.createTempDirectory("mgsv-bench-");

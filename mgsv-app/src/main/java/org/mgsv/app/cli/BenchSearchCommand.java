@@ -23,7 +23,7 @@ import org.mgsv.app.search.SyntheticCatalog;
 import org.mgsv.app.search.VecMath;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
-import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.core.util.Threads;
 import org.mgsv.model.MadeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,7 +94,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     Path work;
 
     private int threads() {
-        return threads != null ? threads : AstFrontEnd.defaultThreads();
+        return threads != null ? threads : Threads.defaultCount();
     }
 
     private static GroundingModel initialised(int threads) {

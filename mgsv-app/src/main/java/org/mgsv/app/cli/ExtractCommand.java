@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
@@ -92,7 +93,7 @@ public final class ExtractCommand implements Callable<Integer> {
         if (videos == null && music == null) {
             throw new MgsvException("nothing to do: give --videos and/or --music");
         }
-        int nThreads = threads != null ? Math.max(1, threads) : AstFrontEnd.defaultThreads();
+        int nThreads = threads != null ? Math.max(1, threads) : Threads.defaultCount();
         if (jobs < 1) {
             throw new MgsvException("--jobs must be at least 1");
         }

@@ -11,6 +11,7 @@ import org.mgsv.core.MgsvException;
 import org.mgsv.core.tensor.NpyArray;
 import org.mgsv.core.tensor.Npz;
 import org.mgsv.core.tensor.Tensor;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.audio.AudioDecoder;
 import org.mgsv.media.audio.DecodedAudio;
@@ -60,7 +61,7 @@ public final class FbankCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AstFrontEnd fe = new AstFrontEnd(downmix ? AstFrontEnd.Channels.DOWNMIX : AstFrontEnd.Channels.FIRST,
-                AstFrontEnd.defaultThreads());
+                Threads.defaultCount());
         DecodedAudio decoded = AudioDecoder.decode(audio, AstFrontEnd.DECODE_SECONDS);
         float[] wave = fe.waveform16k(decoded);
         if (wave.length == 0) {

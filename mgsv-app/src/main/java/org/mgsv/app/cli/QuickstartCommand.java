@@ -8,7 +8,7 @@ import org.mgsv.app.quickstart.Quickstart;
 import org.mgsv.app.quickstart.QuickstartPreset;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.metrics.Metrics;
-import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.core.util.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,7 +86,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         }
         // read by the libtorch engine when it starts (nothing has started it yet)
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(th));
-        int dataThreads = threads != null ? threads : AstFrontEnd.defaultThreads();
+        int dataThreads = threads != null ? threads : Threads.defaultCount();
         QuickstartPreset preset = tiny ? QuickstartPreset.tiny(seed, n) : QuickstartPreset.standard(seed, n);
         Quickstart.Result r = new Quickstart(preset, out, th, dataThreads, force, true, System.err).run();
         PrintWriter o = spec.commandLine().getOut();

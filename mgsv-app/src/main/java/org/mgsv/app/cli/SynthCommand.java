@@ -11,7 +11,7 @@ import org.mgsv.core.synth.SynthGenerator;
 import org.mgsv.core.synth.SynthOracle;
 import org.mgsv.core.synth.SynthPlan;
 import org.mgsv.core.synth.SynthWriter;
-import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.core.util.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -206,7 +206,7 @@ public final class SynthCommand implements Callable<Integer> {
     public Integer call() {
         SynthConfig c = config();
         PrintWriter o = spec.commandLine().getOut();
-        int n = threads != null ? Math.max(1, threads) : AstFrontEnd.defaultThreads();
+        int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
         if (!force && SynthWriter.isUpToDate(out, c)) {
             o.println(out + " already holds this synthetic benchmark (same configuration); use --force to rewrite it");
         } else {

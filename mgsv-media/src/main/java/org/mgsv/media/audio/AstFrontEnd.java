@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.encode.FbankWindows;
 
 /**
@@ -53,25 +54,12 @@ public final class AstFrontEnd {
     private final int threads;
 
     public AstFrontEnd() {
-        this(Channels.FIRST, defaultThreads());
+        this(Channels.FIRST, Threads.defaultCount());
     }
 
     public AstFrontEnd(Channels channels, int threads) {
         this.channels = channels;
         this.threads = Math.max(1, threads);
-    }
-
-    /** Threads from system property {@code mgsv.threads}, else the number of cores. */
-    public static int defaultThreads() {
-        String p = System.getProperty("mgsv.threads");
-        if (p != null) {
-            try {
-                return Math.max(1, Integer.parseInt(p.trim()));
-            } catch (NumberFormatException ignored) {
-                // fall through
-            }
-        }
-        return Runtime.getRuntime().availableProcessors();
     }
 
     /** Window centre in seconds. */

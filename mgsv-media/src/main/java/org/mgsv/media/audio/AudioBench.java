@@ -2,6 +2,7 @@ package org.mgsv.media.audio;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.encode.FbankWindows;
 
 /**
@@ -72,7 +73,7 @@ public final class AudioBench {
     public static void main(String[] args) {
         Path f = Path.of(args[0]);
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : AstFrontEnd.defaultThreads();
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : Threads.defaultCount();
         System.out.println(run(f, 2, repeats, threads).summary());
     }
 
