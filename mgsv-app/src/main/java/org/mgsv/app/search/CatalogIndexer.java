@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.mgsv.app.catalog.CatalogStore;
 import org.mgsv.app.catalog.TrackRecord;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.CsvLine;
 import org.mgsv.core.util.ProgressBar;
 
 /**
@@ -86,7 +87,7 @@ public final class CatalogIndexer {
         if (lines.isEmpty()) {
             throw new MgsvException(csv + ": empty (expected a header line with a 'file' column)");
         }
-        List<String> head = splitCsv(lines.get(0));
+        List<String> head = CsvLine.split(lines.get(0));
         Map<String, Integer> col = new HashMap<>();
         for (int i = 0; i < head.size(); i++) {
             col.put(head.get(i).strip().toLowerCase(Locale.ROOT).replace("license", "licence"), i);
@@ -99,7 +100,7 @@ public final class CatalogIndexer {
             if (lines.get(ln).isBlank()) {
                 continue;
             }
-            List<String> f = splitCsv(lines.get(ln));
+            List<String> f = CsvLine.split(lines.get(ln));
             String file = get(f, col.get("file"));
             if (file.isEmpty()) {
                 throw new MgsvException(csv + ":" + (ln + 1) + ": field 'file' is empty");
@@ -117,34 +118,6 @@ public final class CatalogIndexer {
 
     private static String get(List<String> f, Integer i) {
         return i == null || i >= f.size() ? "" : f.get(i).strip();
-    }
-
-    static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder sb = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (q) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    sb.append('"');
-                    i++;
-                } else if (c == '"') {
-                    q = false;
-                } else {
-                    sb.append(c);
-                }
-            } else if (c == '"') {
-                q = true;
-            } else if (c == ',') {
-                out.add(sb.toString());
-                sb.setLength(0);
-            } else {
-                sb.append(c);
-            }
-        }
-        out.add(sb.toString());
-        return out;
     }
 
     /** Indexes one file (no commit). */

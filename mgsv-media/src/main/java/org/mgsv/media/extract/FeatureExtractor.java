@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.CsvLine;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.core.util.AtomicFiles;
@@ -407,40 +408,12 @@ public final class FeatureExtractor {
             if (lines.get(i).isBlank()) {
                 continue;
             }
-            List<String> f = splitCsv(lines.get(i));
+            List<String> f = CsvLine.split(lines.get(i));
             if (f.size() != cols) {
                 throw new MgsvException(file + ": line " + (i + 1) + ": expected " + cols + " fields, got " + f.size());
             }
             rows.put(f.get(0), f.toArray(new String[0]));
         }
         return rows;
-    }
-
-    static List<String> splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (q) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (c == '"') {
-                    q = false;
-                } else {
-                    cur.append(c);
-                }
-            } else if (c == '"') {
-                q = true;
-            } else if (c == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        out.add(cur.toString());
-        return out;
     }
 }

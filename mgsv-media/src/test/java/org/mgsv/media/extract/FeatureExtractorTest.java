@@ -36,7 +36,7 @@ class FeatureExtractorTest {
         assertEquals(List.of(tmp.resolve("in/notes.txt")),
                 FeatureExtractor.listInputs(tmp.resolve("in/notes.txt"), FeatureExtractor.VIDEO_EXTENSIONS));
         assertThrows(MgsvException.class, () -> FeatureExtractor.listInputs(tmp.resolve("nope"), FeatureExtractor.VIDEO_EXTENSIONS));
-        assertEquals(List.of("a", "b,c", "d\"e", ""), FeatureExtractor.splitCsv(
+        assertEquals(List.of("a", "b,c", "d\"e", ""), org.mgsv.core.data.CsvLine.split(
                 FeatureExtractor.quote("a") + "," + FeatureExtractor.quote("b,c") + "," + FeatureExtractor.quote("d\"e") + ","));
         Path bad = Files.writeString(tmp.resolve("videos.csv"), FeatureExtractor.VIDEO_HEADER + "\nx,y\n");
         MgsvException e = assertThrows(MgsvException.class, () -> FeatureExtractor.readCsv(bad, FeatureExtractor.VIDEO_HEADER));
