@@ -69,7 +69,7 @@ class FastDecoderTest {
             NDArray tq = t3.add(qpos.expandDims(0));
             NDArray plain = Ops.mha(tq, tq, t3, p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"),
                     p.get(pre + "out_proj.weight"), p.get(pre + "out_proj.bias"), c.detrHeads(), null, null, 0f, false, m);
-            double diff = maxAbs(plain, fd.selfAttention(t, pre, m));
+            double diff = maxAbs(plain, fd.selfAttention(t, pre, false, m));
             System.out.printf("rewrite decoder SA with one query: max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
@@ -88,7 +88,7 @@ class FastDecoderTest {
             NDArray plain = Ops.mha(q.reshape(b, 1, c.dModel()), s.mem().memoryPos(), s.mem().memory(),
                     p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"), p.get(pre + "out_proj.weight"),
                     p.get(pre + "out_proj.bias"), c.detrHeads(), s.mem().keyBias(), s.mem().rowGuard(), 0f, false, m);
-            double diff = maxAbs(plain, fd.crossAttention(q, s.mem(), pre, m));
+            double diff = maxAbs(plain, fd.crossAttention(q, s.mem(), pre, false, m));
             System.out.printf("rewrite decoder cross-attention (W_k^T q, W_v after pooling): max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
