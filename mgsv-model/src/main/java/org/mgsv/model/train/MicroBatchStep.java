@@ -70,7 +70,7 @@ final class MicroBatchStep {
             List<NDArray> masks = new ArrayList<>();
             for (int k = 0; k < slices; k++) {
                 try (NDManager km = sm.newSubManager()) {
-                    Batch b = Validator.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
+                    Batch b = Batch.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
                     Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
@@ -170,7 +170,7 @@ final class MicroBatchStep {
                 org.mgsv.model.DirectBuffers.release(Trainer.DIRECT_BUFFER_LIMIT);
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
-                    Batch b = Validator.load(km, pairs.subList(from, to), src, c);
+                    Batch b = Batch.load(km, pairs.subList(from, to), src, c);
                     Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);

@@ -311,7 +311,7 @@ public final class Trainer {
     /** Direct-buffer bytes above which a step first asks for a collection. */
     static final long DIRECT_BUFFER_LIMIT = 192L << 20;
 
-    /** Fresh parameters in libtorch-owned memory (see {@link Batch#owned}). */
+    /** Fresh parameters in libtorch-owned memory (see {@link org.mgsv.model.Ops#owned}). */
     private MadeParams ownedInit(NDManager root) {
         try (MadeParams init = MadeParams.initialize(config, root, opt.seed())) {
             return init.copy(root);
@@ -341,7 +341,7 @@ public final class Trainer {
         }
         try (NDManager sm = root.newSubManager()) {
             long t0 = System.nanoTime();
-            Batch b = Validator.load(sm, pairs, data.features(), config);
+            Batch b = Batch.load(sm, pairs, data.features(), config);
             Grads.zero(all);
             org.mgsv.model.Ops.seedRandom(engine, stepSeed(step));
             Map<String, Double> v;
