@@ -299,21 +299,12 @@ public final class MadeParams implements AutoCloseable {
         return config;
     }
 
-    /** The manager owning the parameter arrays. */
-    public NDManager manager() {
-        return manager;
-    }
-
     public NDArray get(String name) {
         NDArray a = arrays.get(name);
         if (a == null) {
             throw new IllegalArgumentException("no parameter named " + name);
         }
         return a;
-    }
-
-    public boolean has(String name) {
-        return arrays.containsKey(name);
     }
 
     /** Names in the reference order. */
