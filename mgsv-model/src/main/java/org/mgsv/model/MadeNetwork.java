@@ -194,8 +194,8 @@ public final class MadeNetwork {
         NDArray qp = Ops.mul(Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")), (float) (1.0 / Math.sqrt(d)));
         NDArray logits = qp.expandDims(0).matMul(kv.keys().transpose(0, 2, 1)); // [Bm,Bv,S]
         NDArray mask = kv.mask();
-        logits = logits.add(mask.sub(1f).mul(-Ops.MASKED).reshape(bm, 1, s));
-        NDArray pr = logits.softmax(-1).mul(mask.max(new int[] {1}).reshape(bm, 1, 1));
+        logits = logits.add(Ops.keyBias(mask).reshape(bm, 1, s));
+        NDArray pr = logits.softmax(-1).mul(Ops.anyValid(mask).reshape(bm, 1, 1));
         NDArray att = pr.matMul(kv.values()); // [Bm,Bv,d]
         NDArray o = Ops.linear(att, w(a + "out_proj.weight"), w(a + "out_proj.bias"));
         o = Ops.layerNorm(o, w(XP + "layer_norm2.weight"), w(XP + "layer_norm2.bias"), eps);
