@@ -47,8 +47,12 @@ public final class MadeNetwork {
 
     /** The whole network on one batch (videos and musics paired row by row). */
     public MadeOutput forward(MadeInputs in, boolean training) {
+        return forward(in, training, this::detrDecode);
+    }
+
+    /** {@link #forward(MadeInputs, boolean)} with another (exact) implementation of {@link #detrDecode}. */
+    public MadeOutput forward(MadeInputs in, boolean training, Decoder decoder) {
         checkInputs(in);
-        NDManager m = in.frameFeats().getManager();
         Encoded v = encodeVideo(in.frameFeats(), in.frameMasks(), training);
         Encoded mu = encodeMusic(in.segmentFeats(), in.segmentMasks(), training);
 
@@ -62,17 +66,12 @@ public final class MadeNetwork {
             case BOTH -> dual.add(single);
         };
 
-        NDArray target = momentQuery(v.vector(), mu.vector(), pooled, m);
-        Detection det = detect(v.tokens(), v.mask(), mu.tokens(), mu.mask(), target, training);
-        NDArray width = c.predictCenter() ? videoWidth(in) : null;
-        Heads h = heads(det.hiddenStates(), width);
-        NDArray projVid = Ops.l2normalize(Ops.linear(v.tokens(),
-                w("contrastive_align_projection_vid.weight"), w("contrastive_align_projection_vid.bias")));
-        long layers = det.hiddenStates().getShape().get(0);
-        NDArray lastLogits = h.logits().get(layers - 1);
-        NDArray lastSpans = h.spans().get(layers - 1);
+        Detection det = detect(v, mu, pooled, c.predictCenter() ? videoWidth(in) : null, decoder, training);
+        Heads h = det.heads();
+        long layers = det.layers();
         return new MadeOutput(v.tokens(), mu.tokens(), v.vector(), mu.vector(), pooled, dual, single, sim,
-                det.memory(), det.hiddenStates(), h.logits(), h.spans(), h.projQueries(), projVid, lastLogits, lastSpans);
+                det.memory(), det.hiddenStates(), h.logits(), h.spans(), h.projQueries(), det.projVid(),
+                h.logits().get(layers - 1), h.spans().get(layers - 1));
     }
 
     private void checkInputs(MadeInputs in) {
@@ -195,8 +194,8 @@ public final class MadeNetwork {
         NDArray qp = Ops.mul(Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")), (float) (1.0 / Math.sqrt(d)));
         NDArray logits = qp.expandDims(0).matMul(kv.keys().transpose(0, 2, 1)); // [Bm,Bv,S]
         NDArray mask = kv.mask();
-        logits = logits.add(mask.sub(1f).mul(-Ops.MASKED).reshape(bm, 1, s));
-        NDArray pr = logits.softmax(-1).mul(mask.max(new int[] {1}).reshape(bm, 1, 1));
+        logits = logits.add(Ops.keyBias(mask).reshape(bm, 1, s));
+        NDArray pr = logits.softmax(-1).mul(Ops.anyValid(mask).reshape(bm, 1, 1));
         NDArray att = pr.matMul(kv.values()); // [Bm,Bv,d]
         NDArray o = Ops.linear(att, w(a + "out_proj.weight"), w(a + "out_proj.bias"));
         o = Ops.layerNorm(o, w(XP + "layer_norm2.weight"), w(XP + "layer_norm2.bias"), eps);
@@ -216,7 +215,8 @@ public final class MadeNetwork {
         return Ops.l2normalize(pooled).mul(v).sum(new int[] {2}).transpose(); // [Bv,Bm]
     }
 
-    private NDArray momentQuery(NDArray videoVec, NDArray musicVec, NDArray pooled, NDManager m) {
+    /** The initial moment queries [B, Q, d] for the config's moment-query type. */
+    public NDArray initialQueries(NDArray videoVec, NDArray musicVec, NDArray pooled) {
         long b = videoVec.getShape().get(0);
         int q = c.numMomentQueries();
         int d = c.dModel();
@@ -229,7 +229,7 @@ public final class MadeNetwork {
             case ZERO -> null;
         };
         if (base == null) {
-            return m.zeros(new Shape(b, q, d));
+            return videoVec.getManager().zeros(new Shape(b, q, d));
         }
         return base.reshape(b, 1, d).repeat(1, q);
     }
@@ -244,20 +244,40 @@ public final class MadeNetwork {
 
     // ------------------------------------------------------------------ DETR
 
-    /** DETR encoder output [B, F+S, d] and decoder hidden states [L, B, Q, d] (after decoder.norm). */
-    public record Detection(NDArray memory, NDArray hiddenStates) {}
+    /** An implementation of {@link #detrDecode}: decoder hidden states [L, B, Q, d] (after decoder.norm). */
+    @FunctionalInterface
+    public interface Decoder {
+        NDArray decode(DetrMemory mem, NDArray target, boolean training);
+    }
 
     /**
-     * Moment detection on paired rows: src = concat(frame tokens, segment tokens), sine position over the
-     * concatenated mask, post-norm encoder, decoder with self-attention always on and query_pos added in every
-     * layer.
-     *
-     * @param target [B, Q, d] initial moment queries
+     * Moment detection of paired rows: DETR encoder output [B, F+S, d], decoder hidden states [L, B, Q, d]
+     * (after decoder.norm), the heads of every layer and the normalised projected frame tokens [B, F, c].
      */
-    public Detection detect(NDArray frameTokens, NDArray frameMasks, NDArray segmentTokens, NDArray segmentMasks,
-            NDArray target, boolean training) {
-        DetrMemory mem = detrEncode(frameTokens, frameMasks, segmentTokens, segmentMasks, training);
-        return new Detection(mem.memory(), detrDecode(mem, target, training));
+    public record Detection(NDArray memory, NDArray hiddenStates, Heads heads, NDArray projVid) {
+        /** The number of decoder layers L. */
+        public long layers() {
+            return hiddenStates.getShape().get(0);
+        }
+    }
+
+    /**
+     * Moment detection on encoded paired rows: the initial moment queries, src = concat(frame tokens, segment
+     * tokens), sine position over the concatenated mask, post-norm encoder, the decoder (self-attention always on
+     * and query_pos added in every layer), the heads and the frames' contrastive projection.
+     *
+     * @param pooled  X-Pool vectors [B_musics, B_videos, d] when the moment query uses them, else null
+     * @param width   see {@link #heads}
+     * @param decoder {@code this::detrDecode} or an exact rewrite of it
+     */
+    public Detection detect(Encoded v, Encoded mu, NDArray pooled, NDArray width, Decoder decoder, boolean training) {
+        NDArray target = initialQueries(v.vector(), mu.vector(), pooled);
+        DetrMemory mem = detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), training);
+        NDArray hidden = decoder.decode(mem, target, training);
+        Heads h = heads(hidden, width);
+        NDArray projVid = Ops.l2normalize(Ops.linear(v.tokens(),
+                w("contrastive_align_projection_vid.weight"), w("contrastive_align_projection_vid.bias")));
+        return new Detection(mem.memory(), hidden, h, projVid);
     }
 
     /**
@@ -329,11 +349,6 @@ public final class MadeNetwork {
             hidden[l] = Ops.layerNorm(t, w(DETR + "decoder.norm.weight"), w(DETR + "decoder.norm.bias"), eps);
         }
         return NDArrays.stack(new NDList(hidden), 0);
-    }
-
-    /** The initial moment queries [B, Q, d] for the config's moment-query type. */
-    public NDArray initialQueries(NDArray videoVec, NDArray musicVec, NDArray pooled) {
-        return momentQuery(videoVec, musicVec, pooled, videoVec.getManager());
     }
 
     private NDArray ffn(NDArray x, String pre, float dr, boolean training) {

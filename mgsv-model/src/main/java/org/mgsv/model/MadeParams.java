@@ -156,11 +156,9 @@ public final class MadeParams implements AutoCloseable {
     public static MadeParams initialize(MadeConfig config, NDManager parent, long seed) {
         NDManager m = parent.newSubManager();
         LinkedHashMap<String, NDArray> arrays = new LinkedHashMap<>();
-        SplittableRandom root = new SplittableRandom(seed);
         for (Spec s : specs(config)) {
             // one independent stream per parameter so that adding a parameter does not shift the others
             SplittableRandom r = new SplittableRandom(seed ^ (s.name().hashCode() * 0x9E3779B97F4A7C15L));
-            root.nextLong();
             float[] v = initValues(s, config, r);
             NDArray a = Ops.owned(m, v, s.shape()); // libtorch-owned memory, not a GC-managed direct buffer
             a.setName(s.name());
@@ -299,21 +297,12 @@ public final class MadeParams implements AutoCloseable {
         return config;
     }
 
-    /** The manager owning the parameter arrays. */
-    public NDManager manager() {
-        return manager;
-    }
-
     public NDArray get(String name) {
         NDArray a = arrays.get(name);
         if (a == null) {
             throw new IllegalArgumentException("no parameter named " + name);
         }
         return a;
-    }
-
-    public boolean has(String name) {
-        return arrays.containsKey(name);
     }
 
     /** Names in the reference order. */

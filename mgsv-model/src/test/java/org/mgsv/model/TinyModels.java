@@ -5,17 +5,17 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 
 /** A tiny configuration and random inputs for fast unit tests. */
-final class TinyModels {
+public final class TinyModels {
     private TinyModels() {}
 
-    static MadeConfig.Builder tiny() {
+    public static MadeConfig.Builder tiny() {
         return MadeConfig.builder().dModel(32).frameSlots(6).segmentSlots(8).frameFeatDim(12).segmentFeatDim(16)
                 .enhancementHeads(4).enhancementFfnDim(48).detrHeads(4).detrFfnDim(40).detrEncoderLayers(1)
                 .detrDecoderLayers(2).contrastiveDim(24).videoPeRows(10).audioPeRows(12);
     }
 
     /** Random inputs with prefix masks of random valid lengths (at least one valid slot per row). */
-    static MadeInputs inputs(NDManager m, MadeConfig c, int b, long seed) {
+    public static MadeInputs inputs(NDManager m, MadeConfig c, int b, long seed) {
         Random r = new Random(seed);
         int f = c.frameSlots();
         int s = c.segmentSlots();

@@ -42,8 +42,9 @@ import org.mgsv.model.Predictor;
  */
 public final class MsgEvaluator {
 
-    /** Chunk sizes and the length of the kept ranking. */
     /**
+     * Chunk sizes and the length of the kept ranking.
+     *
      * @param cacheBytes encoded music tokens kept from pass 1 for pass 2 (at most this many bytes; musics beyond
      *                   it are encoded again in pass 2). Bounds memory independently of N.
      */

@@ -41,10 +41,6 @@ public final class StorePairs implements PairSource {
         return rows.get(row).musicId();
     }
 
-    public Annotation annotation(int row) {
-        return rows.get(row);
-    }
-
     @Override
     public NDArray[] videos(NDManager m, int[] idx) {
         int f = c.frameSlots();

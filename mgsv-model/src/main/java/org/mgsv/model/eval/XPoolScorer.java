@@ -157,7 +157,7 @@ public final class XPoolScorer {
         }
         NDArray lins = wbar.matMul(Ops.owned(m, lv, new Shape(d, 3))).transpose(0, 2, 1); // [Mc,3,S]: W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
         NDArray mask = segmentMasks.toType(DataType.FLOAT32, false);
-        NDArray bias = mask.sub(1f).mul(-Ops.MASKED).reshape(mc, 1, s);
+        NDArray bias = Ops.keyBias(mask).reshape(mc, 1, s);
         return new MusicSide(keys, wbar, grams, lins, bias, Ops.l2normalize(musicVec));
     }
 

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.mgsv.core.MgsvException;
+import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
+import org.mgsv.model.Ops;
 
 /**
  * A batch of pairs as NDArrays: frame features [B, F, Dv], frame mask [B, F], segment features [B, S, Dm],
@@ -24,62 +26,48 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
         return new MadeInputs(frames, frameMask, segments, segmentMask, videoDurations);
     }
 
-    /** Loads the features of {@code pairs} from {@code src} into arrays of {@code m}. */
-    public static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, int frameSlots, int frameDim,
-            int segmentSlots, int segmentDim, double maxDuration) {
+    /** Loads the features of {@code pairs} from {@code src} into arrays of {@code m}, shaped as {@code c} expects. */
+    public static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
         int b = pairs.size();
+        int frameSlots = c.frameSlots();
+        int frameDim = c.frameFeatDim();
+        int segmentSlots = c.segmentSlots();
+        int segmentDim = c.segmentFeatDim();
         // reused host buffers: a step's batch is copied into native memory right away, so the next step may
         // overwrite them (keeps the Java heap from growing by tens of MB of garbage per step)
-        float[] fv = buffer(0, b * frameSlots * frameDim);
-        float[] fm = buffer(1, b * frameSlots);
-        float[] sv = buffer(2, b * segmentSlots * segmentDim);
-        float[] sm = buffer(3, b * segmentSlots);
+        float[] fv = Ops.hostBuffer(4, b * frameSlots * frameDim);
+        float[] fm = Ops.hostBuffer(5, b * frameSlots);
+        float[] sv = Ops.hostBuffer(6, b * segmentSlots * segmentDim);
+        float[] sm = Ops.hostBuffer(7, b * segmentSlots);
         float[] tg = new float[b * 2];
         float[] du = new float[b];
         for (int i = 0; i < b; i++) {
             TrainPair p = pairs.get(i);
-            FeatureSource.Features v = src.video(p.videoId());
-            check(v, frameSlots, frameDim, "video " + p.videoId());
-            copyMasked(v, fv, fm, i * frameSlots * frameDim, i * frameSlots);
-            FeatureSource.Features a = src.music(p.musicId());
-            check(a, segmentSlots, segmentDim, "music " + p.musicId());
-            copyMasked(a, sv, sm, i * segmentSlots * segmentDim, i * segmentSlots);
-            float[] t = p.target(maxDuration);
+            copyRow(src.video(p.videoId()), frameSlots, frameDim, "video " + p.videoId(), fv, fm, i);
+            copyRow(src.music(p.musicId()), segmentSlots, segmentDim, "music " + p.musicId(), sv, sm, i);
+            float[] t = p.target(c.maxMDuration());
             tg[2 * i] = t[0];
             tg[2 * i + 1] = t[1];
             du[i] = (float) p.videoDuration();
         }
         return new Batch(pairs,
-                owned(m, fv, new Shape(b, frameSlots, frameDim)),
-                owned(m, fm, new Shape(b, frameSlots)),
-                owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
-                owned(m, sm, new Shape(b, segmentSlots)),
-                owned(m, tg, new Shape(b, 1, 2)),
-                owned(m, du, new Shape(b)));
+                Ops.owned(m, fv, new Shape(b, frameSlots, frameDim)),
+                Ops.owned(m, fm, new Shape(b, frameSlots)),
+                Ops.owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
+                Ops.owned(m, sm, new Shape(b, segmentSlots)),
+                Ops.owned(m, tg, new Shape(b, 1, 2)),
+                Ops.owned(m, du, new Shape(b)));
     }
 
     /**
-     * An array in libtorch-owned memory. DJL creates arrays from Java data over a direct buffer that libtorch
-     * uses in place; once that buffer is garbage-collected (a collection may run at any time) tensors still
-     * sharing it — autograd saves the inputs of a linear layer — would read freed memory. A clone owns its data.
+     * Copies one id's features [slots, dim] and mask into row {@code row} of zeroed host arrays [n, slots, dim] and
+     * [n, slots], padded slots zeroed.
+     *
+     * @throws MgsvException naming {@code what} when the features do not have that shape
      */
-    static NDArray owned(NDManager m, float[] data, Shape shape) {
-        try (NDArray a = m.create(data, shape)) {
-            return a.duplicate();
-        }
-    }
-
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[4][]);
-
-    /** A zeroed buffer of exactly {@code n} values, reused per thread and slot. */
-    private static float[] buffer(int slot, int n) {
-        float[][] b = BUFFERS.get();
-        if (b[slot] == null || b[slot].length != n) {
-            b[slot] = new float[n];
-        } else {
-            java.util.Arrays.fill(b[slot], 0f);
-        }
-        return b[slot];
+    static void copyRow(FeatureSource.Features f, int slots, int dim, String what, float[] dst, float[] mdst, int row) {
+        check(f, slots, dim, what);
+        copyMasked(f, dst, mdst, row * slots * dim, row * slots);
     }
 
     private static void check(FeatureSource.Features f, int slots, int dim, String what) {

@@ -70,8 +70,8 @@ final class MicroBatchStep {
             List<NDArray> masks = new ArrayList<>();
             for (int k = 0; k < slices; k++) {
                 try (NDManager km = sm.newSubManager()) {
-                    Batch b = Validator.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
-                    org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, k));
+                    Batch b = Batch.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
+                    Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
                     v.vector().attach(sm);
@@ -170,44 +170,28 @@ final class MicroBatchStep {
                 org.mgsv.model.DirectBuffers.release(Trainer.DIRECT_BUFFER_LIMIT);
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
-                    Batch b = Validator.load(km, pairs.subList(from, to), src, c);
-                    org.mgsv.model.Ops.seedRandom(engine, sliceSeed(seed, k));
+                    Batch b = Batch.load(km, pairs.subList(from, to), src, c);
+                    Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
                     // X-Pool's music side again, with a graph, for the retrieval gradient of its keys and values
                     MadeNetwork.XPoolKeys kv = single ? net.xpoolKeys(mu.tokens(), mu.mask()) : null;
+                    NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL_PAIRED
+                            ? net.xpool(v.vector(), kv != null ? kv : net.xpoolKeys(mu.tokens(), mu.mask()), true)
+                            : null;
+                    // a center-only model's width is the video's length (b's durations), as in forward
+                    MadeNetwork.Detection det = net.detect(v, mu, pooled,
+                            c.predictCenter() ? net.videoWidth(b.inputs()) : null, TrainForward.decoder(net), true);
                     List<LayerOutput> lo = new ArrayList<>();
-                    NDArray projVid;
-                    if (TrainForward.applies(c)) {
-                        NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL_PAIRED
-                                ? net.xpool(v.vector(), kv != null ? kv : net.xpoolKeys(mu.tokens(), mu.mask()), true)
-                                : null;
-                        TrainForward.Detected det = TrainForward.detect(net, v, mu, pooled, true);
-                        projVid = det.projVid();
-                        for (long l = 0; l < det.layers(); l++) {
-                            lo.add(new LayerOutput(det.heads().logits().get(l), det.heads().spans().get(l),
-                                    det.heads().projQueries().get(l)));
-                        }
-                    } else {
-                        NDArray target = net.initialQueries(v.vector(), mu.vector(),
-                                c.momentQuery() == MadeConfig.MomentQuery.XPOOL_PAIRED
-                                        ? net.xpool(v.vector(), mu.tokens(), mu.mask(), true) : null);
-                        MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), true);
-                        NDArray hidden = net.detrDecode(mem, target, true);
-                        // a center-only model's width is the video's length (b's durations), as in forward
-                        MadeNetwork.Heads h = net.heads(hidden, c.predictCenter() ? net.videoWidth(b.inputs()) : null);
-                        projVid = Ops.l2normalize(Ops.linear(v.tokens(),
-                                net.params().get("contrastive_align_projection_vid.weight"),
-                                net.params().get("contrastive_align_projection_vid.bias")));
-                        for (long l = 0; l < hidden.getShape().get(0); l++) {
-                            lo.add(new LayerOutput(h.logits().get(l), h.spans().get(l), h.projQueries().get(l)));
-                        }
+                    for (long l = 0; l < det.layers(); l++) {
+                        lo.add(new LayerOutput(det.heads().logits().get(l), det.heads().spans().get(l),
+                                det.heads().projQueries().get(l)));
                     }
                     Map<String, NDArray> terms = new LinkedHashMap<>();
                     Map<String, Double> ce = new LinkedHashMap<>();
                     NDArray l;
                     try {
-                        l = criterion.localization(lo, projVid, b.targets(), terms, ce);
+                        l = criterion.localization(lo, det.projVid(), b.targets(), terms, ce);
                     } catch (IllegalArgumentException e) {
                         throw new MgsvException("training diverged: non-finite network outputs (" + e.getMessage()
                                 + ")");

@@ -1,7 +1,6 @@
 package org.mgsv.model.train;
 
 import ai.djl.ndarray.NDArray;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,9 +10,5 @@ import java.util.Map;
 public record ParamGroup(String name, Map<String, NDArray> params) {
     public ParamGroup {
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
-    }
-
-    public List<NDArray> arrays() {
-        return List.copyOf(params.values());
     }
 }

@@ -114,6 +114,15 @@ public final class Trainer {
         return p;
     }
 
+    /** The {@code bs} training pairs of step {@code k} of an epoch whose order is {@code ord}. */
+    private List<TrainPair> stepPairs(int[] ord, int k, int bs) {
+        List<TrainPair> pairs = new ArrayList<>(bs);
+        for (int i = k * bs; i < (k + 1) * bs; i++) {
+            pairs.add(data.train().get(ord[i]));
+        }
+        return pairs;
+    }
+
     /** Seed of the dropout masks of global step {@code step} (0-based). */
     int stepSeed(long step) {
         long z = opt.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
@@ -194,10 +203,7 @@ public final class Trainer {
                         opt.epochs()), spe).suffix(() -> suffix(running)) : null;
                 try {
                     for (int s = 0; s < spe; s++, step++) {
-                        List<TrainPair> pairs = new ArrayList<>(bs);
-                        for (int i = s * bs; i < (s + 1) * bs; i++) {
-                            pairs.add(data.train().get(ord[i]));
-                        }
+                        List<TrainPair> pairs = stepPairs(ord, s, bs);
                         lr = opt.lr() * schedule.factorForUpdate(step);
                         Map<String, Double> v = trainStep(root, engine, net, params, groups, all, adam, pairs, step, lr);
                         for (Map.Entry<String, Double> e : v.entrySet()) {
@@ -286,11 +292,7 @@ public final class Trainer {
             int[] ord = order(1);
             int bs = batchSize();
             for (int s = 0; s < warmup + steps; s++) {
-                int k = s % spe;
-                List<TrainPair> pairs = new ArrayList<>(bs);
-                for (int i = k * bs; i < (k + 1) * bs; i++) {
-                    pairs.add(data.train().get(ord[i]));
-                }
+                List<TrainPair> pairs = stepPairs(ord, s % spe, bs);
                 long t0 = System.nanoTime();
                 trainStep(root, engine, net, params, groups, all, adam, pairs, s, opt.lr());
                 if (s >= warmup) {
@@ -311,7 +313,7 @@ public final class Trainer {
     /** Direct-buffer bytes above which a step first asks for a collection. */
     static final long DIRECT_BUFFER_LIMIT = 192L << 20;
 
-    /** Fresh parameters in libtorch-owned memory (see {@link Batch#owned}). */
+    /** Fresh parameters in libtorch-owned memory (see {@link org.mgsv.model.Ops#owned}). */
     private MadeParams ownedInit(NDManager root) {
         try (MadeParams init = MadeParams.initialize(config, root, opt.seed())) {
             return init.copy(root);
@@ -327,21 +329,13 @@ public final class Trainer {
         if (mb > 0 && mb < pairs.size()) {
             Map<String, Double> v = MicroBatchStep.lossAndGradients(net, criterion, data.features(), pairs, mb,
                     stepSeed(step), root, all);
-            if (!Double.isFinite(v.get("loss_total"))) {
-                throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step " + step
-                        + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
-            }
-            for (ParamGroup g : groups) {
-                v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
-            }
-            for (ParamGroup g : groups) {
-                adam.step(g, lr);
-            }
+            checkFinite(v, step);
+            clipAndUpdate(groups, adam, v, lr);
             return v;
         }
         try (NDManager sm = root.newSubManager()) {
             long t0 = System.nanoTime();
-            Batch b = Validator.load(sm, pairs, data.features(), config);
+            Batch b = Batch.load(sm, pairs, data.features(), config);
             Grads.zero(all);
             org.mgsv.model.Ops.seedRandom(engine, stepSeed(step));
             Map<String, Double> v;
@@ -362,19 +356,11 @@ public final class Trainer {
                 }
                 v = l.values();
                 t3 = System.nanoTime();
-                if (!Double.isFinite(v.get("loss_total"))) {
-                    throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step "
-                            + step + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
-                }
+                checkFinite(v, step);
                 gc.backward(l.total());
             }
             long t4 = System.nanoTime();
-            for (ParamGroup g : groups) {
-                v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
-            }
-            for (ParamGroup g : groups) {
-                adam.step(g, lr);
-            }
+            clipAndUpdate(groups, adam, v, lr);
             long t5 = System.nanoTime();
             timing.merge("load", (t1 - t0) / 1e9, Double::sum);
             timing.merge("forward", (t2 - t1) / 1e9, Double::sum);
@@ -382,6 +368,23 @@ public final class Trainer {
             timing.merge("backward", (t4 - t3) / 1e9, Double::sum);
             timing.merge("optimizer", (t5 - t4) / 1e9, Double::sum);
             return v;
+        }
+    }
+
+    private void checkFinite(Map<String, Double> v, long step) {
+        if (!Double.isFinite(v.get("loss_total"))) {
+            throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step " + step
+                    + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+        }
+    }
+
+    /** Clips each group's gradients (its norm before clipping goes into {@code v}), then Adam updates every group. */
+    private void clipAndUpdate(List<ParamGroup> groups, Adam adam, Map<String, Double> v, double lr) {
+        for (ParamGroup g : groups) {
+            v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
+        }
+        for (ParamGroup g : groups) {
+            adam.step(g, lr);
         }
     }
 
@@ -414,7 +417,7 @@ public final class Trainer {
         Map<String, Object> details = new LinkedHashMap<>(data.description());
         details.put("seed", opt.seed());
         details.put("epoch", epoch);
-        details.put("gitCommit", gitCommit());
+        details.put("gitCommit", commit());
         details.put("options", opt);
         ModelDir.save(dir, params, Provenance.of("training", details), tmp -> {
             Path sd = tmp.resolve(STATE_DIR);
@@ -502,6 +505,16 @@ public final class Trainer {
             throw new MgsvException(f + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
+
+    /** {@link #gitCommit()}, run once per trainer rather than once per checkpoint written. */
+    private String commit() {
+        if (commit == null) {
+            commit = java.util.Optional.ofNullable(gitCommit());
+        }
+        return commit.orElse(null);
+    }
+
+    private java.util.Optional<String> commit;
 
     /** {@code git rev-parse HEAD} of the working directory, or null. */
     static String gitCommit() {

@@ -12,6 +12,7 @@ import org.mgsv.core.metrics.QueryOutcome;
 import org.mgsv.core.metrics.Scorer;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.Ops;
 import org.mgsv.model.eval.MsgEvaluator;
 import org.mgsv.model.eval.MsgResult;
 import org.mgsv.model.eval.PairSource;
@@ -44,11 +45,6 @@ public final class Validator {
         }
         Map<String, Double> metrics = new LinkedHashMap<>(Scorer.scoreOutcomes(outcomes).values());
         return new Result(metrics, r, ious);
-    }
-
-    static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
-        return Batch.load(m, pairs, src, c.frameSlots(), c.frameFeatDim(), c.segmentSlots(), c.segmentFeatDim(),
-                c.maxMDuration());
     }
 
     /** The pairs as the evaluator reads them. */
@@ -86,23 +82,17 @@ public final class Validator {
         private NDArray[] read(NDManager m, int[] rows, boolean video) {
             int slots = video ? c.frameSlots() : c.segmentSlots();
             int dim = video ? c.frameFeatDim() : c.segmentFeatDim();
-            float[] v = new float[rows.length * slots * dim];
-            float[] mk = new float[rows.length * slots];
+            // host buffers as StorePairs uses them (copied into native memory before returning)
+            float[] v = Ops.hostBuffer(video ? 0 : 2, rows.length * slots * dim);
+            float[] mk = Ops.hostBuffer(video ? 1 : 3, rows.length * slots);
             for (int i = 0; i < rows.length; i++) {
                 TrainPair p = pairs.get(rows[i]);
-                FeatureSource.Features f = video ? src.video(p.videoId()) : src.music(p.musicId());
-                for (int s = 0; s < slots; s++) {
-                    float w = f.mask()[s];
-                    mk[i * slots + s] = w;
-                    if (w != 0f) {
-                        for (int d = 0; d < dim; d++) {
-                            v[(i * slots + s) * dim + d] = f.values()[s * dim + d] * w;
-                        }
-                    }
-                }
+                String id = video ? p.videoId() : p.musicId();
+                Batch.copyRow(video ? src.video(id) : src.music(id), slots, dim, (video ? "video " : "music ") + id,
+                        v, mk, i);
             }
-            return new NDArray[] {Batch.owned(m, v, new Shape(rows.length, slots, dim)),
-                Batch.owned(m, mk, new Shape(rows.length, slots))};
+            return new NDArray[] {Ops.owned(m, v, new Shape(rows.length, slots, dim)),
+                Ops.owned(m, mk, new Shape(rows.length, slots))};
         }
 
         @Override

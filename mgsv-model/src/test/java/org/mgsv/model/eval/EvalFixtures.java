@@ -10,12 +10,6 @@ import org.mgsv.model.MadeParams;
 final class EvalFixtures {
     private EvalFixtures() {}
 
-    static MadeConfig.Builder tiny() {
-        return MadeConfig.builder().dModel(32).frameSlots(6).segmentSlots(8).frameFeatDim(12).segmentFeatDim(16)
-                .enhancementHeads(4).enhancementFfnDim(48).detrHeads(4).detrFfnDim(40).detrEncoderLayers(1)
-                .detrDecoderLayers(2).contrastiveDim(24).videoPeRows(10).audioPeRows(12);
-    }
-
     static MadeParams perturbed(MadeConfig c, NDManager m, long seed, float noise) {
         MadeParams p = MadeParams.initialize(c, m, seed);
         Random r = new Random(seed);

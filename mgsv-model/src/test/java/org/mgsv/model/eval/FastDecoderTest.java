@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.Ops;
+import org.mgsv.model.TinyModels;
 
 /** The single-query decoder rewrites of {@link FastDecoder} against the plain attention (≤ 1e-4). */
 class FastDecoderTest {
@@ -23,42 +23,16 @@ class FastDecoderTest {
 
     private static Setup setup(MadeConfig c, MadeParams p, NDManager m) {
         MadeNetwork net = new MadeNetwork(p);
-        MadeInputs in = randomInputs(m, c, 3);
+        MadeInputs in = TinyModels.inputs(m, c, 3, 9);
         MadeNetwork.Encoded v = net.encodeVideo(in.frameFeats(), in.frameMasks(), false);
         MadeNetwork.Encoded mu = net.encodeMusic(in.segmentFeats(), in.segmentMasks(), false);
         MadeNetwork.DetrMemory mem = net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false);
         return new Setup(net, mem, net.initialQueries(v.vector(), mu.vector(), null));
     }
 
-    static MadeInputs randomInputs(NDManager m, MadeConfig c, int b) {
-        java.util.Random r = new java.util.Random(9);
-        float[] ff = new float[b * c.frameSlots() * c.frameFeatDim()];
-        float[] sf = new float[b * c.segmentSlots() * c.segmentFeatDim()];
-        for (int i = 0; i < ff.length; i++) {
-            ff[i] = (float) r.nextGaussian();
-        }
-        for (int i = 0; i < sf.length; i++) {
-            sf[i] = (float) r.nextGaussian();
-        }
-        float[] fm = new float[b * c.frameSlots()];
-        float[] sm = new float[b * c.segmentSlots()];
-        for (int i = 0; i < b; i++) {
-            int vf = 1 + r.nextInt(c.frameSlots());
-            int vs = 1 + r.nextInt(c.segmentSlots());
-            for (int j = 0; j < vf; j++) {
-                fm[i * c.frameSlots() + j] = 1;
-            }
-            for (int j = 0; j < vs; j++) {
-                sm[i * c.segmentSlots() + j] = 1;
-            }
-        }
-        return new MadeInputs(m.create(ff, new Shape(b, c.frameSlots(), c.frameFeatDim())), m.create(fm, new Shape(b, c.frameSlots())),
-                m.create(sf, new Shape(b, c.segmentSlots(), c.segmentFeatDim())), m.create(sm, new Shape(b, c.segmentSlots())));
-    }
-
     @Test
     void singleQuerySelfAttentionIsOutProjOfTheValue() {
-        MadeConfig c = EvalFixtures.tiny().build();
+        MadeConfig c = TinyModels.tiny().build();
         try (NDManager m = NDManager.newBaseManager()) {
             MadeParams p = EvalFixtures.perturbed(c, m, 1, 0.2f);
             FastDecoder fd = new FastDecoder(p);
@@ -69,7 +43,7 @@ class FastDecoderTest {
             NDArray tq = t3.add(qpos.expandDims(0));
             NDArray plain = Ops.mha(tq, tq, t3, p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"),
                     p.get(pre + "out_proj.weight"), p.get(pre + "out_proj.bias"), c.detrHeads(), null, null, 0f, false, m);
-            double diff = maxAbs(plain, fd.selfAttention(t, pre, m));
+            double diff = maxAbs(plain, fd.selfAttention(t, pre, false, m));
             System.out.printf("rewrite decoder SA with one query: max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
@@ -77,7 +51,7 @@ class FastDecoderTest {
 
     @Test
     void crossAttentionWithoutProjectingTheMemoryEqualsPlain() {
-        MadeConfig c = EvalFixtures.tiny().build();
+        MadeConfig c = TinyModels.tiny().build();
         try (NDManager m = NDManager.newBaseManager()) {
             MadeParams p = EvalFixtures.perturbed(c, m, 2, 0.2f);
             Setup s = setup(c, p, m);
@@ -88,7 +62,7 @@ class FastDecoderTest {
             NDArray plain = Ops.mha(q.reshape(b, 1, c.dModel()), s.mem().memoryPos(), s.mem().memory(),
                     p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"), p.get(pre + "out_proj.weight"),
                     p.get(pre + "out_proj.bias"), c.detrHeads(), s.mem().keyBias(), s.mem().rowGuard(), 0f, false, m);
-            double diff = maxAbs(plain, fd.crossAttention(q, s.mem(), pre, m));
+            double diff = maxAbs(plain, fd.crossAttention(q, s.mem(), pre, false, m));
             System.out.printf("rewrite decoder cross-attention (W_k^T q, W_v after pooling): max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }

@@ -16,6 +16,7 @@ import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeOutput;
 import org.mgsv.model.MadeParams;
+import org.mgsv.model.TinyModels;
 import org.mgsv.model.Predictor;
 
 /** The streamed evaluator against one plain forward pass over all pairs (ranks, moments, scores, top-K). */
@@ -105,11 +106,11 @@ class MsgEvaluatorTest {
 
     @Test
     void packingValidTokensFirstIsExactForTheDecoder() {
-        MadeConfig c = EvalFixtures.tiny().build();
+        MadeConfig c = TinyModels.tiny().build();
         try (NDManager m = NDManager.newBaseManager()) {
             MadeParams p = EvalFixtures.perturbed(c, m, 4, 0.2f);
             MadeNetwork net = new MadeNetwork(p);
-            MadeInputs in = FastDecoderTest.randomInputs(m, c, 5);
+            MadeInputs in = TinyModels.inputs(m, c, 5, 9);
             // also a mask with holes (not a prefix)
             float[] fm = in.frameMasks().toFloatArray();
             fm[1] = 0f;
@@ -129,12 +130,12 @@ class MsgEvaluatorTest {
 
     @Test
     void ranksMomentsAndTopKEqualThePlainComputation() {
-        check(EvalFixtures.tiny().build(), 21);
+        check(TinyModels.tiny().build(), 21);
     }
 
     @Test
     void singleOnlyAndMultiQueryConfigurations() {
-        check(EvalFixtures.tiny().retrievalScore(MadeConfig.RetrievalScore.SINGLE).build(), 22);
-        check(EvalFixtures.tiny().retrievalScore(MadeConfig.RetrievalScore.DUAL).numMomentQueries(3).build(), 23);
+        check(TinyModels.tiny().retrievalScore(MadeConfig.RetrievalScore.SINGLE).build(), 22);
+        check(TinyModels.tiny().retrievalScore(MadeConfig.RetrievalScore.DUAL).numMomentQueries(3).build(), 23);
     }
 }

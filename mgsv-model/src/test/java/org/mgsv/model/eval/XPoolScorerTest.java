@@ -11,6 +11,7 @@ import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.Ops;
+import org.mgsv.model.TinyModels;
 
 /** Each X-Pool rewrite of {@link XPoolScorer} against the plain computation (≤ 1e-4). */
 class XPoolScorerTest {
@@ -46,7 +47,7 @@ class XPoolScorerTest {
 
     @Test
     void foldedOutProjTimesValueProjectionEqualsThePlainAttentionOutput() {
-        MadeConfig c = EvalFixtures.tiny().build();
+        MadeConfig c = TinyModels.tiny().build();
         try (NDManager m = NDManager.newBaseManager()) {
             MadeParams p = EvalFixtures.perturbed(c, m, 1, 0.2f);
             XPoolScorer xs = new XPoolScorer(p, m);
@@ -83,7 +84,7 @@ class XPoolScorerTest {
 
     @Test
     void layerNormPushAndGramFormsEqualThePlainSingleSimilarity() {
-        MadeConfig c = EvalFixtures.tiny().build();
+        MadeConfig c = TinyModels.tiny().build();
         try (NDManager m = NDManager.newBaseManager()) {
             scoresMatchPlain(c, EvalFixtures.perturbed(c, m, 3, 0.3f), m, 5, 7, "tiny, perturbed");
         }

@@ -44,7 +44,7 @@ class PredictCenterTrainingTest {
             assertTrue(l.config().predictCenter());
             MadeNetwork net = new MadeNetwork(l.params());
             List<TrainPair> pairs = d.val;
-            Batch b = Validator.load(sm, pairs, d, l.config());
+            Batch b = Batch.load(sm, pairs, d, l.config());
             // the training forward pass (falls back to the network's) and the evaluation one
             for (MadeOutput out : List.of(TrainForward.forward(net, b.inputs(), true), net.forward(b.inputs(), false))) {
                 float[] spans = out.predSpans().toFloatArray(); // [B, Q=1, 2]

@@ -49,7 +49,7 @@ class TrainForwardTest {
             MadeParams p = MadeParams.initialize(c, m, 5);
             p.attachGradients();
             MadeNetwork net = new MadeNetwork(p);
-            Batch b = Validator.load(m, d.train, d, c);
+            Batch b = Batch.load(m, d.train, d, c);
             float[][] plain = new float[2][];
             float[][] fast = new float[2][];
             Map<String, float[]> gp = run(net, p, b, false, plain);
