@@ -312,6 +312,11 @@ public final class MadeConfig {
     @JsonProperty("segmentSlots") public int segmentSlots() { return segmentSlots; }
     @JsonProperty("frameFeatDim") public int frameFeatDim() { return frameFeatDim; }
     @JsonProperty("segmentFeatDim") public int segmentFeatDim() { return segmentFeatDim; }
+
+    /** The feature shapes this model reads (frame and segment slots and dimensions). */
+    public org.mgsv.core.features.FeatureSpec featureSpec() {
+        return new org.mgsv.core.features.FeatureSpec(frameSlots, frameFeatDim, segmentSlots, segmentFeatDim);
+    }
     @JsonProperty("enhancement") public boolean enhancement() { return enhancement; }
     @JsonProperty("enhancementLayers") public int enhancementLayers() { return enhancementLayers; }
     @JsonProperty("enhancementHeads") public int enhancementHeads() { return enhancementHeads; }

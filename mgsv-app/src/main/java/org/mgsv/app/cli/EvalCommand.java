@@ -105,9 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
         Path modelDir = resolveModel(model, pick);
         org.mgsv.model.eval.EvalMemory.tune(); // resident memory follows live tensors
         try (NDManager m = NDManager.newBaseManager(); ModelDir.Loaded loaded = ModelDir.load(modelDir, m);
-                DatasetLayout layout = DatasetLayout.resolve(data, new org.mgsv.core.features.FeatureSpec(
-                        loaded.config().frameSlots(), loaded.config().frameFeatDim(),
-                        loaded.config().segmentSlots(), loaded.config().segmentFeatDim()))) {
+                DatasetLayout layout = DatasetLayout.resolve(data, loaded.config().featureSpec())) {
             if (!layout.hasSplit(split)) {
                 throw new MgsvException(data + ": no split '" + split + "' (splits: " + layout.splits() + ")");
             }

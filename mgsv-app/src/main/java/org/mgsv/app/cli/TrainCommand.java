@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.DatasetLayout;
 import org.mgsv.core.features.FeatureSpec;
 import org.mgsv.model.MadeConfig;
@@ -144,10 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
             opt = options(TrainOptions.reference());
         }
-        FeatureSpec fspec = new FeatureSpec(cfg.frameSlots(), cfg.frameFeatDim(), cfg.segmentSlots(),
-                cfg.segmentFeatDim());
+        FeatureSpec fspec = cfg.featureSpec();
         try (DatasetLayout layout = layout(fspec)) {
-            List<TrainPair> train = pairs(layout, trainSplit);
+            List<TrainPair> train = TrainPair.ofSplit(layout, trainSplit);
             List<TrainPair> val;
             Double frac = fraction(valSplit);
             if (frac != null) {
@@ -167,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 train = rest;
             } else {
-                val = pairs(layout, valSplit);
+                val = TrainPair.ofSplit(layout, valSplit);
             }
             FeatureSource fs = FeatureSource.of(layout.features());
             DataCheck.Result tr = DataCheck.check(trainSplit, train, fs, cfg.frameSlots(), cfg.frameFeatDim(),
@@ -245,16 +243,6 @@ public final class TrainCommand implements Callable<Integer> {
             csvs.put(valSplit, valCsv);
         }
         return DatasetLayout.of(csvs, features, spec);
-    }
-
-    private static List<TrainPair> pairs(DatasetLayout layout, String split) {
-        Path csv = layout.csv(split);
-        List<Annotation> rows = layout.annotations(split);
-        List<TrainPair> out = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            out.add(TrainPair.of(rows.get(i), csv.getFileName() + " row " + (i + 1)));
-        }
-        return out;
     }
 
     private static Double fraction(String s) {

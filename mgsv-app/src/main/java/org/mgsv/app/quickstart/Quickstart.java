@@ -116,8 +116,7 @@ public final class Quickstart {
         seconds.put("data", secondsSince(t0));
 
         MadeConfig cfg = preset.model();
-        FeatureSpec spec = new FeatureSpec(cfg.frameSlots(), cfg.frameFeatDim(), cfg.segmentSlots(),
-                cfg.segmentFeatDim());
+        FeatureSpec spec = cfg.featureSpec();
         try (DatasetLayout layout = DatasetLayout.resolve(data, spec)) {
             FeatureSource fs = FeatureSource.of(layout.features());
             // ---- 2. model
@@ -180,8 +179,8 @@ public final class Quickstart {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + run + ": " + e.getMessage(), e);
         }
-        List<TrainPair> train = pairs(layout, "train");
-        List<TrainPair> val = pairs(layout, "val");
+        List<TrainPair> train = TrainPair.ofSplit(layout, "train");
+        List<TrainPair> val = TrainPair.ofSplit(layout, "val");
         Map<String, Object> desc = new LinkedHashMap<>();
         desc.put("data", "quickstart synthetic benchmark (" + preset.name() + " preset)");
         desc.put("trainPairs", train.size());
@@ -307,16 +306,6 @@ public final class Quickstart {
                     a.musicStart(), a.musicEnd(), a.musicTotalDuration()));
         }
         return entries;
-    }
-
-    private static List<TrainPair> pairs(DatasetLayout layout, String split) {
-        Path csv = layout.csv(split);
-        List<Annotation> rows = layout.annotations(split);
-        List<TrainPair> res = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            res.add(TrainPair.of(rows.get(i), csv.getFileName() + " row " + (i + 1)));
-        }
-        return res;
     }
 
     private void writeMetrics(Map<String, Metrics> metrics) {

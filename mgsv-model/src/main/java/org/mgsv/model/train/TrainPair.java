@@ -13,6 +13,17 @@ public record TrainPair(String videoId, String musicId, double musicStart, doubl
                 a.videoEnd() - a.videoStart(), source);
     }
 
+    /** Every pair of a split, in file order, each naming its CSV file and row. */
+    public static java.util.List<TrainPair> ofSplit(org.mgsv.core.data.DatasetLayout layout, String split) {
+        java.nio.file.Path csv = layout.csv(split);
+        java.util.List<org.mgsv.core.data.Annotation> rows = layout.annotations(split);
+        java.util.List<TrainPair> out = new java.util.ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            out.add(of(rows.get(i), csv.getFileName() + " row " + (i + 1)));
+        }
+        return out;
+    }
+
     /**
      * Target (center, width) normalised by {@code maxDuration} (240 s): the end is clamped to maxDuration first,
      * as the reference's data loader does.
