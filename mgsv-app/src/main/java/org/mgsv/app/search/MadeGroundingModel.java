@@ -26,7 +26,7 @@ public final class MadeGroundingModel implements GroundingModel {
     private final MadeNetwork net;
     private final MadeConfig c;
     private final XPool xpool;
-    private final org.mgsv.model.eval.FastDecoder fastDecoder;
+    private final MadeNetwork.Decoder decoder;
     private final String name;
     private final int parallelism;
     private final java.util.concurrent.ExecutorService pool;
@@ -53,7 +53,7 @@ public final class MadeGroundingModel implements GroundingModel {
         this.net = new MadeNetwork(params);
         this.c = params.config();
         this.xpool = xpoolOf(params);
-        this.fastDecoder = params.config().numMomentQueries() == 1 ? new org.mgsv.model.eval.FastDecoder(params) : null;
+        this.decoder = org.mgsv.model.eval.FastDecoder.forInference(net);
         this.name = name;
     }
 
@@ -282,7 +282,7 @@ public final class MadeGroundingModel implements GroundingModel {
             NDArray target = base.reshape(n, 1, d).repeat(1, q);
             MadeNetwork.DetrMemory mem = net.detrEncode(fTok, fMask, sTok, sMask, false);
             // one moment query: the decoder that never projects the memory tokens (exact, mgsv-model's FastDecoder)
-            NDArray hiddenStates = fastDecoder != null ? fastDecoder.decode(mem, target) : net.detrDecode(mem, target, false);
+            NDArray hiddenStates = decoder.decode(mem, target, false);
             NDArray width = null;
             if (c.predictCenter()) {
                 double videoSeconds = 0;

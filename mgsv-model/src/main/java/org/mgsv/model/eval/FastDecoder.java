@@ -48,6 +48,11 @@ public final class FastDecoder {
         }
     }
 
+    /** The decoder for inference: this rewrite when the model has one moment query, else the plain decoder. */
+    public static MadeNetwork.Decoder forInference(MadeNetwork net) {
+        return net.config().numMomentQueries() == 1 ? new FastDecoder(net.params())::decode : net::detrDecode;
+    }
+
     /** Decoder layers' outputs after decoder.norm, [L, B, 1, d] (same as {@link MadeNetwork#detrDecode}), inference. */
     public NDArray decode(MadeNetwork.DetrMemory mem, NDArray target) {
         return decode(mem, target, false);

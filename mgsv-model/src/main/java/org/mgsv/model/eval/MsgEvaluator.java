@@ -104,7 +104,7 @@ public final class MsgEvaluator {
         int nm = index.size();
         int d = c.dModel();
         MadeParams params = net.params();
-        FastDecoder fast = c.numMomentQueries() == 1 ? new FastDecoder(params) : null;
+        MadeNetwork.Decoder decoder = FastDecoder.forInference(net);
 
         float[] predStart = new float[n];
         float[] predEnd = new float[n];
@@ -138,7 +138,7 @@ public final class MsgEvaluator {
                     NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
                     NDArray[] packed = packed(v, mu);
                     MadeNetwork.DetrMemory mem = net.detrEncode(packed[0], packed[1], false);
-                    NDArray hidden = fast != null ? fast.decode(mem, target) : net.detrDecode(mem, target, false);
+                    NDArray hidden = decoder.decode(mem, target, false);
                     long layers = hidden.getShape().get(0);
                     NDArray last = hidden.get(new NDIndex((layers - 1) + ":" + layers));
                     NDArray width = null;
