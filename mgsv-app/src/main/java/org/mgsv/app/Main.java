@@ -46,6 +46,18 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.RenderCommand.class,
             org.mgsv.app.cli.BenchCommand.class);
 
+    /** SLF4J logger of DJL's CUDA probe (it runs whenever an engine starts). */
+    static final String CUDA_PROBE_LOGGER = "org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils";
+
+    static {
+        // mgsv runs on the bundled CPU libtorch. Where CUDA libraries are installed without a usable driver,
+        // DJL's GPU probe logs "Failed to detect GPU count: CUDA driver version is insufficient" on every
+        // engine start: noise on a CPU-only run. Quiet it unless the user set that logger's level.
+        if (System.getProperty(CUDA_PROBE_LOGGER) == null) {
+            System.setProperty(CUDA_PROBE_LOGGER, "error");
+        }
+    }
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
