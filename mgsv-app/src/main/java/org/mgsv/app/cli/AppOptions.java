@@ -2,11 +2,11 @@ package org.mgsv.app.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mgsv.app.search.DefaultMediaPipeline;
-import org.mgsv.app.search.GroundingModel;
-import org.mgsv.app.search.MadeGroundingModel;
-import org.mgsv.app.search.MediaPipeline;
-import org.mgsv.app.search.Searcher;
+import org.mgsv.search.DefaultMediaPipeline;
+import org.mgsv.search.GroundingModel;
+import org.mgsv.search.MadeGroundingModel;
+import org.mgsv.search.MediaPipeline;
+import org.mgsv.search.Searcher;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;

@@ -13,14 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.mgsv.app.catalog.CatalogStore;
-import org.mgsv.app.catalog.FileCatalogStore;
-import org.mgsv.app.catalog.TrackRecord;
-import org.mgsv.app.search.GroundingModel;
-import org.mgsv.app.search.MadeGroundingModel;
-import org.mgsv.app.search.Searcher;
-import org.mgsv.app.search.SyntheticCatalog;
-import org.mgsv.app.search.VecMath;
+import org.mgsv.search.catalog.CatalogStore;
+import org.mgsv.search.catalog.FileCatalogStore;
+import org.mgsv.search.catalog.TrackRecord;
+import org.mgsv.search.GroundingModel;
+import org.mgsv.search.MadeGroundingModel;
+import org.mgsv.search.Searcher;
+import org.mgsv.search.SyntheticCatalog;
+import org.mgsv.search.VecMath;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
 import org.mgsv.core.util.Threads;
@@ -322,7 +322,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     /** Recall of the exhaustive top-1 on a feature dataset: every music is a catalog track, videos are queries. */
     private Map<String, Object> recallOnFeatures(GroundingModel m, int th) {
         try (org.mgsv.core.features.DirectoryFeatureStore fs = new org.mgsv.core.features.DirectoryFeatureStore(features)) {
-            org.mgsv.app.catalog.InMemoryCatalogStore store = new org.mgsv.app.catalog.InMemoryCatalogStore(m.dim(),
+            org.mgsv.search.catalog.InMemoryCatalogStore store = new org.mgsv.search.catalog.InMemoryCatalogStore(m.dim(),
                     m.segmentSlots());
             List<String> musics = new ArrayList<>(fs.musicIds());
             try (ProgressBar bar = new ProgressBar("music tower", musics.size())) {
@@ -445,7 +445,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
                 best = i;
             }
         }
-        org.mgsv.app.search.ShortlistIndex.Hits h = s.index().search(hv, searchK);
+        org.mgsv.search.ShortlistIndex.Hits h = s.index().search(hv, searchK);
         int rank = Integer.MAX_VALUE;
         for (int i = 0; i < h.size(); i++) {
             if (h.rows()[i] == best) {

@@ -27,7 +27,7 @@ import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
 import org.mgsv.core.report.HtmlReport;
 import org.mgsv.core.report.MomentStrip;
-import org.mgsv.core.synth.SynthWriter;
+import org.mgsv.synth.SynthWriter;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
 import org.mgsv.model.MadeConfig;

@@ -3,7 +3,7 @@ package org.mgsv.app.quickstart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.mgsv.core.synth.SynthConfig;
+import org.mgsv.synth.SynthConfig;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.train.TrainOptions;
 

@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.mgsv.app.search.CatalogIndexer;
+import org.mgsv.search.CatalogIndexer;
 import org.mgsv.core.util.AtomicFiles;
 
 /** Music for the demo catalog: Debian's wesnoth-music recordings when installed, else synthesised pieces. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.CliRun;
-import org.mgsv.app.catalog.FileCatalogStore;
+import org.mgsv.search.catalog.FileCatalogStore;
 import org.mgsv.app.testutil.Media;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeParams;

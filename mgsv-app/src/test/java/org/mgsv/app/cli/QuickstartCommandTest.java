@@ -20,7 +20,7 @@ import org.mgsv.core.metrics.Metrics;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
-import org.mgsv.core.synth.SynthWriter;
+import org.mgsv.synth.SynthWriter;
 import org.mgsv.model.ModelDir;
 
 /** The quickstart pipeline end to end with the tiny preset (seconds), and its reuse of data and model. */

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.CliRun;
-import org.mgsv.core.synth.SynthConfig;
-import org.mgsv.core.synth.SynthWriter;
+import org.mgsv.synth.SynthConfig;
+import org.mgsv.synth.SynthWriter;
 import picocli.CommandLine;
 
 class SynthCommandTest {

@@ -1,0 +1,342 @@
+package org.mgsv.search;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.List;
+import org.mgsv.search.catalog.TrackRecord;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.MadeParams;
+import org.mgsv.model.Ops;
+import org.mgsv.model.ModelDir;
+
+/**
+ * {@link GroundingModel} on the MaDe network of mgsv-model (inference mode), loaded from a model directory.
+ * Towers and moment detection run the network itself (DJL). The X-Pool single score, computed for every
+ * shortlisted track, runs the same block in plain Java ({@link XPool}, the key projection folded into the
+ * query: algebraically identical, ~100× fewer operations per track than projecting all 96 keys and values).
+ */
+public final class MadeGroundingModel implements GroundingModel {
+    private static final String XP = "video_guided_to_music_pooling_cross_transformer.";
+
+    private final NDManager manager;
+    private final MadeParams params;
+    private final MadeNetwork net;
+    private final MadeConfig c;
+    private final XPool xpool;
+    private final MadeNetwork.Decoder decoder;
+    private final String name;
+    private final int parallelism;
+    private final java.util.concurrent.ExecutorService pool;
+
+    /**
+     * Makes libtorch run each operation on the calling thread only. Search parallelises across (video, track)
+     * pairs instead: small per-pair operations scale poorly over intra-op threads and collapse when the cores
+     * are shared. Takes effect only when called before the engine starts (first use of DJL in the process).
+     */
+    public static void useSingleThreadedOps() {
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    private MadeGroundingModel(NDManager manager, MadeParams params, String name, int parallelism) {
+        this.parallelism = Math.max(1, parallelism);
+        this.pool = this.parallelism > 1 ? java.util.concurrent.Executors.newFixedThreadPool(this.parallelism, r -> {
+            Thread t = new Thread(r, "made-detect");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        this.manager = manager;
+        this.params = params;
+        this.net = new MadeNetwork(params);
+        this.c = params.config();
+        this.xpool = xpoolOf(params);
+        this.decoder = org.mgsv.model.eval.FastDecoder.forInference(net);
+        this.name = name;
+    }
+
+    /** Loads a model directory (see mgsv-model's ModelDir). */
+    public static MadeGroundingModel load(Path dir) {
+        return load(dir, 1);
+    }
+
+    /** Loads a model directory; moment detection for several tracks runs on {@code parallelism} threads. */
+    public static MadeGroundingModel load(Path dir, int parallelism) {
+        NDManager m = NDManager.newBaseManager();
+        try {
+            ModelDir.Loaded loaded = ModelDir.load(dir, m);
+            String src = loaded.provenance() == null ? "" : " (" + loaded.provenance().source() + ")";
+            return new MadeGroundingModel(m, loaded.params(), "MaDe " + dir.toAbsolutePath().normalize().getFileName() + src,
+                    parallelism);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** The network at its initialisation (random weights, reference init): real compute cost, meaningless scores. */
+    public static MadeGroundingModel initialised(MadeConfig config, long seed, int parallelism) {
+        NDManager m = NDManager.newBaseManager();
+        return new MadeGroundingModel(m, MadeParams.initialize(config, m, seed), "MaDe untrained (seed " + seed + ")",
+                parallelism);
+    }
+
+    /** The X-Pool block's weights as plain arrays. */
+    public static XPool xpoolOf(MadeParams p) {
+        int d = p.config().dModel();
+        String a = XP + "cross_attn.";
+        return new XPool(d, f(p, XP + "layer_norm1.weight"), f(p, XP + "layer_norm1.bias"), f(p, a + "q_proj.weight"),
+                f(p, a + "q_proj.bias"), f(p, a + "k_proj.weight"), f(p, a + "k_proj.bias"), f(p, a + "v_proj.weight"),
+                f(p, a + "v_proj.bias"), f(p, a + "out_proj.weight"), f(p, a + "out_proj.bias"),
+                f(p, XP + "layer_norm2.weight"), f(p, XP + "layer_norm2.bias"), f(p, XP + "linear_proj.weight"),
+                f(p, XP + "linear_proj.bias"), f(p, XP + "layer_norm3.weight"), f(p, XP + "layer_norm3.bias"));
+    }
+
+    private static float[] f(MadeParams p, String name) {
+        return p.get(name).toFloatArray();
+    }
+
+    public MadeConfig config() {
+        return c;
+    }
+
+    @Override
+    public int dim() {
+        return c.dModel();
+    }
+
+    @Override
+    public int frameSlots() {
+        return c.frameSlots();
+    }
+
+    @Override
+    public int frameFeatureDim() {
+        return c.frameFeatDim();
+    }
+
+    @Override
+    public int segmentSlots() {
+        return c.segmentSlots();
+    }
+
+    @Override
+    public int segmentFeatureDim() {
+        return c.segmentFeatDim();
+    }
+
+    @Override
+    public double maxMusicSeconds() {
+        return c.maxMDuration();
+    }
+
+    @Override
+    public boolean usesDual() {
+        return c.retrievalScore().usesDual();
+    }
+
+    @Override
+    public boolean usesSingle() {
+        return c.retrievalScore().usesSingle();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    private static float[] flat(float[][] x, int rows, int cols, String what) {
+        if (x.length != rows) {
+            throw new IllegalArgumentException(what + ": " + x.length + " rows, the model expects " + rows);
+        }
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            if (x[i].length != cols) {
+                throw new IllegalArgumentException(what + ": row of " + x[i].length + ", the model expects " + cols);
+            }
+            System.arraycopy(x[i], 0, out, i * cols, cols);
+        }
+        return out;
+    }
+
+    private static float[][] rows(float[] flat, int rows, int cols) {
+        float[][] out = new float[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(flat, i * cols, out[i], 0, cols);
+        }
+        return out;
+    }
+
+    @Override
+    public EncodedVideo encodeVideo(float[][] frameFeatures, float[] mask) {
+        int f = c.frameSlots();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = Ops.owned(m, flat(frameFeatures, f, c.frameFeatDim(), "frame features"), new Shape(1, f, c.frameFeatDim()));
+            NDArray mk = Ops.owned(m, mask, new Shape(1, f));
+            MadeNetwork.Encoded e = net.encodeVideo(x, mk, false);
+            return new EncodedVideo(rows(e.tokens().toFloatArray(), f, c.dModel()), mask.clone(), e.vector().toFloatArray());
+        }
+    }
+
+    @Override
+    public EncodedMusic encodeMusic(float[][] segmentFeatures, float[] mask) {
+        int s = c.segmentSlots();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = Ops.owned(m, flat(segmentFeatures, s, c.segmentFeatDim(), "segment features"),
+                    new Shape(1, s, c.segmentFeatDim()));
+            NDArray mk = Ops.owned(m, mask, new Shape(1, s));
+            MadeNetwork.Encoded e = net.encodeMusic(x, mk, false);
+            return new EncodedMusic(rows(e.tokens().toFloatArray(), s, c.dModel()), mask.clone(), e.vector().toFloatArray());
+        }
+    }
+
+    @Override
+    public float[] scoreSingle(float[] hv, List<TrackRecord> tracks) {
+        return xpool.query(hv).scoreAll(tracks);
+    }
+
+    @Override
+    public Span[] detectMoments(EncodedVideo video, List<TrackRecord> tracks) {
+        int n = tracks.size();
+        if (pool == null || n < 2) {
+            return detectChunk(video, tracks);
+        }
+        int parts = Math.min(parallelism, n);
+        int per = (n + parts - 1) / parts;
+        List<java.util.concurrent.Future<Span[]>> fs = new java.util.ArrayList<>();
+        for (int from = 0; from < n; from += per) {
+            List<TrackRecord> chunk = tracks.subList(from, Math.min(n, from + per));
+            fs.add(pool.submit(() -> detectChunk(video, chunk)));
+        }
+        Span[] out = new Span[n];
+        int at = 0;
+        try {
+            for (java.util.concurrent.Future<Span[]> f : fs) {
+                Span[] part = f.get();
+                System.arraycopy(part, 0, out, at, part.length);
+                at += part.length;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        return out;
+    }
+
+    private Span[] detectChunk(EncodedVideo video, List<TrackRecord> tracks) {
+        int n = tracks.size();
+        int d = c.dModel();
+        int q = c.numMomentQueries();
+        // Padded positions are dropped before DETR: attention ignores them as keys, the sine position of a valid
+        // position depends only on the count of valid positions before it, and their own outputs are never read,
+        // so the result is the same as on the full [F+S] sequence, for less work.
+        int[] frames = validIndices(video.mask());
+        int s = 0;
+        for (TrackRecord t : tracks) {
+            for (int i = t.mask().length - 1; i >= 0; i--) {
+                if (t.mask()[i] != 0) {
+                    s = Math.max(s, i + 1);
+                    break;
+                }
+            }
+        }
+        int f = Math.max(1, frames.length);
+        s = Math.max(1, s);
+        float[] frameTok = new float[n * f * d];
+        float[] frameMask = new float[n * f];
+        float[] segTok = new float[n * s * d];
+        float[] segMask = new float[n * s];
+        float[] h0 = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < frames.length; j++) {
+                System.arraycopy(video.tokens()[frames[j]], 0, frameTok, (i * f + j) * d, d);
+                frameMask[i * f + j] = video.mask()[frames[j]];
+            }
+            TrackRecord t = tracks.get(i);
+            for (int j = 0; j < s; j++) {
+                System.arraycopy(t.tokens()[j], 0, segTok, (i * s + j) * d, d);
+                segMask[i * s + j] = t.mask()[j];
+            }
+            System.arraycopy(t.h0(), 0, h0, i * d, d);
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray fTok = Ops.owned(m, frameTok, new Shape(n, f, d));
+            NDArray fMask = Ops.owned(m, frameMask, new Shape(n, f));
+            NDArray sTok = Ops.owned(m, segTok, new Shape(n, s, d));
+            NDArray sMask = Ops.owned(m, segMask, new Shape(n, s));
+            NDArray hv = Ops.owned(m, video.hv(), new Shape(1, d));
+            NDArray base = switch (c.momentQuery()) {
+                case VIDEO -> hv.repeat(0, n);
+                case MUSIC -> Ops.owned(m, h0, new Shape(n, d));
+                // X-Pool query: h1(M_i | v) of this video
+                case XPOOL, XPOOL_PAIRED -> net.xpool(hv, sTok, sMask, false).reshape(n, d);
+                case ZERO -> m.zeros(new Shape(n, d));
+            };
+            NDArray target = base.reshape(n, 1, d).repeat(1, q);
+            MadeNetwork.DetrMemory mem = net.detrEncode(fTok, fMask, sTok, sMask, false);
+            // one moment query: the decoder that never projects the memory tokens (exact, mgsv-model's FastDecoder)
+            NDArray hiddenStates = decoder.decode(mem, target, false);
+            NDArray width = null;
+            if (c.predictCenter()) {
+                double videoSeconds = 0;
+                for (float v : video.mask()) {
+                    videoSeconds += v;
+                }
+                width = m.full(new Shape(n, q, 1), (float) (videoSeconds / c.maxMDuration()));
+            }
+            MadeNetwork.Heads h = net.heads(hiddenStates, width);
+            long layers = hiddenStates.getShape().get(0);
+            float[] logits = h.logits().get(layers - 1).toFloatArray(); // [n,q,2]
+            float[] spans = h.spans().get(layers - 1).toFloatArray(); // [n,q,2]
+            Span[] out = new Span[n];
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                double bestP = -1;
+                for (int j = 0; j < q; j++) {
+                    double l0 = logits[(i * q + j) * 2];
+                    double l1 = logits[(i * q + j) * 2 + 1];
+                    double p = 1.0 / (1.0 + Math.exp(l1 - l0)); // softmax(...)[0]
+                    if (p > bestP) {
+                        bestP = p;
+                        best = j;
+                    }
+                }
+                out[i] = new Span(spans[(i * q + best) * 2], spans[(i * q + best) * 2 + 1], bestP);
+            }
+            return out;
+        }
+    }
+
+    private static int[] validIndices(float[] mask) {
+        int k = 0;
+        for (float v : mask) {
+            if (v != 0) {
+                k++;
+            }
+        }
+        int[] out = new int[k];
+        k = 0;
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] != 0) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        params.close();
+        manager.close();
+    }
+}
