@@ -61,6 +61,18 @@ public final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "video|audio", description = "Run one part only.")
     String only;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "spark: files/s of the Spark extract job at each --masters (default local[1], local[2]) "
+                    + "and the scaling ratio, on --files generated clips (or the --video given).")
+    String engine;
+
+    @Option(names = "--masters", split = ",", paramLabel = "<m>[,<m>...]", description = "Spark masters to compare.")
+    List<String> masters = new ArrayList<>();
+
+    @Option(names = "--files", defaultValue = "16", paramLabel = "<n>", description = "Clips for --engine spark "
+            + "(default ${DEFAULT-VALUE}, 10 s 320x240).")
+    int files;
+
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
@@ -71,6 +83,11 @@ public final class BenchExtractCommand implements Callable<Integer> {
         }
         if (only != null && !only.equals("video") && !only.equals("audio")) {
             throw new MgsvException("--only: '" + only + "' is not video or audio");
+        }
+        if (engine.equals("spark")) {
+            return benchSpark();
+        } else if (!engine.equals("local")) {
+            throw new MgsvException("--engine: '" + engine + "' is not local or spark");
         }
         int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -116,6 +133,29 @@ public final class BenchExtractCommand implements Callable<Integer> {
             System.out.println(result.get("machine"));
         }
         return 0;
+    }
+
+    private int benchSpark() throws IOException, InterruptedException {
+        DistributedEngine spark = DistributedEngine.load("spark");
+        Path tmp = Files.createTempDirectory("mgsv-bench-");
+        try {
+            List<String> inputs = new ArrayList<>();
+            if (video != null) {
+                inputs.add(video.toString());
+            } else {
+                Path dir = Files.createDirectories(tmp.resolve("clips"));
+                System.out.println("generating " + files + " clips ...");
+                for (int i = 0; i < files; i++) {
+                    generate(dir.resolve(String.format(java.util.Locale.ROOT, "clip%03d.mp4", i)), "-f", "lavfi", "-i",
+                            "testsrc2=s=320x240:r=25:d=10", "-vf", "hue=h=" + (i * 23), "-c:v", "libx264",
+                            "-preset", "veryfast", "-pix_fmt", "yuv420p");
+                }
+                inputs.add(dir.toString());
+            }
+            return spark.benchExtract(masters, inputs, repeats);
+        } finally {
+            AtomicFiles.deleteRecursively(tmp);
+        }
     }
 
     static Map<String, Object> machine(int threads) {

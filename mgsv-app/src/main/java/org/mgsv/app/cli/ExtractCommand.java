@@ -88,10 +88,34 @@ public final class ExtractCommand implements Callable<Integer> {
                     + " On many cores, --jobs = cores / 2 is usually fastest.")
     int jobs;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "local (this process, default) or spark (a Spark job: embedded local[*], or --master; "
+                    + "inputs may then be hdfs:// s3a:// URIs or *.list files of paths/URIs).")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "<url>", description = "Spark master with --engine spark: local[2], "
+            + "spark://host:7077, k8s://..., yarn (default: spark-submit's, else local[*]).")
+    String master;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         if (videos == null && music == null) {
             throw new MgsvException("nothing to do: give --videos and/or --music");
+        }
+        if (engine.equals("spark")) {
+            // the option's text as typed: a URI such as hdfs://nn/x must not pass through Path
+            return DistributedEngine.load("spark").extract(master, new DistributedEngine.ExtractJob(
+                    raw("--videos"), raw("--music"), spec.findOption("--out").originalStringValues().get(0), encoder,
+                    clip == null ? null : clip.toString(), ast == null ? null : ast.toString(), downmix,
+                    threads != null ? Math.max(1, threads) : 1));
+        }
+        if (!engine.equals("local")) {
+            throw new MgsvException("--engine: '" + engine + "' is not local or spark");
+        }
+        if (master != null) {
+            throw new MgsvException("--master needs --engine spark");
         }
         int nThreads = threads != null ? Math.max(1, threads) : Threads.defaultCount();
         if (jobs < 1) {
@@ -142,6 +166,10 @@ public final class ExtractCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    private List<String> raw(String option) {
+        return List.copyOf(spec.findOption(option).originalStringValues());
     }
 
     private FrameEncoder frameEncoder(int nThreads) {

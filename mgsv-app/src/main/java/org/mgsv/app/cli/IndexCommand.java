@@ -64,6 +64,15 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--commit-every", paramLabel = "<n>", defaultValue = "16", description = "commit after this many tracks (default 16)")
     int commitEvery;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "local (this process, default) or spark (a Spark job: embedded local[*], or --master; "
+                    + "--music may then be hdfs:// s3a:// URIs or *.list files).")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "<url>", description = "Spark master with --engine spark: local[2], "
+            + "spark://host:7077, k8s://..., yarn (default: spark-submit's, else local[*]).")
+    String master;
+
     @Mixin AppOptions opts;
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -75,6 +84,30 @@ public final class IndexCommand implements Callable<Integer> {
         }
         if (meta != null && !Files.isRegularFile(meta)) {
             throw new MgsvException("--meta " + meta + ": no such file");
+        }
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new MgsvException("--engine: '" + engine + "' is not local or spark");
+        }
+        if (master != null && !engine.equals("spark")) {
+            throw new MgsvException("--master needs --engine spark");
+        }
+        int sparkCode = 0;
+        if (engine.equals("spark") && music != null) {
+            // the tracks are added by the Spark job; removals and compaction below run here as usual
+            if (opts.encoder == AppOptions.Encoder.onnx && opts.ast == null) {
+                throw new MgsvException("--encoder onnx needs --ast <ast.onnx> to encode music");
+            }
+            sparkCode = DistributedEngine.load("spark").index(master, new DistributedEngine.IndexJob(model.toString(),
+                    List.copyOf(spec.findOption("--music").originalStringValues()), meta == null ? null : meta.toString(),
+                    out.toString(), opts.encoder.name(), opts.ast == null ? null : opts.ast.toString(), !noBeats,
+                    opts.threads != null ? Math.max(1, opts.threads) : 1));
+            music = null;
+            try (GroundingModel m = AppOptions.loadModel(model, 1)) {
+                writeInfo(m, opts.pipeline(m, false, true));
+            }
+            if (remove.isEmpty() && !compact) {
+                return sparkCode;
+            }
         }
         try (GroundingModel m = AppOptions.loadModel(model, opts.threads());
                 FileCatalogStore store = FileCatalogStore.openOrCreate(out, m.dim(), m.segmentSlots())) {
@@ -107,7 +140,7 @@ public final class IndexCommand implements Callable<Integer> {
                 System.out.println("compacted " + out + ": " + store.size() + " track(s)");
             }
             spec.commandLine().getErr().flush();
-            return code;
+            return Math.max(code, sparkCode);
         }
     }
 

@@ -50,8 +50,8 @@ public final class FeatureExtractor {
     public static final String MUSIC_ROOT = "ast_feature2p5";
     public static final String VIDEO_CSV = "videos.csv";
     public static final String MUSIC_CSV = "music.csv";
-    static final String VIDEO_HEADER = "video_id,file,duration,frames,fps,width,height,encoder";
-    static final String MUSIC_HEADER = "music_id,file,duration,windows,encoder";
+    public static final String VIDEO_HEADER = "video_id,file,duration,frames,fps,width,height,encoder";
+    public static final String MUSIC_HEADER = "music_id,file,duration,windows,encoder";
 
     /** File name extensions taken from a directory as videos. */
     public static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "m4v", "mkv", "webm", "avi", "flv",
@@ -116,7 +116,8 @@ public final class FeatureExtractor {
         return dot > 0 ? n.substring(0, dot) : n;
     }
 
-    static String extension(Path file) {
+    /** The lower-case last extension of a file name ("" when none). */
+    public static String extension(Path file) {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
@@ -142,6 +143,12 @@ public final class FeatureExtractor {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dirOrFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The index row written for {@code id} (as in videos.csv / music.csv), or null. */
+    public synchronized String[] row(Kind kind, String id) {
+        String[] r = (kind == Kind.VIDEO ? videoRows : musicRows).get(id);
+        return r == null ? null : r.clone();
     }
 
     /** True when {@code id} has complete features made with the current encoder. */
@@ -381,7 +388,8 @@ public final class FeatureExtractor {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    static String quote(String s) {
+    /** One CSV field, quoted when it holds a comma, quote or newline. */
+    public static String quote(String s) {
         if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
             return '"' + s.replace("\"", "\"\"") + '"';
         }
@@ -389,7 +397,7 @@ public final class FeatureExtractor {
     }
 
     /** Reads an existing index CSV (id → row); malformed files are an error naming the line. */
-    static Map<String, String[]> readCsv(Path file, String header) {
+    public static Map<String, String[]> readCsv(Path file, String header) {
         Map<String, String[]> rows = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) {
             return rows;
