@@ -106,6 +106,8 @@ class SparkExtractTest {
         Path out = tmp.resolve("plain");
         assertEquals(2, spark(out), "a failed input makes the exit code 2, as extract");
         assertSameAsReference(out);
+        assertEquals(1, ExecutorResources.createdCount("extract/frames/builtin/null/null/false/1"),
+                "the encoder is made once per executor JVM, not per file or task");
         List<String> rejects = Files.readAllLines(out.resolve("extract-rejects.csv"));
         assertEquals(2, rejects.size(), rejects.toString());
         assertTrue(rejects.get(1).startsWith("video," + videos.resolve("broken.mp4") + ","), rejects.get(1));
