@@ -53,6 +53,7 @@ import picocli.CommandLine.Option;
             "  mgsv extract --videos my-videos/ --music my-music/ --out my-dataset",
             "  mgsv extract --videos clip.mp4 --out my-dataset",
             "  mgsv extract --videos big-folder/ --out ds --threads 16 --jobs 8",
+            "  mgsv extract --engine spark --videos hdfs://nn/clips/ --out hdfs://nn/ds",
             "  mgsv extract --videos v/ --music m/ --encoder onnx \\",
             "      --clip clip-vit-b32.onnx --ast ast-audioset.onnx --out my-dataset"
         })

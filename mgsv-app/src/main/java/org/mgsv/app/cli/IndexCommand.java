@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  mgsv index --model quickstart-out/model --music ~/music --out my-catalog",
             "  mgsv index --model models/made --music ~/music --meta tracks.csv --out my-catalog",
+            "  mgsv index --model models/made --engine spark --master 'local[4]' --music ~/music --out my-catalog",
             "  mgsv index --model models/made --encoder onnx --ast ast.onnx --music ~/music --out my-catalog",
             "  mgsv index --model models/made --out my-catalog --remove old-track-id --compact"
         })
