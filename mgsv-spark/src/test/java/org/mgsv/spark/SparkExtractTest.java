@@ -156,6 +156,17 @@ class SparkExtractTest {
     }
 
     @Test
+    void theExtractCommandRunsTheSparkEngine() throws IOException {
+        Path out = tmp.resolve("cli");
+        int code = org.mgsv.app.Main.commandLine().execute("extract", "--engine", "spark", "--videos", videos.toString(),
+                "--music", music.toString(), "--out", out.toString(), "--threads", "1");
+        assertEquals(2, code, "the broken file makes the exit code 2");
+        assertSameAsReference(out);
+        assertEquals(1, org.mgsv.app.Main.commandLine().execute("extract", "--master", "local[2]", "--videos",
+                videos.toString(), "--out", out.toString()), "--master without --engine spark is an error");
+    }
+
+    @Test
     void partitionsAreSizedInMinutesOfWork() {
         // 10,000 clips of ~7.1 s each, 5-minute partitions: 42 clips a partition
         assertEquals(239, BatchRunner.partitions(10_000, 7.1, 5, 16));

@@ -98,6 +98,18 @@ class SparkIndexTest {
     }
 
     @Test
+    void theIndexCommandRunsTheSparkEngine() {
+        Path out = tmp.resolve("cli");
+        int code = org.mgsv.app.Main.commandLine().execute("index", "--engine", "spark", "--model", model.toString(),
+                "--music", music.toString(), "--out", out.toString(), "--threads", "1");
+        assertEquals(2, code, "the broken file makes the exit code 2");
+        assertSameCatalog(out);
+        assertTrue(Files.isRegularFile(out.resolve("index-info.json")));
+        assertEquals(1, org.mgsv.app.Main.commandLine().execute("index", "--engine", "nope", "--model", model.toString(),
+                "--music", music.toString(), "--out", out.toString()));
+    }
+
+    @Test
     void retriedAndKilledRunsEndWithTheSameCatalog() {
         Path retried = tmp.resolve("retried");
         BatchRunner.faultHook((p, a, i, w) -> {
