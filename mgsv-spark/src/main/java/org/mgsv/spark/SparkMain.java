@@ -12,6 +12,10 @@ public final class SparkMain {
     private SparkMain() {}
 
     public static void main(String[] args) {
+        // quiet by default, as ./mgsv (Spark's INFO lines would bury the progress bar)
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         List<String> a = new ArrayList<>(Arrays.asList(args));
         if (!a.isEmpty() && !a.contains("--engine") && a.stream().noneMatch(s -> s.startsWith("--engine="))) {
             a.add(1, "spark");
