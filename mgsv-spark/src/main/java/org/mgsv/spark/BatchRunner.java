@@ -82,6 +82,7 @@ public final class BatchRunner {
                         .mapPartitions(it -> processPartition(job, it, filesDone, filesFailed))
                         .collect());
             } catch (Exception e) { // SparkException (checked in Scala's eyes, thrown anyway) and runtime errors
+                awaitRunningTasks();
                 throw new MgsvException("spark job '" + job.name() + "' failed (rerun to resume: committed files are kept): "
                         + rootMessage(e), e);
             } finally {
@@ -104,6 +105,29 @@ public final class BatchRunner {
             out.println("failed: " + r.item().source() + ": " + r.reason());
         }
         return new Result(ok.size(), plan.done(), rejects, parts);
+    }
+
+    /**
+     * After a failed job Spark returns while other tasks of it may still run (they are not interrupted): wait for
+     * them (up to 2 minutes), so that no stale attempt still writes when the caller reruns or exits.
+     */
+    private void awaitRunningTasks() {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            int running = 0;
+            for (org.apache.spark.SparkExecutorInfo x : sc.sc().statusTracker().getExecutorInfos()) {
+                running += x.numRunningTasks();
+            }
+            if (running == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static Iterator<Outcome> processPartition(BatchJob job, Iterator<WorkItem> it, LongAccumulator filesDone,

@@ -110,7 +110,7 @@ class SparkIndexTest {
     }
 
     @Test
-    void retriedAndKilledRunsEndWithTheSameCatalog() {
+    void retriedAndKilledRunsEndWithTheSameCatalog() throws java.io.IOException {
         Path retried = tmp.resolve("retried");
         BatchRunner.faultHook((p, a, i, w) -> {
             if (p == 0 && a == 0 && i == 0) {
@@ -128,8 +128,16 @@ class SparkIndexTest {
         });
         assertThrows(MgsvException.class, () -> spark(killed));
         assertTrue(Files.isDirectory(killed.resolve("_spark/tracks")), "tracks staged before the kill are kept");
-        BatchRunner.faultHook(null);
+        java.util.Set<String> staged;
+        try (var l = Files.list(killed.resolve("_spark/tracks"))) {
+            staged = l.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".rec"))
+                    .map(n -> n.substring(0, n.length() - 4)).collect(java.util.stream.Collectors.toSet());
+        }
+        assertTrue(!staged.isEmpty() && staged.size() < 6, "staged " + staged);
+        java.util.Set<String> processed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        BatchRunner.faultHook((p, a, i, w) -> processed.add(w.id()));
         assertEquals(2, spark(killed));
+        assertTrue(java.util.Collections.disjoint(staged, processed), "staged tracks are not redone: " + processed);
         assertSameCatalog(killed);
     }
 }
