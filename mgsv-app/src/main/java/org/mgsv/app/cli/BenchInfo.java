@@ -8,22 +8,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mgsv.core.util.CpuFeatures;
 
 /** Machine facts and measurements shared by the benchmark commands. */
 final class BenchInfo {
     private BenchInfo() {}
 
     static String cpuModel() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (l.startsWith("model name")) {
-                    return l.substring(l.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return System.getProperty("os.arch");
+        return CpuFeatures.current().model();
     }
 
     static String loadAverage() {
@@ -73,7 +65,7 @@ final class BenchInfo {
 
     static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpu", cpuModel());
+        m.putAll(CpuFeatures.current().describe());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("jvm", jvm());
         m.put("load_average_start", loadAverage());
