@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.cli.DistributedEngine;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.media.audio.AstFrontEnd;
@@ -57,8 +58,8 @@ class SparkExtractTest {
         try (var fe = new BuiltinFrameEncoder(); var se = new BuiltinSegmentEncoder()) {
             FeatureExtractor ex = new FeatureExtractor(reference, fe, se, new AstFrontEnd(AstFrontEnd.Channels.FIRST, 1),
                     new VideoDecoder(VideoDecoder.MAX_FRAMES, 1));
-            FeatureExtractor.Report r = ex.run(FeatureExtractor.listInputs(videos, FeatureExtractor.VIDEO_EXTENSIONS),
-                    FeatureExtractor.listInputs(music, FeatureExtractor.AUDIO_EXTENSIONS), () -> {}, f -> {});
+            FeatureExtractor.Report r = ex.run(MediaFiles.list(videos, MediaFiles.VIDEO_EXTENSIONS).files(),
+                    MediaFiles.list(music, MediaFiles.AUDIO_EXTENSIONS).files(), () -> {}, f -> {});
             assertEquals(1, r.failures().size());
         }
         SharedSpark.get();

@@ -8,13 +8,13 @@ import org.mgsv.search.MadeGroundingModel;
 import org.mgsv.search.MediaPipeline;
 import org.mgsv.search.Searcher;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by index/ground/serve: encoders, threads, shortlist. */
@@ -34,11 +34,10 @@ final class AppOptions {
     @Option(names = "--ast", paramLabel = "<ast.onnx>", description = "AST audio model (with --encoder onnx)")
     Path ast;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "worker threads (default: -Dmgsv.threads or cores)")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     int threads() {
-        return threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        return threads.count();
     }
 
     FrameEncoder frameEncoder() {

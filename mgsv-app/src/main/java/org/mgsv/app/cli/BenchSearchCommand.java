@@ -329,7 +329,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
                 for (String id : musics) {
                     org.mgsv.core.features.MusicFeatures f = fs.music(id);
                     GroundingModel.EncodedMusic e = m.encodeMusic(rows(f.feats()), f.mask().toArray());
-                    store.add(new TrackRecord(TrackRecord.idFromName(id), id, "", "", 240, "", e.tokens(), e.mask(),
+                    store.add(new TrackRecord(org.mgsv.core.data.MediaFiles.idFromName(id), id, "", "", 240, "", e.tokens(), e.mask(),
                             e.h0(), null, null));
                     bar.step();
                 }
@@ -378,13 +378,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     }
 
     static double pct(double[] x, double p) {
-        if (x.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = x.clone();
-        Arrays.sort(s);
-        int i = (int) Math.ceil(p / 100.0 * s.length) - 1;
-        return s[Math.max(0, Math.min(s.length - 1, i))];
+        return org.mgsv.core.util.Stats.percentile(x, p);
     }
 
     /**

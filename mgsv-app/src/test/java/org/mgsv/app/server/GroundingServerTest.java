@@ -50,7 +50,7 @@ class GroundingServerTest {
         DefaultMediaPipeline media = new DefaultMediaPipeline(TestEncoders.frames(), TestEncoders.segments(), 50, 1,
                 null);
         InMemoryCatalogStore store = new InMemoryCatalogStore(256, 96);
-        new CatalogIndexer(store, model, media, 8, false).indexAll(CatalogIndexer.audioFiles(music), Map.of(), false);
+        new CatalogIndexer(store, model, media, 8, false).indexAll(org.mgsv.core.data.MediaFiles.list(music, org.mgsv.core.data.MediaFiles.AUDIO_EXTENSIONS).files(), Map.of(), false);
         GroundingService service = new GroundingService(store, model, media, new MediaRenderer(), Searcher.Kind.EXACT, 1);
         server = new GroundingServer(service, new GroundingServer.Config("127.0.0.1", 0, MAX_UPLOAD,
                 Duration.ofSeconds(60), 1, 4, 8)).start();

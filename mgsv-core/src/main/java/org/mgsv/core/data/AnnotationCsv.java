@@ -291,18 +291,11 @@ public final class AnnotationCsv {
                     sb.append(i == 14 && d == Math.rint(d) ? String.valueOf((long) d)
                             : BigDecimal.valueOf(d).toPlainString());
                 } else {
-                    sb.append(quote(String.valueOf(o)));
+                    sb.append(CsvLine.quote(String.valueOf(o)));
                 }
             }
             sb.append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
-    }
-
-    static String quote(String s) {
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
     }
 }

@@ -1,7 +1,7 @@
 package org.mgsv.media.audio;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import org.mgsv.core.util.Stats;
 import org.mgsv.core.util.Threads;
 import org.mgsv.media.encode.FbankWindows;
 
@@ -64,9 +64,9 @@ public final class AudioBench {
         if (sink == 42) {
             System.out.print("");
         }
-        double total = median(tot);
-        return new Result(file, seconds, threads, repeats, median(dec), median(res), median(fb), total,
-                seconds / (total / 1000.0), median(enc));
+        double total = Stats.median(tot);
+        return new Result(file, seconds, threads, repeats, Stats.median(dec), Stats.median(res), Stats.median(fb), total,
+                seconds / (total / 1000.0), Stats.median(enc));
     }
 
     /** {@code java ... AudioBench <file> [repeats] [threads]}: prints the summary. */
@@ -75,12 +75,5 @@ public final class AudioBench {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Threads.defaultCount();
         System.out.println(run(f, 2, repeats, threads).summary());
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 }
