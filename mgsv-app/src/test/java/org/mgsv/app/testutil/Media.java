@@ -74,22 +74,6 @@ public final class Media {
 
     /** Real recordings from Debian's wesnoth-music (GPL), or an empty list when not installed. */
     public static List<Path> wesnothOggs(int max) throws IOException {
-        List<Path> out = new ArrayList<>();
-        Path games = Path.of("/usr/share/games/wesnoth");
-        if (!Files.isDirectory(games)) {
-            return out;
-        }
-        try (var versions = Files.list(games)) {
-            for (Path v : (Iterable<Path>) versions.sorted()::iterator) {
-                Path music = v.resolve("data/core/music");
-                if (Files.isDirectory(music)) {
-                    try (var files = Files.list(music)) {
-                        files.filter(f -> f.toString().endsWith(".ogg")).sorted().limit(max).forEach(out::add);
-                    }
-                    break;
-                }
-            }
-        }
-        return out;
+        return org.mgsv.app.server.DemoMusic.wesnothTracks(max);
     }
 }
