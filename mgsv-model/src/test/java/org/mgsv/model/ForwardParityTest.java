@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +54,7 @@ class ForwardParityTest {
         assertEquals(b.getShape().size(), a.getShape().size(), refName + " size: ours " + a.getShape() + " ref " + b.getShape());
         a = a.reshape(b.getShape());
         double d = a.sub(b).abs().max().getDouble();
-        System.out.printf("parity %-32s max|diff| = %.3g%n", refName, d);
+        System.out.printf(Locale.ROOT, "parity %-32s max|diff| = %.3g%n", refName, d);
         assertTrue(d <= TOL, refName + ": max |diff| " + d + " > " + TOL);
         return d;
     }

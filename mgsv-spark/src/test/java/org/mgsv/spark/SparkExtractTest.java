@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +46,7 @@ class SparkExtractTest {
         videos = Files.createDirectories(tmp.resolve("videos"));
         music = Files.createDirectories(tmp.resolve("music"));
         for (int i = 0; i < 14; i++) {
-            Ffmpeg.testVideo(videos.resolve(String.format("v%02d.mp4", i)), 1.2 + 0.3 * i, "64x48", 10);
+            Ffmpeg.testVideo(videos.resolve(String.format(Locale.ROOT, "v%02d.mp4", i)), 1.2 + 0.3 * i, "64x48", 10);
         }
         for (int i = 0; i < 5; i++) {
             Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=" + (220 + 110 * i) + ":sample_rate=16000:d=" + (3 + i),

@@ -3,11 +3,13 @@ package org.mgsv.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -182,7 +184,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
             throw new MgsvException("the ffmpeg command line is needed to make test media: install ffmpeg or give "
                     + "--video/--audio");
         }
-        String log = new String(p.getInputStream().readAllBytes());
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new MgsvException("ffmpeg could not make " + file.getFileName() + ": " + log.trim());
         }

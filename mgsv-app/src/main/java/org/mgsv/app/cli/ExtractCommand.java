@@ -144,7 +144,7 @@ public final class ExtractCommand implements Callable<Integer> {
                 });
             }
             Runtime.getRuntime().removeShutdownHook(flushOnExit);
-            System.out.printf("extracted %d video(s) and %d track(s) into %s; %d already done%n",
+            System.out.printf(Locale.ROOT, "extracted %d video(s) and %d track(s) into %s; %d already done%n",
                     report.videosExtracted(), report.musicExtracted(), out, report.skipped());
             if (videos != null && videoFiles.isEmpty()) {
                 System.out.println("note: no video files found in " + videos);

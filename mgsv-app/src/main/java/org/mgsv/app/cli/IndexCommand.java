@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mgsv.core.data.MediaFiles;
@@ -119,7 +120,7 @@ public final class IndexCommand implements Callable<Integer> {
                 CatalogIndexer.Summary s = new CatalogIndexer(store, m, media, commitEvery, !noBeats)
                         .indexAll(files, md, true);
                 writeInfo(m, media);
-                System.out.printf("indexed %d new track(s), %d already present, %d failed; catalog %s holds %d track(s)%n",
+                System.out.printf(Locale.ROOT, "indexed %d new track(s), %d already present, %d failed; catalog %s holds %d track(s)%n",
                         s.added(), s.skipped(), s.failed().size(), out, store.size());
                 for (String f : s.failed()) {
                     spec.commandLine().getErr().println("failed: " + f);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.mgsv.core.MgsvException;
@@ -145,7 +146,7 @@ public final class DemoMusic {
                 }
                 pcm[i] = (float) Math.max(-1, Math.min(1, v));
             }
-            Path f = dir.resolve(String.format("demo-%02d-%dbpm.wav", t + 1, (int) bpm));
+            Path f = dir.resolve(String.format(Locale.ROOT, "demo-%02d-%dbpm.wav", t + 1, (int) bpm));
             byte[] wav = Wav.encode(pcm, sr);
             AtomicFiles.write(f, o -> o.write(wav));
             out.add(f);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class ImportPredictCliTest {
                 // seconds are ×240 of the normalised spans: compare them relative to that scale
                 double scale = k.equals("pred_st_ed_score_sec") ? 240 : 1;
                 double d = a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max().getDouble();
-                System.out.printf("cli parity %-22s max|diff| = %.3g%n", k, d);
+                System.out.printf(Locale.ROOT, "cli parity %-22s max|diff| = %.3g%n", k, d);
                 assertTrue(d <= 1e-4 * scale, k + " max|diff| " + d);
             }
         }

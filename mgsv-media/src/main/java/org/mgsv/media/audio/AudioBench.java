@@ -1,6 +1,7 @@
 package org.mgsv.media.audio;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.mgsv.core.util.Stats;
 import org.mgsv.core.util.Threads;
 import org.mgsv.media.encode.FbankWindows;
@@ -22,7 +23,7 @@ public final class AudioBench {
             double resampleMs, double fbankMs, double totalMs, double realTime, double builtinEncodeMs) {
         /** One-paragraph human-readable summary. */
         public String summary() {
-            return String.format(
+            return String.format(Locale.ROOT,
                     "audio front end on %s (%.1f s track, %d thread%s, median of %d): decode %.0f ms, resample %.0f ms,"
                             + " 96 fbank windows %.0f ms, total %.0f ms = %.0f× real time; builtin-v1 encoder %.0f ms",
                     file.getFileName(), trackSeconds, threads, threads == 1 ? "" : "s", repeats, decodeMs,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.core.MgsvException;
@@ -131,7 +132,7 @@ class VideoDecoderTest {
             Ffmpeg.run("-i", v.toString(), "-vf", "select='eq(n\\,10)',scale=flags=bicubic+accurate_rnd+full_chroma_int",
                     "-frames:v", "1", png.toString());
             double diff = meanAbsDiff(frames.get(1), ClipPreprocessParityTest.readPng(png));
-            System.out.printf("%s: mean |ours - ffmpeg| = %.2f levels%n", c[0], diff);
+            System.out.printf(Locale.ROOT, "%s: mean |ours - ffmpeg| = %.2f levels%n", c[0], diff);
             assertTrue(diff < 2.0, c[0] + ": mean abs difference " + diff);
         }
     }
