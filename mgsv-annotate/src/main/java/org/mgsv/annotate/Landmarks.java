@@ -34,9 +34,12 @@ public final class Landmarks {
     public record Params(double peaksPerSecond, int fanout) {}
 
     /** What the library is indexed with. */
-    public static final Params INDEX = new Params(Double.parseDouble(System.getProperty("id", "30")), Integer.getInteger("if", 8));
-    /** Queries use denser peaks (as audfprint does), so speech over the music still leaves enough shared pairs. */
-    public static final Params QUERY = new Params(Double.parseDouble(System.getProperty("qd", "60")), Integer.getInteger("qf", 20));
+    public static final Params INDEX = new Params(30, 8);
+    /**
+     * Queries use denser peaks (as audfprint does) and a wider fan-out (their extra peaks sit between the ones
+     * the index kept), so speech over the music still leaves enough shared pairs.
+     */
+    public static final Params QUERY = new Params(60, 20);
 
     /** The landmarks of one signal: parallel arrays of 20-bit hashes and anchor frames, and the frame count. */
     public record Prints(int[] hashes, int[] times, int frames) {

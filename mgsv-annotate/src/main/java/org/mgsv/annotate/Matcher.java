@@ -7,16 +7,18 @@ import java.util.function.IntFunction;
  * Finds which library track a query's audio carries, and where.
  *
  * <ol>
- *   <li>Vote: every query landmark that occurs in the index votes for (track, track frame − query frame); a
- *       vote count sums an offset with its better neighbour (frame jitter). The best (track, offset) is accepted
- *       when it has at least {@link Config#minVotes} votes and {@link Config#minRatio} × the best other track's.</li>
+ *   <li>Vote: every query landmark that occurs in the index votes for (track, track frame − query frame), each
+ *       (hash, track, offset) once; a count sums an offset with its better neighbour (frame jitter). The
+ *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}) are verified.</li>
  *   <li>Refine the offset below a frame: onset envelopes (positive log-energy differences in 16 bands, 256-point
  *       STFT, hop 64 = 5.8 ms) of the query and the aligned track are cross-correlated over ±8 hops; the peak is
  *       interpolated with a parabola.</li>
  *   <li>Extent: with the track aligned, each query frame's whitened log spectrum is correlated with the track's;
  *       smoothed over ±0.25 s, the similarity is compared with that of a deliberately misaligned track (chance
  *       level) and the matched run is grown from the voted frames while it stays above the midpoint, so fades,
- *       a video starting before the music or music cut early give the heard span.</li>
+ *       a video starting before the music or music cut early give the heard span. The contrast (median
+ *       similarity of the voted frames minus chance level) decides: the best candidate needs
+ *       {@link Config#minContrast}, and a runner-up within 70% of it makes the video ambiguous.</li>
  * </ol>
  */
 public final class Matcher {
