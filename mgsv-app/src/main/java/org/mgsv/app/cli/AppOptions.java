@@ -13,7 +13,9 @@ import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
+import org.mgsv.media.encode.onnx.EncoderPrecision;
 import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
+import org.mgsv.media.encode.onnx.OrtOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -36,6 +38,9 @@ final class AppOptions {
 
     @Mixin ThreadsOption threads;
 
+    /** What the ONNX encoders run in; fp32 unless a command with {@code --precision} sets it. */
+    EncoderPrecision encoderPrecision = EncoderPrecision.FP32;
+
     int threads() {
         return threads.count();
     }
@@ -46,7 +51,7 @@ final class AppOptions {
                 throw new MgsvException("--encoder onnx needs --clip <clip.onnx> to encode video frames");
             }
             requireFile(clip, "--clip");
-            return new OnnxFrameEncoder(clip);
+            return new OnnxFrameEncoder(clip, null, null, 8, OrtOptions.defaults(0), encoderPrecision);
         }
         return new BuiltinFrameEncoder();
     }
@@ -57,7 +62,7 @@ final class AppOptions {
                 throw new MgsvException("--encoder onnx needs --ast <ast.onnx> to encode music");
             }
             requireFile(ast, "--ast");
-            return new OnnxSegmentEncoder(ast);
+            return new OnnxSegmentEncoder(ast, null, null, 4, OrtOptions.defaults(0), encoderPrecision);
         }
         return new BuiltinSegmentEncoder();
     }

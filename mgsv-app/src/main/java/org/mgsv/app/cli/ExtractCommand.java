@@ -19,6 +19,7 @@ import org.mgsv.media.encode.SegmentEncoder;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
+import org.mgsv.media.encode.onnx.OrtOptions;
 import org.mgsv.media.extract.FeatureExtractor;
 import org.mgsv.media.video.VideoDecoder;
 import picocli.CommandLine.Command;
@@ -99,6 +100,8 @@ public final class ExtractCommand implements Callable<Integer> {
 
     @Mixin EngineOptions engine;
 
+    @Mixin PrecisionOption precision;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -106,7 +109,9 @@ public final class ExtractCommand implements Callable<Integer> {
         if (videos == null && music == null) {
             throw new MgsvException("nothing to do: give --videos and/or --music");
         }
+        precision.asked();
         if (engine.spark()) {
+            precision.requireFp32ForSpark();
             // the option's text as typed: a URI such as hdfs://nn/x must not pass through Path
             return DistributedEngine.load("spark").extract(engine.master, new DistributedEngine.ExtractJob(
                     raw("--videos"), raw("--music"), spec.findOption("--out").originalStringValues().get(0), encoder,
@@ -125,6 +130,9 @@ public final class ExtractCommand implements Callable<Integer> {
             throw new MgsvException("--out " + out + " exists and is not a directory");
         }
         PrintStream err = System.err;
+        if (encoder.equals("onnx")) {
+            System.out.println(precision.explain());
+        }
         try (FrameEncoder fe = videoFiles.isEmpty() ? null : frameEncoder(nThreads);
              SegmentEncoder se = musicFiles.isEmpty() ? null : segmentEncoder(nThreads)) {
             FeatureExtractor ex = new FeatureExtractor(out, fe, se,
@@ -186,7 +194,7 @@ public final class ExtractCommand implements Callable<Integer> {
                 if (clip == null) {
                     throw new MgsvException("--encoder onnx needs --clip <model.onnx> to encode videos");
                 }
-                return new OnnxFrameEncoder(clip, null, null, 8, nThreads);
+                return new OnnxFrameEncoder(clip, null, null, 8, OrtOptions.defaults(nThreads), precision.encoders());
             default:
                 throw new MgsvException("--encoder: '" + encoder + "' is not builtin or onnx");
         }
@@ -200,7 +208,7 @@ public final class ExtractCommand implements Callable<Integer> {
                 if (ast == null) {
                     throw new MgsvException("--encoder onnx needs --ast <model.onnx> to encode music");
                 }
-                return new OnnxSegmentEncoder(ast, null, null, 4, nThreads);
+                return new OnnxSegmentEncoder(ast, null, null, 4, OrtOptions.defaults(nThreads), precision.encoders());
             default:
                 throw new MgsvException("--encoder: '" + encoder + "' is not builtin or onnx");
         }

@@ -17,6 +17,7 @@ import org.mgsv.search.GroundingModel;
 import org.mgsv.search.MediaPipeline;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.media.encode.onnx.EncoderPrecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,6 +72,8 @@ public final class IndexCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
+    @Mixin PrecisionOption precision;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -82,8 +85,13 @@ public final class IndexCommand implements Callable<Integer> {
             throw new MgsvException("--meta " + meta + ": no such file");
         }
         boolean spark = engine.spark();
+        opts.encoderPrecision = precision.encoders();
+        if (opts.encoder == AppOptions.Encoder.onnx && music != null) {
+            System.out.println(precision.explain());
+        }
         int sparkCode = 0;
         if (spark && music != null) {
+            precision.requireFp32ForSpark();
             // the tracks are added by the Spark job; removals and compaction below run here as usual
             if (opts.encoder == AppOptions.Encoder.onnx && opts.ast == null) {
                 throw new MgsvException("--encoder onnx needs --ast <ast.onnx> to encode music");
