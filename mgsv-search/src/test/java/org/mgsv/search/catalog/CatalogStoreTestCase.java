@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -104,9 +105,7 @@ public abstract class CatalogStoreTestCase {
 
     @Test
     void committedDataSurvivesReopen() {
-        if (!durable()) {
-            return;
-        }
+        assumeTrue(durable(), "the store keeps nothing across a reopen");
         CatalogStore s = create();
         s.add(track("a", 1));
         s.add(track("b", 2));
@@ -183,9 +182,7 @@ public abstract class CatalogStoreTestCase {
 
     @Test
     void killBeforeCommitKeepsLastCommittedCatalog() {
-        if (!durable()) {
-            return;
-        }
+        assumeTrue(durable(), "the store keeps nothing across a reopen");
         CatalogStore s = create();
         s.add(track("a", 1));
         s.commit();
