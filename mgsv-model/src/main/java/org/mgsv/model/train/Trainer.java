@@ -136,11 +136,13 @@ public final class Trainer {
      * @param resume continue from {@code runDir/last} (an error if it is absent)
      */
     public Result run(boolean resume, int maxEpochsThisRun) {
-        try {
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
+        // one trainer per run directory: a second one would interleave checkpoints and metrics
+        try (org.mgsv.core.util.WriterLock lock = org.mgsv.core.util.WriterLock.acquire(runDir, "run directory")) {
+            return runLocked(resume, maxEpochsThisRun);
         }
+    }
+
+    private Result runLocked(boolean resume, int maxEpochsThisRun) {
         Engine engine = Engine.getInstance();
         int spe = stepsPerEpoch();
         long total = (long) spe * opt.epochs();

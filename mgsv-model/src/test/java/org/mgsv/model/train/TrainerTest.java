@@ -110,6 +110,38 @@ class TrainerTest {
     }
 
     @Test
+    void aSecondTrainerOnOneRunDirectoryInAnotherProcessIsRefused(@TempDir Path dir) throws Exception {
+        MadeConfig c = PlantedData.tinyConfig();
+        PlantedData d = new PlantedData(c, 40, 1, 12, 5);
+        Path run = dir.resolve("run");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+                run.toString()).redirectErrorStream(true).start();
+        try {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            assertEquals("locked", in.readLine());
+            MgsvException e = assertThrows(MgsvException.class,
+                    () -> new Trainer(c, tinyOptions(1), data(d), run, false).run(false, 0));
+            assertTrue(e.getMessage().contains("run directory is in use by another mgsv process"), e.getMessage());
+            assertTrue(!Files.exists(run.resolve(Trainer.METRICS)) && !Files.exists(run.resolve(Trainer.LAST)));
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        // the killed holder's lock is gone with it: the run starts
+        assertEquals(1, new Trainer(c, tinyOptions(1), data(d), run, false).run(false, 0).epochsDone());
+    }
+
+    /** Child process: holds a run directory's writer lock until killed (as a running trainer does). */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            org.mgsv.core.util.WriterLock.acquire(Path.of(args[0]), "run directory");
+            System.out.println("locked");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
     void badDataIsReportedUpFrontOrSkipped() {
         MadeConfig c = PlantedData.tinyConfig();
         PlantedData d = new PlantedData(c, 20, 1, 4, 3);
