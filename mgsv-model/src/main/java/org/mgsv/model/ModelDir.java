@@ -52,6 +52,7 @@ public final class ModelDir {
      * the directory before it is renamed into place.
      */
     public static void save(Path dir, MadeParams params, Provenance provenance, AtomicFiles.DirWriter extra) {
+        checkReplaceable(dir);
         AtomicFiles.writeDirectory(dir, tmp -> {
             writeWeights(tmp.resolve(WEIGHTS), params);
             Files.writeString(tmp.resolve(CONFIG), params.config().toJson());
@@ -65,6 +66,33 @@ public final class ModelDir {
     private static void writeWeights(Path file, MadeParams params) throws IOException {
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             params.toNDList().encode(out, ai.djl.ndarray.NDList.Encoding.SAFETENSORS);
+        }
+    }
+
+    /**
+     * Saving replaces {@code dir} whole, so it must be absent, empty or a model directory: a folder of the user's
+     * (say {@code models/} holding other models) is never deleted to make room.
+     */
+    public static void checkReplaceable(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new MgsvException(dir + ": exists and is not a directory");
+        }
+        if (isModelDir(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            java.util.List<String> names = s.map(p -> p.getFileName().toString()).sorted().limit(4).toList();
+            if (!names.isEmpty()) {
+                throw new MgsvException(dir + ": exists and is not a model directory (it holds "
+                        + String.join(", ", names) + (names.size() == 4 ? ", ..." : "") + "); a model is written to "
+                        + "a new or empty directory or over a model directory, never over other files: choose "
+                        + "another output, e.g. " + dir.resolve("made"));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -51,4 +51,26 @@ class ModelDirTest {
             assertTrue(w.getMessage().contains("mismatched"), w.getMessage());
         }
     }
+
+    @Test
+    void savingNeverDeletesAFolderThatIsNotAModelDirectory() throws Exception {
+        Path models = tmp.resolve("models");
+        Files.createDirectories(models.resolve("modelA"));
+        Files.createDirectories(models.resolve("modelB"));
+        Files.writeString(models.resolve("README.txt"), "mine");
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = MadeParams.initialize(TinyModels.tiny().build(), m, 1);
+            MgsvException e = assertThrows(MgsvException.class,
+                    () -> ModelDir.save(models, p, Provenance.of("import", Map.of())));
+            assertTrue(e.getMessage().contains("is not a model directory") && e.getMessage().contains("README.txt"),
+                    e.getMessage());
+            assertTrue(Files.isDirectory(models.resolve("modelA")) && Files.isDirectory(models.resolve("modelB"))
+                    && Files.readString(models.resolve("README.txt")).equals("mine"));
+            // a model directory (a previous import) and an empty folder are replaced as before
+            Path dir = models.resolve("modelA");
+            ModelDir.save(dir, p, Provenance.of("import", Map.of()));
+            ModelDir.save(dir, p, Provenance.of("import", Map.of("again", true)));
+            assertTrue(ModelDir.isModelDir(dir));
+        }
+    }
 }

@@ -160,6 +160,12 @@ public final class Quickstart {
         }
     }
 
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
     /** Trains (or resumes) the run in {@code out/train} and copies the picked checkpoint to {@code model}. */
     private double[] train(DatasetLayout layout, FeatureSource fs, Path model, String fp) {
         Path run = out.resolve("train");
@@ -170,8 +176,11 @@ public final class Quickstart {
                 Path state = run.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
                 if (!force && sameFingerprint(run.resolve(FINGERPRINT), fp) && Files.isRegularFile(state)) {
                     done = JSON.readTree(state.toFile()).path("epoch").asInt(0);
-                } else {
+                } else if (Files.exists(run.resolve(FINGERPRINT)) || isEmpty(run)) {
                     AtomicFiles.deleteRecursively(run);
+                } else {
+                    throw new MgsvException(run + ": exists and is not a quickstart training run (no " + FINGERPRINT
+                            + "); not deleting it: choose another --out");
                 }
             }
             Files.createDirectories(run);
@@ -234,6 +243,7 @@ public final class Quickstart {
         if (!ModelDir.isModelDir(src)) {
             throw new MgsvException(run + ": the training run has no " + preset.pick() + "/ checkpoint");
         }
+        ModelDir.checkReplaceable(model);
         AtomicFiles.writeDirectory(model, tmp -> {
             for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
                 if (Files.isRegularFile(src.resolve(f))) {

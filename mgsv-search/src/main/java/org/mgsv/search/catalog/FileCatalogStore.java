@@ -126,6 +126,7 @@ public final class FileCatalogStore implements CatalogStore {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new MgsvException(dir + ": exists and is not a directory");
         }
+        refuseForeignDirectory(dir);
         WriterLock lock = WriterLock.acquire(dir, "catalog");
         try {
             FileCatalogStore s;
@@ -144,6 +145,27 @@ public final class FileCatalogStore implements CatalogStore {
         } catch (RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * A new catalog goes into an absent or empty directory only: a writer cleans up the catalog's own leftovers
+     * ({@code part-*} not in the manifest), which in a folder of the user's would be the user's files.
+     */
+    private static void refuseForeignDirectory(Path dir) {
+        if (!Files.isDirectory(dir) || Files.isRegularFile(dir.resolve("manifest.json"))) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(WriterLock.FILE))
+                    .sorted().limit(4).toList();
+            if (!names.isEmpty()) {
+                throw new MgsvException(dir + ": exists, is not empty and is not a catalog (no manifest.json; it holds "
+                        + String.join(", ", names) + (names.size() == 4 ? ", ..." : "") + "): a new catalog needs a "
+                        + "new or empty directory");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -395,7 +417,7 @@ public final class FileCatalogStore implements CatalogStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                boolean ours = n.startsWith("part-") || n.startsWith(".part-") || n.startsWith(".manifest.json.");
+                boolean ours = n.matches("\\.?part-[0-9]{6,}(\\..*)?") || n.startsWith(".manifest.json.");
                 if (ours && !live.contains(n)) {
                     AtomicFiles.deleteRecursively(p);
                 }

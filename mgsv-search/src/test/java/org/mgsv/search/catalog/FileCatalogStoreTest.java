@@ -127,6 +127,19 @@ class FileCatalogStoreTest extends CatalogStoreTestCase {
     }
 
     @Test
+    void aNewCatalogIsNeverCreatedOverTheUsersFiles() throws IOException {
+        Path dir = tmp.resolve("mine");
+        Files.createDirectories(dir.resolve("part-1"));
+        Files.createDirectories(dir.resolve("part-000007"));
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        MgsvException e = assertThrows(MgsvException.class, () -> FileCatalogStore.openOrCreate(dir, DIM, SEG));
+        assertTrue(e.getMessage().contains("not a catalog") && e.getMessage().contains("notes.txt"), e.getMessage());
+        assertTrue(Files.isDirectory(dir.resolve("part-1")) && Files.isDirectory(dir.resolve("part-000007"))
+                && Files.isRegularFile(dir.resolve("notes.txt")));
+        assertTrue(!Files.exists(dir.resolve("manifest.json")));
+    }
+
+    @Test
     void aReaderThatFellBehindCannotOverwriteANewerCommit() {
         Path dir = tmp.resolve("behind");
         FileCatalogStore w = FileCatalogStore.openOrCreate(dir, DIM, SEG);
