@@ -125,6 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         MadeConfig cfg;
         TrainOptions opt;
+        Trainer.recoverCheckpoints(out);
         Path state = out.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
         if (resume) {
             if (!Files.isRegularFile(state)) {
