@@ -73,6 +73,9 @@ public final class TorchImporter {
                 }
             }
             problems.addAll(MadeParams.check(config, params));
+            if (problems.isEmpty()) {
+                problems.addAll(MadeParams.checkValues(params, false));
+            }
             if (!problems.isEmpty()) {
                 throw new MgsvException(stateDict + ": state dict does not match the MaDe model: "
                         + String.join("; ", problems));

@@ -245,7 +245,7 @@ public final class Quickstart {
         }
         ModelDir.checkReplaceable(model);
         AtomicFiles.writeDirectory(model, tmp -> {
-            for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
+            for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CHECKSUM, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
                 if (Files.isRegularFile(src.resolve(f))) {
                     Files.copy(src.resolve(f), tmp.resolve(f));
                 }
