@@ -58,7 +58,14 @@ import org.slf4j.LoggerFactory;
  * only when their first bytes are a known video container; track ids are checked against the catalog and
  * upload tokens against the uploads this server holds, so no path from a request reaches the file system.
  * Heavy work runs on a bounded worker pool (a full queue answers 503) with a per-request timeout (504). Every
- * error is JSON {@code {"error": "..."}} with a 4xx/5xx status.
+ * error is JSON {@code {"error": "..."}} with a 4xx/5xx status, and no response names a path of this machine.
+ *
+ * <p>Slow or stalled clients: the JDK server reads a request's headers and body on the connection's thread,
+ * so the connection pool has a thread for every admitted connection ({@link #MAX_CONNECTIONS}, more are
+ * refused at accept), and a request must arrive whole within {@link #MAX_REQUEST_SECONDS} (headers and body,
+ * enforced by the JDK server, which then closes the connection) while an upload must also keep a minimum
+ * rate. A too-large {@code Content-Length} is answered 413 from the header alone, without reading the body.
+ * On a loopback address only requests whose {@code Host} names a loopback host are served (DNS rebinding).
  */
 public final class GroundingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroundingServer.class);
@@ -72,6 +79,22 @@ public final class GroundingServer implements AutoCloseable {
             "/index.html", new String[] {"web/index.html", "text/html; charset=utf-8"},
             "/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
             "/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"});
+
+    /** Connections admitted at once (process-wide, {@code jdk.httpserver.maxConnections}). */
+    public static final int MAX_CONNECTIONS = Integer.getInteger("jdk.httpserver.maxConnections", 64);
+    /** Seconds a request may take to arrive, headers and body ({@code sun.net.httpserver.maxReqTime}). */
+    public static final long MAX_REQUEST_SECONDS = Long.getLong("sun.net.httpserver.maxReqTime", 300);
+    /** Least mean upload rate (bytes/s) once an upload has run 30 s. */
+    static final long MIN_UPLOAD_RATE = 16 * 1024;
+
+    static {
+        // read once by the JDK server when its first instance is made
+        System.setProperty("jdk.httpserver.maxConnections", String.valueOf(MAX_CONNECTIONS));
+        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", "600");
+        }
+    }
 
     /** Server limits. */
     public record Config(String host, int port, long maxUploadBytes, Duration requestTimeout, int workers,
@@ -109,7 +132,8 @@ public final class GroundingServer implements AutoCloseable {
         this.config = config;
         this.workDir = Files.createTempDirectory("mgsv-serve-");
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
-        this.io = Executors.newFixedThreadPool(8, daemon("http"));
+        // one thread per admitted connection: a stalled client holds only its own
+        this.io = Executors.newFixedThreadPool(MAX_CONNECTIONS + 4, daemon("http"));
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queue()), daemon("ground"));
         http.setExecutor(io);
@@ -158,10 +182,17 @@ public final class GroundingServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             try {
+                checkHost(ex);
                 route(ex, method, path);
             } catch (HttpError e) {
-                drain(ex);
+                if (e.status == 413 || e.status == 408) {
+                    // do not read a body we refuse (10 GB announced, or trickling): answer and close
+                    ex.getResponseHeaders().set("Connection", "close");
+                } else {
+                    drain(ex);
+                }
                 error(ex, e.status, e.getMessage());
             } catch (MgsvException | IllegalArgumentException e) {
                 drain(ex);
@@ -173,6 +204,31 @@ public final class GroundingServer implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * On a loopback address, a page of another site that a browser reaches through DNS rebinding sends its own
+     * host name: only loopback host names are served.
+     */
+    private void checkHost(HttpExchange ex) {
+        if (!ex.getLocalAddress().getAddress().isLoopbackAddress()) {
+            return;
+        }
+        String h = ex.getRequestHeaders().getFirst("Host");
+        if (h == null) {
+            throw new HttpError(400, "missing Host header");
+        }
+        String name = h.trim().toLowerCase(Locale.ROOT);
+        if (name.startsWith("[")) {
+            int e = name.indexOf(']');
+            name = e < 0 ? name : name.substring(0, e + 1);
+        } else if (name.indexOf(':') >= 0) {
+            name = name.substring(0, name.indexOf(':'));
+        }
+        if (!(name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]") || name.endsWith(".localhost")
+                || name.equals(config.host()))) {
+            throw new HttpError(421, "this server answers only to localhost, not to host '" + h.trim() + "'");
         }
     }
 
@@ -328,7 +384,12 @@ public final class GroundingServer implements AutoCloseable {
             byte[] head = new byte[MediaSniffer.HEAD];
             int headN = 0;
             int n;
+            long t0 = System.nanoTime();
             while ((n = in.read(buf)) > 0) {
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (secs > 30 && total < MIN_UPLOAD_RATE * secs) {
+                    throw new HttpError(408, "upload too slow: " + total + " bytes in " + (long) secs + " s");
+                }
                 if (headN < head.length) {
                     int c = Math.min(n, head.length - headN);
                     System.arraycopy(buf, 0, head, headN, c);
@@ -386,12 +447,15 @@ public final class GroundingServer implements AutoCloseable {
         }
     }
 
-    /** Error messages must not reveal server paths. */
-    private String clean(String msg) {
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.~/])/(?:[^\\s/'\"]+/)+([^\\s/'\"]*)");
+
+    /** Error messages must not reveal server paths: every absolute path is cut to its file name. */
+    static String clean(String msg) {
         if (msg == null) {
             return "unknown error";
         }
-        return msg.replace(workDir.toString() + "/uploads/", "").replaceAll("[0-9a-f]{32}\\.video", "upload");
+        String s = ABSOLUTE_PATH.matcher(msg).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+        return s.replaceAll("[0-9a-f]{32}\\.video", "upload");
     }
 
     // ---------------------------------------------------------------- audio preview
@@ -541,7 +605,7 @@ public final class GroundingServer implements AutoCloseable {
     }
 
     private static void error(HttpExchange ex, int status, String message) throws IOException {
-        json(ex, status, Map.of("error", message == null ? "error" : message));
+        json(ex, status, Map.of("error", message == null ? "error" : clean(message)));
     }
 
     /** Reads what is left of a request body (bounded), so the client sees our answer rather than a reset. */

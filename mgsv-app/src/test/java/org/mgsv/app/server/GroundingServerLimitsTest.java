@@ -136,4 +136,80 @@ class GroundingServerLimitsTest {
             assertEquals(200, ground(c, s).statusCode(), "serving again once the queue drained");
         }
     }
+
+    private static java.net.Socket raw(GroundingServer s, String text) throws Exception {
+        java.net.Socket k = new java.net.Socket("127.0.0.1", s.port());
+        k.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        k.getOutputStream().flush();
+        return k;
+    }
+
+    private static String statusLine(java.net.Socket k) throws Exception {
+        k.setSoTimeout(10_000);
+        return new java.io.BufferedReader(new java.io.InputStreamReader(k.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+    }
+
+    @Test
+    void eightStalledClientsDoNotFreezeTheServer() throws Exception {
+        try (GroundingServer s = server(10, Duration.ofSeconds(30), 1, 2)) {
+            List<java.net.Socket> stalled = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) { // headers never finished
+                    stalled.add(raw(s, "POST /api/ground HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty"));
+                }
+                for (int i = 0; i < 4; i++) { // a body that trickles
+                    stalled.add(raw(s, "POST /api/ground HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n"
+                            + "\0\0\0\u0018ftyp"));
+                }
+                Thread.sleep(300);
+                HttpClient c = HttpClient.newHttpClient();
+                long t0 = System.nanoTime();
+                HttpResponse<String> h = c.send(HttpRequest.newBuilder(URI.create(s.url() + "api/health"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, h.statusCode());
+                assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "health answered while 8 clients stall");
+                assertEquals(200, ground(c, s).statusCode(), "and grounding still works");
+            } finally {
+                for (java.net.Socket k : stalled) {
+                    k.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anAnnouncedHugeBodyGets413FromTheHeaderAlone() throws Exception {
+        try (GroundingServer s = server(10, Duration.ofSeconds(30), 1, 2);
+                java.net.Socket k = raw(s, "POST /api/ground HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Length: 10000000000\r\n\r\n\0\0\0\u0018ftyp")) {
+            String line = statusLine(k);
+            assertTrue(line != null && line.startsWith("HTTP/1.1 413"), line);
+        }
+    }
+
+    @Test
+    void foreignHostsAreRefusedAndResponsesAreNotSniffed() throws Exception {
+        try (GroundingServer s = server(10, Duration.ofSeconds(30), 1, 2);
+                java.net.Socket k = raw(s, "GET /api/health HTTP/1.1\r\nHost: evil.example:8080\r\n\r\n")) {
+            String line = statusLine(k);
+            assertTrue(line != null && line.startsWith("HTTP/1.1 421"), line);
+            HttpResponse<String> h = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(s.url() + "api/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, h.statusCode());
+            assertEquals("nosniff", h.headers().firstValue("X-Content-Type-Options").orElse(""));
+            HttpResponse<String> nf = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(s.url() + "api/nope")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, nf.statusCode());
+            assertEquals("nosniff", nf.headers().firstValue("X-Content-Type-Options").orElse(""));
+        }
+    }
+
+    @Test
+    void errorMessagesNeverCarryAbsolutePaths() {
+        String m = GroundingServer.clean("cannot decode /home/someone/Music/My Album/track 1.mp3: bad header; "
+                + "see /tmp/mgsv-serve-123/uploads/0123456789abcdef0123456789abcdef.video and ./rel/x.wav");
+        assertTrue(!m.contains("/home") && !m.contains("/tmp") && !m.contains("someone"), m);
+        assertTrue(m.contains("upload") && m.contains("./rel/x.wav"), m);
+    }
 }
