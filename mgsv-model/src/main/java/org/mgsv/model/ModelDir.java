@@ -99,6 +99,19 @@ public final class ModelDir {
         }
     }
 
+    /** The SHA-256 of the weights: the one recorded at save time, else computed. Identifies the model. */
+    public static String weightsChecksum(Path dir) {
+        Path f = dir.resolve(CHECKSUM);
+        try {
+            if (Files.isRegularFile(f)) {
+                return Files.readString(f).trim().split("\\s+")[0];
+            }
+        } catch (IOException e) {
+            // fall back to computing it
+        }
+        return TorchImporter.sha256(dir.resolve(WEIGHTS));
+    }
+
     /** True when {@code dir} looks like a model directory. */
     public static boolean isModelDir(Path dir) {
         return Files.isRegularFile(dir.resolve(WEIGHTS)) && Files.isRegularFile(dir.resolve(CONFIG));

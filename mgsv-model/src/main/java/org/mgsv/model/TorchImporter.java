@@ -147,6 +147,7 @@ public final class TorchImporter {
             }
             details.put("buffersChecked", r.report().buffersChecked());
             details.put("buffersComputed", r.report().buffersComputed());
+            details.put(FeatureSpace.KEY, FeatureSpace.CLIP_AST); // the reference weights' training features
             ModelDir.save(outDir, r.params(), Provenance.of("import", details));
             return r.report();
         }

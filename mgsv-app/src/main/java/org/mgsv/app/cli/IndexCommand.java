@@ -75,6 +75,10 @@ public final class IndexCommand implements Callable<Integer> {
             + "spark://host:7077, k8s://..., yarn (default: spark-submit's, else local[*]).")
     String master;
 
+    @Option(names = "--force", description = "index although the catalog was built by another model, or the model "
+            + "was trained on other features than the encoder's")
+    boolean force;
+
     @Mixin AppOptions opts;
 
     @Mixin PrecisionOption precision;
@@ -103,6 +107,9 @@ public final class IndexCommand implements Callable<Integer> {
             throw new MgsvException("--precision " + precision.precision + " with --engine spark: the Spark job runs "
                     + "the encoders in fp32; use --precision fp32 or the local engine");
         }
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        ModelChecks.requireEncoderMatches(model, opts, force, err);
+        ModelChecks.requireCatalogModel(out, model, force, err);
         int sparkCode = 0;
         if (engine.equals("spark") && music != null) {
             // the tracks are added by the Spark job; removals and compaction below run here as usual
@@ -172,6 +179,12 @@ public final class IndexCommand implements Callable<Integer> {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model", m.name());
         info.put("modelDir", model.getFileName().toString());
+        Map<String, Object> had = CatalogInfo.read(out);
+        if (had != null && had.get(CatalogInfo.MODEL_ID) != null && force) {
+            info.put(CatalogInfo.MODEL_ID, had.get(CatalogInfo.MODEL_ID)); // --force adds, it does not re-own
+        } else {
+            info.put(CatalogInfo.MODEL_ID, org.mgsv.model.ModelDir.weightsChecksum(model));
+        }
         info.put("segmentEncoder", media.name().substring(media.name().indexOf('/') + 1));
         CatalogInfo.write(out, info);
     }
@@ -179,6 +192,8 @@ public final class IndexCommand implements Callable<Integer> {
     /** Side file recording how a catalog was built (for warnings when grounding with other encoders). */
     static final class CatalogInfo {
         static final String FILE = "index-info.json";
+        /** SHA-256 of the weights of the model that built the catalog. */
+        static final String MODEL_ID = "modelSha256";
         private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
         @SuppressWarnings("unchecked")

@@ -187,6 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
             desc.put("trainPairs", tr.kept().size());
             desc.put("valPairs", vr.kept().size());
             desc.put("skippedBadPairs", tr.skipped() + vr.skipped());
+            desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.ofData(data, layout.featuresPath()));
             Trainer t = new Trainer(cfg, opt, new Trainer.Data(tr.kept(), vr.kept(), fs, desc), out, true);
             spec.commandLine().getErr().printf(Locale.ROOT, "training on %d pairs (%d steps/epoch of %d), validating on %d; run dir %s%n",
                     tr.kept().size(), t.stepsPerEpoch(), Math.min(opt.batchSize(), tr.kept().size()),

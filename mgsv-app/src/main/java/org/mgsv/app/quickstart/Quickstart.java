@@ -192,6 +192,7 @@ public final class Quickstart {
         List<TrainPair> val = TrainPair.ofSplit(layout, "val");
         Map<String, Object> desc = new LinkedHashMap<>();
         desc.put("data", "quickstart synthetic benchmark (" + preset.name() + " preset)");
+        desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.SYNTHETIC);
         desc.put("trainPairs", train.size());
         desc.put("valPairs", val.size());
         Trainer trainer = new Trainer(preset.model(), preset.train(), new Trainer.Data(train, val, fs, desc), run, progress);
