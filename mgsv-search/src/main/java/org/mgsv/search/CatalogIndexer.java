@@ -166,6 +166,9 @@ public final class CatalogIndexer {
                         store.commit();
                         sinceCommit = 0;
                     }
+                } catch (OutOfMemoryError e) {
+                    // what the file needed was local to it and is garbage now: the batch goes on
+                    failed.add(f.getFileName() + ": out of memory (" + e.getMessage() + ")");
                 } catch (RuntimeException e) {
                     // one bad file never aborts the batch: report it and go on
                     failed.add(f.getFileName() + ": " + (e instanceof MgsvException || e instanceof UncheckedIOException

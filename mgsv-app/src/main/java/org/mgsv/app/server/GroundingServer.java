@@ -116,6 +116,8 @@ public final class GroundingServer implements AutoCloseable {
      *  every result's waveform and then plays some of them. */
     private final LinkedHashMap<String, float[]> previewCache = new LinkedHashMap<>(16, 0.75f, true);
     private static final long PREVIEW_CACHE_SAMPLES = 16L * 60 * PREVIEW_RATE;
+    /** Tracks up to this long are decoded whole once and cached for previews; longer ones window by window. */
+    static final double MAX_CACHED_TRACK_SECONDS = 8 * 60;
 
     /** Upload-level error with an HTTP status. */
     static final class HttpError extends RuntimeException {
@@ -480,6 +482,10 @@ public final class GroundingServer implements AutoCloseable {
             throw new HttpError(404, "audio of track '" + id + "' is not available on this server");
         }
         byte[] wav = runBounded(() -> {
+            if (info.durationSeconds() > MAX_CACHED_TRACK_SECONDS) {
+                // a long track: decode the window alone (memory and time follow the window, not the track)
+                return Wav.encode(service.media().audio(src, PREVIEW_RATE, start, end), PREVIEW_RATE);
+            }
             float[] all = previewAudio(id, src, info.durationSeconds());
             int from = (int) Math.min(all.length, Math.floor(start * PREVIEW_RATE));
             int to = (int) Math.min(all.length, Math.max(from, Math.ceil(end * PREVIEW_RATE)));

@@ -24,7 +24,7 @@ import org.mgsv.search.SyntheticGroundingModel;
 
 /** Per-request timeout (504) and the bounded queue (503), with a media pipeline that takes its time. */
 class GroundingServerLimitsTest {
-    static final class SlowMedia implements MediaPipeline {
+    static class SlowMedia implements MediaPipeline {
         final long millis;
 
         SlowMedia(long millis) {
@@ -135,6 +135,39 @@ class GroundingServerLimitsTest {
             assertEquals(4 - ok, busy);
             assertEquals(200, ground(c, s).statusCode(), "serving again once the queue drained");
         }
+    }
+
+    @Test
+    void aPreviewOfALongTrackDecodesTheWindowNotTheTrack(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path src = java.nio.file.Files.write(dir.resolve("hour.flac"), new byte[] {1});
+        List<double[]> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        MediaPipeline media = new SlowMedia(0) {
+            @Override
+            public float[] audio(Path file, int sampleRate, double start, double end) {
+                asked.add(new double[] {start, end});
+                return new float[(int) Math.round((end - start) * sampleRate)];
+            }
+        };
+        SyntheticGroundingModel model = new SyntheticGroundingModel();
+        InMemoryCatalogStore store = new InMemoryCatalogStore(256, 96);
+        float[][] feats = new float[96][768];
+        float[] mask = new float[96];
+        mask[0] = 1;
+        feats[0][0] = 1;
+        GroundingModel.EncodedMusic e = model.encodeMusic(feats, mask);
+        store.add(new TrackRecord("long", "L", "", "", 3600, src.toString(), e.tokens(), e.mask(), e.h0(), null, null));
+        GroundingService svc = new GroundingService(store, model, media, null, Searcher.Kind.EXACT, 1);
+        try (GroundingServer s = new GroundingServer(svc, new GroundingServer.Config("127.0.0.1", 0, 1 << 20,
+                Duration.ofSeconds(30), 1, 2, 4)).start()) {
+            HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(s.url() + "api/tracks/long/audio?start=3590&end=3600")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode());
+            assertEquals(44 + 2 * 10 * 22050, r.body().length, 4, "10 s of 16-bit mono WAV");
+        }
+        assertEquals(1, asked.size());
+        assertEquals(3590, asked.get(0)[0], 1e-9, "decoded from the window's start, not from 0");
+        assertEquals(3600, asked.get(0)[1], 1e-9);
     }
 
     private static java.net.Socket raw(GroundingServer s, String text) throws Exception {
