@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Metadata CSV (--meta): header 'file,id,title,artist,licence' (file = audio file name; other columns",
-            "optional). Without it the id and title come from the file name.",
+            "Metadata CSV (--meta): header 'file,id,title,artist,licence' (file = audio file name; other columns "
+            + "optional). Without it the id and title come from the file name.",
             "",
             "Examples:",
             "  mgsv index --model quickstart-out/model --music ~/music --out my-catalog",
