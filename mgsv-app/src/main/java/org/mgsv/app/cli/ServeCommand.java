@@ -81,6 +81,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before loading anything: a bad port or worker count is an error message, not a stack trace later
+        GroundingServer.Config config = new GroundingServer.Config(host, port, maxUploadMb << 20,
+                Duration.ofSeconds(timeoutSeconds), workers, queue, 32);
+        config.validate();
+        if (demoTracks < 1) {
+            throw new MgsvException("--demo-tracks must be at least 1");
+        }
         Path modelDir = model != null ? model : QUICKSTART_MODEL;
         if (!Files.isDirectory(modelDir)) {
             if (model == null) {
@@ -114,8 +121,7 @@ public final class ServeCommand implements Callable<Integer> {
             try (FileCatalogStore store = FileCatalogStore.open(cat);
                     GroundingService svc = new GroundingService(store, m, media, new MediaRenderer(),
                             AppOptions.kind(shortlist), opts.threads());
-                    GroundingServer server = new GroundingServer(svc, new GroundingServer.Config(host, port,
-                            maxUploadMb << 20, Duration.ofSeconds(timeoutSeconds), workers, queue, 32))) {
+                    GroundingServer server = new GroundingServer(svc, config)) {
                 server.start();
                 System.out.println("mgsv serving " + store.size() + " tracks with " + m.name() + " on " + server.url());
                 System.out.println("press Ctrl+C to stop");

@@ -102,6 +102,20 @@ public final class GroundingServer implements AutoCloseable {
         public static Config defaults(int port) {
             return new Config("127.0.0.1", port, 200L << 20, Duration.ofSeconds(120), 2, 8, 32);
         }
+
+        /** Refuses values no server can run with, naming the option. */
+        public void validate() {
+            if (port() < 0 || port() > 65535) {
+                throw new MgsvException("--port " + port() + ": a TCP port is 0 to 65535 (0 = any free port)");
+            }
+            if (workers() < 1 || queue() < 0) {
+                throw new MgsvException("--workers must be at least 1 and --queue at least 0 (got " + workers()
+                        + " and " + queue() + ")");
+            }
+            if (requestTimeout().isNegative() || requestTimeout().isZero() || maxUploadBytes() < 1) {
+                throw new MgsvException("--timeout and --max-upload-mb must be at least 1");
+            }
+        }
     }
 
     private final GroundingService service;
@@ -130,10 +144,22 @@ public final class GroundingServer implements AutoCloseable {
     }
 
     public GroundingServer(GroundingService service, Config config) throws IOException {
+        config.validate();
         this.service = service;
         this.config = config;
-        this.workDir = Files.createTempDirectory("mgsv-serve-");
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+        try {
+            this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+        } catch (java.net.BindException e) {
+            throw new MgsvException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage()
+                    + " (another server on that port? choose another with --port)");
+        }
+        // created only once the port is ours: a failed start leaves no temporary folder behind
+        try {
+            this.workDir = Files.createTempDirectory("mgsv-serve-");
+        } catch (IOException e) {
+            http.stop(0);
+            throw e;
+        }
         // one thread per admitted connection: a stalled client holds only its own
         this.io = Executors.newFixedThreadPool(MAX_CONNECTIONS + 4, daemon("http"));
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,

@@ -170,6 +170,39 @@ class GroundingServerLimitsTest {
         assertEquals(3600, asked.get(0)[1], 1e-9);
     }
 
+    @Test
+    void aFailedStartNamesThePortAndLeavesNoTemporaryFolder() throws Exception {
+        Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<Long> serveDirs = () -> {
+            try (var st = java.nio.file.Files.list(tmpRoot)) {
+                return st.filter(p -> p.getFileName().toString().startsWith("mgsv-serve-")).count();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        GroundingService svc = new GroundingService(new InMemoryCatalogStore(256, 96), new SyntheticGroundingModel(),
+                new SlowMedia(0), null, Searcher.Kind.EXACT, 1);
+        long before = serveDirs.get();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            org.mgsv.core.MgsvException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.mgsv.core.MgsvException.class, () -> new GroundingServer(svc, new GroundingServer.Config(
+                            "127.0.0.1", taken.getLocalPort(), 1 << 20, Duration.ofSeconds(5), 1, 1, 4)));
+            assertTrue(e.getMessage().contains(":" + taken.getLocalPort()) && e.getMessage().contains("--port"),
+                    e.getMessage());
+        }
+        assertEquals(before, serveDirs.get(), "no mgsv-serve-* folder left by the failed start");
+        for (GroundingServer.Config bad : List.of(
+                new GroundingServer.Config("127.0.0.1", 99999, 1 << 20, Duration.ofSeconds(5), 1, 1, 4),
+                new GroundingServer.Config("127.0.0.1", 0, 1 << 20, Duration.ofSeconds(5), 0, 1, 4))) {
+            org.mgsv.core.MgsvException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.mgsv.core.MgsvException.class, () -> new GroundingServer(svc, bad));
+            assertTrue(e.getMessage().startsWith("--port 99999") || e.getMessage().startsWith("--workers"),
+                    e.getMessage());
+        }
+        assertEquals(before, serveDirs.get());
+    }
+
     private static java.net.Socket raw(GroundingServer s, String text) throws Exception {
         java.net.Socket k = new java.net.Socket("127.0.0.1", s.port());
         k.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
