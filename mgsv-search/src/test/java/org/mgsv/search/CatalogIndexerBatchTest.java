@@ -53,4 +53,12 @@ class CatalogIndexerBatchTest {
         assertTrue(s.failed().get(0).startsWith("huge.ogg: out of memory"), s.failed().get(0));
         assertTrue(store.contains("a") && store.contains("z"));
     }
+
+    @Test
+    void aMetadataCsvWithAByteOrderMarkIsRead(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("tracks.csv");
+        java.nio.file.Files.writeString(csv, "\uFEFFfile,title,artist,licence\r\nsad.ogg,Sad,Me,CC0\r\n");
+        Map<String, CatalogIndexer.Meta> m = CatalogIndexer.readMeta(csv);
+        assertEquals("Sad", m.get("sad.ogg").title());
+    }
 }

@@ -167,6 +167,40 @@ public final class TorchSave {
         return t;
     }
 
+    /**
+     * A cheap completeness check for skipping finished work: true when {@code file} is a zip-format torch.save
+     * file whose end-of-central-directory record is present (a file cut short loses it first), or a legacy
+     * pickle (which cannot be told without reading it). Reads at most the last 64 KiB; reads no tensor.
+     */
+    public static boolean looksComplete(Path file) {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            long size = ch.size();
+            if (size < 22) {
+                return false;
+            }
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(4);
+            ch.read(head);
+            if (!Arrays.equals(head.array(), ZIP_MAGIC)) {
+                return (head.get(0) & 0xff) == 0x80;
+            }
+            int tail = (int) Math.min(size, 22 + 0xffff);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(tail);
+            ch.position(size - tail);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // fill
+            }
+            byte[] t = b.array();
+            for (int i = t.length - 22; i >= 0; i--) {
+                if (t[i] == 'P' && t[i + 1] == 'K' && t[i + 2] == 5 && t[i + 3] == 6) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Most bytes data.pkl may inflate to: a tensor's pickle is a few hundred bytes. */
     static final long MAX_PICKLE_BYTES = 1L << 20;
     /** Without an expected shape, most bytes one storage may inflate to. */
