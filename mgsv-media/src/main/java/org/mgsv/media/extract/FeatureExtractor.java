@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.CsvLine;
 import org.mgsv.core.tensor.Tensor;
@@ -134,15 +133,35 @@ public final class FeatureExtractor {
         if (!Files.isDirectory(dirOrFile)) {
             throw new MgsvException(dirOrFile + ": no such file or directory");
         }
-        try (Stream<Path> s = Files.walk(dirOrFile)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> extensions.contains(extension(p)))
-                    .sorted()
-                    .toList();
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(dirOrFile, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                    if (a.isRegularFile() && !p.getFileName().toString().startsWith(".")
+                            && extensions.contains(extension(p))) {
+                        found.add(p);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (p.equals(dirOrFile)) {
+                        throw e;
+                    }
+                    // an unreadable subfolder or file is reported and left out; the rest is listed
+                    System.err.println("warning: skipped " + p + ": " + (e instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied" : e.getMessage()));
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dirOrFile + ": " + e.getMessage(), e);
+            throw new MgsvException("cannot list " + dirOrFile + ": " + (e instanceof java.nio.file.AccessDeniedException
+                    ? "permission denied" : e.getMessage()), e);
         }
+        java.util.Collections.sort(found);
+        return found;
     }
 
     /** The index row written for {@code id} (as in videos.csv / music.csv), or null. */

@@ -131,4 +131,21 @@ class FeatureExtractorTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(whole, Files.readAllBytes(feat), "rewritten whole");
         assertTrue(again.isDone(FeatureExtractor.Kind.VIDEO, "clip"));
     }
+
+    @Test
+    void anUnreadableSubfolderIsSkippedWithAWarningNotAnAbort() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root reads every folder: the denial cannot be staged");
+        Path root = Files.createDirectories(tmp.resolve("perm"));
+        Files.writeString(root.resolve("a.mp4"), "x");
+        Path locked = Files.createDirectories(root.resolve("locked"));
+        Files.writeString(locked.resolve("b.mp4"), "x");
+        Files.setPosixFilePermissions(locked, java.util.Set.of());
+        try {
+            assertEquals(List.of(root.resolve("a.mp4")), FeatureExtractor.listInputs(root,
+                    FeatureExtractor.VIDEO_EXTENSIONS));
+        } finally {
+            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }
