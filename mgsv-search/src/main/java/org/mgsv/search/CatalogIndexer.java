@@ -64,7 +64,9 @@ public final class CatalogIndexer {
         if (lines.isEmpty()) {
             throw new MgsvException(csv + ": empty (expected a header line with a 'file' column)");
         }
-        List<String> head = CsvLine.split(lines.get(0));
+        // a spreadsheet's UTF-8 byte order mark is not part of the first column's name
+        String first = lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(0);
+        List<String> head = CsvLine.split(first);
         Map<String, Integer> col = new HashMap<>();
         for (int i = 0; i < head.size(); i++) {
             col.put(head.get(i).strip().toLowerCase(Locale.ROOT).replace("license", "licence"), i);
@@ -203,6 +205,9 @@ public final class CatalogIndexer {
                         store.commit();
                         sinceCommit = 0;
                     }
+                } catch (OutOfMemoryError e) {
+                    // what the file needed was local to it and is garbage now: the batch goes on
+                    failed.add(f.getFileName() + ": out of memory (" + e.getMessage() + ")");
                 } catch (RuntimeException e) {
                     // one bad file never aborts the batch: report it and go on
                     failed.add(f.getFileName() + ": " + (e instanceof MgsvException || e instanceof UncheckedIOException

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
         name = "annotate",
         mixinStandardHelpOptions = true,
         description = {
-            "Build an MGSV-EC-style dataset from your own videos: find each video's background music in your",
-            "library and the moment used.",
+            "Build an MGSV-EC-style dataset from your own videos: find each video's background music in your "
+            + "library and the moment used.",
             "",
             "The library is fingerprinted (spectral-peak landmarks) into <out>/fingerprints.mfp (or --index); a "
                     + "later run adds only new tracks. Each video's soundtrack votes for (track, offset); the best "

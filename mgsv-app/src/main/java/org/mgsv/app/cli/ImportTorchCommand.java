@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Import the reference MaDe weights (a PyTorch state dict exported to .npz or .safetensors) into a model directory.",
-            "Names map 1:1 to the reference state-dict keys; every name and shape is checked. The position tables and",
-            "criterion.empty_weight may be absent (computed) or present, whole or as their first rows (checked)."
+            "Names map 1:1 to the reference state-dict keys; every name and shape is checked. The position tables and "
+            + "criterion.empty_weight may be absent (computed) or present, whole or as their first rows (checked)."
         },
         footer = {
             "",

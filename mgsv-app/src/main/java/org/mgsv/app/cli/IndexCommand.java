@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
         },
         footer = {
             "",
-            "Metadata CSV (--meta): header 'file,id,title,artist,licence' (file = audio file name; other columns",
-            "optional). Without it the id and title come from the file name.",
+            "Metadata CSV (--meta): header 'file,id,title,artist,licence' (file = audio file name; other columns "
+            + "optional). Without it the id and title come from the file name.",
             "",
             "Examples:",
             "  mgsv index --model quickstart-out/model --music ~/music --out my-catalog",
@@ -70,6 +70,10 @@ public final class IndexCommand implements Callable<Integer> {
 
     @Mixin EngineOptions engine;
 
+    @Option(names = "--force", description = "index although the catalog was built by another model, or the model "
+            + "was trained on other features than the encoder's")
+    boolean force;
+
     @Mixin AppOptions opts;
 
     @Mixin PrecisionOption precision;
@@ -89,6 +93,9 @@ public final class IndexCommand implements Callable<Integer> {
         if (opts.encoder == AppOptions.Encoder.onnx && music != null) {
             System.out.println(precision.explain());
         }
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        ModelChecks.requireEncoderMatches(model, opts, force, err);
+        ModelChecks.requireCatalogModel(out, model, force, err);
         int sparkCode = 0;
         if (spark && music != null) {
             precision.requireFp32ForSpark();
@@ -163,6 +170,12 @@ public final class IndexCommand implements Callable<Integer> {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model", m.name());
         info.put("modelDir", model.getFileName().toString());
+        Map<String, Object> had = CatalogInfo.read(out);
+        if (had != null && had.get(CatalogInfo.MODEL_ID) != null && force) {
+            info.put(CatalogInfo.MODEL_ID, had.get(CatalogInfo.MODEL_ID)); // --force adds, it does not re-own
+        } else {
+            info.put(CatalogInfo.MODEL_ID, org.mgsv.model.ModelDir.weightsChecksum(model));
+        }
         info.put("segmentEncoder", media.name().substring(media.name().indexOf('/') + 1));
         CatalogInfo.write(out, info);
     }
@@ -170,6 +183,8 @@ public final class IndexCommand implements Callable<Integer> {
     /** Side file recording how a catalog was built (for warnings when grounding with other encoders). */
     static final class CatalogInfo {
         static final String FILE = "index-info.json";
+        /** SHA-256 of the weights of the model that built the catalog. */
+        static final String MODEL_ID = "modelSha256";
         private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
         @SuppressWarnings("unchecked")

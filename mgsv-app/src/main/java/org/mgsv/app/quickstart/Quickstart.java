@@ -163,6 +163,12 @@ public final class Quickstart {
         }
     }
 
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
     /** Trains (or resumes) the run in {@code out/train} and copies the picked checkpoint to {@code model}. */
     private double[] train(DatasetLayout layout, FeatureSource fs, Path model, String fp) {
         Path run = out.resolve("train");
@@ -173,8 +179,11 @@ public final class Quickstart {
             if (Files.exists(run)) {
                 if (!force && sameFingerprint(run.resolve(FINGERPRINT), fp) && Files.isRegularFile(runDir.lastState())) {
                     done = runDir.epochsDone();
-                } else {
+                } else if (Files.exists(run.resolve(FINGERPRINT)) || isEmpty(run)) {
                     AtomicFiles.deleteRecursively(run);
+                } else {
+                    throw new MgsvException(run + ": exists and is not a quickstart training run (no " + FINGERPRINT
+                            + "); not deleting it: choose another --out");
                 }
             }
             Files.createDirectories(run);
@@ -186,6 +195,7 @@ public final class Quickstart {
         List<TrainPair> val = TrainPair.ofSplit(layout, "val");
         Map<String, Object> desc = new LinkedHashMap<>();
         desc.put("data", "quickstart synthetic benchmark (" + preset.name() + " preset)");
+        desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.SYNTHETIC);
         desc.put("trainPairs", train.size());
         desc.put("valPairs", val.size());
         Trainer trainer = new Trainer(preset.model(), preset.train(), new Trainer.Data(train, val, fs, desc), run, progress);
@@ -238,8 +248,9 @@ public final class Quickstart {
         if (!ModelDir.isModelDir(src)) {
             throw new MgsvException(run + ": the training run has no " + preset.pick() + "/ checkpoint");
         }
+        ModelDir.checkReplaceable(model);
         AtomicFiles.writeDirectory(model, tmp -> {
-            for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
+            for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CHECKSUM, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
                 if (Files.isRegularFile(src.resolve(f))) {
                     Files.copy(src.resolve(f), tmp.resolve(f));
                 }

@@ -71,6 +71,23 @@ class ImportPredictCliTest {
     }
 
     @Test
+    void importTorchNeverDeletesAnExistingFolderOfTheUsers() throws Exception {
+        Path ref = forwardA();
+        Path models = tmp.resolve("models");
+        Files.createDirectories(models.resolve("modelA"));
+        Files.createDirectories(models.resolve("modelB"));
+        Files.writeString(models.resolve("README.txt"), "mine");
+        CliRun r = CliRun.run("import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(), "--out",
+                models.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains("is not a model directory"), r.err());
+        try (var s = Files.list(models)) {
+            assertEquals(java.util.List.of("README.txt", "modelA", "modelB"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void wrongInputsNameTheArrayAndShape() throws Exception {
         Path ref = forwardA();
         Path model = tmp.resolve("m");

@@ -102,4 +102,24 @@ class FeatureExtractorTest {
                 new VideoDecoder());
         assertEquals(1, fresh.run(List.of(a), List.of(), () -> { }, f -> { }).videosExtracted());
     }
+
+    @Test
+    void aFeatureFileCutShortAfterExtractionIsRedoneOnRerun() throws Exception {
+        Ffmpeg.assumeAvailable();
+        Path v = Ffmpeg.testVideo(Files.createDirectories(tmp.resolve("cut")).resolve("clip.mp4"), 1.5, "64x48", 10);
+        Path out = tmp.resolve("cut-ds");
+        FeatureExtractor ex = new FeatureExtractor(out, new BuiltinFrameEncoder(), null, new AstFrontEnd(),
+                new VideoDecoder());
+        assertEquals(1, ex.run(List.of(v), List.of(), () -> { }, f -> { }).videosExtracted());
+        Path feat = ex.videoFeature("clip");
+        byte[] whole = Files.readAllBytes(feat);
+        Files.write(feat, java.util.Arrays.copyOf(whole, whole.length - 100));
+
+        FeatureExtractor again = new FeatureExtractor(out, new BuiltinFrameEncoder(), null, new AstFrontEnd(),
+                new VideoDecoder());
+        assertTrue(!again.isDone(FeatureExtractor.Kind.VIDEO, "clip"), "a truncated feature file is not done");
+        assertEquals(1, again.run(List.of(v), List.of(), () -> { }, f -> { }).videosExtracted());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole, Files.readAllBytes(feat), "rewritten whole");
+        assertTrue(again.isDone(FeatureExtractor.Kind.VIDEO, "clip"));
+    }
 }

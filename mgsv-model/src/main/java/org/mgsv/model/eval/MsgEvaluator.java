@@ -179,6 +179,7 @@ public final class MsgEvaluator {
             long t1 = System.nanoTime();
 
             // ---------------- pass 2: rank every (video, distinct music) pair
+            long nonFinite = 0;
             int[] greater = new int[n];
             int[] ties = new int[n];
             int[] tiesBefore = new int[n];
@@ -230,6 +231,8 @@ public final class MsgEvaluator {
                                             if (u < gt[row]) {
                                                 tiesBefore[row]++;
                                             }
+                                        } else if (s != s) {
+                                            nonFinite++; // NaN compares false: it would rank the truth first
                                         }
                                         top.offer(row, s, u);
                                     }
@@ -248,6 +251,15 @@ public final class MsgEvaluator {
             }
             long t2 = System.nanoTime();
             xs.close();
+            for (int row = 0; row < n; row++) {
+                if (!Float.isFinite(gtScore[row]) || !Float.isFinite(predStart[row]) || !Float.isFinite(predEnd[row])) {
+                    nonFinite++;
+                }
+            }
+            if (nonFinite > 0) {
+                throw new org.mgsv.core.MgsvException("the model produced " + nonFinite + " non-finite score(s) or "
+                        + "moment(s): no metric would be meaningful (are its weights corrupt?)");
+            }
             int[] rank0 = new int[n];
             for (int i = 0; i < n; i++) {
                 rank0[i] = greater[i] + tiesBefore[i];

@@ -143,11 +143,37 @@ public final class Trainer {
      * @param resume continue from {@code runDir/last} (an error if it is absent)
      */
     public Result run(boolean resume, int maxEpochsThisRun) {
-        try {
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
+        // one trainer per run directory: a second one would interleave checkpoints and metrics
+        try (org.mgsv.core.util.WriterLock lock = org.mgsv.core.util.WriterLock.acquire(runDir, "run directory")) {
+            return runLocked(resume, maxEpochsThisRun);
         }
+    }
+
+    /**
+     * Puts back the checkpoints of {@code runDir} that a kill between the renames of a checkpoint write left
+     * under hidden names, and deletes unfinished checkpoint temporaries; takes the run's writer lock meanwhile.
+     */
+    public static void recoverCheckpoints(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        try (org.mgsv.core.util.WriterLock lock = org.mgsv.core.util.WriterLock.acquire(runDir, "run directory")) {
+            recoverLocked(runDir);
+        }
+    }
+
+    private static void recoverLocked(Path runDir) {
+        List<String> dirs = new ArrayList<>(BEST.keySet());
+        dirs.add(LAST);
+        for (String d : dirs) {
+            if (AtomicFiles.recoverDirectory(runDir.resolve(d))) {
+                LOG.warn("{}: recovered the checkpoint {}/ left by an interrupted write", runDir, d);
+            }
+        }
+    }
+
+    private Result runLocked(boolean resume, int maxEpochsThisRun) {
+        recoverLocked(runDir);
         Engine engine = Engine.getInstance();
         int spe = stepsPerEpoch();
         long total = (long) spe * opt.epochs();

@@ -139,4 +139,20 @@ class MsgEvaluatorTest {
         check(TinyModels.tiny().retrievalScore(MadeConfig.RetrievalScore.SINGLE).build(), 22);
         check(TinyModels.tiny().retrievalScore(MadeConfig.RetrievalScore.DUAL).numMomentQueries(3).build(), 23);
     }
+
+    @Test
+    void nonFiniteScoresFailInsteadOfRankingEveryQueryFirst() {
+        MadeConfig c = TinyModels.tiny().build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = EvalFixtures.perturbed(c, m, 3, 0.2f);
+            NDArray w = p.get("ast_proj.bias"); // one NaN weight of the music tower
+            w.set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+            MadeNetwork net = new MadeNetwork(p);
+            SyntheticPairs src = new SyntheticPairs(6, 3, c);
+            org.mgsv.core.MgsvException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.mgsv.core.MgsvException.class,
+                    () -> new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false, 0)).evaluate(src));
+            assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
+        }
+    }
 }
