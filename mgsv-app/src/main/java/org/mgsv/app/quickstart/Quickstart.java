@@ -39,7 +39,6 @@ import org.mgsv.model.train.FeatureSource;
 import org.mgsv.model.train.RunDirectory;
 import org.mgsv.model.train.TrainPair;
 import org.mgsv.model.train.Trainer;
-import org.mgsv.model.train.TrainingDivergedException;
 import org.mgsv.model.train.TrainingListener;
 
 /**
@@ -218,24 +217,10 @@ public final class Quickstart {
                         ProgressBar.formatDuration(el), ProgressBar.formatDuration(eta));
             }
         });
-        int retries = 0;
-        while (done < epochs) {
-            try {
-                // one epoch per call: the trainer frees its native arrays when a call returns, which keeps the
-                // memory of a long run bounded (within one call it grows by about 0.6 GB per epoch here)
-                done = trainer.run(done > 0, 1).epochsDone();
-            } catch (TrainingDivergedException e) {
-                // a non-finite value in one step (seen rarely, not reproducible on the same data and seed):
-                // continue from the last complete epoch, which the trainer resumes exactly
-                String msg = e.getMessage();
-                if (retries >= 2 || !Files.isRegularFile(runDir.lastState())) {
-                    throw e;
-                }
-                retries++;
-                done = runDir.epochsDone();
-                log.println("training: " + msg + "; resuming after epoch " + done);
-            }
-        }
+        // one call for every epoch left: native memory stays flat across epochs (nothing a step, a validation or
+        // a checkpoint makes stays with the run's long-lived arrays); a divergence propagates, naming the intact
+        // last checkpoint
+        trainer.run(done > 0, 0);
         double el = secondsSince(t0);
         long steps = (long) spe * (epochs - first);
         double stepsPerSecond = steps > 0 ? steps / el : Double.NaN;
