@@ -2,14 +2,11 @@ package org.mgsv.model.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeOutput;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.ModelDir;
-import org.mgsv.model.NpzIO;
 import org.mgsv.model.Provenance;
 import org.mgsv.model.loss.Losses;
 import org.mgsv.model.loss.MadeCriterion;
@@ -49,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = new ObjectMapper();
 
     public static final String LAST = "last";
@@ -71,6 +66,7 @@ public final class Trainer {
     private final TrainOptions opt;
     private final Data data;
     private final Path runDir;
+    private final RunDirectory dir;
     private final boolean progress;
     private final MadeCriterion criterion;
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -81,6 +77,7 @@ public final class Trainer {
         this.opt = opt;
         this.data = data;
         this.runDir = runDir;
+        this.dir = new RunDirectory(runDir);
         this.progress = progress;
         MadeCriterion.Weights w = MadeCriterion.Weights.reference();
         this.criterion = new MadeCriterion(new MadeCriterion.Weights(w.span(), w.giou(), w.label(), w.align(),
@@ -186,12 +183,11 @@ public final class Trainer {
             List<Map<String, Double>> history = new ArrayList<>();
             Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps());
             if (resume) {
-                RunDirectory rd = new RunDirectory(runDir);
-                Path last = rd.last();
-                if (!rd.resumable()) {
+                Path last = dir.last();
+                if (!dir.resumable()) {
                     throw new MgsvException(runDir + ": nothing to resume (no complete " + LAST + "/ checkpoint)");
                 }
-                JsonNode st = readJson(rd.lastState());
+                JsonNode st = dir.readLastState();
                 checkCompatible(st, spe);
                 ModelDir.Loaded loaded = ModelDir.load(last, root);
                 params = loaded.params();
@@ -200,17 +196,11 @@ public final class Trainer {
                 st.get("best").fields().forEachRemaining(e -> best.put(e.getKey(), e.getValue().asDouble()));
                 Map<String, Long> steps = new LinkedHashMap<>();
                 st.get("adamSteps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
-                Map<String, NDArray> arrays = NpzIO.read(last.resolve(STATE_DIR).resolve("optimizer.npz"), root);
-                NDList list = new NDList();
-                arrays.forEach((k, v) -> {
-                    v.setName(k);
-                    list.add(v);
-                });
-                adam.load(list, steps);
-                history.addAll(truncateMetrics(epochsDone));
+                adam.load(dir.readLastOptimizer(root), steps);
+                history.addAll(dir.truncateMetrics(epochsDone));
                 LOG.info("resuming {} after epoch {} (step {})", runDir, epochsDone, step);
             } else {
-                if (Files.exists(runDir.resolve(LAST)) || Files.exists(runDir.resolve(METRICS))) {
+                if (Files.exists(dir.last()) || Files.exists(dir.metrics())) {
                     throw new MgsvException(runDir + " already holds a run: use --resume to continue it or choose "
                             + "another --out");
                 }
@@ -277,15 +267,15 @@ public final class Trainer {
                     }
                 }
                 Map<String, Object> state = stateJson(epoch, step, best, adam, spe);
-                for (String dir : improved) {
-                    save(runDir.resolve(dir), params, adam, state, epoch);
+                for (String name : improved) {
+                    save(name, params, adam, state, epoch);
                 }
-                save(runDir.resolve(LAST), params, adam, state, epoch);
+                save(LAST, params, adam, state, epoch);
                 for (TrainingListener l : listeners) {
-                    for (String dir : improved) {
-                        l.onCheckpoint(runDir.resolve(dir), epoch);
+                    for (String name : improved) {
+                        l.onCheckpoint(dir.checkpoint(name), epoch);
                     }
-                    l.onCheckpoint(runDir.resolve(LAST), epoch);
+                    l.onCheckpoint(dir.last(), epoch);
                 }
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("epoch", epoch);
@@ -295,12 +285,12 @@ public final class Trainer {
                 line.put("train", train);
                 line.put("val", val);
                 line.put("saved", improved);
-                appendMetrics(line);
+                dir.appendMetrics(line);
                 Map<String, Double> flat = new LinkedHashMap<>();
                 train.forEach((k, v) -> flat.put("train/" + k, v));
                 val.forEach((k, v) -> flat.put("val/" + k, v));
                 history.add(flat);
-                LearningCurves.write(runDir.resolve(CURVES), history);
+                LearningCurves.write(dir.curves(), history);
                 lastVal = val;
                 lastTrain = train;
                 LOG.info("epoch {}: loss {} val R1 {} mIoU {} MoR1@0.5 {}", epoch, train.get("loss_total"),
@@ -466,25 +456,13 @@ public final class Trainer {
         return s;
     }
 
-    private void save(Path dir, MadeParams params, Adam adam, Map<String, Object> state, int epoch) {
+    private void save(String checkpoint, MadeParams params, Adam adam, Map<String, Object> state, int epoch) {
         Map<String, Object> details = new LinkedHashMap<>(data.description());
         details.put("seed", opt.seed());
         details.put("epoch", epoch);
         details.put("gitCommit", commit());
         details.put("options", opt);
-        ModelDir.save(dir, params, Provenance.of("training", details), tmp -> {
-            Path sd = tmp.resolve(STATE_DIR);
-            Files.createDirectories(sd);
-            Files.writeString(sd.resolve("state.json"), JSON.writeValueAsString(state));
-            Map<String, NDArray> arrays = new LinkedHashMap<>();
-            for (NDArray a : adam.stateArrays()) {
-                arrays.put(a.getName(), a);
-            }
-            NpzIO.write(sd.resolve("optimizer.npz"), arrays);
-            for (NDArray a : arrays.values()) {
-                a.close();
-            }
-        });
+        dir.writeCheckpoint(checkpoint, params, Provenance.of("training", details), state, adam);
     }
 
     private void checkCompatible(JsonNode st, int spe) {
@@ -503,59 +481,11 @@ public final class Trainer {
         }
     }
 
-    /** Keeps the metrics lines of epochs ≤ {@code epochs} (a run killed after writing a line but before saving). */
-    private List<Map<String, Double>> truncateMetrics(int epochs) {
-        Path f = runDir.resolve(METRICS);
-        List<Map<String, Double>> history = new ArrayList<>();
-        if (!Files.isRegularFile(f)) {
-            return history;
-        }
-        try {
-            List<String> keep = new ArrayList<>();
-            for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                if (l.isBlank()) {
-                    continue;
-                }
-                JsonNode n = LINE.readTree(l);
-                if (n.get("epoch").asInt() <= epochs) {
-                    keep.add(l);
-                    Map<String, Double> flat = new LinkedHashMap<>();
-                    n.get("train").fields().forEachRemaining(e -> flat.put("train/" + e.getKey(), e.getValue().asDouble()));
-                    n.get("val").fields().forEachRemaining(e -> flat.put("val/" + e.getKey(),
-                            e.getValue().isNull() ? Double.NaN : e.getValue().asDouble()));
-                    history.add(flat);
-                }
-            }
-            AtomicFiles.writeString(f, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
-        }
-        return history;
-    }
-
-    private void appendMetrics(Map<String, Object> line) {
-        Path f = runDir.resolve(METRICS);
-        try {
-            String prev = Files.isRegularFile(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
-            AtomicFiles.writeString(f, prev + LINE.writeValueAsString(line) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
-        }
-    }
-
     private static JsonNode readTree(String json) {
         try {
             return LINE.readTree(json);
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode readJson(Path f) {
-        try {
-            return LINE.readTree(f.toFile());
-        } catch (IOException e) {
-            throw new MgsvException(f + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 
