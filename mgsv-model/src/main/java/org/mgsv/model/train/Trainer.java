@@ -452,7 +452,11 @@ public final class Trainer {
         s.put("config", readTree(config.toJson()));
         s.put("best", new LinkedHashMap<>(best));
         s.put("adamSteps", adam.stepCounts());
-        s.put("rng", Map.of("shuffle", "SplittableRandom(seed*1000003+epoch)", "dropout", "per-step seed from (seed, step)"));
+        // ordered (Map.of's iteration order changes from one JVM to the next): the same run writes the same bytes
+        Map<String, String> rng = new LinkedHashMap<>();
+        rng.put("shuffle", "SplittableRandom(seed*1000003+epoch)");
+        rng.put("dropout", "per-step seed from (seed, step)");
+        s.put("rng", rng);
         return s;
     }
 
