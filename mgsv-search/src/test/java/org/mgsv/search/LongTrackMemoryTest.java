@@ -81,7 +81,7 @@ class LongTrackMemoryTest {
         assertEquals(10 * 22050, w[0].length, 2);
         // 10 s at 16 kHz decoded and resampled to 22.05 kHz: about 2 MB; the whole hour was 230 MB and more
         assertTrue(preview < 16 * mb, "a 10 s preview at 59:50 allocated " + preview / mb + " MB");
-        System.out.printf("1 h track, calling thread's allocation: features %d MB (5 min track %d MB), beats %d MB"
+        System.out.printf(java.util.Locale.ROOT, "1 h track, calling thread's allocation: features %d MB (5 min track %d MB), beats %d MB"
                 + " (%d MB), 10 s preview at 59:50 %.1f MB%n", music / mb, musicShort / mb, beats / mb, beatsShort / mb,
                 preview / (double) mb);
         double rms = 0;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = {
             "Serve the grounding web page and JSON API.",
             "",
-            "Drop a video on the page, see the top moments with a waveform each, preview every moment in sync with the video, download the rendered result. With no --model/--catalog it starts on the quickstart model (quickstart-out/model) and a demo catalog built once from music found on this machine (Debian's wesnoth-music) or synthesised tones.",
+            "Drop a video on the page, see the top moments with a waveform each, preview every moment in sync with the video, download the rendered result. With no --model/--catalog it starts on the quickstart model (quickstart-out/model) and a demo catalog built once from music found on this machine: the folder in MGSV_DEMO_MUSIC (or -Dmgsv.demoMusic), else the wesnoth-music package (/usr/share/games/wesnoth), else synthesised tones.",
             "",
             "API: GET /api/health, GET /api/tracks, POST /api/ground?top=5&snap=beats (body: video bytes), GET /api/tracks/<id>/audio?start=&end= (WAV), POST /api/render (JSON) -> mp4."
         },
@@ -148,9 +148,14 @@ public final class ServeCommand implements Callable<Integer> {
             System.out.println("the model changed since " + cat + " was built: rebuilding it");
             org.mgsv.core.util.AtomicFiles.deleteRecursively(cat);
         }
-        List<Path> files = DemoMusic.wesnothTracks(demoTracks);
-        String source = "wesnoth-music";
-        if (files.isEmpty()) {
+        DemoMusic.Found found = DemoMusic.find(demoTracks);
+        List<Path> files;
+        String source;
+        if (found != null) {
+            files = found.files();
+            source = found.source();
+        } else {
+            System.out.println(DemoMusic.NOT_FOUND + "; using synthesised tones");
             files = DemoMusic.synthesise(cat.resolveSibling("demo-music"), Math.min(demoTracks, 8));
             source = "synthesised tones";
         }

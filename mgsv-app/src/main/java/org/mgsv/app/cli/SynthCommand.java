@@ -11,8 +11,8 @@ import org.mgsv.synth.SynthGenerator;
 import org.mgsv.synth.SynthOracle;
 import org.mgsv.synth.SynthPlan;
 import org.mgsv.synth.SynthWriter;
-import org.mgsv.core.util.Threads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -78,8 +78,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--reference", description = "Real MGSV-EC split sizes: 49,194/2,000/2,000 videos, 3,496 train tracks.")
     boolean reference;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "Writing threads (default: MGSV_THREADS or cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--force", description = "Regenerate even if <out> already holds this exact benchmark.")
     boolean force;
@@ -206,7 +205,7 @@ public final class SynthCommand implements Callable<Integer> {
     public Integer call() {
         SynthConfig c = config();
         PrintWriter o = spec.commandLine().getOut();
-        int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        int n = threads.count();
         if (!force && SynthWriter.isUpToDate(out, c)) {
             o.println(out + " already holds this synthetic benchmark (same configuration); use --force to rewrite it");
         } else {

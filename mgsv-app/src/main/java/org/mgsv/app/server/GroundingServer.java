@@ -169,11 +169,7 @@ public final class GroundingServer implements AutoCloseable {
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, "mgsv-" + name);
-            t.setDaemon(true);
-            return t;
-        };
+        return org.mgsv.core.util.Threads.daemonFactory("mgsv-" + name);
     }
 
     public GroundingServer start() {

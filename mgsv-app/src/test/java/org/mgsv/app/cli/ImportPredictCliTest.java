@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -48,13 +49,25 @@ class ImportPredictCliTest {
                 assertTrue(a != null, "missing output " + k);
                 NDArray b = want.get(k);
                 assertEquals(b.getShape(), a.getShape(), k);
-                // seconds are ×240 of the normalised spans: compare them relative to that scale
-                double scale = k.equals("pred_st_ed_score_sec") ? 240 : 1;
-                double d = a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max().getDouble();
-                System.out.printf("cli parity %-22s max|diff| = %.3g%n", k, d);
-                assertTrue(d <= 1e-4 * scale, k + " max|diff| " + d);
+                if (k.equals("pred_st_ed_score_sec")) {
+                    // [B,3] = start s, end s, score: the seconds (up to 240) carry float32 rounding of their size
+                    // (ulp 1.5e-5 at 128-256 s; measured 3.1e-5), the score is a probability like the others
+                    double sec = maxAbsDiff(a.get(":, 0:2"), b.get(":, 0:2"));
+                    double score = maxAbsDiff(a.get(":, 2"), b.get(":, 2"));
+                    System.out.printf(Locale.ROOT, "cli parity %-22s max|diff| = %.3g s, score %.3g%n", k, sec, score);
+                    assertTrue(sec <= 1e-4, k + " seconds max|diff| " + sec);
+                    assertTrue(score <= 1e-5, k + " score max|diff| " + score);
+                    continue;
+                }
+                double d = maxAbsDiff(a, b);
+                System.out.printf(Locale.ROOT, "cli parity %-22s max|diff| = %.3g%n", k, d);
+                assertTrue(d <= 1e-5, k + " max|diff| " + d);
             }
         }
+    }
+
+    static double maxAbsDiff(NDArray a, NDArray b) {
+        return a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max().getDouble();
     }
 
     @Test

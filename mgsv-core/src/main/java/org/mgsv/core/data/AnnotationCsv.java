@@ -313,7 +313,7 @@ public final class AnnotationCsv {
         }
         StringBuilder sb = new StringBuilder(String.join(",", Annotation.COLUMNS));
         if (extraColumn != null) {
-            sb.append(',').append(quote(extraColumn));
+            sb.append(',').append(CsvLine.quote(extraColumn));
         }
         sb.append('\n');
         for (int r = 0; r < rows.size(); r++) {
@@ -332,7 +332,7 @@ public final class AnnotationCsv {
                     sb.append(i == 14 && d == Math.rint(d) ? String.valueOf((long) d)
                             : BigDecimal.valueOf(d).toPlainString());
                 } else {
-                    sb.append(quote(String.valueOf(o)));
+                    sb.append(CsvLine.quote(String.valueOf(o)));
                 }
             }
             if (extraColumn != null) {
@@ -341,13 +341,5 @@ public final class AnnotationCsv {
             sb.append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
-    }
-
-    /** A CSV field: quoted (RFC 4180) when it holds a comma, quote or line break. */
-    public static String quote(String s) {
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegLogCallback;
@@ -106,7 +107,7 @@ public final class AudioDecoder {
                         break; // error at the very end of a stream: keep what decoded
                     }
                     throw new MgsvException("corrupt or truncated audio in " + file + " after "
-                            + String.format("%.2f", (double) n / rate) + " s (" + firstLine(e) + ")", e);
+                            + String.format(Locale.ROOT, "%.2f", (double) n / rate) + " s (" + firstLine(e) + ")", e);
                 }
                 if (f == null) {
                     break;
@@ -157,7 +158,7 @@ public final class AudioDecoder {
                 throw new MgsvException("no decodable audio samples in " + file + " (corrupt or empty stream)");
             }
             if (!cut && first == 0 && expect > rate && n < 0.5 * expect) {
-                throw new MgsvException(String.format("truncated audio in %s: decoded %.2f s of %.2f s announced",
+                throw new MgsvException(String.format(Locale.ROOT, "truncated audio in %s: decoded %.2f s of %.2f s announced",
                         file, (double) n / rate, expect / rate));
             }
             for (int c = 0; c < channels; c++) {

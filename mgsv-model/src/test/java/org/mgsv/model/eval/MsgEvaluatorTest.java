@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mgsv.model.MadeConfig;
@@ -95,7 +96,7 @@ class MsgEvaluatorTest {
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 1] - r.predEnd()[i]) / c.maxMDuration());
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 2] - r.predScore()[i]));
             }
-            System.out.printf("streamed evaluator vs plain forward (%s, cache %d B): scores %.3g, moments %.3g%n",
+            System.out.printf(Locale.ROOT, "streamed evaluator vs plain forward (%s, cache %d B): scores %.3g, moments %.3g%n",
                     c.retrievalScore(), cacheBytes, maxScore, maxMoment);
             assertTrue(maxScore <= 1e-4, "gt score diff " + maxScore);
             assertTrue(maxMoment <= 1e-4, "moment diff " + maxMoment);
@@ -123,7 +124,7 @@ class MsgEvaluatorTest {
             assertTrue(pk[0].getShape().get(1) < c.frameSlots() + c.segmentSlots(), "nothing was packed");
             NDArray fast = new FastDecoder(p).decode(net.detrEncode(pk[0], pk[1], false), target);
             double diff = plain.sub(fast).abs().max().getFloat();
-            System.out.printf("rewrite DETR input packed (valid tokens first) + fast decoder: max|diff| = %.3g%n", diff);
+            System.out.printf(Locale.ROOT, "rewrite DETR input packed (valid tokens first) + fast decoder: max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
     }

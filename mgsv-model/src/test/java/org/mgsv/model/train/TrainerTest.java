@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class TrainerTest {
         double prior = startZeroPrior(d.val);
         double miou = last.get("val").get("mIoU").asDouble();
         double r1 = last.get("val").get("R1").asDouble();
-        System.out.printf("tiny run: loss %.3f -> %.3f, val mIoU %.3f (start-0 prior %.3f), R1 %.1f%% (chance %.1f%%)%n",
+        System.out.printf(Locale.ROOT, "tiny run: loss %.3f -> %.3f, val mIoU %.3f (start-0 prior %.3f), R1 %.1f%% (chance %.1f%%)%n",
                 l0, l1, miou, prior, r1, 100.0 / d.val.size());
         assertTrue(l1 < 0.8 * l0, "loss did not decrease: " + l0 + " -> " + l1);
         assertTrue(miou > prior + 0.05, "mIoU " + miou + " not above the start-0 prior " + prior);

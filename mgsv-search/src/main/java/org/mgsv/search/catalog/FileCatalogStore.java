@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -355,7 +356,7 @@ public final class FileCatalogStore implements CatalogStore {
     }
 
     private static String partName(long gen) {
-        return String.format("part-%06d", gen);
+        return String.format(Locale.ROOT, "part-%06d", gen);
     }
 
     private void writePart(Path target, Collection<TrackRecord> rows) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.core.MgsvException;
 
-class FileCatalogStoreTest extends CatalogStoreTestCase {
+class FileCatalogStoreTest extends DurableCatalogStoreTestCase {
     @TempDir Path tmp;
     private int n;
 
