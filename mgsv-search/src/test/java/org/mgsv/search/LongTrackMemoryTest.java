@@ -42,7 +42,7 @@ class LongTrackMemoryTest {
             Assumptions.abort("ffmpeg binary not available");
             return null;
         }
-        String log = new String(p.getInputStream().readAllBytes());
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
         return out;
     }
