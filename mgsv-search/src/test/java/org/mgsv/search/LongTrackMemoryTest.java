@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
@@ -19,6 +20,7 @@ import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
  * (where all decoding happens). Before, each decoded the whole hour (230 MB of samples at 16 kHz mono, 1.3 GB
  * for stereo 44.1 kHz, and the beat tracker's fbank on top: a 3 h track ran out of memory).
  */
+@Tag("slow")
 class LongTrackMemoryTest {
     @TempDir static Path tmp;
     static Path hour;
