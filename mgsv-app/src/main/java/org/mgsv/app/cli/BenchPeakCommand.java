@@ -26,9 +26,7 @@ import picocli.CommandLine.Option;
             "  MGSV_THREADS=2 mgsv bench peak --square 1024 --seconds 0.2 --peak peak.json"
         })
 public final class BenchPeakCommand implements Callable<Integer> {
-    @Option(names = "--peak", paramLabel = "<peak.json>",
-            description = "where to save the result (default: the cache file the other benches read, ~/.cache/mgsv/matmul-peak.json)")
-    Path peakFile;
+    @picocli.CommandLine.Mixin PeakOption peakFile;
 
     @Option(names = "--square", defaultValue = "2048", description = "size of the square product (default ${DEFAULT-VALUE})")
     int square;
@@ -49,7 +47,7 @@ public final class BenchPeakCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "peak at %d threads: libtorch fp32 %.1f GFLOP/s, bf16 %s; ONNX Runtime fp32 %s, int8 %s; load %s%n",
                 threads, p.fp32(), fmt(p.bf16(), "GFLOP/s"), fmt(p.ortFp32(), "GFLOP/s"), fmt(p.ortInt8(), "GOP/s"),
                 BenchInfo.loadAverage());
-        Path out = peakFile != null ? peakFile : MatmulPeak.defaultFile();
+        Path out = peakFile.path();
         MatmulPeak.save(out, p);
         System.out.println("wrote " + out);
         return 0;

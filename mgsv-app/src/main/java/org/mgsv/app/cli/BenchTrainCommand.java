@@ -55,6 +55,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
     Path json;
 
+    @picocli.CommandLine.Mixin PeakOption peak;
+
     @Override
     public Integer call() throws Exception {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
@@ -66,6 +68,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s%n",
                 machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
                 Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage());
+        org.mgsv.app.bench.MatmulPeak.Peak pk = peak.get(threads);
         // enough pairs for distinct batches in every step
         SyntheticFeatures data = new SyntheticFeatures(cfg, batchSize * Math.min(warmup + steps, 4), 1);
         if (microBatch < TrainOptions.AUTO_MICRO_BATCH) {
@@ -91,8 +94,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 + " peak RSS %.0f MB (JVM heap committed %.0f MB), %d threads, load %s%n", batchSize,
                 mb > 0 ? " (micro-batch " + mb + ")" : "", med, steps, warmup, batchSize / med, rss,
                 heap, threads, BenchInfo.loadAverage());
+        Map<String, Object> out = new LinkedHashMap<>();
+        PeakOption.report("train step, batch " + batchSize + " (matmuls of forward + backward, single pass)", pk,
+                org.mgsv.model.MadeFlops.trainStep(cfg, batchSize), med, out);
         if (json != null) {
-            Map<String, Object> out = new LinkedHashMap<>();
             out.put("median_s", med);
             out.put("items_per_s", batchSize / med);
             out.put("peak_rss_mb", rss);
