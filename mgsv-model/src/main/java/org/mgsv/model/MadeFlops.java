@@ -2,7 +2,7 @@ package org.mgsv.model;
 
 /**
  * Floating-point operations of the MaDe network's matrix products (2 per multiply-add; element-wise work, softmax,
- * LayerNorm and losses are not counted), from a {@link MadeConfig} and the shapes of the work. One home for the
+ * LayerNorm and the losses' other terms are not counted; the alignment loss's query·frames logits are), from a {@link MadeConfig} and the shapes of the work. One home for the
  * formula that every benchmark divides by its time to report GFLOP/s and the fraction of the machine's peak.
  *
  * <p>What is counted is the arithmetic of the algorithm as this project runs it, at full slot lengths: the
@@ -34,7 +34,8 @@ public final class MadeFlops {
         double b = batch;
         return inputProjections(c, b) + encoders(c, b) + xpoolTraining(c, b)
                 + detection(c, b, c.frameSlots() + c.segmentSlots(), c.detrDecoderLayers(), true)
-                + lin(b, c.dModel(), b); // dual similarity
+                + lin(b, c.dModel(), b) // dual similarity
+                + c.detrDecoderLayers() * lin(b * c.numMomentQueries(), c.contrastiveDim(), 1); // alignment logits
     }
 
     /**

@@ -21,9 +21,10 @@ class MadeFlopsTest {
         // DETR encoder (2 rows of len 5): in_proj 960, attention 800, out_proj 320, FFN 640 + 640: 3360.
         // Single-query decoder: W_v + out_proj (self) 128, W_q + W_kᵀq 128, logits + pooling 2·(2·2·2·5·4) = 320,
         //   W_v + out_proj (cross) 128, FFN 256: 960. Heads: class 32, span 64 + 64 + 32, query projection 64 = 256.
-        //   Frame projection 2·4·4·4 = 128. Dual similarity 2·2·4·2 = 32.
-        double forward = 448 + 1280 + 2016 + 896 + 3360 + 960 + 256 + 128 + 32;
-        assertEquals(9376, forward);
+        //   Frame projection 2·4·4·4 = 128. Dual similarity 2·2·4·2 = 32. Alignment loss logits (one layer)
+        //   2·2·4 = 16.
+        double forward = 448 + 1280 + 2016 + 896 + 3360 + 960 + 256 + 128 + 32 + 16;
+        assertEquals(9392, forward);
         assertEquals(forward, MadeFlops.trainForward(TINY, 2), 0);
         // backward: input projections once more (no feature gradient), everything else twice more
         assertEquals(448 * 2 + (forward - 448) * 3, MadeFlops.trainStep(TINY, 2), 0);

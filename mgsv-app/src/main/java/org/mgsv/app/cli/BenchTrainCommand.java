@@ -57,6 +57,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin PeakOption peak;
 
+    @Option(names = "--profile", paramLabel = "<trace.json>",
+            description = "profile the last step with libtorch's profiler: write its trace and print time per operator"
+                    + " and the GEMMs' FLOPs and rate (the profiled step is slower; its time is not in the median)")
+    Path profile;
+
     @Override
     public Integer call() throws Exception {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
@@ -78,7 +83,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int mb = opt.effectiveMicroBatch();
         Trainer t = new Trainer(cfg, opt, new Trainer.Data(data.pairs(), data.pairs(), data, Map.of()),
                 Path.of(System.getProperty("java.io.tmpdir")), false);
-        List<Double> times = t.benchmark(warmup, steps);
+        List<Double> times = profile == null ? t.benchmark(warmup, steps)
+                : t.benchmark(warmup, steps + 1, () -> ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false),
+                        () -> ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString()));
+        org.mgsv.app.bench.TorchProfile.Summary prof = null;
+        if (profile != null) {
+            times = times.subList(0, steps);
+            prof = org.mgsv.app.bench.TorchProfile.read(profile);
+            System.out.print(prof.describe(25));
+            System.out.println("wrote " + profile);
+        }
         for (int i = 0; i < times.size(); i++) {
             System.out.printf(Locale.ROOT, "step %d: %.3f s%n", i + 1, times.get(i));
         }
@@ -97,6 +111,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>();
         PeakOption.report("train step, batch " + batchSize + " (matmuls of forward + backward, single pass)", pk,
                 org.mgsv.model.MadeFlops.trainStep(cfg, batchSize), med, out);
+        if (prof != null) {
+            out.put("profile", prof.toMap(25));
+        }
         if (json != null) {
             out.put("median_s", med);
             out.put("items_per_s", batchSize / med);
