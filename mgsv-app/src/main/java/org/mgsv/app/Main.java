@@ -34,6 +34,7 @@ public final class Main implements Runnable {
             org.mgsv.app.cli.SynthCommand.class,
             org.mgsv.app.cli.PackCommand.class,
             org.mgsv.app.cli.ExtractCommand.class,
+            org.mgsv.app.cli.AnnotateCommand.class,
             org.mgsv.app.cli.FbankCommand.class,
             org.mgsv.app.cli.ImportTorchCommand.class,
             org.mgsv.app.cli.PredictCommand.class,

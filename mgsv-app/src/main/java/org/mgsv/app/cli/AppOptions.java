@@ -14,7 +14,9 @@ import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
+import org.mgsv.media.encode.onnx.EncoderPrecision;
 import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
+import org.mgsv.media.encode.onnx.OrtOptions;
 import picocli.CommandLine.Option;
 
 /** Options shared by index/ground/serve: encoders, threads, shortlist. */
@@ -37,6 +39,9 @@ final class AppOptions {
     @Option(names = "--threads", paramLabel = "<n>", description = "worker threads (default: -Dmgsv.threads or cores)")
     Integer threads;
 
+    /** What the ONNX encoders run in; fp32 unless a command with {@code --precision} sets it. */
+    EncoderPrecision encoderPrecision = EncoderPrecision.FP32;
+
     int threads() {
         return threads != null ? Math.max(1, threads) : Threads.defaultCount();
     }
@@ -47,7 +52,7 @@ final class AppOptions {
                 throw new MgsvException("--encoder onnx needs --clip <clip.onnx> to encode video frames");
             }
             requireFile(clip, "--clip");
-            return new OnnxFrameEncoder(clip);
+            return new OnnxFrameEncoder(clip, null, null, 8, OrtOptions.defaults(0), encoderPrecision);
         }
         return new BuiltinFrameEncoder();
     }
@@ -58,7 +63,7 @@ final class AppOptions {
                 throw new MgsvException("--encoder onnx needs --ast <ast.onnx> to encode music");
             }
             requireFile(ast, "--ast");
-            return new OnnxSegmentEncoder(ast);
+            return new OnnxSegmentEncoder(ast, null, null, 4, OrtOptions.defaults(0), encoderPrecision);
         }
         return new BuiltinSegmentEncoder();
     }

@@ -14,10 +14,18 @@ import java.util.concurrent.TimeUnit;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.Threads;
+import org.mgsv.app.server.DemoMusic;
 import org.mgsv.media.audio.AudioBench;
+import org.mgsv.media.encode.onnx.EncoderPrecision;
+import org.mgsv.media.encode.onnx.OrtOptions;
+import org.mgsv.media.encode.onnx.RealSizeBench;
+import org.mgsv.media.encode.onnx.RealSizeEncoders;
 import org.mgsv.media.video.VideoBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mgsv bench extract}: speed of the media front end. Registered under {@code mgsv bench}.
@@ -33,6 +41,12 @@ import picocli.CommandLine.Option;
             "Test media are made with the ffmpeg command line in a temporary directory unless --video/--audio "
                     + "are given. Medians of --repeats runs after --warmup runs; machine, threads and JVM are "
                     + "printed with the figures.",
+            "",
+            "--real-size: the ONNX encoders at real size — CLIP ViT-B/32 and AST stand-ins with random weights, "
+                    + "built once into --models by Debian's python3-torch + python3-onnx — on the frames of a 24 s "
+                    + "video and the windows of a real track (wesnoth-music when installed): ms per frame, per "
+                    + "window, per 140 s track and per 24 s video, FLOPs and GFLOP/s, for fp32 and the reduced "
+                    + "precision side by side (interleaved), with the cosine of the reduced features to fp32.",
             ""
         },
         footer = {
@@ -40,7 +54,9 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  mgsv bench extract",
             "  mgsv bench extract --repeats 9 --threads 2 --json",
-            "  mgsv bench extract --video my-clip.mp4 --audio my-song.mp3"
+            "  mgsv bench extract --video my-clip.mp4 --audio my-song.mp3",
+            "  mgsv bench extract --real-size --threads 2",
+            "  mgsv bench extract --real-size --precision fp32 --tune --json"
         })
 public final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--video", paramLabel = "<file>", description = "Video to time (default: a generated 60 s 1080p clip).")
@@ -76,6 +92,31 @@ public final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
+    @Option(names = "--real-size", description = "Time the ONNX encoders at real size (see above) instead of the "
+            + "front end.")
+    boolean realSize;
+
+    @Option(names = "--models", paramLabel = "<dir>", description = "Folder of the real-size models (built there "
+            + "when missing; default: ~/.cache/mgsv/encoders).")
+    Path models;
+
+    @Option(names = "--tune", description = "With --real-size: also time each ONNX Runtime session setting (threads, "
+            + "graph optimisation, memory arena, spinning, execution mode) against the defaults.")
+    boolean tune;
+
+    @Option(names = "--windows", defaultValue = "6", paramLabel = "<n>", description = "With --real-size: track "
+            + "windows for the accuracy figures (default ${DEFAULT-VALUE}).")
+    int windows;
+
+    @Option(names = "--peak-gflops", paramLabel = "<precision>=<GFLOP/s>", description = "With --real-size: the "
+            + "machine's measured matmul peak per precision (e.g. fp32=220 --peak-gflops int8=900), to print each "
+            + "figure as a fraction of it.")
+    Map<String, Double> peakGflops = new LinkedHashMap<>();
+
+    @Mixin PrecisionOption precision;
+
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (repeats < 5) {
@@ -90,6 +131,9 @@ public final class BenchExtractCommand implements Callable<Integer> {
             throw new MgsvException("--engine: '" + engine + "' is not local or spark");
         }
         int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        if (realSize) {
+            return benchRealSize(n);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("machine", machine(n));
         Path tmp = Files.createTempDirectory("mgsv-bench-");
@@ -124,6 +168,11 @@ public final class BenchExtractCommand implements Callable<Integer> {
         } finally {
             AtomicFiles.deleteRecursively(tmp);
         }
+        print(result);
+        return 0;
+    }
+
+    private void print(Map<String, Object> result) throws IOException {
         if (json) {
             ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             om.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
@@ -132,6 +181,66 @@ public final class BenchExtractCommand implements Callable<Integer> {
         } else {
             System.out.println(result.get("machine"));
         }
+    }
+
+    /**
+     * fp32 against the reduced precision (without --precision: bf16, i.e. int8 for ONNX Runtime; with
+     * --precision fp32 only fp32).
+     */
+    private int benchRealSize(int n) throws IOException, InterruptedException {
+        if (windows < 1) {
+            throw new MgsvException("--windows must be at least 1");
+        }
+        boolean given = !spec.findOption("--precision").originalStringValues().isEmpty();
+        EncoderPrecision reduced = given ? precision.encoders()
+                : EncoderPrecision.of(org.mgsv.core.util.Precision.BF16, org.mgsv.core.util.CpuFeatures.current());
+        List<EncoderPrecision> list = new ArrayList<>(List.of(EncoderPrecision.FP32));
+        if (reduced != EncoderPrecision.FP32) {
+            list.add(reduced);
+        }
+        java.io.PrintStream log = json ? System.err : System.out;
+        if (given) {
+            log.println(precision.explain());
+        }
+        Path dir = RealSizeEncoders.ensure(models != null ? models : RealSizeEncoders.defaultCache(), log);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("machine", machine(n));
+        Path tmp = Files.createTempDirectory("mgsv-bench-");
+        try {
+            Path v = video != null ? video : generate(tmp.resolve("bench-24s.mp4"),
+                    "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=24", "-c:v", "libx264", "-preset", "veryfast",
+                    "-pix_fmt", "yuv420p");
+            Path a = audio;
+            if (a == null) {
+                List<Path> real = DemoMusic.wesnothTracks(1);
+                if (real.isEmpty()) {
+                    log.println("warning: no real music found (Debian's wesnoth-music); using a generated tone + "
+                            + "noise track: give --audio for real figures");
+                    a = generate(tmp.resolve("bench-140s.mp3"), "-f", "lavfi", "-i",
+                            "sine=frequency=220:sample_rate=44100:d=140", "-f", "lavfi", "-i",
+                            "anoisesrc=d=140:a=0.05:sample_rate=44100", "-filter_complex", "[0][1]amix=inputs=2");
+                } else {
+                    a = real.get(0);
+                }
+            }
+            log.println("real-size encoders on " + v.getFileName() + " and " + a.getFileName() + " ...");
+            RealSizeBench.Result r = RealSizeBench.run(dir.resolve(RealSizeEncoders.CLIP),
+                    dir.resolve(RealSizeEncoders.AST), v, a, list, OrtOptions.defaults(n), warmup, repeats, windows,
+                    tune, log);
+            if (!peakGflops.isEmpty()) {
+                r = r.withPeak(peakGflops);
+            }
+            result.put("video", v);
+            result.put("audio", a);
+            result.put("realSize", r);
+            result.put("loadAverageEnd", BenchInfo.loadAverage());
+            if (!json) {
+                System.out.print(r.summary());
+            }
+        } finally {
+            AtomicFiles.deleteRecursively(tmp);
+        }
+        print(result);
         return 0;
     }
 
@@ -161,6 +270,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
     static Map<String, Object> machine(int threads) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", BenchInfo.cpuModel());
+        m.put("cpuFlags", org.mgsv.core.util.CpuFeatures.current().describe());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("threads", threads);
         m.put("jvm", BenchInfo.jvm());

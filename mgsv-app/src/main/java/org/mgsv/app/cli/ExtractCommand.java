@@ -16,9 +16,11 @@ import org.mgsv.media.encode.SegmentEncoder;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
+import org.mgsv.media.encode.onnx.OrtOptions;
 import org.mgsv.media.extract.FeatureExtractor;
 import org.mgsv.media.video.VideoDecoder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mgsv extract}: raw videos and music → features in the published MGSV-EC layout. */
@@ -98,12 +100,19 @@ public final class ExtractCommand implements Callable<Integer> {
             + "spark://host:7077, k8s://..., yarn (default: spark-submit's, else local[*]).")
     String master;
 
+    @Mixin PrecisionOption precision;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         if (videos == null && music == null) {
             throw new MgsvException("nothing to do: give --videos and/or --music");
+        }
+        precision.asked();
+        if (engine.equals("spark") && precision.encoders() != org.mgsv.media.encode.onnx.EncoderPrecision.FP32) {
+            throw new MgsvException("--precision " + precision.precision + " with --engine spark: the Spark job runs "
+                    + "the encoders in fp32; use --precision fp32 or the local engine");
         }
         if (engine.equals("spark")) {
             // the option's text as typed: a URI such as hdfs://nn/x must not pass through Path
@@ -131,6 +140,9 @@ public final class ExtractCommand implements Callable<Integer> {
             throw new MgsvException("--out " + out + " exists and is not a directory");
         }
         PrintStream err = System.err;
+        if (encoder.equals("onnx")) {
+            System.out.println(precision.explain());
+        }
         try (FrameEncoder fe = videoFiles.isEmpty() ? null : frameEncoder(nThreads);
              SegmentEncoder se = musicFiles.isEmpty() ? null : segmentEncoder(nThreads)) {
             FeatureExtractor ex = new FeatureExtractor(out, fe, se,
@@ -181,7 +193,7 @@ public final class ExtractCommand implements Callable<Integer> {
                 if (clip == null) {
                     throw new MgsvException("--encoder onnx needs --clip <model.onnx> to encode videos");
                 }
-                return new OnnxFrameEncoder(clip, null, null, 8, nThreads);
+                return new OnnxFrameEncoder(clip, null, null, 8, OrtOptions.defaults(nThreads), precision.encoders());
             default:
                 throw new MgsvException("--encoder: '" + encoder + "' is not builtin or onnx");
         }
@@ -195,7 +207,7 @@ public final class ExtractCommand implements Callable<Integer> {
                 if (ast == null) {
                     throw new MgsvException("--encoder onnx needs --ast <model.onnx> to encode music");
                 }
-                return new OnnxSegmentEncoder(ast, null, null, 4, nThreads);
+                return new OnnxSegmentEncoder(ast, null, null, 4, OrtOptions.defaults(nThreads), precision.encoders());
             default:
                 throw new MgsvException("--encoder: '" + encoder + "' is not builtin or onnx");
         }

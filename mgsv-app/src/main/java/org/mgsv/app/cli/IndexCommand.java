@@ -15,6 +15,7 @@ import org.mgsv.search.GroundingModel;
 import org.mgsv.search.MediaPipeline;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.media.encode.onnx.EncoderPrecision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,6 +77,8 @@ public final class IndexCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
+    @Mixin PrecisionOption precision;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -91,6 +94,14 @@ public final class IndexCommand implements Callable<Integer> {
         }
         if (master != null && !engine.equals("spark")) {
             throw new MgsvException("--master needs --engine spark");
+        }
+        opts.encoderPrecision = precision.encoders();
+        if (opts.encoder == AppOptions.Encoder.onnx && music != null) {
+            System.out.println(precision.explain());
+        }
+        if (engine.equals("spark") && music != null && opts.encoderPrecision != EncoderPrecision.FP32) {
+            throw new MgsvException("--precision " + precision.precision + " with --engine spark: the Spark job runs "
+                    + "the encoders in fp32; use --precision fp32 or the local engine");
         }
         int sparkCode = 0;
         if (engine.equals("spark") && music != null) {

@@ -123,6 +123,33 @@ class ExtractCommandTest {
         assertEquals(3, (int) sum(TorchSave.read(out.resolve("vit_feature1/vit_mask/v1.pt"), 50).toArray()));
         assertEquals(3, (int) sum(TorchSave.read(out.resolve("ast_feature2p5/ast_mask/m1.pt"), 96).toArray()));
         assertTrue(Files.readString(out.resolve("videos.csv")).contains("onnx:"));
+        assertTrue(r.out().contains("encoders: fp32"), r.out());
+        Path clipModel = tmp.resolve("onnx_tiny_clip.onnx");
+
+        // reduced precision: int8 encoders, recorded as such, so the files are extracted again
+        CliRun q = CliRun.run("extract", "--videos", v.toString(), "--encoder", "onnx",
+                "--clip", clipModel.toString(), "--out", out.toString(), "--threads", "1", "--precision", "bf16");
+        assertEquals(0, q.code(), q.out() + q.err());
+        assertTrue(q.out().contains("encoders: int8"), q.out());
+        assertTrue(Files.readString(out.resolve("videos.csv")).contains("@int8"));
+        Tensor int8 = TorchSave.read(out.resolve("vit_feature1/vit_feature/v1.pt"), 50, 512);
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < 512; i++) {
+            dot += feat.getFlat(i) * int8.getFlat(i);
+            na += feat.getFlat(i) * feat.getFlat(i);
+            nb += int8.getFlat(i) * int8.getFlat(i);
+        }
+        assertTrue(dot / Math.sqrt(na * nb) > 0.999, "cosine " + dot / Math.sqrt(na * nb));
+
+        CliRun bad = CliRun.run("extract", "--videos", v.toString(), "--out", out.toString(), "--precision", "half");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--precision"), bad.err());
+        CliRun spark = CliRun.run("extract", "--videos", v.toString(), "--out", out.toString(), "--precision", "bf16",
+                "--engine", "spark");
+        assertEquals(1, spark.code());
+        assertTrue(spark.err().contains("--engine spark"), spark.err());
     }
 
     static double sum(float[] x) {

@@ -275,8 +275,24 @@ public final class AnnotationCsv {
 
     /** Writes {@code rows} with the published header and column order, atomically. */
     public static void write(Path file, List<Annotation> rows) {
-        StringBuilder sb = new StringBuilder(String.join(",", Annotation.COLUMNS)).append('\n');
-        for (Annotation a : rows) {
+        write(file, rows, null, null);
+    }
+
+    /**
+     * As {@link #write(Path, List)} with one extra numeric column after the published ones ({@code extra[i]}
+     * belongs to row i), e.g. a confidence; readers ignore it. {@code extraColumn} null: none.
+     */
+    public static void write(Path file, List<Annotation> rows, String extraColumn, double[] extra) {
+        if (extraColumn != null && (extra == null || extra.length != rows.size())) {
+            throw new IllegalArgumentException("extra column " + extraColumn + " needs one value per row");
+        }
+        StringBuilder sb = new StringBuilder(String.join(",", Annotation.COLUMNS));
+        if (extraColumn != null) {
+            sb.append(',').append(quote(extraColumn));
+        }
+        sb.append('\n');
+        for (int r = 0; r < rows.size(); r++) {
+            Annotation a = rows.get(r);
             Object[] v = {a.videoId(), a.musicId(), a.videoStart(), a.videoEnd(), a.musicStart(), a.musicEnd(),
                 a.musicTotalDuration(), a.videoSegmentDuration(), a.musicSegmentDuration(), a.musicPath(),
                 a.videoTotalDuration(), a.videoWidth(), a.videoHeight(), a.videoTotalFrames(), a.videoFrameRate(),
@@ -294,12 +310,16 @@ public final class AnnotationCsv {
                     sb.append(quote(String.valueOf(o)));
                 }
             }
+            if (extraColumn != null) {
+                sb.append(',').append(BigDecimal.valueOf(extra[r]).toPlainString());
+            }
             sb.append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    static String quote(String s) {
+    /** A CSV field: quoted (RFC 4180) when it holds a comma, quote or line break. */
+    public static String quote(String s) {
         if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
             return '"' + s.replace("\"", "\"\"") + '"';
         }

@@ -83,7 +83,8 @@ public final class VideoBench {
                 covered / (total / 1000.0));
     }
 
-    static double median(double[] v) {
+    /** Median of {@code v} (the mean of the middle two for an even count). */
+    public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;

@@ -11,7 +11,7 @@ import org.mgsv.media.encode.SegmentEncoder;
  */
 abstract class OnnxEncoder implements AutoCloseable {
     final OnnxModel model;
-    /** Samples per inference call. */
+    /** Samples per inference call (always 1 in int8). */
     final int batch;
     private final long[] sampleShape;
     private final int sampleFloats;
@@ -21,10 +21,19 @@ abstract class OnnxEncoder implements AutoCloseable {
      * @param dim         the embedding size
      * @param what        the model's kind in error messages, e.g. "CLIP image"
      */
-    OnnxEncoder(Path file, String inputName, String outputName, int batch, int threads, long[] sampleShape,
-                int dim, String what) {
-        this.model = OnnxModel.load(file, inputName, outputName, threads, sampleShape, dim, what);
-        this.batch = (int) (model.fixedBatch > 0 ? model.fixedBatch : Math.max(1, batch));
+    OnnxEncoder(Path file, String inputName, String outputName, int batch, OrtOptions options,
+                EncoderPrecision precision, long[] sampleShape, int dim, String what) {
+        this.model = OnnxModel.load(file, inputName, outputName, options, precision, sampleShape, dim, what);
+        if (precision == EncoderPrecision.INT8 && model.fixedBatch > 1) {
+            model.close();
+            throw new org.mgsv.core.MgsvException(file + ": int8 needs a model with a dynamic batch (or a batch of "
+                    + "1); this one has a fixed batch of " + model.fixedBatch + ", and a sample's features would "
+                    + "depend on the others in its batch");
+        }
+        // int8 quantises each activation tensor with its own range: one sample per call keeps every sample's
+        // features independent of its neighbours in the batch
+        this.batch = (int) (model.fixedBatch > 0 ? model.fixedBatch
+                : precision == EncoderPrecision.INT8 ? 1 : Math.max(1, batch));
         this.sampleShape = sampleShape.clone();
         long floats = 1;
         for (long d : sampleShape) {
@@ -37,8 +46,13 @@ abstract class OnnxEncoder implements AutoCloseable {
         return model.dim;
     }
 
+    /** "onnx:&lt;file&gt;", with "@int8" for a quantised session (its features differ slightly from float32). */
     public String name() {
-        return "onnx:" + model.file.getFileName();
+        return "onnx:" + model.file.getFileName() + (model.precision == EncoderPrecision.FP32 ? "" : "@" + model.precision.label());
+    }
+
+    public EncoderPrecision precision() {
+        return model.precision;
     }
 
     /** Writes the floats of sample {@code sample} into {@code x} from {@code offset}. */

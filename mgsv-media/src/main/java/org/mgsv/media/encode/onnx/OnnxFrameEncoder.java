@@ -29,7 +29,16 @@ public final class OnnxFrameEncoder extends OnnxEncoder implements FrameEncoder 
      * @param threads    intra-op threads (0: ONNX Runtime's default)
      */
     public OnnxFrameEncoder(Path model, String inputName, String outputName, int batch, int threads) {
-        super(model, inputName, outputName, batch, threads, SAMPLE, DIM, "CLIP image");
+        this(model, inputName, outputName, batch, OrtOptions.defaults(threads), EncoderPrecision.FP32);
+    }
+
+    /**
+     * @param options   ONNX Runtime session settings ({@link OrtOptions#defaults})
+     * @param precision float32, or int8 (the model is quantised in memory when loaded)
+     */
+    public OnnxFrameEncoder(Path model, String inputName, String outputName, int batch, OrtOptions options,
+              EncoderPrecision precision) {
+        super(model, inputName, outputName, batch, options, precision, SAMPLE, DIM, "CLIP image");
     }
 
     @Override

@@ -26,11 +26,14 @@ final class OnnxModel implements AutoCloseable {
     /** The model's fixed batch size, or -1 when the batch dimension is dynamic. */
     final long fixedBatch;
     final int dim;
+    /** The arithmetic the session runs in (int8: converted in memory at load time). */
+    final EncoderPrecision precision;
     private final OrtEnvironment env;
     private final OrtSession session;
 
     private OnnxModel(Path file, OrtEnvironment env, OrtSession session, String in, String out, long fixedBatch,
-                      int dim) {
+                      int dim, EncoderPrecision precision) {
+        this.precision = precision;
         this.file = file;
         this.env = env;
         this.session = session;
@@ -44,20 +47,25 @@ final class OnnxModel implements AutoCloseable {
      * @param sampleShape the expected input shape without the batch dimension
      * @param dim         the expected embedding size
      */
-    static OnnxModel load(Path file, String inputName, String outputName, int threads, long[] sampleShape, int dim,
-                          String what) {
+    static OnnxModel load(Path file, String inputName, String outputName, OrtOptions options,
+                          EncoderPrecision precision, long[] sampleShape, int dim, String what) {
         if (file == null || !Files.isRegularFile(file)) {
             throw new MgsvException(file + ": " + what + " ONNX model not found");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                opts.setIntraOpNumThreads(threads);
-                opts.setInterOpNumThreads(1);
+        byte[] converted = null;
+        if (precision == EncoderPrecision.INT8) {
+            byte[] original;
+            try {
+                original = Files.readAllBytes(file);
+            } catch (java.io.IOException | OutOfMemoryError e) {
+                throw new MgsvException(file + ": cannot read the " + what + " model for int8 conversion (" + e + ")");
             }
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(file.toString(), opts);
+            converted = Int8Quantizer.quantize(original, file.toString()).model();
+        }
+        try (OrtSession.SessionOptions opts = options.toSessionOptions()) {
+            session = converted != null ? env.createSession(converted, opts) : env.createSession(file.toString(), opts);
         } catch (OrtException e) {
             throw new MgsvException(file + ": not a loadable ONNX model (" + oneLine(e.getMessage()) + ")", e);
         }
@@ -84,7 +92,7 @@ final class OnnxModel implements AutoCloseable {
                         + fmt(outShape) + ", expected [N, " + dim + "]");
             }
             long fixedBatch = inShape[0] > 0 ? inShape[0] : -1;
-            return new OnnxModel(file, env, session, in, out, fixedBatch, dim);
+            return new OnnxModel(file, env, session, in, out, fixedBatch, dim, precision);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new MgsvException(file + ": cannot read the model's inputs/outputs (" + oneLine(e.getMessage()) + ")", e);

@@ -1,0 +1,240 @@
+package org.mgsv.annotate;
+
+import java.util.Arrays;
+import org.mgsv.media.audio.RealFft;
+
+/**
+ * Spectral-peak landmarks (Wang 2003, as in audfprint): the log power spectrogram of 11,025 Hz mono audio
+ * (512-point Hann STFT, hop 256 = 23.2 ms), whitened per frequency bin by its running mean over ±1 s (so gain
+ * and EQ changes cancel), local maxima over ±{@value #PEAK_DT} frames × ±{@value #PEAK_DF} bins kept at a target
+ * density (the strongest per second), and each peak paired with the next {@code fanout} peaks of its target zone
+ * (1..{@value #MAX_DT} frames later, within ±{@value #MAX_DF} bins). A pair hashes to 20 bits
+ * {@code f1(8) | f2−f1(6) | dt(6)}, kept with the anchor's frame.
+ */
+public final class Landmarks {
+    public static final int SAMPLE_RATE = 11025;
+    public static final int NFFT = 512;
+    public static final int HOP = 256;
+    public static final int BINS = NFFT / 2 + 1;
+    public static final double FRAME_SECONDS = (double) HOP / SAMPLE_RATE;
+    public static final int HASH_BITS = 20;
+    static final int MAX_DT = 63;
+    static final int MAX_DF = 31;
+    static final int PEAK_DT = 3;
+    static final int PEAK_DF = 5;
+    static final int MIN_BIN = 3;
+    static final int MAX_BIN = 255;
+    /** Power floor (about −90 dB of a full-scale sine): digital silence has no peaks. */
+    static final float LOG_FLOOR = (float) Math.log(1e-9);
+    private static final int WHITEN = 43;
+    /** Peak quota bands (bins): about 65–690 Hz, –1.4 kHz, –2.8 kHz, –5.5 kHz. */
+    private static final int[] BAND_EDGES = {MIN_BIN, 32, 64, 128, MAX_BIN + 1};
+
+    /** Peak density (peaks per second) and pairs per anchor. */
+    public record Params(double peaksPerSecond, int fanout) {}
+
+    /** What the library is indexed with. */
+    public static final Params INDEX = new Params(30, 8);
+    /**
+     * Queries use denser peaks (as audfprint does) and a wider fan-out (their extra peaks sit between the ones
+     * the index kept), so speech over the music still leaves enough shared pairs.
+     */
+    public static final Params QUERY = new Params(60, 20);
+
+    /** The landmarks of one signal: parallel arrays of 20-bit hashes and anchor frames, and the frame count. */
+    public record Prints(int[] hashes, int[] times, int frames) {
+        public int size() {
+            return hashes.length;
+        }
+    }
+
+    /** Peaks as parallel arrays (frame, bin), sorted by frame then bin. */
+    public record Peaks(int[] t, int[] f, int frames) {}
+
+    private Landmarks() {}
+
+    /** Landmarks of mono {@code x} at {@link #SAMPLE_RATE}. */
+    public static Prints of(float[] x, Params p) {
+        return pair(peaks(logSpectrogram(x, NFFT, HOP, 0, -1), p.peaksPerSecond()), p.fanout());
+    }
+
+    /**
+     * The log power spectrogram {@code [frames][n/2+1]} of {@code x} from sample {@code start} (negative: zeros
+     * before the signal) with an n-point Hann window and the given hop, power normalised so a full-scale sine
+     * peaks near 0.25, floored at {@link #LOG_FLOOR}. {@code frames < 0}: as many as fit in x.
+     */
+    public static float[][] logSpectrogram(float[] x, int n, int hop, long start, int frames) {
+        if (frames < 0) {
+            frames = (int) Math.max(0, (x.length - start - n) / hop + 1);
+        }
+        double[] win = new double[n];
+        double wsum = 0;
+        for (int i = 0; i < n; i++) {
+            win[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
+            wsum += win[i];
+        }
+        double norm = 1.0 / (wsum * wsum);
+        RealFft fft = new RealFft(n);
+        double[] frame = new double[n];
+        double[] power = new double[n / 2 + 1];
+        float[][] out = new float[frames][n / 2 + 1];
+        double floor = Math.exp(LOG_FLOOR);
+        for (int t = 0; t < frames; t++) {
+            long s0 = start + (long) t * hop;
+            for (int i = 0; i < n; i++) {
+                long k = s0 + i;
+                frame[i] = k >= 0 && k < x.length ? x[(int) k] * win[i] : 0.0;
+            }
+            fft.powerSpectrum(frame, n, power);
+            float[] row = out[t];
+            for (int k = 0; k < row.length; k++) {
+                row[k] = (float) Math.log(Math.max(floor, power[k] * norm));
+            }
+        }
+        return out;
+    }
+
+    /** Whitened local maxima of a {@link #NFFT}-point log spectrogram, thinned to the target density. */
+    public static Peaks peaks(float[][] s, double perSecond) {
+        int frames = s.length;
+        if (frames == 0) {
+            return new Peaks(new int[0], new int[0], 0);
+        }
+        int bins = s[0].length;
+        // whiten: subtract each bin's mean over ±WHITEN frames (prefix sums over time)
+        float[][] w = new float[frames][bins];
+        double[] prefix = new double[frames + 1];
+        for (int f = 0; f < bins; f++) {
+            for (int t = 0; t < frames; t++) {
+                prefix[t + 1] = prefix[t] + s[t][f];
+            }
+            for (int t = 0; t < frames; t++) {
+                int a = Math.max(0, t - WHITEN), b = Math.min(frames, t + WHITEN + 1);
+                w[t][f] = (float) (s[t][f] - (prefix[b] - prefix[a]) / (b - a));
+            }
+        }
+        // separable max filter: over bins, then over frames
+        float[][] m1 = new float[frames][bins];
+        for (int t = 0; t < frames; t++) {
+            maxFilter(w[t], m1[t], PEAK_DF);
+        }
+        float[] col = new float[frames];
+        float[] colMax = new float[frames];
+        float[][] m2 = new float[frames][];
+        for (int t = 0; t < frames; t++) {
+            m2[t] = new float[bins];
+        }
+        for (int f = 0; f < bins; f++) {
+            for (int t = 0; t < frames; t++) {
+                col[t] = m1[t][f];
+            }
+            maxFilter(col, colMax, PEAK_DT);
+            for (int t = 0; t < frames; t++) {
+                m2[t][f] = colMax[t];
+            }
+        }
+        // candidates per block of one second, strongest first, with a quota per octave band so voice-over
+        // (most of its energy below 3 kHz) cannot take every peak of a block
+        int block = (int) Math.round(1.0 / FRAME_SECONDS);
+        int keep = Math.max(BAND_EDGES.length - 1, (int) Math.round(perSecond * block * FRAME_SECONDS));
+        int bands = BAND_EDGES.length - 1;
+        int[] ct = new int[frames * 8];
+        int[] cf = new int[frames * 8];
+        int n = 0;
+        long[][] cand = new long[bands][block * bins];
+        int[] nc = new int[bands];
+        for (int b0 = 0; b0 < frames; b0 += block) {
+            Arrays.fill(nc, 0);
+            int b1 = Math.min(frames, b0 + block);
+            for (int t = b0; t < b1; t++) {
+                float[] wr = w[t], sr = s[t], mr = m2[t];
+                int band = 0;
+                for (int f = MIN_BIN; f <= Math.min(MAX_BIN, bins - 2); f++) {
+                    while (f >= BAND_EDGES[band + 1]) {
+                        band++;
+                    }
+                    float v = wr[f];
+                    if (v > 0 && v == mr[f] && sr[f] > LOG_FLOOR + 1f && sr[f] > sr[f - 1] && sr[f] > sr[f + 1]) {
+                        // sort key: value (descending) then position
+                        int bits = Float.floatToIntBits(v);
+                        cand[band][nc[band]++] = ((long) (~bits & 0x7fffffff) << 32) | ((long) (t - b0) << 16) | f;
+                    }
+                }
+            }
+            int from = n;
+            for (int band = 0; band < bands; band++) {
+                Arrays.sort(cand[band], 0, nc[band]);
+                int k = Math.min(keep / bands + (band < keep % bands ? 1 : 0), nc[band]);
+                if (n + k > ct.length) {
+                    ct = Arrays.copyOf(ct, (n + k) * 2);
+                    cf = Arrays.copyOf(cf, (n + k) * 2);
+                }
+                for (int i = 0; i < k; i++) {
+                    ct[n] = b0 + (int) ((cand[band][i] >>> 16) & 0xffff);
+                    cf[n] = (int) (cand[band][i] & 0xffff);
+                    n++;
+                }
+            }
+            sortByTime(ct, cf, from, n);
+        }
+        return new Peaks(Arrays.copyOf(ct, n), Arrays.copyOf(cf, n), frames);
+    }
+
+    private static void sortByTime(int[] t, int[] f, int from, int to) {
+        long[] k = new long[to - from];
+        for (int i = from; i < to; i++) {
+            k[i - from] = ((long) t[i] << 16) | f[i];
+        }
+        Arrays.sort(k);
+        for (int i = from; i < to; i++) {
+            t[i] = (int) (k[i - from] >>> 16);
+            f[i] = (int) (k[i - from] & 0xffff);
+        }
+    }
+
+    /** out[i] = max of in[i−r..i+r] (van Herk / Gil–Werman would be O(n); r is small). */
+    private static void maxFilter(float[] in, float[] out, int r) {
+        int n = in.length;
+        for (int i = 0; i < n; i++) {
+            float m = Float.NEGATIVE_INFINITY;
+            int a = Math.max(0, i - r), b = Math.min(n - 1, i + r);
+            for (int j = a; j <= b; j++) {
+                if (in[j] > m) {
+                    m = in[j];
+                }
+            }
+            out[i] = m;
+        }
+    }
+
+    /** Pairs each peak with the next {@code fanout} peaks in its target zone. */
+    public static Prints pair(Peaks p, int fanout) {
+        int n = p.t().length;
+        int[] h = new int[n * fanout];
+        int[] tm = new int[n * fanout];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int t1 = p.t()[i], f1 = p.f()[i];
+            int got = 0;
+            for (int j = i + 1; j < n && got < fanout; j++) {
+                int dt = p.t()[j] - t1;
+                if (dt > MAX_DT) {
+                    break;
+                }
+                int df = p.f()[j] - f1;
+                if (dt < 1 || df < -MAX_DF || df > MAX_DF) {
+                    continue;
+                }
+                h[m] = hash(f1, df, dt);
+                tm[m] = t1;
+                m++;
+                got++;
+            }
+        }
+        return new Prints(Arrays.copyOf(h, m), Arrays.copyOf(tm, m), p.frames());
+    }
+
+    static int hash(int f1, int df, int dt) {
+        return ((f1 & 0xff) << 12) | ((df + 32) << 6) | dt;
+    }
+}

@@ -1,0 +1,503 @@
+package org.mgsv.annotate;
+
+import java.util.Arrays;
+import java.util.function.IntFunction;
+
+/**
+ * Finds which library track a query's audio carries, and where.
+ *
+ * <ol>
+ *   <li>Vote: every query landmark that occurs in the index votes for (track, track frame − query frame), each
+ *       (hash, track, offset) once; a count sums an offset with its better neighbour (frame jitter). The
+ *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}) are verified.</li>
+ *   <li>Refine the offset below a frame: onset envelopes (positive log-energy differences in 16 bands, 256-point
+ *       STFT, hop 64 = 5.8 ms) of the query and the aligned track are cross-correlated over ±8 hops; the peak is
+ *       interpolated with a parabola.</li>
+ *   <li>Extent: with the track aligned, each query frame's whitened log spectrum is correlated with the track's;
+ *       smoothed over ±0.25 s, the similarity is compared with that of a deliberately misaligned track (chance
+ *       level) and the matched run is grown from the voted frames while it stays above the midpoint, so fades,
+ *       a video starting before the music or music cut early give the heard span. The contrast (median
+ *       similarity of the voted frames minus chance level) decides: the best candidate needs
+ *       {@link Config#minContrast}, and a runner-up within 70% of it makes the video ambiguous.</li>
+ * </ol>
+ */
+public final class Matcher {
+    /** Acceptance thresholds. */
+    public record Config(int minVotes, int candidates, double minContrast) {
+        public static final Config DEFAULT = new Config(5, 3, 0.15);
+    }
+
+    /** A result: a match, or the reason there is none. */
+    public record Result(Match match, String reject, int votes, int secondVotes) {
+        public boolean accepted() {
+            return match != null;
+        }
+    }
+
+    /**
+     * A found track: {@code offsetSeconds} = track time − video time; the heard span in the video
+     * [{@code videoStart}, {@code videoEnd}) and in the track [{@code musicStart}, {@code musicEnd}).
+     */
+    public record Match(int track, double offsetSeconds, double videoStart, double videoEnd, double musicStart,
+            double musicEnd, int votes, int secondVotes, double confidence, double contrast) {}
+
+    private static final int FINE_N = 256;
+    private static final int FINE_HOP = 64;
+    private static final int FINE_BANDS = 16;
+    private static final int FINE_LAGS = 8;
+    private static final int SIM_LO = 3;
+    private static final int SIM_HI = 232; // ≈ 5 kHz
+    private static final int SMOOTH = 10;
+    private static final int NULL_SHIFT = 97; // frames (≈ 2.25 s)
+
+    private final FingerprintIndex index;
+    private final IntFunction<float[]> trackAudio;
+    private final Config config;
+
+    /** {@code trackAudio}: track number → its mono samples at {@link Landmarks#SAMPLE_RATE}. */
+    public Matcher(FingerprintIndex index, IntFunction<float[]> trackAudio, Config config) {
+        this.index = index;
+        this.trackAudio = trackAudio;
+        this.config = config;
+    }
+
+    /** Matches mono query audio at {@link Landmarks#SAMPLE_RATE}. */
+    public Result match(float[] query) {
+        Landmarks.Prints q = Landmarks.of(query, Landmarks.QUERY);
+        Vote[] top = vote(q, config.candidates());
+        int best = top.length == 0 ? 0 : top[0].votes;
+        int next = top.length < 2 ? 0 : top[1].votes;
+        if (best < config.minVotes()) {
+            return new Result(null, "no match in the library", best, next);
+        }
+        Match winner = null, runnerUp = null;
+        for (Vote v : top) {
+            if (v.votes < config.minVotes()) {
+                break;
+            }
+            Match m = verify(query, q, v, top);
+            if (m == null) {
+                continue;
+            }
+            if (winner == null || m.contrast() > winner.contrast()) {
+                runnerUp = winner;
+                winner = m;
+            } else if (runnerUp == null || m.contrast() > runnerUp.contrast()) {
+                runnerUp = m;
+            }
+        }
+        if (winner == null || winner.contrast() < config.minContrast()) {
+            return new Result(null, "no match in the library", best, next);
+        }
+        if (runnerUp != null && runnerUp.contrast() >= config.minContrast()
+                && runnerUp.contrast() > 0.7 * winner.contrast()) {
+            return new Result(null, "ambiguous: " + index.track(winner.track()).id() + " or "
+                    + index.track(runnerUp.track()).id(), best, next);
+        }
+        return new Result(winner, null, best, next);
+    }
+
+    /** Refines and measures candidate {@code v}; null when the aligned span is too short. */
+    private Match verify(float[] query, Landmarks.Prints q, Vote v, Vote[] all) {
+        float[] track = trackAudio.apply(v.track);
+        double offsetSamples = refine(query, track, (long) v.offset * Landmarks.HOP);
+        double[] contrast = new double[1];
+        int[] span = extent(query, track, offsetSamples, v, q, contrast);
+        double off = offsetSamples / Landmarks.SAMPLE_RATE;
+        double qDur = (double) query.length / Landmarks.SAMPLE_RATE;
+        double tDur = (double) track.length / Landmarks.SAMPLE_RATE;
+        // a frame stands for the hop around its centre
+        double vs = Math.max(0, (span[0] * Landmarks.HOP + (Landmarks.NFFT - Landmarks.HOP) / 2.0)
+                / Landmarks.SAMPLE_RATE);
+        double ve = Math.min(qDur, (span[1] * Landmarks.HOP + (Landmarks.NFFT + Landmarks.HOP) / 2.0)
+                / Landmarks.SAMPLE_RATE);
+        vs = Math.max(vs, -off);
+        ve = Math.min(ve, tDur - off);
+        if (ve - vs < 0.5) {
+            return null;
+        }
+        int second = 0;
+        for (Vote o : all) {
+            if (o != v) {
+                second = Math.max(second, o.votes);
+            }
+        }
+        return new Match(v.track, off, vs, ve, vs + off, ve + off, v.votes, second,
+                Math.max(0, Math.min(1, contrast[0])), contrast[0]);
+    }
+
+    // ------------------------------------------------------------------------------------------- voting
+
+    static final class Vote {
+        int track = -1;
+        int offset;
+        int votes;
+    }
+
+    private static final int BIAS = 1 << 30;
+
+    /** The {@code k} tracks with most votes (each at its best offset), most first. */
+    Vote[] vote(Landmarks.Prints q, int k) {
+        long hits = 0;
+        for (int h : q.hashes()) {
+            hits += index.bucketEnd(h) - index.bucketStart(h);
+        }
+        if (hits == 0) {
+            return new Vote[0];
+        }
+        int cap = (int) Math.min(1 << 26, Math.max(1024, hits * 2));
+        Counter c = new Counter(cap);
+        // a sustained sound repeats one hash frame after frame, in the query and the track alike: count each
+        // (hash, track, offset) once, so such runs cannot pile up votes for a wrong track
+        Counter seen = new Counter(cap);
+        for (int i = 0; i < q.size(); i++) {
+            int h = q.hashes()[i];
+            int tq = q.times()[i];
+            for (long e = index.bucketStart(h), end = index.bucketEnd(h); e < end; e++) {
+                long en = index.entry(e);
+                int track = (int) (en >>> 32);
+                int tt = (int) en;
+                long key = ((long) track << 32) | (tt - tq + BIAS);
+                if (seen.addIfAbsent(key * 1_048_583L + h)) {
+                    c.add(key);
+                }
+            }
+        }
+        // best per track with the better neighbour offset added
+        java.util.HashMap<Integer, int[]> perTrack = new java.util.HashMap<>();
+        for (int s = 0; s < c.keys.length; s++) {
+            long key = c.keys[s];
+            if (key == Counter.EMPTY) {
+                continue;
+            }
+            int n = c.counts[s] + Math.max(c.get(key - 1), c.get(key + 1));
+            int track = (int) (key >>> 32);
+            int off = (int) key - BIAS;
+            int[] b = perTrack.computeIfAbsent(track, t -> new int[] {0, 0});
+            if (n > b[0] || (n == b[0] && c.get(key) > c.get(pack(track, b[1])))) {
+                b[0] = n;
+                b[1] = off;
+            }
+        }
+        java.util.PriorityQueue<Vote> pq = new java.util.PriorityQueue<>((x, y) -> Integer.compare(x.votes, y.votes));
+        for (var e : perTrack.entrySet()) {
+            Vote v = new Vote();
+            v.track = e.getKey();
+            v.votes = e.getValue()[0];
+            v.offset = e.getValue()[1];
+            pq.add(v);
+            if (pq.size() > k) {
+                pq.poll();
+            }
+        }
+        Vote[] out = new Vote[pq.size()];
+        for (int i = out.length - 1; i >= 0; i--) {
+            out[i] = pq.poll();
+        }
+        for (Vote v : out) {
+            // the neighbour with more votes is the better integer offset of the two
+            long key = pack(v.track, v.offset);
+            if (c.get(key + 1) > c.get(key)) {
+                v.offset += 1;
+            } else if (c.get(key - 1) > c.get(key)) {
+                v.offset -= 1;
+            }
+        }
+        return out;
+    }
+
+    private static long pack(int track, int off) {
+        return ((long) track << 32) | (off + BIAS);
+    }
+
+    /** Query frames of the landmarks that agree with the vote's (track, offset ±1). */
+    private int[] agreeingFrames(Landmarks.Prints q, Vote v) {
+        int[] out = new int[q.size()];
+        int n = 0;
+        for (int i = 0; i < q.size(); i++) {
+            int h = q.hashes()[i];
+            int tq = q.times()[i];
+            for (long e = index.bucketStart(h), end = index.bucketEnd(h); e < end; e++) {
+                long en = index.entry(e);
+                if ((int) (en >>> 32) == v.track && Math.abs((int) en - tq - v.offset) <= 1) {
+                    out[n++] = tq;
+                    break;
+                }
+            }
+        }
+        int[] r = Arrays.copyOf(out, n);
+        Arrays.sort(r);
+        return r;
+    }
+
+    /** Open-addressing long → count map. */
+    static final class Counter {
+        static final long EMPTY = Long.MIN_VALUE;
+        final long[] keys;
+        final int[] counts;
+        final int mask;
+
+        Counter(int capacity) {
+            int cap = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
+            keys = new long[cap];
+            counts = new int[cap];
+            mask = cap - 1;
+            Arrays.fill(keys, EMPTY);
+        }
+
+        private int slot(long k) {
+            long x = k * 0x9E3779B97F4A7C15L;
+            return (int) (x >>> 40) & mask;
+        }
+
+        void add(long k) {
+            int s = slot(k);
+            while (true) {
+                long cur = keys[s];
+                if (cur == k) {
+                    counts[s]++;
+                    return;
+                }
+                if (cur == EMPTY) {
+                    keys[s] = k;
+                    counts[s] = 1;
+                    return;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+
+        /** Adds {@code k} with count 1 when absent; false when present. */
+        boolean addIfAbsent(long k) {
+            int s = slot(k);
+            while (true) {
+                long cur = keys[s];
+                if (cur == k) {
+                    return false;
+                }
+                if (cur == EMPTY) {
+                    keys[s] = k;
+                    counts[s] = 1;
+                    return true;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+
+        int get(long k) {
+            int s = slot(k);
+            while (true) {
+                long cur = keys[s];
+                if (cur == k) {
+                    return counts[s];
+                }
+                if (cur == EMPTY) {
+                    return 0;
+                }
+                s = (s + 1) & mask;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- refinement
+
+    /** Sub-frame offset (track sample − query sample) from onset-envelope cross-correlation around {@code coarse}. */
+    static double refine(float[] query, float[] track, long coarse) {
+        float[][] eq = onsets(query, 0, -1);
+        int frames = eq.length;
+        if (frames < 4 * FINE_LAGS) {
+            return coarse;
+        }
+        float[][] et = onsets(track, coarse - (long) FINE_LAGS * FINE_HOP, frames + 2 * FINE_LAGS);
+        double[] score = new double[2 * FINE_LAGS + 1];
+        for (int b = 0; b < FINE_BANDS; b++) {
+            double mq = 0;
+            for (int i = 0; i < frames; i++) {
+                mq += eq[i][b];
+            }
+            mq /= frames;
+            for (int l = -FINE_LAGS; l <= FINE_LAGS; l++) {
+                double s = 0, mt = 0;
+                for (int i = 0; i < frames; i++) {
+                    mt += et[i + l + FINE_LAGS][b];
+                }
+                mt /= frames;
+                double sqq = 0, stt = 0;
+                for (int i = 0; i < frames; i++) {
+                    double a = eq[i][b] - mq, c = et[i + l + FINE_LAGS][b] - mt;
+                    s += a * c;
+                    sqq += a * a;
+                    stt += c * c;
+                }
+                score[l + FINE_LAGS] += sqq > 0 && stt > 0 ? s / Math.sqrt(sqq * stt) : 0;
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < score.length; i++) {
+            if (score[i] > score[best]) {
+                best = i;
+            }
+        }
+        double delta = 0;
+        if (best > 0 && best < score.length - 1) {
+            double a = score[best - 1], b = score[best], c = score[best + 1];
+            double den = a - 2 * b + c;
+            if (den < 0) {
+                delta = Math.max(-0.5, Math.min(0.5, 0.5 * (a - c) / den));
+            }
+        }
+        return coarse + (best - FINE_LAGS + delta) * FINE_HOP;
+    }
+
+    /** Positive log-energy differences in {@link #FINE_BANDS} bands, frames from sample {@code start}. */
+    static float[][] onsets(float[] x, long start, int frames) {
+        float[][] s = Landmarks.logSpectrogram(x, FINE_N, FINE_HOP, start, frames);
+        int n = s.length;
+        float[][] out = new float[n][FINE_BANDS];
+        int lo = 2, hi = FINE_N / 2 - 8; // ≈ 86 Hz .. 5.2 kHz
+        float[] prev = null;
+        float[] cur = new float[FINE_BANDS];
+        for (int t = 0; t < n; t++) {
+            for (int b = 0; b < FINE_BANDS; b++) {
+                int a = lo + (hi - lo) * b / FINE_BANDS, e = lo + (hi - lo) * (b + 1) / FINE_BANDS;
+                double sum = 0;
+                for (int k = a; k < e; k++) {
+                    sum += Math.exp(s[t][k]);
+                }
+                cur[b] = (float) Math.log(sum / (e - a) + 1e-9);
+            }
+            if (prev != null) {
+                for (int b = 0; b < FINE_BANDS; b++) {
+                    out[t][b] = Math.max(0f, cur[b] - prev[b]);
+                }
+            } else {
+                prev = new float[FINE_BANDS];
+            }
+            System.arraycopy(cur, 0, prev, 0, FINE_BANDS);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------- extent
+
+    /** First and last query frame (inclusive) where the aligned track is heard. */
+    int[] extent(float[] query, float[] track, double offsetSamples, Vote v, Landmarks.Prints q, double[] contrast) {
+        float[][] sq = Landmarks.logSpectrogram(query, Landmarks.NFFT, Landmarks.HOP, 0, -1);
+        int frames = sq.length;
+        int[] agree = agreeingFrames(q, v);
+        if (frames == 0) {
+            contrast[0] = 0;
+            return new int[] {0, 0};
+        }
+        long start = Math.round(offsetSamples);
+        float[][] st = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP, start, frames);
+        float[][] sn = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP,
+                start + (long) NULL_SHIFT * Landmarks.HOP, frames);
+        whiten(sq);
+        whiten(st);
+        whiten(sn);
+        double[] sim = smooth(similarity(sq, st));
+        double[] nul = smooth(similarity(sq, sn));
+        int lo = agree.length == 0 ? 0 : agree[0];
+        int hi = agree.length == 0 ? frames - 1 : Math.min(frames - 1, agree[agree.length - 1] + Landmarks.MAX_DT / 2);
+        double[] core = Arrays.copyOfRange(sim, lo, hi + 1);
+        double coreLevel = median(core);
+        double nullLevel = median(nul);
+        double thr = nullLevel + 0.5 * (coreLevel - nullLevel);
+        contrast[0] = coreLevel - nullLevel;
+        int maxGap = (int) Math.round(1.0 / Landmarks.FRAME_SECONDS);
+        // grow left from the first agreeing frame, bridging short dips
+        int first = lo;
+        int gap = 0;
+        for (int t = lo - 1; t >= 0 && gap <= maxGap; t--) {
+            if (sim[t] >= thr) {
+                first = t;
+                gap = 0;
+            } else {
+                gap++;
+            }
+        }
+        int last = hi;
+        gap = 0;
+        for (int t = hi + 1; t < frames && gap <= maxGap; t++) {
+            if (sim[t] >= thr) {
+                last = t;
+                gap = 0;
+            } else {
+                gap++;
+            }
+        }
+        // shrink the ends of the core that are below the threshold (the voted frames are landmark anchors)
+        while (first < last && sim[first] < thr) {
+            first++;
+        }
+        while (last > first && sim[last] < thr) {
+            last--;
+        }
+        return new int[] {first, last};
+    }
+
+    /** Removes each bin's mean over the frames that are not silent. */
+    private static void whiten(float[][] s) {
+        if (s.length == 0) {
+            return;
+        }
+        int bins = s[0].length;
+        double[] mean = new double[bins];
+        for (float[] r : s) {
+            for (int k = SIM_LO; k < SIM_HI; k++) {
+                mean[k] += r[k];
+            }
+        }
+        for (float[] r : s) {
+            for (int k = SIM_LO; k < SIM_HI; k++) {
+                r[k] -= (float) (mean[k] / s.length);
+            }
+        }
+    }
+
+    private static double[] similarity(float[][] a, float[][] b) {
+        double[] out = new double[a.length];
+        int n = SIM_HI - SIM_LO;
+        for (int t = 0; t < a.length; t++) {
+            double ma = 0, mb = 0;
+            for (int k = SIM_LO; k < SIM_HI; k++) {
+                ma += a[t][k];
+                mb += b[t][k];
+            }
+            ma /= n;
+            mb /= n;
+            double sab = 0, saa = 0, sbb = 0;
+            for (int k = SIM_LO; k < SIM_HI; k++) {
+                double x = a[t][k] - ma, y = b[t][k] - mb;
+                sab += x * y;
+                saa += x * x;
+                sbb += y * y;
+            }
+            out[t] = saa > 1e-9 && sbb > 1e-9 ? sab / Math.sqrt(saa * sbb) : 0;
+        }
+        return out;
+    }
+
+    private static double[] smooth(double[] x) {
+        double[] p = new double[x.length + 1];
+        for (int i = 0; i < x.length; i++) {
+            p[i + 1] = p[i] + x[i];
+        }
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int a = Math.max(0, i - SMOOTH), b = Math.min(x.length, i + SMOOTH + 1);
+            out[i] = (p[b] - p[a]) / (b - a);
+        }
+        return out;
+    }
+
+    private static double median(double[] x) {
+        if (x.length == 0) {
+            return 0;
+        }
+        double[] a = x.clone();
+        Arrays.sort(a);
+        return a[a.length / 2];
+    }
+}

@@ -1,0 +1,157 @@
+package org.mgsv.annotate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.mgsv.core.MgsvException;
+import org.mgsv.media.audio.AudioDecoder;
+import org.mgsv.media.audio.DecodedAudio;
+import org.mgsv.media.audio.Resampler;
+import org.mgsv.media.extract.FeatureExtractor;
+
+/** Fingerprinting of a music library into a {@link FingerprintIndex}, and the tracks' audio for refinement. */
+public final class MusicLibrary {
+    private MusicLibrary() {}
+
+    /** A file that could not be indexed, and why. */
+    public record Failure(Path file, String reason) {}
+
+    /** What {@link #update} did. */
+    public record Update(FingerprintIndex index, int added, int present, List<Failure> failures) {}
+
+    /** Decodes any audio FFmpeg reads to mono (channel mean) at {@link Landmarks#SAMPLE_RATE}. */
+    public static float[] mono(Path file) {
+        return mono(AudioDecoder.decode(file));
+    }
+
+    public static float[] mono(DecodedAudio a) {
+        return Resampler.resample(a.downmix(), a.sampleRate(), Landmarks.SAMPLE_RATE);
+    }
+
+    /**
+     * Adds the {@code files} not yet in the index at {@code indexFile} (by id: the file name without extension),
+     * fingerprinting {@code threads} files at once; {@code onStep} runs once per file. Unreadable files are
+     * returned as failures, never fatal. Commits every 500 tracks, so an interrupted run keeps its progress.
+     */
+    public static Update update(Path indexFile, List<Path> files, int threads, Runnable onStep,
+            java.util.function.Consumer<Failure> onFailure) {
+        List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+        int added = 0, present = 0;
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(indexFile)) {
+            List<Path> todo = new ArrayList<>();
+            Map<String, Path> seen = new LinkedHashMap<>();
+            for (Path f : files) {
+                String id = FeatureExtractor.idOf(f);
+                Path first = seen.putIfAbsent(id, f);
+                if (first != null) {
+                    Failure fl = new Failure(f, "duplicate track id " + id + " (also " + first + ")");
+                    failures.add(fl);
+                    onFailure.accept(fl);
+                    onStep.run();
+                } else if (w.contains(id)) {
+                    present++;
+                    onStep.run();
+                } else {
+                    todo.add(f);
+                }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+                Thread t = new Thread(r, "fingerprint");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<?>> fs = new ArrayList<>();
+                int[] sinceCommit = {0};
+                for (Path f : todo) {
+                    fs.add(pool.submit(() -> {
+                        try {
+                            float[] x = mono(f);
+                            Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
+                            FingerprintIndex.Track t = new FingerprintIndex.Track(FeatureExtractor.idOf(f),
+                                    f.toString(), (double) x.length / Landmarks.SAMPLE_RATE, Files.size(f),
+                                    Files.getLastModifiedTime(f).toMillis());
+                            synchronized (w) {
+                                w.add(t, p);
+                                if (++sinceCommit[0] >= 500) {
+                                    w.commit();
+                                    sinceCommit[0] = 0;
+                                }
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            Failure fl = new Failure(f, e.getMessage());
+                            failures.add(fl);
+                            onFailure.accept(fl);
+                        } finally {
+                            onStep.run();
+                        }
+                    }));
+                }
+                for (Future<?> fu : fs) {
+                    fu.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MgsvException("interrupted while fingerprinting");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new MgsvException("fingerprinting failed: " + e.getCause(), e.getCause());
+            } finally {
+                pool.shutdownNow();
+            }
+            added = todo.size() - (int) failures.stream().filter(fl -> todo.contains(fl.file())).count();
+            FingerprintIndex idx = w.commit();
+            return new Update(idx, added, present, List.copyOf(failures));
+        }
+    }
+
+    /**
+     * The tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on demand and
+     * kept in a small least-recently-used cache (many videos of a dataset share a track).
+     */
+    public static final class TrackAudio implements java.util.function.IntFunction<float[]> {
+        private final FingerprintIndex index;
+        private final long maxSamples;
+        private long cached;
+        private final LinkedHashMap<Integer, float[]> cache = new LinkedHashMap<>(16, 0.75f, true);
+
+        /** {@code maxBytes}: cache size. */
+        public TrackAudio(FingerprintIndex index, long maxBytes) {
+            this.index = index;
+            this.maxSamples = maxBytes / 4;
+        }
+
+        @Override
+        public float[] apply(int track) {
+            synchronized (this) {
+                float[] x = cache.get(track);
+                if (x != null) {
+                    return x;
+                }
+            }
+            FingerprintIndex.Track t = index.track(track);
+            float[] x = mono(Path.of(t.path()));
+            synchronized (this) {
+                if (cache.put(track, x) == null) {
+                    cached += x.length;
+                }
+                var it = cache.entrySet().iterator();
+                while (cached > maxSamples && cache.size() > 1 && it.hasNext()) {
+                    var e = it.next();
+                    if (e.getKey() != track) {
+                        cached -= e.getValue().length;
+                        it.remove();
+                    }
+                }
+            }
+            return x;
+        }
+    }
+}

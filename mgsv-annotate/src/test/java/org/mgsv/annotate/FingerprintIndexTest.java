@@ -1,0 +1,129 @@
+package org.mgsv.annotate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgsv.core.MgsvException;
+
+class FingerprintIndexTest {
+    @TempDir Path dir;
+
+    /** A note sequence: every 0.2 s a random 3-note chord with harmonics and a decay, at 11,025 Hz. */
+    static float[] piece(long seed, double seconds) {
+        Random r = new Random(seed);
+        int sr = Landmarks.SAMPLE_RATE;
+        float[] x = new float[(int) (seconds * sr)];
+        int step = sr / 5;
+        for (int s0 = 0; s0 < x.length; s0 += step) {
+            for (int v = 0; v < 3; v++) {
+                double f = 110 * Math.pow(2, r.nextInt(36) / 12.0);
+                double ph = r.nextDouble() * 6.28;
+                for (int i = 0; i < 2 * step && s0 + i < x.length; i++) {
+                    double env = Math.exp(-4.0 * i / step);
+                    double t = (double) i / sr;
+                    x[s0 + i] += (float) (0.1 * env * (Math.sin(2 * Math.PI * f * t + ph)
+                            + 0.5 * Math.sin(4 * Math.PI * f * t) + 0.25 * Math.sin(6 * Math.PI * f * t)));
+                }
+            }
+        }
+        return x;
+    }
+
+    static FingerprintIndex.Track track(String id, float[] x) {
+        return new FingerprintIndex.Track(id, id + ".wav", (double) x.length / Landmarks.SAMPLE_RATE, 0, 0);
+    }
+
+    @Test
+    void persistsAddsIncrementallyAndAdmitsOneWriter() {
+        Path file = dir.resolve("lib.mfp");
+        float[] a = piece(1, 20), b = piece(2, 20), c = piece(3, 20);
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            w.add(track("a", a), Landmarks.of(a, Landmarks.INDEX));
+            w.add(track("b", b), Landmarks.of(b, Landmarks.INDEX));
+            assertThrows(MgsvException.class, () -> w.add(track("a", a), Landmarks.of(a, Landmarks.INDEX)));
+            // a second writer on the same file is refused while the first holds it
+            MgsvException e = assertThrows(MgsvException.class, () -> new FingerprintIndex.Writer(file));
+            assertTrue(e.getMessage().contains("another process"), e.getMessage());
+            w.commit();
+        }
+        FingerprintIndex one = FingerprintIndex.open(file);
+        assertEquals(2, one.size());
+        long firstEntries = one.entries();
+        assertTrue(firstEntries > 1000, "landmarks: " + firstEntries);
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            assertTrue(w.contains("a"));
+            assertFalse(w.contains("c"));
+            w.add(track("c", c), Landmarks.of(c, Landmarks.INDEX));
+            w.commit();
+        }
+        FingerprintIndex two = FingerprintIndex.open(file);
+        assertEquals(List.of("a", "b", "c"), two.tracks().stream().map(FingerprintIndex.Track::id).toList());
+        assertEquals(firstEntries + Landmarks.of(c, Landmarks.INDEX).size(), two.entries());
+        // the old entries are carried over unchanged: every landmark of a is found under its hash
+        Landmarks.Prints pa = Landmarks.of(a, Landmarks.INDEX);
+        for (int i = 0; i < pa.size(); i += 97) {
+            boolean found = false;
+            for (long e = two.bucketStart(pa.hashes()[i]); e < two.bucketEnd(pa.hashes()[i]); e++) {
+                found |= two.entry(e) == FingerprintIndex.pack(0, pa.times()[i]);
+            }
+            assertTrue(found, "landmark " + i + " of a");
+        }
+    }
+
+    @Test
+    void rejectsFilesThatAreNoIndex() throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.mfp"), "hello, this is not an index at all");
+        MgsvException e = assertThrows(MgsvException.class, () -> FingerprintIndex.open(junk));
+        assertTrue(e.getMessage().contains("not a fingerprint index"), e.getMessage());
+        assertThrows(MgsvException.class, () -> FingerprintIndex.open(dir.resolve("missing.mfp")));
+    }
+
+    @Test
+    void matchesAnExcerptWithNoiseAndFindsItsOffsetAndSpan() {
+        Path file = dir.resolve("lib.mfp");
+        List<float[]> tracks = new ArrayList<>();
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            for (int i = 0; i < 4; i++) {
+                float[] x = piece(10 + i, 30);
+                tracks.add(x);
+                w.add(track("t" + i, x), Landmarks.of(x, Landmarks.INDEX));
+            }
+            w.commit();
+        }
+        FingerprintIndex idx = FingerprintIndex.open(file);
+        Matcher m = new Matcher(idx, tracks::get, Matcher.Config.DEFAULT);
+        // query: 1.5 s of noise, then 8 s of t2 from 7.3 s, then 1 s of noise
+        int sr = Landmarks.SAMPLE_RATE;
+        float[] q = new float[(int) (10.5 * sr)];
+        Random r = new Random(5);
+        int from = (int) (7.3 * sr), pre = (int) (1.5 * sr), len = 8 * sr;
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) (0.01 * r.nextGaussian());
+        }
+        for (int i = 0; i < len; i++) {
+            q[pre + i] += 0.7f * tracks.get(2)[from + i];
+        }
+        Matcher.Result res = m.match(q);
+        assertNotNull(res.match(), "rejected: " + res.reject());
+        Matcher.Match hit = res.match();
+        assertEquals(2, hit.track());
+        assertEquals(7.3 - 1.5, hit.offsetSeconds(), 0.010);
+        assertEquals(1.5, hit.videoStart(), 0.15);
+        assertEquals(9.5, hit.videoEnd(), 0.15);
+        assertEquals(7.3, hit.musicStart(), 0.15);
+        // a piece that is not in the library is rejected
+        Matcher.Result none = m.match(piece(99, 10));
+        assertNull(none.match(), "accepted a track that is not in the library");
+    }
+}

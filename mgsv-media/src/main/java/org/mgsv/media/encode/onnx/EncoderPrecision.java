@@ -1,0 +1,49 @@
+package org.mgsv.media.encode.onnx;
+
+import java.util.Locale;
+import org.mgsv.core.util.CpuFeatures;
+import org.mgsv.core.util.Precision;
+
+/**
+ * The arithmetic an ONNX encoder runs in. ONNX Runtime's CPU provider has no bfloat16 or float16 matrix kernels
+ * on x86-64, so the reduced-precision mode of the encoders is dynamic int8 quantisation ({@link Int8Quantizer}),
+ * converted in memory when the model is loaded: measured on the real-size ViT-B/32 and AST models it is the
+ * fastest mode whose features stay within cosine 0.999 of float32 (README, "Encoders at real size").
+ */
+public enum EncoderPrecision {
+    FP32,
+    INT8;
+
+    /**
+     * What a {@code --precision} choice means for the encoders: {@code fp32} is float32; {@code bf16} asks for
+     * reduced precision, which for ONNX Runtime is int8; {@code auto} is int8 where the CPU has int8 dot-product
+     * units (AVX-512 VNNI or AVX-VNNI, where it is measured to win) and float32 elsewhere.
+     */
+    public static EncoderPrecision of(Precision p, CpuFeatures cpu) {
+        return switch (p) {
+            case FP32 -> FP32;
+            case BF16 -> INT8;
+            case AUTO -> vnni(cpu) ? INT8 : FP32;
+        };
+    }
+
+    /** Integer dot-product instructions (VPDPBUSD) that ONNX Runtime's int8 kernels use. */
+    public static boolean vnni(CpuFeatures cpu) {
+        return cpu.avx512Vnni() || cpu.has("avx_vnni") || cpu.amxInt8();
+    }
+
+    /** Why {@link #of} chose this, for the one line a command prints. */
+    public static String explain(Precision asked, CpuFeatures cpu) {
+        EncoderPrecision e = of(asked, cpu);
+        String why = switch (asked) {
+            case FP32 -> "as asked";
+            case BF16 -> "ONNX Runtime has no bf16 kernels on this CPU type; int8 is its reduced precision";
+            case AUTO -> vnni(cpu) ? "the CPU has int8 dot-product units (VNNI)" : "no VNNI on this CPU: int8 would not win";
+        };
+        return "encoders: " + e.label() + " (--precision " + asked.label() + ": " + why + ")";
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
