@@ -177,6 +177,9 @@ public final class Ops {
      * masks are rejected): multiplying by it then changes nothing, values or gradients, and is skipped.
      */
     static boolean allOnes(NDArray guard) {
+        if (guard.size() == 0) {
+            return true; // no rows (an empty batch): nothing to guard
+        }
         try (NDArray min = guard.min()) {
             return min.getFloat() == 1f;
         }

@@ -134,7 +134,7 @@ class XPoolTest {
         double out = maxAbs(plain.out(), folded.out());
         double gv = maxAbs(plain.gVideo(), folded.gVideo());
         double gt = maxAbs(plain.gTokens(), folded.gTokens());
-        System.out.printf("X-Pool folded vs textbook: output %.3g, ∂video %.3g, ∂tokens %.3g%n", out, gv, gt);
+        System.out.printf(java.util.Locale.ROOT, "X-Pool folded vs textbook: output %.3g, ∂video %.3g, ∂tokens %.3g%n", out, gv, gt);
         assertTrue(out < 1e-5, "output " + out);
         assertTrue(gv < 1e-5 * Math.max(1, norm(plain.gVideo())), "video gradient " + gv);
         assertTrue(gt < 1e-5 * Math.max(1, norm(plain.gTokens())), "token gradient " + gt);
@@ -145,7 +145,7 @@ class XPoolTest {
             worst = Math.max(worst, diff);
             assertTrue(diff < 1e-5, e.getKey() + " gradient " + diff);
         }
-        System.out.printf("X-Pool folded vs textbook: parameter gradients %.3g (relative to max(1, max|g|))%n", worst);
+        System.out.printf(java.util.Locale.ROOT, "X-Pool folded vs textbook: parameter gradients %.3g (relative to max(1, max|g|))%n", worst);
         // b_k shifts every logit of a pair equally: no influence, no gradient (textbook: rounding only)
         assertTrue(norm(plain.gParams().get(XPool.bias(XPool.K))) < 1e-4);
         assertEquals(0.0, norm(folded.gParams().get(XPool.bias(XPool.K))));

@@ -85,7 +85,7 @@ class AdamTest {
                         plain.get(k).set(got);
                     }
                 }
-                System.out.printf("fused Adam vs element-wise libtorch: %d of %d updated values differ (by 1 ulp)%n", differ, total);
+                System.out.printf(java.util.Locale.ROOT, "fused Adam vs element-wise libtorch: %d of %d updated values differ (by 1 ulp)%n", differ, total);
                 assertTrue(differ * 1000 <= total, differ + " of " + total + " differ");
                 // the saved state is the element-wise one's moments (the moments' operations are the same)
                 for (NDArray a : adam.stateArrays()) {
