@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks on synthetic inputs of the reference shapes: machine, threads, JVM, median of repeated runs, peak RSS.",
         subcommands = {
+            BenchPeakCommand.class,
             BenchTrainCommand.class,
             BenchEvalCommand.class,
             BenchSearchCommand.class,
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
         footer = {
             "",
             "Examples:",
+            "  MGSV_THREADS=2 mgsv bench peak",
             "  MGSV_THREADS=2 mgsv bench train --batch-size 32 --json bench-train-32.json",
             "  MGSV_THREADS=2 mgsv bench eval --n 2000 --runs 5 --json bench-eval-2000.json",
             "  MGSV_THREADS=2 mgsv bench search --tracks 4000 --queries 100 --json bench-search.json",
