@@ -7,7 +7,7 @@ package org.mgsv.model;
  *
  * <p>What is counted is the arithmetic of the algorithm as this project runs it, at full slot lengths: the
  * single-query decoder ({@code FastDecoder}) when the model has one moment query, the streamed evaluator's X-Pool
- * scorer, the search's per-track X-Pool. Recomputation is not counted (a micro-batched training step encodes twice;
+ * scorer, the search's per-track X-Pool ({@link XPool}). Recomputation is not counted (a micro-batched training step encodes twice;
  * its figure is the single-pass arithmetic, as model-FLOP utilisation is usually reported). Evaluation and search
  * drop padding where they can, so their figures at full slots are upper bounds of the work done.
  *
@@ -98,17 +98,20 @@ public final class MadeFlops {
         return 2 * (2 * b * lq * lk * d);
     }
 
-    /** X-Pool of training: every (music, video) pair of the batch, plain (MadeNetwork.xpool), when it is used. */
+    /** X-Pool of training: every (music, video) pair of the batch ({@link XPool#pool}), when it is used. */
     static double xpoolTraining(MadeConfig c, double b) {
         boolean used = c.retrievalScore().usesSingle() || c.momentQuery().usesXPool();
         return used ? xpoolPlain(c, b, b) : 0;
     }
 
-    /** MadeNetwork.xpool for {@code bm} musics × {@code bv} videos. */
+    /**
+     * {@link XPool#pool} for {@code bm} musics × {@code bv} videos: W_q and W_kᵀ per video, logits and pooling over
+     * the S LayerNorm-1 tokens per pair, W_v, out_proj and linear_proj per pair.
+     */
     static double xpoolPlain(MadeConfig c, double bm, double bv) {
         double d = c.dModel();
         double s = c.segmentSlots();
-        return lin(bv, d, d) + 2 * lin(bm * s, d, d) + attention(bm * bv, 1, s, d) + 2 * lin(bm * bv, d, d);
+        return 2 * lin(bv, d, d) + attention(bm * bv, 1, s, d) + 3 * lin(bm * bv, d, d);
     }
 
     /**

@@ -109,14 +109,12 @@ public final class MadeParams implements AutoCloseable {
                 linear(out, mod + ".final_linear", d, d, Group.TEMPORAL, Init.LINEAR_W);
             }
         }
-        String xp = "video_guided_to_music_pooling_cross_transformer.";
-        for (String n : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-            linear(out, xp + "cross_attn." + n, d, d, Group.MATCHING, Init.IDENTITY);
+        for (String n : XPool.LINEARS) {
+            linear(out, n, d, d, Group.MATCHING, Init.IDENTITY);
         }
-        linear(out, xp + "linear_proj", d, d, Group.MATCHING, Init.IDENTITY);
-        layerNorm(out, xp + "layer_norm1", d, Group.MATCHING);
-        layerNorm(out, xp + "layer_norm2", d, Group.MATCHING);
-        layerNorm(out, xp + "layer_norm3", d, Group.MATCHING);
+        for (String n : XPool.LAYER_NORMS) {
+            layerNorm(out, n, d, Group.MATCHING);
+        }
         out.add(new Spec("decoder_query_embed.weight", new Shape(c.numMomentQueries(), d), Group.NONE, Init.NORMAL, d));
         linear(out, "span_embed.layers.0", d, d, Group.DETECTION, Init.LINEAR_W);
         linear(out, "span_embed.layers.1", d, d, Group.DETECTION, Init.LINEAR_W);

@@ -173,6 +173,16 @@ public final class Ops {
     }
 
     /**
+     * Whether a {@link #anyValid} guard is 1 everywhere (every row has a valid key, as in training, where empty
+     * masks are rejected): multiplying by it then changes nothing, values or gradients, and is skipped.
+     */
+    static boolean allOnes(NDArray guard) {
+        try (NDArray min = guard.min()) {
+            return min.getFloat() == 1f;
+        }
+    }
+
+    /**
      * Multi-head attention as torch.nn.MultiheadAttention computes it (batch-first here): q/k/v [B, L, d],
      * packed in-projection, scale 1/√(d/heads) applied to q, keys with mask 0 ignored, dropout on the attention
      * weights when training, output projection.
@@ -217,7 +227,7 @@ public final class Ops {
             logits = logits.addi(keyBias); // in place: matMul's backward does not need its output
         }
         NDArray p = logits.softmax(-1);
-        if (rowGuard != null) {
+        if (rowGuard != null && !allOnes(rowGuard)) {
             // softmax's backward needs its output: in place only when the weights are not being trained
             p = inW.hasGradient() ? p.mul(rowGuard) : p.muli(rowGuard);
         }
