@@ -71,8 +71,20 @@ public final class GroundCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            opts.encoderPrecision = precision.encoders();
+            if (opts.encoder == AppOptions.Encoder.onnx) {
+                System.err.println(precision.explain());
+            }
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         if (!Files.isRegularFile(video)) {
             throw new MgsvException("--video " + video + ": no such file");
         }

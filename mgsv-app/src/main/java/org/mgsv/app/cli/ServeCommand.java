@@ -75,8 +75,20 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            opts.encoderPrecision = precision.encoders();
+            if (opts.encoder == AppOptions.Encoder.onnx) {
+                System.err.println(precision.explain());
+            }
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         Path modelDir = model != null ? model : QUICKSTART_MODEL;
         if (!Files.isDirectory(modelDir)) {
             if (model == null) {
