@@ -146,8 +146,9 @@ public final class Bf16Kernels {
     }
 
     /** {@code a @ b} of bf16 arrays (torch.matmul), a bf16 result attached to {@code m}. */
-    static NDArray matmul(NDArray a16, NDArray b16, NDManager m) {
+    public static NDArray matmul(NDArray a16, NDArray b16, NDManager m) {
         check();
+        checkMatmul(a16.getShape(), b16.getShape());
         MemoryAddress slot = slot();
         try {
             MemoryAddress r = (MemoryAddress) H.matmul().invokeExact(slot, handle(a16), handle(b16));
