@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +53,7 @@ class Bf16KernelsTest {
             assertEquals(refMm.getShape(), mm.getShape());
             double rl = rel(lin, refLin);
             double rm = rel(mm, refMm);
-            System.out.printf("bf16 linear rel %.2e, matMul rel %.2e%n", rl, rm);
+            System.out.printf(Locale.ROOT, "bf16 linear rel %.2e, matMul rel %.2e%n", rl, rm);
             assertTrue(rl > 1e-5 && rl < REL, "linear: bf16 arithmetic was not used or is off: rel " + rl);
             assertTrue(rm > 1e-5 && rm < REL, "matMul: rel " + rm);
         }
@@ -72,7 +73,7 @@ class Bf16KernelsTest {
             for (int i = 0; i < 4; i++) {
                 assertEquals(DataType.FLOAT32, bf16[i].getDataType());
                 double r = rel(bf16[i], fp32[i]);
-                System.out.printf("bf16 gradient of %s: rel %.2e%n", names[i], r);
+                System.out.printf(Locale.ROOT, "bf16 gradient of %s: rel %.2e%n", names[i], r);
                 assertTrue(r < 2 * REL, names[i] + ": gradient rel " + r);
             }
         }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +30,8 @@ class ForwardBf16ParityTest {
     static void run() {
         Path dir = SharedData.forwardA();
         manager = NDManager.newBaseManager();
-        Map<String, NDArray> sd = NpzIO.read(dir.resolve("state_dict.npz"), manager);
-        MadeParams params = MadeParams.fromArrays(MadeConfig.reference(), manager, sd);
-        Map<String, NDArray> in = NpzIO.read(dir.resolve("inputs.npz"), manager);
-        MadeNetwork net = new MadeNetwork(params);
-        MadeInputs inputs = new MadeInputs(in.get("frame_feats"), in.get("frame_masks"), in.get("segment_feats"),
-                in.get("segment_masks"));
+        MadeNetwork net = SharedData.forwardANetwork(manager);
+        MadeInputs inputs = SharedData.forwardAInputs(manager);
         fp32 = net.forward(inputs, false);
         try (MatmulPrecision.Scope s = MatmulPrecision.use(MatmulPrecision.BF16)) {
             bf16 = net.forward(inputs, false);
@@ -52,7 +49,7 @@ class ForwardBf16ParityTest {
     static void within(String name, NDArray ours, double tol) {
         NDArray r = ref.get(name).toType(DataType.FLOAT64, false);
         double d = ours.toType(DataType.FLOAT64, false).reshape(r.getShape()).sub(r).abs().max().getDouble();
-        System.out.printf("bf16 parity %-18s max|diff| = %.3g (tolerance %.3g)%n", name, d, tol);
+        System.out.printf(Locale.ROOT, "bf16 parity %-18s max|diff| = %.3g (tolerance %.3g)%n", name, d, tol);
         assertTrue(d <= tol, name + ": max |diff| " + d + " > " + tol);
     }
 

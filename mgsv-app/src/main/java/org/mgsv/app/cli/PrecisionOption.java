@@ -55,6 +55,15 @@ final class PrecisionOption {
         return MatmulPrecision.use(model.precision());
     }
 
+    /** {@link #model()}, and the encoders of {@code opts} set to this precision (the choice printed for ONNX ones). */
+    MatmulPrecision.Scope modelAndEncoders(AppOptions opts) {
+        opts.encoderPrecision = encoders();
+        if (opts.encoder == AppOptions.Encoder.onnx) {
+            System.err.println(explain());
+        }
+        return model();
+    }
+
     /** The model precision chosen by {@link #model()} (fp32 before). */
     String modelLabel() {
         return model == null ? "fp32" : model.precision().label();

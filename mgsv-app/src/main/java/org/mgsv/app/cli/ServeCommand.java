@@ -83,11 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
-            opts.encoderPrecision = precision.encoders();
-            if (opts.encoder == AppOptions.Encoder.onnx) {
-                System.err.println(precision.explain());
-            }
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.modelAndEncoders(opts)) {
             return run();
         }
     }
