@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
@@ -42,7 +43,7 @@ class LongTrackMemoryTest {
             Assumptions.abort("ffmpeg binary not available");
             return null;
         }
-        String log = new String(p.getInputStream().readAllBytes());
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), log);
         return out;
     }

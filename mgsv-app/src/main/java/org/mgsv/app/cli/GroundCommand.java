@@ -99,7 +99,8 @@ public final class GroundCommand implements Callable<Integer> {
         if (top < 1) {
             throw new MgsvException("--top must be at least 1");
         }
-        java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+        java.io.PrintWriter err = new java.io.PrintWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
         ModelChecks.requireEncoderMatches(model, opts, force, err);
         ModelChecks.requireCatalogModel(catalog, model, force, err);
         try (GroundingModel m = AppOptions.loadModel(model, opts.threads());

@@ -104,7 +104,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
             throw new MgsvException("--model " + modelDir + ": no such model directory");
         }
-        java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+        java.io.PrintWriter err = new java.io.PrintWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
         if (model != null) {
             ModelChecks.requireEncoderMatches(modelDir, opts, force, err);
         } else {

@@ -119,7 +119,7 @@ class TrainerTest {
         Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
                 run.toString()).redirectErrorStream(true).start();
         try {
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
             assertEquals("locked", in.readLine());
             MgsvException e = assertThrows(MgsvException.class,
                     () -> new Trainer(c, tinyOptions(1), data(d), run, false).run(false, 0));
