@@ -176,12 +176,21 @@ public final class MadeGroundingModel implements GroundingModel {
         return singleScores(net, manager, hv, tracks);
     }
 
+    /** Tracks per X-Pool call of {@link #singleScores}: a shortlist in one call, a whole catalog in bounded memory. */
+    private static final int SCORE_CHUNK = 128;
+
     /** cos(h(v), h1(M|v)) of one video against each track, by the network's X-Pool (in a sub-manager of {@code parent}). */
     static float[] singleScores(MadeNetwork net, NDManager parent, float[] hv, List<TrackRecord> tracks) {
-        int n = tracks.size();
-        if (n == 0) {
-            return new float[0];
+        float[] out = new float[tracks.size()];
+        for (int from = 0; from < out.length; from += SCORE_CHUNK) {
+            int to = Math.min(out.length, from + SCORE_CHUNK);
+            System.arraycopy(singleScoresChunk(net, parent, hv, tracks.subList(from, to)), 0, out, from, to - from);
         }
+        return out;
+    }
+
+    private static float[] singleScoresChunk(MadeNetwork net, NDManager parent, float[] hv, List<TrackRecord> tracks) {
+        int n = tracks.size();
         int d = net.config().dModel();
         // segments past the last valid one of every track are dropped: X-Pool ignores masked segments exactly
         int s = 1;

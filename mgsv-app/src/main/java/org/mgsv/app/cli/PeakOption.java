@@ -12,11 +12,22 @@ final class PeakOption {
                     + " measured, fp32 only, when absent or from another CPU or thread count)")
     Path file;
 
+    @Option(names = "--peak-now",
+            description = "measure the libtorch fp32 peak in this process just before the timed work (nothing cached): on a"
+                    + " shared machine the fraction of peak then compares two figures taken under the same load")
+    boolean now;
+
     Path path() {
         return file != null ? file : MatmulPeak.defaultFile();
     }
 
     MatmulPeak.Peak get(int threads) {
+        if (now) {
+            MatmulPeak.Peak p = MatmulPeak.measure(threads, 2048, 0.3, false, s -> { });
+            System.out.printf(java.util.Locale.ROOT, "fp32 matmul peak measured now: %.1f GFLOP/s (%d threads, load %s)%n",
+                    p.fp32(), threads, BenchInfo.loadAverage());
+            return p;
+        }
         return MatmulPeak.forBench(path(), threads, System.out::println);
     }
 
