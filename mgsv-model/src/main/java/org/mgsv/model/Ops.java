@@ -87,8 +87,75 @@ public final class Ops {
         }
     }
 
+    /**
+     * {@code x Wᵀ + b}. In {@link MatmulPrecision#BF16} the product runs on bf16 copies of x and W (a trained
+     * weight is cast on every call, so its gradient reaches the float32 master; a weight without gradient is cast
+     * once and cached) and the bias is added in float32 to the float32 result.
+     */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        return Linear.linear(x, w, b).singletonOrThrow();
+        if (MatmulPrecision.current() == MatmulPrecision.FP32) {
+            return Linear.linear(x, w, b).singletonOrThrow();
+        }
+        Bf16Kernels.checkLinear(x.getShape(), w.getShape());
+        NDManager m = x.getManager();
+        NDArray[] w16 = bf16Weight(w, m);
+        NDArray y;
+        try (NDArray x16 = Bf16Kernels.toBf16(x, m); NDArray y16 = Bf16Kernels.linear(x16, w16[0], m)) {
+            y = Bf16Kernels.toFloat(y16, m);
+        } finally {
+            if (w16[1] != null) {
+                w16[0].close(); // a per-call copy; the graph keeps its own reference
+            }
+        }
+        return b == null ? y : y.add(b);
+    }
+
+    /**
+     * {@code a @ b} (batched, broadcasting batch dimensions): the network's attention products go through here so
+     * that {@link MatmulPrecision#BF16} runs them on bf16 copies with a float32 result.
+     */
+    public static NDArray matMul(NDArray a, NDArray b) {
+        if (MatmulPrecision.current() == MatmulPrecision.FP32) {
+            return a.matMul(b);
+        }
+        Bf16Kernels.checkMatmul(a.getShape(), b.getShape());
+        NDManager m = a.getManager();
+        try (NDArray a16 = Bf16Kernels.toBf16(a, m); NDArray b16 = Bf16Kernels.toBf16(b, m);
+                NDArray c16 = Bf16Kernels.matmul(a16, b16, m)) {
+            return Bf16Kernels.toFloat(c16, m);
+        }
+    }
+
+    /**
+     * bf16 copies of weights without gradient (inference), by native handle; each entry remembers its weight
+     * object (NDArray's equals compares contents, so the arrays cannot be map keys).
+     */
+    private record Cached(java.lang.ref.WeakReference<NDArray> weight, NDArray copy) {}
+
+    private static final java.util.Map<Long, Cached> BF16_WEIGHTS = new java.util.HashMap<>();
+
+    /**
+     * The bf16 copy of a weight: cast on every call (attached to {@code m}) when the weight is being trained (so
+     * autograd carries its gradient to the float32 master) or is a per-call view owned by the computation's own
+     * manager; otherwise made once and cached, attached to the weight's manager so it is freed with the weight.
+     * The second element says whether the caller must close it.
+     */
+    private static NDArray[] bf16Weight(NDArray w, NDManager m) {
+        if (w.hasGradient() || w.getManager() == m) {
+            return new NDArray[] {Bf16Kernels.toBf16(w, m), w};
+        }
+        long h = ((ai.djl.pytorch.engine.PtNDArray) w).getHandle();
+        synchronized (BF16_WEIGHTS) {
+            Cached c = BF16_WEIGHTS.get(h);
+            if (c == null || c.weight().get() != w || c.copy().isReleased()) {
+                if (BF16_WEIGHTS.size() > 4096) {
+                    BF16_WEIGHTS.values().removeIf(e -> e.weight().get() == null || e.copy().isReleased());
+                }
+                c = new Cached(new java.lang.ref.WeakReference<>(w), Bf16Kernels.toBf16(w, w.getManager()));
+                BF16_WEIGHTS.put(h, c);
+            }
+            return new NDArray[] {c.copy(), null};
+        }
     }
 
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
@@ -225,7 +292,7 @@ public final class Ops {
             vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
                     .transpose(0, 2, 1, 3);
         }
-        NDArray logits = qh.matMul(kh); // [B,H,Lq,Lk]
+        NDArray logits = matMul(qh, kh); // [B,H,Lq,Lk]
         if (keyBias != null) {
             logits = logits.addi(keyBias); // in place: matMul's backward does not need its output
         }
@@ -235,7 +302,7 @@ public final class Ops {
             p = inW.hasGradient() ? p.mul(rowGuard) : p.muli(rowGuard);
         }
         p = dropout(p, dropout, training);
-        NDArray o = p.matMul(vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
+        NDArray o = matMul(p, vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
         return linear(o, outW, outB);
     }
 }

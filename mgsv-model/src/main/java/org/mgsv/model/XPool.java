@@ -78,7 +78,7 @@ public final class XPool {
     public NDArray query(NDArray videoVec) {
         NDArray q = Ops.layerNorm(videoVec, w(LN1), b(LN1), eps);
         NDArray qp = Ops.mul(Ops.linear(q, w(Q), b(Q)), (float) (1.0 / Math.sqrt(d)));
-        return qp.matMul(w(K));
+        return Ops.matMul(qp, w(K));
     }
 
     /** h1(M|v) for every (music, video) pair, [B_musics, B_videos, d]; dropout on linear_proj when training. */
@@ -86,11 +86,11 @@ public final class XPool {
         long bm = mu.tokens().getShape().get(0);
         long s = mu.tokens().getShape().get(1);
         NDArray u = query(videoVec); // [Bv, d]
-        NDArray logits = u.expandDims(0).matMul(mu.tokens().transpose(0, 2, 1)); // [Bm, Bv, S]
+        NDArray logits = Ops.matMul(u.expandDims(0), mu.tokens().transpose(0, 2, 1)); // [Bm, Bv, S]
         logits = logits.add(Ops.keyBias(mu.mask()).reshape(bm, 1, s));
         NDArray guard = Ops.anyValid(mu.mask()).reshape(bm, 1, 1);
         NDArray pr = logits.softmax(-1).mul(guard);
-        NDArray kbar = pr.matMul(mu.tokens()); // [Bm, Bv, d]: Σ_s p_s k̃_s
+        NDArray kbar = Ops.matMul(pr, mu.tokens()); // [Bm, Bv, d]: Σ_s p_s k̃_s
         NDArray att = Ops.linear(kbar, w(V), null).add(guard.mul(b(V))); // W_v k̄ + (Σ p) b_v
         NDArray o = Ops.linear(att, w(OUT), b(OUT));
         o = Ops.layerNorm(o, w(LN2), b(LN2), eps);

@@ -30,7 +30,7 @@ import org.mgsv.core.util.CpuFeatures;
 
 /**
  * This machine's matrix-multiply peak through the same libtorch (DJL) and ONNX Runtime the project runs: fp32
- * {@code matMul} in libtorch (bf16 where the binding supports it: DJL 0.36's does not, so it is reported n/a), fp32 {@code MatMul} and u8·s8 {@code MatMulInteger} in ONNX Runtime, on a large
+ * {@code matMul} in libtorch (fp32, and bf16 through {@link org.mgsv.model.Bf16Kernels}), fp32 {@code MatMul} and u8·s8 {@code MatMulInteger} in ONNX Runtime, on a large
  * square product and the network's typical shapes, at 1 thread and at the configured count. The peak of a
  * precision is the best rate over its shapes at the configured thread count (interference from other processes only
  * ever slows a run down, so the best of repeated timings is the estimate).
@@ -190,11 +190,13 @@ public final class MatmulPeak {
     public static Peak measure(int threads, int square, double seconds, boolean all, Consumer<String> log) {
         List<Rate> rates = new ArrayList<>();
         List<Integer> counts = all && threads > 1 ? List.of(1, threads) : List.of(threads);
-        // bf16 is not measured through libtorch: DJL 0.36's binding has no bfloat16 tensors (creating or casting to
-        // one aborts the process inside the native library), so nothing in the project can run bf16 there yet
-        List<DataType> types = List.of(DataType.FLOAT32);
-        if (all) {
-            log.accept("libtorch    bf16: not available (DJL's libtorch binding has no bfloat16 tensors)");
+        // bf16 through libtorch's own operators (DJL's binding has no bfloat16 type; see Bf16Kernels)
+        List<DataType> types = all && org.mgsv.model.Bf16Kernels.available()
+                ? List.of(DataType.FLOAT32, DataType.BFLOAT16) : List.of(DataType.FLOAT32);
+        if (all && !org.mgsv.model.Bf16Kernels.available()) {
+            log.accept("libtorch    bf16: not available (" + org.mgsv.model.Bf16Kernels.why() + ")");
+        } else if (all && !CpuFeatures.current().bf16Units()) {
+            log.accept("libtorch    bf16: this CPU has no AVX512_BF16 or AMX: bf16 is emulated and slower than fp32");
         }
         try (NDManager m = NDManager.newBaseManager()) { // loads libtorch before its threads are read
             int before = JniUtils.getNumThreads();
@@ -267,6 +269,15 @@ public final class MatmulPeak {
         try (NDManager m = parent.newSubManager()) {
             Shape sa = g.batch() == 1 ? new Shape(g.m(), g.k()) : new Shape(g.batch(), g.m(), g.k());
             Shape sb = g.batch() == 1 ? new Shape(g.k(), g.n()) : new Shape(g.batch(), g.k(), g.n());
+            if (dt == DataType.BFLOAT16) {
+                NDArray a16 = org.mgsv.model.Bf16Kernels.toBf16(m.randomNormal(sa), m);
+                NDArray b16 = org.mgsv.model.Bf16Kernels.toBf16(m.randomNormal(sb), m);
+                return timed(g.flops(), seconds, () -> {
+                    try (NDManager s = m.newSubManager()) {
+                        org.mgsv.model.Bf16Kernels.matmul(a16, b16, s); // bf16 in and out, fp32 accumulation
+                    }
+                });
+            }
             NDArray a = m.randomNormal(sa).toType(dt, false);
             NDArray b = m.randomNormal(sb).toType(dt, false);
             return timed(g.flops(), seconds, () -> {

@@ -68,8 +68,16 @@ public final class BenchEvalCommand implements Callable<Integer> {
             + " instead of a fixed 1 MiB mmap threshold as mgsv eval uses")
     boolean defaultMalloc;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         if (n < 1 || runs < 1 || warmup < 0) {
             throw new MgsvException("--n and --runs must be >= 1, --warmup >= 0");
         }
@@ -112,7 +120,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
         }
         double med = BenchInfo.median(times);
         double rss = BenchInfo.peakRssMb();
-        System.out.printf(Locale.ROOT, "MsG eval N=%d: median %.2f s over %d runs (pass 1 %.2f s, pass 2 %.2f s), %.1f items/s, peak RSS %.0f MB, %d threads, load %s%n",
+        System.out.printf(Locale.ROOT, "MsG eval (" + precision.modelLabel() + ") N=%d: median %.2f s over %d runs (pass 1 %.2f s, pass 2 %.2f s), %.1f items/s, peak RSS %.0f MB, %d threads, load %s%n",
                 n, med, runs, BenchInfo.median(pass1), BenchInfo.median(pass2), n / med, rss, threads, BenchInfo.loadAverage());
         Map<String, Object> out = new LinkedHashMap<>();
         PeakOption.report("MsG eval N=" + n + " (matmuls as the streamed evaluator runs them, at full slot lengths)", pk,
@@ -134,6 +142,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
             cfg.put("retrieval_score", config.retrievalScore().toString());
             cfg.put("malloc", lean ? "mmap threshold 1 MiB, 2 arenas" : "glibc default");
             out.put("config", cfg);
+            out.put("precision", precision.modelLabel());
             out.put("runs_s", BenchInfo.rounded(times));
             out.put("pass1_median_s", BenchInfo.median(pass1));
             out.put("pass2_median_s", BenchInfo.median(pass2));

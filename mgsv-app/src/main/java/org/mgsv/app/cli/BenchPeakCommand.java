@@ -13,12 +13,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "peak",
         mixinStandardHelpOptions = true,
-        description = {
-            "Measure this machine's matrix-multiply peak through the project's libtorch (fp32; bf16 n/a in DJL 0.36) and ONNX Runtime",
-            "(fp32 MatMul, u8*s8 MatMulInteger), on a large square product and the network's typical shapes, at 1",
-            "thread and at the configured count. Saves the result where the other benches read it (they print their",
-            "GFLOP/s as a fraction of the fp32 peak) and prints CPU model and matrix flags."
-        },
+        description = "Measure this machine's matrix-multiply peak through the project's libtorch (fp32, bf16) and "
+                + "ONNX Runtime (fp32 MatMul, u8*s8 MatMulInteger), on a large square product and the network's "
+                + "typical shapes, at 1 thread and at the configured count. Saves the result where the other benches "
+                + "read it (they print their GFLOP/s as a fraction of the fp32 peak) and prints CPU model and matrix "
+                + "flags.",
         footer = {
             "",
             "Examples:",

@@ -137,8 +137,16 @@ public final class BenchSearchCommand implements Callable<Integer> {
         return m;
     }
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         int th = threads();
         Map<String, Object> report = new LinkedHashMap<>();
         Path workDir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("mgsv-bench-");

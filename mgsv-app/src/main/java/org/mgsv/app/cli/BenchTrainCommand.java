@@ -62,8 +62,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     + " and the GEMMs' FLOPs and rate (the profiled step is slower; its time is not in the median)")
     Path profile;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
             throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
         }
@@ -104,7 +112,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         double med = BenchInfo.median(times);
         double rss = BenchInfo.peakRssMb();
         double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
-        System.out.printf(Locale.ROOT, "train step, batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
+        System.out.printf(Locale.ROOT, "train step (" + precision.modelLabel() + "), batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
                 + " peak RSS %.0f MB (JVM heap committed %.0f MB), %d threads, load %s%n", batchSize,
                 mb > 0 ? " (micro-batch " + mb + ")" : "", med, steps, warmup, batchSize / med, rss,
                 heap, threads, BenchInfo.loadAverage());
@@ -121,6 +129,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             out.put("threads", threads);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("bench", "train");
+            c.put("precision", precision.modelLabel());
             c.put("batch_size", batchSize);
             c.put("micro_batch", mb);
             c.put("steps", steps);
