@@ -80,7 +80,7 @@ class DropoutExpectationProbe {
             for (Map.Entry<String, double[]> e : acc.entrySet()) {
                 double m = e.getValue()[0] / n;
                 double se = Math.sqrt(Math.max(0, e.getValue()[1] / n - m * m) / n);
-                sb.append(String.format("\"%s\": [%.6g, %.3g], ", e.getKey(), m, se));
+                sb.append(String.format(java.util.Locale.ROOT, "\"%s\": [%.6g, %.3g], ", e.getKey(), m, se));
             }
             System.out.println("PROBE " + sb + "}");
         }

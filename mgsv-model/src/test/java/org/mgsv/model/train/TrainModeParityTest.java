@@ -58,7 +58,7 @@ class TrainModeParityTest {
 
         @Override
         public NDArray mask(NDManager m, Shape shape, float rate) {
-            String k = String.format("mask%03d/", next);
+            String k = String.format(java.util.Locale.ROOT, "mask%03d/", next);
             assertTrue(fixture.containsKey(k + "shape"), "the Java pass draws more dropout masks than the reference ("
                     + (next + 1) + "th: " + shape + ")");
             long[] ts = fixture.get(k + "shape").toLongArray();
@@ -153,7 +153,7 @@ class TrainModeParityTest {
             checked++;
         }
         assertEquals(grads.size(), checked, "every parameter checked");
-        System.out.printf("train-mode-A (%s, %d dropout calls replayed): losses max relative difference %.3g,"
+        System.out.printf(java.util.Locale.ROOT, "train-mode-A (%s, %d dropout calls replayed): losses max relative difference %.3g,"
                 + " gradients max ||diff||/||ref|| %.3g over %d parameters%n", trainForward ? "TrainForward" : "plain",
                 replay.next, worstLoss, worstNorm, checked);
     }
