@@ -31,7 +31,27 @@ public final class DropoutMasks {
 
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(() -> new State(0x6d67737644726f70L));
 
+    private static final ThreadLocal<Source> SOURCE = new ThreadLocal<>();
+
     private DropoutMasks() {}
+
+    /** Masks supplied from elsewhere instead of drawn (see {@link #replay}). */
+    @FunctionalInterface
+    public interface Source {
+        /** The mask (0 or the keep-scale per element) of the next draw of {@code shape} at {@code rate}. */
+        NDArray mask(NDManager m, Shape shape, float rate);
+    }
+
+    /**
+     * Until the returned handle is closed, every {@link #draw} of this thread returns {@code source}'s mask instead
+     * of drawing one: replays masks recorded from another implementation (the reference's training-mode parity
+     * test feeds it the dropout masks of the official model, call by call).
+     */
+    public static AutoCloseable replay(Source source) {
+        Source before = SOURCE.get();
+        SOURCE.set(source);
+        return () -> SOURCE.set(before);
+    }
 
     private static final class State {
         SplittableRandom rng;
@@ -60,6 +80,10 @@ public final class DropoutMasks {
     public static NDArray draw(NDManager m, Shape shape, float rate) {
         if (!(rate > 0f && rate <= 1f)) {
             throw new IllegalArgumentException("dropout rate must be in (0, 1], got " + rate);
+        }
+        Source src = SOURCE.get();
+        if (src != null) {
+            return src.mask(m, shape, rate);
         }
         double keep = keepProbability(rate);
         if (keep <= 0) {
