@@ -7,7 +7,8 @@ import java.util.function.IntFunction;
  * Finds which library track a query's audio carries, and where.
  *
  * <ol>
- *   <li>Vote: every query landmark that occurs in the index votes for (track, track frame − query frame), each
+ *   <li>Vote: the query is fingerprinted on {@value #QUERY_SHIFTS} frame grids a quarter hop apart (audfprint's
+ *       query shifts); every query landmark that occurs in the index votes for (track, track frame − query frame), each
  *       (hash, track, offset) once; a count sums an offset with its better neighbour (frame jitter). The
  *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}) are verified.</li>
  *   <li>Refine the offset below a frame: onset envelopes (positive log-energy differences in 16 bands, 256-point
@@ -18,7 +19,8 @@ import java.util.function.IntFunction;
  *       level) and the matched run is grown from the voted frames while it stays above the midpoint, so fades,
  *       a video starting before the music or music cut early give the heard span. The contrast (median
  *       similarity of the voted frames minus chance level) decides: the best candidate needs
- *       {@link Config#minContrast}, and a runner-up within 70% of it makes the video ambiguous.</li>
+ *       {@link Config#minContrast} (twice that when another track collected more votes), and a runner-up within
+ *       70% of it makes the video ambiguous.</li>
  * </ol>
  */
 public final class Matcher {
