@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.AnnotationCsv;
+import org.mgsv.core.data.CsvLine;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AudioDecoder;
 import org.mgsv.media.audio.DecodedAudio;
-import org.mgsv.media.extract.FeatureExtractor;
 import org.mgsv.media.video.VideoDecoder;
 
 /**
@@ -67,7 +69,7 @@ public final class Annotator {
         Map<String, Path> seen = new HashMap<>();
         List<Path> todo = new ArrayList<>();
         for (Path v : videos) {
-            String id = FeatureExtractor.idOf(v);
+            String id = MediaFiles.idOf(v);
             Path first = seen.putIfAbsent(id, v);
             if (first != null) {
                 Reject r = new Reject(v, id, "unreadable: duplicate video id (also " + first + ")", true);
@@ -78,11 +80,7 @@ public final class Annotator {
                 todo.add(v);
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "annotate");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), Threads.daemonFactory("annotate"));
         try {
             List<Future<Object>> fs = new ArrayList<>();
             for (Path v : todo) {
@@ -121,7 +119,7 @@ public final class Annotator {
 
     /** A {@link Row} or a {@link Reject} for one video. */
     public Object annotate(Path video) {
-        String id = FeatureExtractor.idOf(video);
+        String id = MediaFiles.idOf(video);
         VideoDecoder.VideoInfo info;
         try {
             info = new VideoDecoder(1, 1).probe(video);
@@ -196,7 +194,7 @@ public final class Annotator {
         }
         StringBuilder sb = new StringBuilder("video_id,reason\n");
         for (Reject r : report.rejects()) {
-            sb.append(AnnotationCsv.quote(r.videoId())).append(',').append(AnnotationCsv.quote(r.reason()))
+            sb.append(CsvLine.quote(r.videoId())).append(',').append(CsvLine.quote(r.reason()))
                     .append('\n');
         }
         AtomicFiles.writeString(out.resolve(REJECTS), sb.toString());

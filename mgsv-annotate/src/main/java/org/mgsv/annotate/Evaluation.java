@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.function.IntFunction;
 import org.mgsv.core.MgsvException;
 import org.mgsv.media.audio.Resampler;
-import org.mgsv.media.extract.FeatureExtractor;
+import org.mgsv.core.data.MediaFiles;
 
 /**
  * Accuracy of the annotator on generated query videos with known ground truth, made from real recordings:
@@ -69,7 +69,7 @@ public final class Evaluation {
         int k = 0;
         for (Condition c : conditions) {
             for (int q = 0; q < perCondition; q++, k++) {
-                String id = String.format("q%04d", k);
+                String id = String.format(java.util.Locale.ROOT, "q%04d", k);
                 boolean video = videoEvery > 0 && k % videoEvery == 0;
                 long s = rnd.nextLong();
                 Random r = new Random(s);
@@ -87,7 +87,7 @@ public final class Evaluation {
                                 c.musicDb(), c.codec());
                         float[] pcm = gen.render(spec, x, r.nextInt(16), r.nextLong());
                         Path f = gen.encode(spec, pcm, dir, video);
-                        out.add(new Case(f, c, c.source() == Source.LIBRARY ? FeatureExtractor.idOf(t) : null, spec));
+                        out.add(new Case(f, c, c.source() == Source.LIBRARY ? MediaFiles.idOf(t) : null, spec));
                     }
                     case SPEECH_ONLY, SILENT -> {
                         double len = minLen + r.nextDouble() * (maxLen - minLen);

@@ -12,10 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AudioDecoder;
 import org.mgsv.media.audio.DecodedAudio;
 import org.mgsv.media.audio.Resampler;
-import org.mgsv.media.extract.FeatureExtractor;
 
 /** Fingerprinting of a music library into a {@link FingerprintIndex}, and the tracks' audio for refinement. */
 public final class MusicLibrary {
@@ -49,7 +50,7 @@ public final class MusicLibrary {
             List<Path> todo = new ArrayList<>();
             Map<String, Path> seen = new LinkedHashMap<>();
             for (Path f : files) {
-                String id = FeatureExtractor.idOf(f);
+                String id = MediaFiles.idOf(f);
                 Path first = seen.putIfAbsent(id, f);
                 if (first != null) {
                     Failure fl = new Failure(f, "duplicate track id " + id + " (also " + first + ")");
@@ -63,11 +64,8 @@ public final class MusicLibrary {
                     todo.add(f);
                 }
             }
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-                Thread t = new Thread(r, "fingerprint");
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads),
+                    Threads.daemonFactory("fingerprint"));
             try {
                 List<Future<?>> fs = new ArrayList<>();
                 int[] sinceCommit = {0};
@@ -76,7 +74,7 @@ public final class MusicLibrary {
                         try {
                             float[] x = mono(f);
                             Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
-                            FingerprintIndex.Track t = new FingerprintIndex.Track(FeatureExtractor.idOf(f),
+                            FingerprintIndex.Track t = new FingerprintIndex.Track(MediaFiles.idOf(f),
                                     f.toString(), (double) x.length / Landmarks.SAMPLE_RATE, Files.size(f),
                                     Files.getLastModifiedTime(f).toMillis());
                             synchronized (w) {

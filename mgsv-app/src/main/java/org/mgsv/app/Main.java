@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {
             "Music Grounding by Short Video: find the track and the moment that best fit a short video.",
-            "The model is MaDe (ICCV 2025): it reads per-second CLIP frame features and per-window AST music",
-            "features, ranks tracks and predicts the moment's start/end.",
+            "The model is MaDe (ICCV 2025): it reads per-second CLIP frame features and per-window AST music "
+            + "features, ranks tracks and predicts the moment's start/end.",
             ""
         },
         footer = {

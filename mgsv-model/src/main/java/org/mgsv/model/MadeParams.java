@@ -234,6 +234,40 @@ public final class MadeParams implements AutoCloseable {
         return new MadeParams(config, m, arrays);
     }
 
+    /**
+     * Value problems of the arrays in {@code named}: a dtype other than a floating one ({@code float32} only when
+     * {@code exactFloat32}, as in a saved model directory) and non-finite values (naming the first element).
+     * Empty when all are fine. A NaN weight otherwise turns every score into NaN, which ranks every query first.
+     */
+    public static List<String> checkValues(Map<String, NDArray> named, boolean exactFloat32) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : named.entrySet()) {
+            NDArray a = e.getValue();
+            DataType t = a.getDataType();
+            boolean ok = exactFloat32 ? t == DataType.FLOAT32
+                    : t == DataType.FLOAT32 || t == DataType.FLOAT64 || t == DataType.FLOAT16 || t == DataType.BFLOAT16;
+            if (!ok) {
+                out.add(e.getKey() + ": dtype " + t + ", expected " + (exactFloat32 ? "float32" : "a float type"));
+                continue;
+            }
+            if (a.size() == 0) {
+                continue;
+            }
+            NDArray f = t == DataType.FLOAT64 ? a : a.toType(DataType.FLOAT32, false);
+            boolean bad = f.isNaN().logicalOr(f.isInfinite()).any().getBoolean();
+            if (bad) {
+                double[] v = f.toType(DataType.FLOAT64, false).toDoubleArray();
+                int i = 0;
+                while (i < v.length && Double.isFinite(v[i])) {
+                    i++;
+                }
+                long count = java.util.Arrays.stream(v).filter(x -> !Double.isFinite(x)).count();
+                out.add(e.getKey() + ": " + count + " non-finite value(s), the first " + v[i] + " at flat index " + i);
+            }
+        }
+        return out;
+    }
+
     /** Missing / unexpected / mismatched names (empty when {@code named} fits the configuration). */
     public static List<String> check(MadeConfig config, Map<String, NDArray> named) {
         List<String> missing = new ArrayList<>();

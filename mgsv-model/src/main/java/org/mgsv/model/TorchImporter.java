@@ -73,6 +73,9 @@ public final class TorchImporter {
                 }
             }
             problems.addAll(MadeParams.check(config, params));
+            if (problems.isEmpty()) {
+                problems.addAll(MadeParams.checkValues(params, false));
+            }
             if (!problems.isEmpty()) {
                 throw new MgsvException(stateDict + ": state dict does not match the MaDe model: "
                         + String.join("; ", problems));
@@ -144,6 +147,7 @@ public final class TorchImporter {
             }
             details.put("buffersChecked", r.report().buffersChecked());
             details.put("buffersComputed", r.report().buffersComputed());
+            details.put(FeatureSpace.KEY, FeatureSpace.CLIP_AST); // the reference weights' training features
             ModelDir.save(outDir, r.params(), Provenance.of("import", details));
             return r.report();
         }

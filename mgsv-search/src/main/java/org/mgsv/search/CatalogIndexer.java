@@ -10,23 +10,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.mgsv.search.catalog.CatalogStore;
+import org.mgsv.search.catalog.TrackInfo;
 import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.CsvLine;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.ProgressBar;
 
 /**
  * Adds the audio files of a folder to a catalog: media pipeline (decode + AST windows + segment encoder) → the
  * model's music tower → segment tokens, h0, duration, metadata and (when a beat tracker is available) beats.
  * Incremental: files whose id is already in the catalog are skipped. Commits every {@code commitEvery} tracks,
- * so a killed run keeps what it finished. Unreadable files are reported and skipped.
+ * so a killed run keeps what it finished. Unreadable files are reported and skipped. Files are found by
+ * {@link MediaFiles#list} and named by {@link MediaFiles#idOf} (or their {@code --meta} id); two files with one
+ * id — in one run, or a new file whose id an existing, still present file of the catalog holds — are reported
+ * as failed instead of one replacing the other.
  */
 public final class CatalogIndexer {
-    public static final List<String> AUDIO_EXTENSIONS = List.of(".ogg", ".oga", ".mp3", ".wav", ".flac", ".m4a",
-            ".aac", ".opus", ".wma");
-
     private final CatalogStore store;
     private final GroundingModel model;
     private final MediaPipeline media;
@@ -48,34 +49,10 @@ public final class CatalogIndexer {
         this.beats = beats;
     }
 
-    /** The audio files under {@code dir} (recursively; or the file itself), sorted. */
-    public static List<Path> audioFiles(Path dir) {
-        if (Files.isRegularFile(dir)) {
-            return List.of(dir);
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new MgsvException(dir + ": no such file or directory");
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return AUDIO_EXTENSIONS.stream().anyMatch(n::endsWith);
-            }).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Track id of a file: its name without extension, with unsupported characters replaced. */
-    public static String idOf(Path file) {
-        String n = file.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return TrackRecord.idFromName(dot > 0 ? n.substring(0, dot) : n);
-    }
-
     /**
      * Reads a metadata CSV with a header naming at least {@code file} (file name) and any of {@code id, title,
-     * artist, licence} (or {@code license}). Quoted fields may contain commas. Keyed by file name.
+     * artist, licence} (or {@code license}). Quoted fields may contain commas. Keyed by file name. A file listed
+     * twice, two rows with one id and an invalid id are errors naming the lines.
      */
     public static Map<String, Meta> readMeta(Path csv) {
         List<String> lines;
@@ -87,7 +64,9 @@ public final class CatalogIndexer {
         if (lines.isEmpty()) {
             throw new MgsvException(csv + ": empty (expected a header line with a 'file' column)");
         }
-        List<String> head = CsvLine.split(lines.get(0));
+        // a spreadsheet's UTF-8 byte order mark is not part of the first column's name
+        String first = lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(0);
+        List<String> head = CsvLine.split(first);
         Map<String, Integer> col = new HashMap<>();
         for (int i = 0; i < head.size(); i++) {
             col.put(head.get(i).strip().toLowerCase(Locale.ROOT).replace("license", "licence"), i);
@@ -96,6 +75,8 @@ public final class CatalogIndexer {
             throw new MgsvException(csv + ":1: header has no 'file' column (columns: file,id,title,artist,licence)");
         }
         Map<String, Meta> out = new HashMap<>();
+        Map<String, Integer> fileLine = new HashMap<>();
+        Map<String, Integer> idLine = new HashMap<>();
         for (int ln = 1; ln < lines.size(); ln++) {
             if (lines.get(ln).isBlank()) {
                 continue;
@@ -106,9 +87,18 @@ public final class CatalogIndexer {
                 throw new MgsvException(csv + ":" + (ln + 1) + ": field 'file' is empty");
             }
             String id = col.containsKey("id") ? get(f, col.get("id")) : "";
-            if (!id.isEmpty() && !TrackRecord.isValidId(id)) {
-                throw new MgsvException(csv + ":" + (ln + 1) + ": field 'id' '" + id
-                        + "' is not a valid id (letters, digits, '.', '_', '-')");
+            if (!id.isEmpty() && !MediaFiles.isValidId(id)) {
+                throw new MgsvException(csv + ":" + (ln + 1) + ": field 'id' '" + id + "' is not a valid id ("
+                        + MediaFiles.ID_RULE + ")");
+            }
+            Integer before = fileLine.putIfAbsent(file, ln + 1);
+            if (before != null) {
+                throw new MgsvException(csv + ":" + (ln + 1) + ": field 'file' '" + file + "' is listed again (first on"
+                        + " line " + before + ")");
+            }
+            if (!id.isEmpty() && (before = idLine.putIfAbsent(id, ln + 1)) != null) {
+                throw new MgsvException(csv + ":" + (ln + 1) + ": field 'id' '" + id + "' is already the id of line "
+                        + before + " (ids must be unique)");
             }
             out.put(file, new Meta(id.isEmpty() ? null : id, get(f, col.get("title")), get(f, col.get("artist")),
                     get(f, col.get("licence"))));
@@ -125,7 +115,7 @@ public final class CatalogIndexer {
         MediaPipeline.MusicFeatures f = media.music(file);
         GroundingModel.EncodedMusic m = model.encodeMusic(f.segmentFeatures(), f.mask());
         double[][] b = beats ? media.beats(file) : null;
-        String id = meta != null && meta.id() != null ? meta.id() : idOf(file);
+        String id = idOf(file, meta);
         String title = meta != null && !meta.title().isEmpty() ? meta.title() : prettyTitle(file);
         TrackRecord r = new TrackRecord(id, title, meta == null ? "" : meta.artist(), meta == null ? "" : meta.licence(),
                 f.durationSeconds(), file.toAbsolutePath().toString(), m.tokens(), m.mask(), m.h0(),
@@ -141,20 +131,69 @@ public final class CatalogIndexer {
         return n.isEmpty() ? n : Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }
 
+    /** The id a file gets: its {@code --meta} id, else {@link MediaFiles#idOf}. */
+    public static String idOf(Path file, Meta meta) {
+        return meta != null && meta.id() != null ? meta.id() : MediaFiles.idOf(file);
+    }
+
+    /**
+     * Why the catalog's track {@code id} is not {@code file}, or null when it is (the same source, or a source
+     * that no longer exists: the music moved).
+     */
+    public static String otherSource(TrackInfo held, Path file) {
+        String src = held.sourcePath();
+        if (src.isEmpty() || src.equals(file.toAbsolutePath().toString())) {
+            return null;
+        }
+        Path p = Path.of(src);
+        try {
+            return Files.exists(p) && !Files.isSameFile(p, file) ? src : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * True when a catalog written before ids kept whole names holds {@code file} under the id its name gave then
+     * (ASCII letters, digits and {@code . _ -} kept, every other UTF-16 unit {@code _}), from the same source:
+     * such a file is already indexed, not a new track.
+     */
+    public static boolean heldUnderOldId(CatalogStore store, Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        String stem = dot > 0 ? n.substring(0, dot) : n;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < stem.length() && sb.length() < MediaFiles.MAX_ID_CHARS; i++) {
+            char c = stem.charAt(i);
+            boolean keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '_' || c == '-';
+            sb.append(sb.length() == 0 && c == '.' ? '_' : keep ? c : '_');
+        }
+        String old = sb.toString();
+        return !old.equals(MediaFiles.idOf(file)) && store.info(old).map(t -> t.sourcePath().equals(file.toAbsolutePath().toString()))
+                .orElse(false);
+    }
+
     /** Indexes every audio file not yet in the catalog; progress on stderr when {@code progress}. */
     public Summary indexAll(List<Path> files, Map<String, Meta> meta, boolean progress) {
         List<Path> todo = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         int skipped = 0;
+        MediaFiles.IdClaims ids = new MediaFiles.IdClaims();
         for (Path f : files) {
             Meta m = meta.get(f.getFileName().toString());
-            String id = m != null && m.id() != null ? m.id() : idOf(f);
-            if (store.contains(id)) {
+            String id = idOf(f, m);
+            String first = ids.claim(id, f.toString());
+            String held = first != null ? first : store.info(id).map(t -> otherSource(t, f)).orElse(null);
+            if (held != null) {
+                failed.add(f.getFileName() + ": " + MediaFiles.IdClaims.collision("track", id, f.toString(), held)
+                        + "; or give one an id in --meta");
+            } else if (store.contains(id) || (m == null || m.id() == null) && heldUnderOldId(store, f)) {
                 skipped++;
             } else {
                 todo.add(f);
             }
         }
-        List<String> failed = new ArrayList<>();
         int added = 0;
         int sinceCommit = 0;
         try (ProgressBar bar = progress ? new ProgressBar("index", todo.size()) : null) {
@@ -166,6 +205,9 @@ public final class CatalogIndexer {
                         store.commit();
                         sinceCommit = 0;
                     }
+                } catch (OutOfMemoryError e) {
+                    // what the file needed was local to it and is garbage now: the batch goes on
+                    failed.add(f.getFileName() + ": out of memory (" + e.getMessage() + ")");
                 } catch (RuntimeException e) {
                     // one bad file never aborts the batch: report it and go on
                     failed.add(f.getFileName() + ": " + (e instanceof MgsvException || e instanceof UncheckedIOException

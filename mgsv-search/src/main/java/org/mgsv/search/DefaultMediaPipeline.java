@@ -64,8 +64,9 @@ public final class DefaultMediaPipeline implements MediaPipeline {
 
     @Override
     public MusicFeatures music(Path file) {
-        DecodedAudio decoded = AudioDecoder.decode(file).referencePcm();
-        FbankWindows w = frontEnd.compute(frontEnd.waveform16k(decoded));
+        // only what the 96 windows see is decoded (the duration of a longer track comes from its container):
+        // memory is bounded by the windows, not by the track's length
+        FbankWindows w = frontEnd.compute(file);
         float[][] enc = segmentEncoder.encode(w);
         float[] mask = w.mask().clone();
         for (int s = 0; s < enc.length; s++) {
@@ -73,18 +74,22 @@ public final class DefaultMediaPipeline implements MediaPipeline {
                 enc[s] = new float[segmentEncoder.dim()];
             }
         }
-        return new MusicFeatures(enc, mask, decoded.durationSeconds());
+        return new MusicFeatures(enc, mask, w.durationSeconds());
     }
 
     @Override
     public float[] audio(Path file, int sampleRate, double start, double end) {
-        DecodedAudio d = AudioDecoder.decode(file);
+        // the window alone (plus a margin for the resampler's filter) is decoded: memory and time follow the
+        // window, not the track's length
+        double margin = 0.1;
+        double from = Math.max(0, start - margin);
+        DecodedAudio d = AudioDecoder.decode(file, from, end + margin - from);
         float[] mono = d.downmix();
         int sr = d.sampleRate();
-        int from = (int) Math.max(0, Math.min(mono.length, Math.floor(start * sr)));
-        int to = (int) Math.max(from, Math.min(mono.length, Math.ceil(end * sr)));
-        float[] cut = java.util.Arrays.copyOfRange(mono, from, to);
-        return sr == sampleRate ? cut : Resampler.resample(cut, sr, sampleRate);
+        float[] at = sr == sampleRate ? mono : Resampler.resample(mono, sr, sampleRate);
+        int a = (int) Math.max(0, Math.min(at.length, Math.round((start - from) * sampleRate)));
+        int b = (int) Math.max(a, Math.min(at.length, a + Math.round((end - start) * sampleRate)));
+        return java.util.Arrays.copyOfRange(at, a, b);
     }
 
     @Override

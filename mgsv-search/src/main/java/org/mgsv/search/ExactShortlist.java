@@ -11,6 +11,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.mgsv.core.util.Threads;
+import org.mgsv.core.util.TopKHeap;
 import org.mgsv.search.catalog.H0Matrix;
 
 /**
@@ -78,11 +80,8 @@ public final class ExactShortlist implements ShortlistIndex, AutoCloseable {
                 }
             }
         }
-        this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads, r -> {
-            Thread t = new Thread(r, "shortlist-scan");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads, Threads.daemonFactory("shortlist-scan"))
+                : null;
     }
 
     public static ExactShortlist build(H0Matrix matrix, Precision precision, int threads) {
@@ -115,35 +114,35 @@ public final class ExactShortlist implements ShortlistIndex, AutoCloseable {
         }
         k = Math.min(k, n);
         int keep = precision == Precision.INT8 ? Math.min(n, k * oversample + 16) : k;
-        TopK top = scanAll(query, keep);
+        TopKHeap top = scanAll(query, keep);
         if (precision == Precision.FLOAT32) {
-            return top.hits();
+            return Hits.of(top);
         }
-        Hits cand = top.hits();
-        TopK exact = new TopK(k);
+        Hits cand = Hits.of(top);
+        TopKHeap exact = new TopKHeap(k);
         float[] row = new float[dim];
         for (int r : cand.rows()) {
             matrix.row(r, row);
-            exact.offer(dotF(query, row, 0), r);
+            exact.offer(VecMath.dot(query, row), r);
         }
-        return exact.hits();
+        return Hits.of(exact);
     }
 
-    private TopK scanAll(float[] q, int keep) {
+    private TopKHeap scanAll(float[] q, int keep) {
         int tasks = pool == null ? 1 : Math.min(threads, Math.max(1, n / MIN_ROWS_PER_TASK));
         if (tasks <= 1) {
             return scan(q, 0, n, keep);
         }
-        List<Future<TopK>> fs = new ArrayList<>();
+        List<Future<TopKHeap>> fs = new ArrayList<>();
         int per = (n + tasks - 1) / tasks;
         for (int t = 0; t < tasks; t++) {
             int from = t * per;
             int to = Math.min(n, from + per);
             fs.add(pool.submit(() -> scan(q, from, to, keep)));
         }
-        TopK all = new TopK(keep);
+        TopKHeap all = new TopKHeap(keep);
         try {
-            for (Future<TopK> f : fs) {
+            for (Future<TopKHeap> f : fs) {
                 all.addAll(f.get());
             }
         } catch (InterruptedException e) {
@@ -155,11 +154,11 @@ public final class ExactShortlist implements ShortlistIndex, AutoCloseable {
         return all;
     }
 
-    private TopK scan(float[] q, int from, int to, int keep) {
-        TopK top = new TopK(keep);
+    private TopKHeap scan(float[] q, int from, int to, int keep) {
+        TopKHeap top = new TopKHeap(keep);
         if (precision == Precision.FLOAT32) {
             for (int i = from; i < to; i++) {
-                float s = dotF(q, f32, i * dim);
+                float s = VecMath.dot(q, 0, f32, i * dim, dim);
                 if (s > top.threshold()) {
                     top.offer(s, i);
                 }
@@ -173,20 +172,6 @@ public final class ExactShortlist implements ShortlistIndex, AutoCloseable {
             }
         }
         return top;
-    }
-
-    static float dotF(float[] q, float[] a, int off) {
-        int d = q.length;
-        int j = 0;
-        FloatVector acc = FloatVector.zero(FS);
-        for (int bound = FS.loopBound(d); j < bound; j += FS.length()) {
-            acc = FloatVector.fromArray(FS, q, j).fma(FloatVector.fromArray(FS, a, off + j), acc);
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < d; j++) {
-            s += q[j] * a[off + j];
-        }
-        return s;
     }
 
     private float dotB(float[] q, int off) {

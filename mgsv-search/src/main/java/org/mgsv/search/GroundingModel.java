@@ -4,8 +4,8 @@ import java.util.List;
 import org.mgsv.search.catalog.TrackRecord;
 
 /**
- * What search needs from the MaDe network (MADE.md §2), in plain arrays. The real implementation wraps the
- * network of mgsv-model; {@link SyntheticGroundingModel} is a weight-free stand-in for tests and benchmarks.
+ * What search needs from the MaDe network (docs/spec/MADE.md §2), in plain arrays. The real implementation
+ * wraps the network of mgsv-model; {@link SyntheticGroundingModel} is a weight-free stand-in for tests and benchmarks.
  * Implementations must be safe for concurrent calls.
  */
 public interface GroundingModel extends AutoCloseable {

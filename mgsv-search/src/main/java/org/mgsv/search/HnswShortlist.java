@@ -15,6 +15,7 @@ import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+import org.mgsv.core.util.TopKHeap;
 import org.mgsv.search.catalog.H0Matrix;
 
 /**
@@ -74,11 +75,11 @@ public final class HnswShortlist implements ShortlistIndex {
                     VectorSimilarityFunction.DOT_PRODUCT, values, query);
             KnnCollector c = HnswGraphSearcher.search(scorer, Math.max(k, ef), graph, null, Integer.MAX_VALUE);
             TopDocs td = c.topDocs();
-            TopK top = new TopK(k);
+            TopKHeap top = new TopKHeap(k);
             for (ScoreDoc sd : td.scoreDocs) {
-                top.offer(ExactShortlist.dotF(query, vectors.get(sd.doc), 0), sd.doc);
+                top.offer(VecMath.dot(query, vectors.get(sd.doc)), sd.doc);
             }
-            return top.hits();
+            return Hits.of(top);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.List;
+import org.mgsv.core.util.Threads;
 import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
@@ -43,11 +44,8 @@ public final class MadeGroundingModel implements GroundingModel {
 
     private MadeGroundingModel(NDManager manager, MadeParams params, String name, int parallelism) {
         this.parallelism = Math.max(1, parallelism);
-        this.pool = this.parallelism > 1 ? java.util.concurrent.Executors.newFixedThreadPool(this.parallelism, r -> {
-            Thread t = new Thread(r, "made-detect");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.pool = this.parallelism > 1 ? java.util.concurrent.Executors.newFixedThreadPool(this.parallelism,
+                Threads.daemonFactory("made-detect")) : null;
         this.manager = manager;
         this.params = params;
         this.net = new MadeNetwork(params);

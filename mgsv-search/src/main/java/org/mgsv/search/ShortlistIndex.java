@@ -21,6 +21,11 @@ public interface ShortlistIndex {
 
     /** Result rows (indices into the matrix the index was built from) and their cosines, best first. */
     record Hits(int[] rows, float[] scores) {
+        /** The pairs of a one-row heap, best first. */
+        public static Hits of(org.mgsv.core.util.TopKHeap top) {
+            return new Hits(top.indices(0), top.scores(0));
+        }
+
         public int size() {
             return rows.length;
         }

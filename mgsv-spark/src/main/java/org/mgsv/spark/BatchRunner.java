@@ -10,7 +10,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.LongAccumulator;
 import org.mgsv.core.MgsvException;
-import org.mgsv.media.extract.FeatureExtractor;
+import org.mgsv.core.data.CsvLine;
 
 /**
  * Runs a {@link BatchJob} on a Spark context: plans on the driver, spreads the items over partitions of about
@@ -193,9 +193,7 @@ public final class BatchRunner {
         }
         StringBuilder sb = new StringBuilder("kind,file,reason\n");
         for (Outcome r : rejects) {
-            sb.append(FeatureExtractor.quote(r.item().kind())).append(',')
-                    .append(FeatureExtractor.quote(r.item().source())).append(',')
-                    .append(FeatureExtractor.quote(r.reason().replace('\n', ' '))).append('\n');
+            sb.append(CsvLine.join(r.item().kind(), r.item().source(), r.reason().replace('\n', ' '))).append('\n');
         }
         HadoopFiles.writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8), "driver");
     }

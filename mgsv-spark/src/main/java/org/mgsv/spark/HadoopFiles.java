@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
@@ -19,6 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.AtomicFiles;
 
 /**
@@ -86,7 +86,7 @@ final class HadoopFiles {
             }
             List<String> out = new ArrayList<>();
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-            Predicate<String> wanted = n -> !n.startsWith(".") && extensions.contains(ext(n));
+            Predicate<String> wanted = n -> MediaFiles.wanted(n, extensions);
             while (it.hasNext()) {
                 LocatedFileStatus f = it.next();
                 if (f.isFile() && wanted.test(f.getPath().getName())) {
@@ -100,11 +100,6 @@ final class HadoopFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + spec + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String ext(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
 
     /** The file name of a path or URI. */

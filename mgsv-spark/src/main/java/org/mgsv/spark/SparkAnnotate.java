@@ -22,7 +22,7 @@ import org.mgsv.app.cli.DistributedEngine;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.media.extract.FeatureExtractor;
+import org.mgsv.core.data.MediaFiles;
 
 /**
  * {@code mgsv annotate} as a Spark job. The driver has already brought the fingerprint index up to date (it stays
@@ -102,9 +102,9 @@ final class SparkAnnotate implements BatchJob {
         Map<String, String> seen = new HashMap<>();
         int done = 0;
         for (String s : spec.videos()) {
-            for (String f : HadoopFiles.listInputs(s, FeatureExtractor.VIDEO_EXTENSIONS,
-                    p -> FeatureExtractor.listInputs(p, FeatureExtractor.VIDEO_EXTENSIONS))) {
-                String id = FeatureExtractor.idOf(Path.of(HadoopFiles.fileName(f)));
+            for (String f : HadoopFiles.listInputs(s, MediaFiles.VIDEO_EXTENSIONS,
+                    p -> MediaFiles.list(p, MediaFiles.VIDEO_EXTENSIONS).reportTo(System.err))) {
+                String id = MediaFiles.idOf(Path.of(HadoopFiles.fileName(f)));
                 WorkItem w = new WorkItem("video", f, id);
                 String first = seen.putIfAbsent(id, f);
                 if (first != null) {
@@ -171,7 +171,7 @@ final class SparkAnnotate implements BatchJob {
         }
         for (Map.Entry<String, String> d : duplicates.entrySet()) {
             Path p = Path.of(d.getKey());
-            rejects.add(new Annotator.Reject(p, FeatureExtractor.idOf(Path.of(HadoopFiles.fileName(d.getKey()))),
+            rejects.add(new Annotator.Reject(p, MediaFiles.idOf(Path.of(HadoopFiles.fileName(d.getKey()))),
                     d.getValue(), true));
         }
         rows.sort(Comparator.comparing(r -> r.annotation().videoId()));

@@ -1,6 +1,7 @@
 package org.mgsv.spark;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class SparkEngine implements DistributedEngine {
                                 null, null, false, 1));
                         long t0 = System.nanoTime();
                         BatchRunner.Result res = new BatchRunner(sc, partitionMinutes(), new PrintStream(
-                                java.io.OutputStream.nullOutputStream())).run(job);
+                                java.io.OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8)).run(job);
                         double s = (System.nanoTime() - t0) / 1e9;
                         r[i] = res.processed() / s;
                     } finally {

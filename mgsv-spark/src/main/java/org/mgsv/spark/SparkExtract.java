@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.mgsv.app.cli.DistributedEngine;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.CsvLine;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
@@ -167,17 +170,17 @@ final class SparkExtract implements BatchJob {
             String encoderName = k == Kind.VIDEO ? frameEncoder().name() : segmentEncoder().name();
             Map<String, String[]> rows = rows(k);
             int encCol = k == Kind.VIDEO ? 7 : 4;
-            Map<String, String> seen = new HashMap<>();
+            MediaFiles.IdClaims seen = new MediaFiles.IdClaims();
+            Set<String> extensions = k == Kind.VIDEO ? MediaFiles.VIDEO_EXTENSIONS : MediaFiles.AUDIO_EXTENSIONS;
             for (String s : specs) {
-                for (String f : HadoopFiles.listInputs(s, k == Kind.VIDEO ? FeatureExtractor.VIDEO_EXTENSIONS
-                        : FeatureExtractor.AUDIO_EXTENSIONS, p -> FeatureExtractor.listInputs(p,
-                        k == Kind.VIDEO ? FeatureExtractor.VIDEO_EXTENSIONS : FeatureExtractor.AUDIO_EXTENSIONS))) {
-                    String id = FeatureExtractor.idOf(Path.of(HadoopFiles.fileName(f)));
-                    WorkItem w = new WorkItem(k == Kind.VIDEO ? "video" : "music", f, id);
-                    String first = seen.putIfAbsent(id, f);
+                for (String f : HadoopFiles.listInputs(s, extensions,
+                        p -> MediaFiles.list(p, extensions).reportTo(System.err))) {
+                    String id = MediaFiles.idOf(Path.of(HadoopFiles.fileName(f)));
+                    String kind = k == Kind.VIDEO ? "video" : "music";
+                    WorkItem w = new WorkItem(kind, f, id);
+                    String first = seen.claim(id, f);
                     if (first != null) {
-                        rejected.add(Outcome.failed(w, (k == Kind.VIDEO ? "video" : "music") + " id '" + id
-                                + "' also comes from " + first + " (ids are file names without extension and must be unique)"));
+                        rejected.add(Outcome.failed(w, MediaFiles.IdClaims.collision(kind, id, f, first)));
                         continue;
                     }
                     String[] row = rows.get(id);
@@ -216,21 +219,10 @@ final class SparkExtract implements BatchJob {
             HadoopFiles.commit(work.resolve("out").resolve(rel.get(1)), HadoopFiles.resolve(spec.out(), rel.get(1)), attempt);
             // the row last: it is what marks the file done
             HadoopFiles.writeAtomically(HadoopFiles.resolve(rowDir(k), item.id() + ".csv"),
-                    (csvLine(row) + "\n").getBytes(StandardCharsets.UTF_8), attempt);
+                    (CsvLine.join(row) + "\n").getBytes(StandardCharsets.UTF_8), attempt);
         } finally {
             AtomicFiles.deleteRecursively(work);
         }
-    }
-
-    static String csvLine(String[] r) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(FeatureExtractor.quote(r[i]));
-        }
-        return sb.toString();
     }
 
     // ---- driver: publish ----
@@ -245,7 +237,7 @@ final class SparkExtract implements BatchJob {
             Map<String, String[]> rows = new TreeMap<>(rows(k));
             StringBuilder sb = new StringBuilder(header(k)).append('\n');
             for (String[] r : rows.values()) {
-                sb.append(csvLine(r)).append('\n');
+                sb.append(CsvLine.join(r)).append('\n');
             }
             HadoopFiles.writeAtomically(csvFile(k), sb.toString().getBytes(StandardCharsets.UTF_8), "driver");
             for (String n : names) {

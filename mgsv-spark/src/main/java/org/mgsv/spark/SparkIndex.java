@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.mgsv.app.cli.DistributedEngine;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
@@ -115,18 +116,21 @@ final class SparkIndex implements BatchJob {
         }
         List<WorkItem> todo = new ArrayList<>();
         int done = 0;
-        Set<String> ext = new HashSet<>();
-        for (String e : CatalogIndexer.AUDIO_EXTENSIONS) {
-            ext.add(e.substring(1));
-        }
+        List<Outcome> rejected = new ArrayList<>();
+        MediaFiles.IdClaims ids = new MediaFiles.IdClaims();
         for (String s : spec.music()) {
-            for (String f : HadoopFiles.listInputs(s, ext, p -> CatalogIndexer.audioFiles(p))) {
+            for (String f : HadoopFiles.listInputs(s, MediaFiles.AUDIO_EXTENSIONS,
+                    p -> MediaFiles.list(p, MediaFiles.AUDIO_EXTENSIONS).reportTo(System.err))) {
                 String name = HadoopFiles.fileName(f);
                 CatalogIndexer.Meta md = meta.get(name);
-                String id = md != null && md.id() != null ? md.id() : CatalogIndexer.idOf(Path.of(name));
+                String id = CatalogIndexer.idOf(Path.of(name), md);
                 WorkItem w = md == null ? new WorkItem("track", f, id)
                         : new WorkItem("track", f, id, new String[] {md.id(), md.title(), md.artist(), md.licence()});
-                if (present.contains(id)) {
+                String first = ids.claim(id, f);
+                if (first != null) {
+                    rejected.add(Outcome.failed(w, MediaFiles.IdClaims.collision("track", id, f, first)
+                            + "; or give one an id in --meta"));
+                } else if (present.contains(id)) {
                     done++;
                 } else if (staged.contains(id)) {
                     done++;
@@ -136,7 +140,7 @@ final class SparkIndex implements BatchJob {
                 }
             }
         }
-        return new Plan(todo, done, List.of());
+        return new Plan(todo, done, rejected);
     }
 
     /** Driver only: staged by an earlier, killed run; published by {@link #finish}. */

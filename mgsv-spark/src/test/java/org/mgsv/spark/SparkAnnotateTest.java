@@ -21,7 +21,7 @@ import org.mgsv.annotate.MusicLibrary;
 import org.mgsv.annotate.SyntheticQueries;
 import org.mgsv.app.cli.DistributedEngine;
 import org.mgsv.app.server.DemoMusic;
-import org.mgsv.media.extract.FeatureExtractor;
+import org.mgsv.core.data.MediaFiles;
 
 /**
  * The Spark annotate job against the single-process annotator: same annotations and rejects, also after a task
@@ -62,7 +62,7 @@ class SparkAnnotateTest {
         // the single-process command's output
         reference = tmp.resolve("reference");
         Annotator an = new Annotator(FingerprintIndex.open(index), Matcher.Config.DEFAULT, 64L << 20);
-        Annotator.Report rep = an.run(FeatureExtractor.listInputs(videos, FeatureExtractor.VIDEO_EXTENSIONS), 1,
+        Annotator.Report rep = an.run(MediaFiles.list(videos, MediaFiles.VIDEO_EXTENSIONS).files(), 1,
                 () -> {}, x -> {});
         assertEquals(3, rep.rows().size(), rep.rejects().toString());
         Annotator.write(Files.createDirectories(reference), rep, null, 0);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.cli.DistributedEngine;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.media.audio.AstFrontEnd;
@@ -44,7 +46,7 @@ class SparkExtractTest {
         videos = Files.createDirectories(tmp.resolve("videos"));
         music = Files.createDirectories(tmp.resolve("music"));
         for (int i = 0; i < 14; i++) {
-            Ffmpeg.testVideo(videos.resolve(String.format("v%02d.mp4", i)), 1.2 + 0.3 * i, "64x48", 10);
+            Ffmpeg.testVideo(videos.resolve(String.format(Locale.ROOT, "v%02d.mp4", i)), 1.2 + 0.3 * i, "64x48", 10);
         }
         for (int i = 0; i < 5; i++) {
             Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=" + (220 + 110 * i) + ":sample_rate=16000:d=" + (3 + i),
@@ -57,8 +59,8 @@ class SparkExtractTest {
         try (var fe = new BuiltinFrameEncoder(); var se = new BuiltinSegmentEncoder()) {
             FeatureExtractor ex = new FeatureExtractor(reference, fe, se, new AstFrontEnd(AstFrontEnd.Channels.FIRST, 1),
                     new VideoDecoder(VideoDecoder.MAX_FRAMES, 1));
-            FeatureExtractor.Report r = ex.run(FeatureExtractor.listInputs(videos, FeatureExtractor.VIDEO_EXTENSIONS),
-                    FeatureExtractor.listInputs(music, FeatureExtractor.AUDIO_EXTENSIONS), () -> {}, f -> {});
+            FeatureExtractor.Report r = ex.run(MediaFiles.list(videos, MediaFiles.VIDEO_EXTENSIONS).files(),
+                    MediaFiles.list(music, MediaFiles.AUDIO_EXTENSIONS).files(), () -> {}, f -> {});
             assertEquals(1, r.failures().size());
         }
         SharedSpark.get();

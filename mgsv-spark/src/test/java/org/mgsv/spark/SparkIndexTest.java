@@ -57,7 +57,7 @@ class SparkIndexTest {
              FileCatalogStore store = FileCatalogStore.openOrCreate(reference, m.dim(), m.segmentSlots())) {
             CatalogIndexer.Summary s = new CatalogIndexer(store, m, new DefaultMediaPipeline(new BuiltinFrameEncoder(),
                     new BuiltinSegmentEncoder(), m.frameSlots(), 1), 16, true)
-                    .indexAll(CatalogIndexer.audioFiles(music), Map.of(), false);
+                    .indexAll(org.mgsv.core.data.MediaFiles.list(music, org.mgsv.core.data.MediaFiles.AUDIO_EXTENSIONS).files(), Map.of(), false);
             assertEquals(1, s.failed().size());
         }
         SharedSpark.get();

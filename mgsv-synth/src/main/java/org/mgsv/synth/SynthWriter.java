@@ -24,6 +24,7 @@ import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.Threads;
 
 /**
  * Writes a synthetic benchmark in the published MGSV-EC layout of the reference repository:
@@ -91,11 +92,7 @@ public final class SynthWriter {
             }
             long tasks = used.length + allRows.size();
             ProgressBar bar = progress ? new ProgressBar("synth", tasks) : null;
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-                Thread t = new Thread(r, "synth-writer");
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), Threads.daemonFactory("synth-writer"));
             try {
                 List<Future<?>> futures = new ArrayList<>();
                 submitChunks(pool, futures, used.length, i -> {

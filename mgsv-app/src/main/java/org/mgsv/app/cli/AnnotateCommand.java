@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,12 +14,12 @@ import org.mgsv.annotate.Matcher;
 import org.mgsv.annotate.MusicLibrary;
 import org.mgsv.annotate.Splits;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.ProgressBar;
-import org.mgsv.core.util.Threads;
-import org.mgsv.media.extract.FeatureExtractor;
 import org.mgsv.search.catalog.FileCatalogStore;
 import org.mgsv.search.catalog.TrackInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mgsv annotate}: your videos + your music library → an MGSV-EC-style annotation CSV. */
@@ -26,8 +27,8 @@ import picocli.CommandLine.Option;
         name = "annotate",
         mixinStandardHelpOptions = true,
         description = {
-            "Build an MGSV-EC-style dataset from your own videos: find each video's background music in your",
-            "library and the moment used.",
+            "Build an MGSV-EC-style dataset from your own videos: find each video's background music in your "
+            + "library and the moment used.",
             "",
             "The library is fingerprinted (spectral-peak landmarks) into <out>/fingerprints.mfp (or --index); a "
                     + "later run adds only new tracks. Each video's soundtrack votes for (track, offset); the best "
@@ -70,8 +71,7 @@ public final class AnnotateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the split (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "Files processed at once (default: MGSV_THREADS or cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--min-votes", defaultValue = "5", paramLabel = "<n>",
             description = "Landmark votes a candidate track needs (default ${DEFAULT-VALUE}).")
@@ -102,13 +102,13 @@ public final class AnnotateCommand implements Callable<Integer> {
             throw new MgsvException("--master needs --engine spark");
         }
         DistributedEngine spark = engine.equals("spark") ? DistributedEngine.load("spark") : null;
-        int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        int n = threads.count();
         Splits.Ratios ratios = split == null ? null : Splits.Ratios.parse(split);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new MgsvException("--out " + out + " exists and is not a directory");
         }
         List<Path> videoFiles = spark != null ? List.of()
-                : FeatureExtractor.listInputs(videos, FeatureExtractor.VIDEO_EXTENSIONS);
+                : MediaFiles.list(videos, MediaFiles.VIDEO_EXTENSIONS).reportTo(System.err);
         List<Path> tracks = musicFiles(music);
         Path indexFile = index != null ? index : out.resolve("fingerprints.mfp");
         AtomicInteger failed = new AtomicInteger();
@@ -122,7 +122,7 @@ public final class AnnotateCommand implements Callable<Integer> {
             });
         }
         FingerprintIndex idx = up.index();
-        System.out.printf("library: %d track(s) in %s (%d added, %d already there, %d failed)%n", idx.size(),
+        System.out.printf(Locale.ROOT, "library: %d track(s) in %s (%d added, %d already there, %d failed)%n", idx.size(),
                 indexFile, up.added(), up.present(), up.failures().size());
         if (idx.size() == 0) {
             throw new MgsvException("no track of " + music + " could be fingerprinted");
@@ -147,7 +147,7 @@ public final class AnnotateCommand implements Callable<Integer> {
             });
         }
         Annotator.write(out, report, ratios, seed);
-        System.out.printf("annotated %d of %d video(s) into %s%n", report.rows().size(), videoFiles.size(),
+        System.out.printf(Locale.ROOT, "annotated %d of %d video(s) into %s%n", report.rows().size(), videoFiles.size(),
                 out.resolve(Annotator.ANNOTATIONS));
         if (!report.rejects().isEmpty()) {
             StringBuilder sb = new StringBuilder();
@@ -178,6 +178,6 @@ public final class AnnotateCommand implements Callable<Integer> {
             }
             return out;
         }
-        return FeatureExtractor.listInputs(music, FeatureExtractor.AUDIO_EXTENSIONS);
+        return MediaFiles.list(music, MediaFiles.AUDIO_EXTENSIONS).reportTo(System.err);
     }
 }

@@ -8,7 +8,6 @@ import org.mgsv.search.MadeGroundingModel;
 import org.mgsv.search.MediaPipeline;
 import org.mgsv.search.Searcher;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
@@ -17,6 +16,7 @@ import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
 import org.mgsv.media.encode.onnx.EncoderPrecision;
 import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
 import org.mgsv.media.encode.onnx.OrtOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by index/ground/serve: encoders, threads, shortlist. */
@@ -36,14 +36,13 @@ final class AppOptions {
     @Option(names = "--ast", paramLabel = "<ast.onnx>", description = "AST audio model (with --encoder onnx)")
     Path ast;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "worker threads (default: -Dmgsv.threads or cores)")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     /** What the ONNX encoders run in; fp32 unless a command with {@code --precision} sets it. */
     EncoderPrecision encoderPrecision = EncoderPrecision.FP32;
 
     int threads() {
-        return threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        return threads.count();
     }
 
     FrameEncoder frameEncoder() {

@@ -86,8 +86,8 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
         if (!SyntheticQueries.toolsAvailable()) {
             throw new MgsvException("bench annotate needs the ffmpeg and espeak-ng commands on PATH");
         }
-        List<Path> tracks = music != null ? org.mgsv.media.extract.FeatureExtractor.listInputs(music,
-                org.mgsv.media.extract.FeatureExtractor.AUDIO_EXTENSIONS) : DemoMusic.wesnothTracks(1000);
+        List<Path> tracks = music != null ? org.mgsv.core.data.MediaFiles.list(music,
+                org.mgsv.core.data.MediaFiles.AUDIO_EXTENSIONS).reportTo(System.err) : DemoMusic.wesnothTracks(1000);
         if (tracks.size() < heldOut + 2) {
             throw new MgsvException("bench annotate needs real recordings: install Debian's wesnoth-music or give "
                     + "--music DIR (found " + tracks.size() + ")");

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Time the full MsG evaluation on N synthetic pairs of the reference shapes: encode N videos and N musics,",
-            "detect the moment in each ground-truth pair, rank all N x N pairs (dual + X-Pool single score).",
+            "Time the full MsG evaluation on N synthetic pairs of the reference shapes: encode N videos and N musics, "
+            + "detect the moment in each ground-truth pair, rank all N x N pairs (dual + X-Pool single score).",
             "Prints machine, threads, JVM, every run, the median after warm-up, items/s and peak RSS."
         },
         footer = {

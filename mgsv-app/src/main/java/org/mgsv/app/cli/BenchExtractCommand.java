@@ -3,17 +3,18 @@ package org.mgsv.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.Threads;
 import org.mgsv.app.server.DemoMusic;
 import org.mgsv.media.audio.AudioBench;
 import org.mgsv.media.encode.onnx.EncoderPrecision;
@@ -71,8 +72,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "Threads (default: MGSV_THREADS or cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--only", paramLabel = "video|audio", description = "Run one part only.")
     String only;
@@ -130,7 +130,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
         } else if (!engine.equals("local")) {
             throw new MgsvException("--engine: '" + engine + "' is not local or spark");
         }
-        int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        int n = threads.count();
         if (realSize) {
             return benchRealSize(n);
         }
@@ -292,7 +292,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
             throw new MgsvException("the ffmpeg command line is needed to make test media: install ffmpeg or give "
                     + "--video/--audio");
         }
-        String log = new String(p.getInputStream().readAllBytes());
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new MgsvException("ffmpeg could not make " + file.getFileName() + ": " + log.trim());
         }

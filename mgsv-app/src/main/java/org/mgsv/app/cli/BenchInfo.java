@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.core.util.CpuFeatures;
+import org.mgsv.core.util.Stats;
 
 /** Machine facts and measurements shared by the benchmark commands. */
 final class BenchInfo {
@@ -57,10 +57,7 @@ final class BenchInfo {
     }
 
     static double median(List<Double> xs) {
-        double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(a);
-        int n = a.length;
-        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+        return Stats.median(xs);
     }
 
     static Map<String, Object> machine() {

@@ -23,9 +23,9 @@ import org.mgsv.search.SyntheticCatalog;
 import org.mgsv.search.VecMath;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ProgressBar;
-import org.mgsv.core.util.Threads;
 import org.mgsv.model.MadeConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mgsv bench search}: query latency and shortlist recall on synthetic catalogs. */
@@ -68,8 +68,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "<model-dir>", description = "MaDe model (default: the reference network at its initialisation)")
     Path model;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "shortlist scan threads (default -Dmgsv.threads or cores)")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--query-noise", defaultValue = "1.3", paramLabel = "<x>",
             description = "noise added to a track's h0 to make a query, in units of 1/sqrt(d) per dimension: 1.3 gives "
@@ -94,7 +93,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     Path work;
 
     private int threads() {
-        return threads != null ? threads : Threads.defaultCount();
+        return threads.count();
     }
 
     private static GroundingModel initialised(int threads) {
@@ -329,7 +328,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
                 for (String id : musics) {
                     org.mgsv.core.features.MusicFeatures f = fs.music(id);
                     GroundingModel.EncodedMusic e = m.encodeMusic(rows(f.feats()), f.mask().toArray());
-                    store.add(new TrackRecord(TrackRecord.idFromName(id), id, "", "", 240, "", e.tokens(), e.mask(),
+                    store.add(new TrackRecord(org.mgsv.core.data.MediaFiles.idFromName(id), id, "", "", 240, "", e.tokens(), e.mask(),
                             e.h0(), null, null));
                     bar.step();
                 }
@@ -378,13 +377,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     }
 
     static double pct(double[] x, double p) {
-        if (x.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = x.clone();
-        Arrays.sort(s);
-        int i = (int) Math.ceil(p / 100.0 * s.length) - 1;
-        return s[Math.max(0, Math.min(s.length - 1, i))];
+        return org.mgsv.core.util.Stats.percentile(x, p);
     }
 
     /**

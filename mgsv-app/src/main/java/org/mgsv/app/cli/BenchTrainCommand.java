@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Time complete training steps of the reference configuration on synthetic inputs of the reference shapes:",
-            "batch assembly, forward in training mode (dropout on), every loss (retrieval, 6 decoder layers with",
-            "matching), backward, per-group clipping, Adam. Prints machine, threads, JVM, every step, the median",
-            "after warm-up, items/s and peak RSS."
+            "batch assembly, forward in training mode (dropout on), every loss (retrieval, 6 decoder layers with "
+            + "matching), backward, per-group clipping, Adam. Prints machine, threads, JVM, every step, the median "
+            + "after warm-up, items/s and peak RSS."
         },
         footer = {
             "",

@@ -37,15 +37,15 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Evaluate a model on a dataset split and print the paper's table.",
-            "Ranks every distinct track of the split for each video (dual + X-Pool score,",
-            "music-id de-duplication), predict the moment in the ground-truth track, and print the paper's table",
-            "(SmG mIoU; V2MR R1/R5/R10; MsG MoR1/MoR10/MoR100) plus IoU@θ, MedianR, MeanR, MRR.",
+            "Ranks every distinct track of the split for each video (dual + X-Pool score, "
+            + "music-id de-duplication), predict the moment in the ground-truth track, and print the paper's table "
+            + "(SmG mIoU; V2MR R1/R5/R10; MsG MoR1/MoR10/MoR100) plus IoU@θ, MedianR, MeanR, MRR.",
             "Memory is bounded by the chunk sizes, not by the split size."
         },
         footer = {
             "",
-            "<dataset>: a folder in the reference layout (dataset/MGSV-EC/<split>_data.csv + features/Kuai_feature/...),",
-            "a folder with <split>_data.csv next to vit_feature1/ and ast_feature2p5/, or a packed store (mgsv pack).",
+            "<dataset>: a folder in the reference layout (dataset/MGSV-EC/<split>_data.csv + features/Kuai_feature/...), "
+            + "a folder with <split>_data.csv next to vit_feature1/ and ast_feature2p5/, or a packed store (mgsv pack).",
             "--model: a model directory (import-torch, or a checkpoint) or a training run directory (then --pick).",
             "The run file (--run) lists each query's top --top tracks; ranks are exact in the printed metrics.",
             "",

@@ -3,12 +3,15 @@ package org.mgsv.app.cli;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.ProgressBar;
-import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
@@ -34,13 +37,18 @@ import picocli.CommandLine.Option;
                     + "<out>/vit_feature1/vit_feature/<id>.pt [50,512] and vit_mask/<id>.pt [50].",
             "Music: decode, 16 kHz, channel 0, 96 fbank windows of 10 s every 2.5 s, encoder → "
                     + "<out>/ast_feature2p5/ast_feature/<id>.pt [96,768] and ast_mask/<id>.pt [96].",
-            "Ids are file names without the extension (clip_0042.mp4 → clip_0042). <out>/videos.csv and "
-                    + "<out>/music.csv list each id with its source file, duration and encoder.",
+            "Ids are file names without the extension, in Unicode NFC (clip_0042.mp4 → clip_0042, Привет.mp3 → "
+                    + "Привет; control characters become _); two files with one id (sad.OGG, sad.mp3) are an error "
+                    + "for the second. <out>/videos.csv and <out>/music.csv list each id with its source file, "
+                    + "duration and encoder.",
             "Files already extracted with the same encoder are skipped, so an interrupted run can be restarted. "
                     + "Unreadable files (corrupt, truncated, no video/audio stream) are reported and skipped.",
-            "From a directory, videos are files ending in .mp4 .mov .mkv .webm .avi ... and music files "
-                    + "ending in .mp3 .ogg .opus .wav .flac .m4a ...; a file named directly is always tried.",
-            "Exit code: 0 = everything extracted, 2 = some files failed (listed), 1 = bad arguments.",
+            "From a directory (recursively; hidden files and folders skipped, symbolic links followed), videos "
+                    + "are files ending in .mp4 .mov .mkv .webm .avi ... and music files ending in .mp3 .ogg .opus "
+                    + ".wav .flac .m4a ...; a file named directly is always tried. A folder that cannot be read is "
+                    + "reported and skipped.",
+            "Exit code: 0 = everything extracted, 2 = some files failed or folders could not be read (listed), "
+                    + "1 = bad arguments.",
             ""
         },
         footer = {
@@ -83,22 +91,14 @@ public final class ExtractCommand implements Callable<Integer> {
             + "(the reference takes channel 0).")
     boolean downmix;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "Compute threads (default: MGSV_THREADS or cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--jobs", defaultValue = "1", paramLabel = "<n>",
             description = "Files extracted at once (default ${DEFAULT-VALUE}); each gets --threads / --jobs threads."
                     + " On many cores, --jobs = cores / 2 is usually fastest.")
     int jobs;
 
-    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
-            description = "local (this process, default) or spark (a Spark job: embedded local[*], or --master; "
-                    + "inputs may then be hdfs:// s3a:// URIs or *.list files of paths/URIs).")
-    String engine;
-
-    @Option(names = "--master", paramLabel = "<url>", description = "Spark master with --engine spark: local[2], "
-            + "spark://host:7077, k8s://..., yarn (default: spark-submit's, else local[*]).")
-    String master;
+    @Mixin EngineOptions engine;
 
     @Mixin PrecisionOption precision;
 
@@ -110,32 +110,22 @@ public final class ExtractCommand implements Callable<Integer> {
             throw new MgsvException("nothing to do: give --videos and/or --music");
         }
         precision.asked();
-        if (engine.equals("spark") && precision.encoders() != org.mgsv.media.encode.onnx.EncoderPrecision.FP32) {
-            throw new MgsvException("--precision " + precision.precision + " with --engine spark: the Spark job runs "
-                    + "the encoders in fp32; use --precision fp32 or the local engine");
-        }
-        if (engine.equals("spark")) {
+        if (engine.spark()) {
+            precision.requireFp32ForSpark();
             // the option's text as typed: a URI such as hdfs://nn/x must not pass through Path
-            return DistributedEngine.load("spark").extract(master, new DistributedEngine.ExtractJob(
+            return DistributedEngine.load("spark").extract(engine.master, new DistributedEngine.ExtractJob(
                     raw("--videos"), raw("--music"), spec.findOption("--out").originalStringValues().get(0), encoder,
                     clip == null ? null : clip.toString(), ast == null ? null : ast.toString(), downmix,
-                    threads != null ? Math.max(1, threads) : 1));
+                    threads.orElse(1)));
         }
-        if (!engine.equals("local")) {
-            throw new MgsvException("--engine: '" + engine + "' is not local or spark");
-        }
-        if (master != null) {
-            throw new MgsvException("--master needs --engine spark");
-        }
-        int nThreads = threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        int nThreads = threads.count();
         if (jobs < 1) {
             throw new MgsvException("--jobs must be at least 1");
         }
         int perJob = Math.max(1, nThreads / jobs);
-        List<Path> videoFiles = videos == null ? List.of()
-                : FeatureExtractor.listInputs(videos, FeatureExtractor.VIDEO_EXTENSIONS);
-        List<Path> musicFiles = music == null ? List.of()
-                : FeatureExtractor.listInputs(music, FeatureExtractor.AUDIO_EXTENSIONS);
+        List<String> unlisted = new ArrayList<>();
+        List<Path> videoFiles = videos == null ? List.of() : list(videos, MediaFiles.VIDEO_EXTENSIONS, unlisted);
+        List<Path> musicFiles = music == null ? List.of() : list(music, MediaFiles.AUDIO_EXTENSIONS, unlisted);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new MgsvException("--out " + out + " exists and is not a directory");
         }
@@ -162,7 +152,7 @@ public final class ExtractCommand implements Callable<Integer> {
                 });
             }
             Runtime.getRuntime().removeShutdownHook(flushOnExit);
-            System.out.printf("extracted %d video(s) and %d track(s) into %s; %d already done%n",
+            System.out.printf(Locale.ROOT, "extracted %d video(s) and %d track(s) into %s; %d already done%n",
                     report.videosExtracted(), report.musicExtracted(), out, report.skipped());
             if (videos != null && videoFiles.isEmpty()) {
                 System.out.println("note: no video files found in " + videos);
@@ -173,12 +163,23 @@ public final class ExtractCommand implements Callable<Integer> {
             if (!report.failures().isEmpty()) {
                 System.out.println(report.failures().size() + " file(s) failed:");
                 for (FeatureExtractor.Failure f : report.failures()) {
-                    System.out.println("  " + f.file() + " (" + f.kind().name().toLowerCase() + "): " + f.reason());
+                    System.out.println("  " + f.file() + " (" + f.kind().name().toLowerCase(Locale.ROOT) + "): "
+                            + f.reason());
                 }
-                return 2;
             }
-            return 0;
+            if (!unlisted.isEmpty()) {
+                System.out.println(unlisted.size() + " place(s) could not be listed:");
+                unlisted.forEach(u -> System.out.println("  " + u));
+            }
+            return report.failures().isEmpty() && unlisted.isEmpty() ? 0 : 2;
         }
+    }
+
+    /** The media files of {@code dirOrFile}; what could not be listed is warned about and kept for the summary. */
+    static List<Path> list(Path dirOrFile, Set<String> extensions, List<String> unlisted) {
+        MediaFiles.Listing l = MediaFiles.list(dirOrFile, extensions);
+        unlisted.addAll(l.problems());
+        return l.reportTo(System.err);
     }
 
     private List<String> raw(String option) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
@@ -81,7 +82,7 @@ public final class FbankCommand implements Callable<Integer> {
         for (float m : mask) {
             valid += m > 0 ? 1 : 0;
         }
-        System.out.printf("%s: %.2f s, %d valid windows; wrote %d window(s) %s and mask to %s%n", audio,
+        System.out.printf(Locale.ROOT, "%s: %.2f s, %d valid windows; wrote %d window(s) %s and mask to %s%n", audio,
                 decoded.cutAtLimit() ? decoded.totalSeconds() : (double) wave.length / KaldiFbank.SAMPLE_RATE, valid, sel.length,
                 sel.length <= 12 ? java.util.Arrays.toString(sel) : "(" + sel.length + ")", out);
         return 0;

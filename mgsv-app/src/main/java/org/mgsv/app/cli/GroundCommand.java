@@ -69,6 +69,10 @@ public final class GroundCommand implements Callable<Integer> {
             description = "with --render: drop the video's own sound or duck it under the music (default drop)")
     String originalAudio;
 
+    @Option(names = "--force", description = "ground although the catalog was built by another model, or the model "
+            + "was trained on other features than the encoder's")
+    boolean force;
+
     @Mixin AppOptions opts;
 
     @Override
@@ -87,6 +91,10 @@ public final class GroundCommand implements Callable<Integer> {
         if (top < 1) {
             throw new MgsvException("--top must be at least 1");
         }
+        java.io.PrintWriter err = new java.io.PrintWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
+        ModelChecks.requireEncoderMatches(model, opts, force, err);
+        ModelChecks.requireCatalogModel(catalog, model, force, err);
         try (GroundingModel m = AppOptions.loadModel(model, opts.threads());
                 FileCatalogStore store = FileCatalogStore.open(catalog);
                 GroundingService svc = new GroundingService(store, m, opts.pipeline(m, true, false), new MediaRenderer(),

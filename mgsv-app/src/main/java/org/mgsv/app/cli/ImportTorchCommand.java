@@ -1,6 +1,7 @@
 package org.mgsv.app.cli;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.TorchImporter;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Import the reference MaDe weights (a PyTorch state dict exported to .npz or .safetensors) into a model directory.",
-            "Names map 1:1 to the reference state-dict keys; every name and shape is checked. The position tables and",
-            "criterion.empty_weight may be absent (computed) or present, whole or as their first rows (checked)."
+            "Names map 1:1 to the reference state-dict keys; every name and shape is checked. The position tables and "
+            + "criterion.empty_weight may be absent (computed) or present, whole or as their first rows (checked)."
         },
         footer = {
             "",
@@ -41,7 +42,7 @@ public final class ImportTorchCommand implements Callable<Integer> {
     public Integer call() {
         MadeConfig c = config == null ? MadeConfig.reference() : MadeConfig.read(config);
         TorchImporter.Report r = TorchImporter.importTo(stateDict, buffers, c, out);
-        System.out.printf("imported %d parameters (%,d values) from %s%n", r.parameters(), r.scalars(), stateDict);
+        System.out.printf(Locale.ROOT, "imported %d parameters (%,d values) from %s%n", r.parameters(), r.scalars(), stateDict);
         System.out.println("buffers checked: " + (r.buffersChecked().isEmpty() ? "none" : String.join(", ", r.buffersChecked())));
         System.out.println("buffers computed: " + (r.buffersComputed().isEmpty() ? "none" : String.join(", ", r.buffersComputed())));
         System.out.println("sha256 " + r.sha256());

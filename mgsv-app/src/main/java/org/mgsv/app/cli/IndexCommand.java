@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.search.catalog.FileCatalogStore;
 import org.mgsv.search.CatalogIndexer;
 import org.mgsv.search.GroundingModel;
@@ -27,12 +29,12 @@ import picocli.CommandLine.Option;
         description = {
             "Index music tracks into a catalog for grounding.",
             "",
-            "Decodes each track, computes its 96 AST windows and segment features, runs the model's music tower and stores segment tokens, pooled embedding h0, duration, beats and metadata. Incremental (tracks already in the catalog are skipped) and crash-safe (a killed run keeps every committed track). Unreadable files are reported and skipped; the exit code is 2 when any failed."
+            "Decodes each track, computes its 96 AST windows and segment features, runs the model's music tower and stores segment tokens, pooled embedding h0, duration, beats and metadata. Incremental (tracks already in the catalog are skipped) and crash-safe (a killed run keeps every committed track). Unreadable files and folders are reported and skipped; the exit code is 2 when any failed. Ids are file names without the extension, as in extract (Unicode kept, in NFC), or the --meta id; two files with one id are reported, not merged."
         },
         footer = {
             "",
-            "Metadata CSV (--meta): header 'file,id,title,artist,licence' (file = audio file name; other columns",
-            "optional). Without it the id and title come from the file name.",
+            "Metadata CSV (--meta): header 'file,id,title,artist,licence' (file = audio file name; other columns "
+            + "optional). Without it the id and title come from the file name.",
             "",
             "Examples:",
             "  mgsv index --model quickstart-out/model --music ~/music --out my-catalog",
@@ -66,14 +68,11 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--commit-every", paramLabel = "<n>", defaultValue = "16", description = "commit after this many tracks (default 16)")
     int commitEvery;
 
-    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
-            description = "local (this process, default) or spark (a Spark job: embedded local[*], or --master; "
-                    + "--music may then be hdfs:// s3a:// URIs or *.list files).")
-    String engine;
+    @Mixin EngineOptions engine;
 
-    @Option(names = "--master", paramLabel = "<url>", description = "Spark master with --engine spark: local[2], "
-            + "spark://host:7077, k8s://..., yarn (default: spark-submit's, else local[*]).")
-    String master;
+    @Option(names = "--force", description = "index although the catalog was built by another model, or the model "
+            + "was trained on other features than the encoder's")
+    boolean force;
 
     @Mixin AppOptions opts;
 
@@ -89,30 +88,25 @@ public final class IndexCommand implements Callable<Integer> {
         if (meta != null && !Files.isRegularFile(meta)) {
             throw new MgsvException("--meta " + meta + ": no such file");
         }
-        if (!engine.equals("local") && !engine.equals("spark")) {
-            throw new MgsvException("--engine: '" + engine + "' is not local or spark");
-        }
-        if (master != null && !engine.equals("spark")) {
-            throw new MgsvException("--master needs --engine spark");
-        }
+        boolean spark = engine.spark();
         opts.encoderPrecision = precision.encoders();
         if (opts.encoder == AppOptions.Encoder.onnx && music != null) {
             System.out.println(precision.explain());
         }
-        if (engine.equals("spark") && music != null && opts.encoderPrecision != EncoderPrecision.FP32) {
-            throw new MgsvException("--precision " + precision.precision + " with --engine spark: the Spark job runs "
-                    + "the encoders in fp32; use --precision fp32 or the local engine");
-        }
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        ModelChecks.requireEncoderMatches(model, opts, force, err);
+        ModelChecks.requireCatalogModel(out, model, force, err);
         int sparkCode = 0;
-        if (engine.equals("spark") && music != null) {
+        if (spark && music != null) {
+            precision.requireFp32ForSpark();
             // the tracks are added by the Spark job; removals and compaction below run here as usual
             if (opts.encoder == AppOptions.Encoder.onnx && opts.ast == null) {
                 throw new MgsvException("--encoder onnx needs --ast <ast.onnx> to encode music");
             }
-            sparkCode = DistributedEngine.load("spark").index(master, new DistributedEngine.IndexJob(model.toString(),
+            sparkCode = DistributedEngine.load("spark").index(engine.master, new DistributedEngine.IndexJob(model.toString(),
                     List.copyOf(spec.findOption("--music").originalStringValues()), meta == null ? null : meta.toString(),
                     out.toString(), opts.encoder.name(), opts.ast == null ? null : opts.ast.toString(), !noBeats,
-                    opts.threads != null ? Math.max(1, opts.threads) : 1));
+                    opts.threads.orElse(1)));
             music = null;
             try (GroundingModel m = AppOptions.loadModel(model, 1)) {
                 writeInfo(m, opts.pipeline(m, false, true));
@@ -134,18 +128,22 @@ public final class IndexCommand implements Callable<Integer> {
             store.commit();
             int code = 0;
             if (music != null) {
-                List<Path> files = CatalogIndexer.audioFiles(music);
+                List<String> unlisted = new ArrayList<>();
+                List<Path> files = ExtractCommand.list(music, MediaFiles.AUDIO_EXTENSIONS, unlisted);
                 Map<String, CatalogIndexer.Meta> md = meta == null ? Map.of() : CatalogIndexer.readMeta(meta);
                 MediaPipeline media = opts.pipeline(m, false, true);
                 CatalogIndexer.Summary s = new CatalogIndexer(store, m, media, commitEvery, !noBeats)
                         .indexAll(files, md, true);
                 writeInfo(m, media);
-                System.out.printf("indexed %d new track(s), %d already present, %d failed; catalog %s holds %d track(s)%n",
+                System.out.printf(Locale.ROOT, "indexed %d new track(s), %d already present, %d failed; catalog %s holds %d track(s)%n",
                         s.added(), s.skipped(), s.failed().size(), out, store.size());
                 for (String f : s.failed()) {
                     spec.commandLine().getErr().println("failed: " + f);
                 }
-                code = s.failed().isEmpty() ? 0 : 2;
+                for (String u : unlisted) {
+                    spec.commandLine().getErr().println("not listed: " + u);
+                }
+                code = s.failed().isEmpty() && unlisted.isEmpty() ? 0 : 2;
             }
             if (compact) {
                 store.compact();
@@ -172,6 +170,12 @@ public final class IndexCommand implements Callable<Integer> {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model", m.name());
         info.put("modelDir", model.getFileName().toString());
+        Map<String, Object> had = CatalogInfo.read(out);
+        if (had != null && had.get(CatalogInfo.MODEL_ID) != null && force) {
+            info.put(CatalogInfo.MODEL_ID, had.get(CatalogInfo.MODEL_ID)); // --force adds, it does not re-own
+        } else {
+            info.put(CatalogInfo.MODEL_ID, org.mgsv.model.ModelDir.weightsChecksum(model));
+        }
         info.put("segmentEncoder", media.name().substring(media.name().indexOf('/') + 1));
         CatalogInfo.write(out, info);
     }
@@ -179,6 +183,8 @@ public final class IndexCommand implements Callable<Integer> {
     /** Side file recording how a catalog was built (for warnings when grounding with other encoders). */
     static final class CatalogInfo {
         static final String FILE = "index-info.json";
+        /** SHA-256 of the weights of the model that built the catalog. */
+        static final String MODEL_ID = "modelSha256";
         private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
         @SuppressWarnings("unchecked")

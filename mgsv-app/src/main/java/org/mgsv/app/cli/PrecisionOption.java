@@ -27,6 +27,14 @@ final class PrecisionOption {
         return EncoderPrecision.of(asked(), CpuFeatures.current());
     }
 
+    /** Refuses a reduced precision for encoders that run in a Spark job (its jobs run them in fp32). */
+    void requireFp32ForSpark() {
+        if (encoders() != EncoderPrecision.FP32) {
+            throw new MgsvException("--precision " + precision + " with --engine spark: the Spark job runs the "
+                    + "encoders in fp32; use --precision fp32 or the local engine");
+        }
+    }
+
     /** The line that says what was chosen and why. */
     String explain() {
         return EncoderPrecision.explain(asked(), CpuFeatures.current());

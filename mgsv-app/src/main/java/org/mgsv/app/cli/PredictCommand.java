@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run a MaDe model on a batch of pre-extracted features (inference mode).",
-            "Inputs (.npz): frame_feats [B,50,512], frame_masks [B,50], segment_feats [B,96,768], segment_masks [B,96]",
-            "(masks 1 = valid). Outputs (.npz): video_feats, music_feats [B,256]; dual_sim_matrix, single_sim_matrix,",
-            "sim_matrix [B,B] (rows = videos, columns = musics); pred_logits [B,1,2] (index 0 = foreground);",
-            "pred_spans [B,1,2] (center, width) / 240; pred_st_ed_score_sec [B,3] (start s, end s, score)."
+            "Inputs (.npz): frame_feats [B,50,512], frame_masks [B,50], segment_feats [B,96,768], segment_masks [B,96] "
+            + "(masks 1 = valid). Outputs (.npz): video_feats, music_feats [B,256]; dual_sim_matrix, single_sim_matrix, "
+            + "sim_matrix [B,B] (rows = videos, columns = musics); pred_logits [B,1,2] (index 0 = foreground); "
+            + "pred_spans [B,1,2] (center, width) / 240; pred_st_ed_score_sec [B,3] (start s, end s, score)."
         },
         footer = {
             "",

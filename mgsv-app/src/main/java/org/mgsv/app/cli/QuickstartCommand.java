@@ -21,13 +21,13 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Run the whole job end to end on a synthetic benchmark, no data needed.",
-            "In about five minutes on a 2-core laptop: generate a synthetic MGSV-EC",
-            "benchmark (3,000/300/300 videos), train a small MaDe on it (d=64, 1+2 DETR",
-            "layers, " + QuickstartPreset.DEFAULT_EPOCHS + " epochs of batch 32), evaluate it on the test split (every",
-            "video against every track) and print the paper's table next to two",
-            "baselines on the same data: 'start 0, length = video' and random ranking.",
-            "A second run reuses the data and the trained model (--force retrains);",
-            "an interrupted training resumes where it stopped.",
+            "In about five minutes on a 2-core laptop: generate a synthetic MGSV-EC "
+            + "benchmark (3,000/300/300 videos), train a small MaDe on it (d=64, 1+2 DETR "
+            + "layers, " + QuickstartPreset.DEFAULT_EPOCHS + " epochs of batch 32), evaluate it on the test split (every "
+            + "video against every track) and print the paper's table next to two "
+            + "baselines on the same data: 'start 0, length = video' and random ranking.",
+            "A second run reuses the data and the trained model (--force retrains); "
+            + "an interrupted training resumes where it stopped.",
             ""
         },
         footer = {

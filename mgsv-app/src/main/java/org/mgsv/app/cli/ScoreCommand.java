@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Score a run file with the paper's metrics, exactly as the reference computes them.",
-            "Retrieval (V2MR: R@k, MedianR, MeanR, MRR), grounding (SmG: mIoU,",
-            "IoU@θ) and both (MsG: MoR@k at θ 0.5 and 0.7).",
+            "Retrieval (V2MR: R@k, MedianR, MeanR, MRR), grounding (SmG: mIoU, "
+            + "IoU@θ) and both (MsG: MoR@k at θ 0.5 and 0.7).",
             ""
         },
         footer = {
@@ -37,11 +37,11 @@ import picocli.CommandLine.Spec;
             "   \"pred_start\": 12.0, \"pred_end\": 40.5, \"gt_start\": 10.0, \"gt_end\": 38.2,",
             "   \"music_duration\": 180.3}",
             "The ranking may repeat music ids (they are de-duplicated) and may be truncated:",
-            "R@k and MoR@k are then reported only where exact, MedianR/MeanR/MRR only when",
-            "every ground truth is listed (else null, with a warning).",
-            "R{k}_miou is the mean IoU over the queries ranked within k. The reference code",
-            "divides it once more by the number of queries; that value is written as",
-            "R{k}_miou_upstream.",
+            "R@k and MoR@k are then reported only where exact, MedianR/MeanR/MRR only when "
+            + "every ground truth is listed (else null, with a warning).",
+            "R{k}_miou is the mean IoU over the queries ranked within k. The reference code "
+            + "divides it once more by the number of queries; that value is written as "
+            + "R{k}_miou_upstream.",
             "",
             "Examples:",
             "  mgsv score --run runs/test.jsonl",

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = {
             "Serve the grounding web page and JSON API.",
             "",
-            "Drop a video on the page, see the top moments with a waveform each, preview every moment in sync with the video, download the rendered result. With no --model/--catalog it starts on the quickstart model (quickstart-out/model) and a demo catalog built once from music found on this machine (Debian's wesnoth-music) or synthesised tones.",
+            "Drop a video on the page, see the top moments with a waveform each, preview every moment in sync with the video, download the rendered result. With no --model/--catalog it starts on the quickstart model (quickstart-out/model) and a demo catalog built once from music found on this machine: the folder in MGSV_DEMO_MUSIC (or -Dmgsv.demoMusic), else the wesnoth-music package (/usr/share/games/wesnoth), else synthesised tones.",
             "",
             "API: GET /api/health, GET /api/tracks, POST /api/ground?top=5&snap=beats (body: video bytes), GET /api/tracks/<id>/audio?start=&end= (WAV), POST /api/render (JSON) -> mp4."
         },
@@ -73,10 +73,21 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--demo-tracks", defaultValue = "12", paramLabel = "<n>", description = "tracks in the demo catalog (default 12)")
     int demoTracks;
 
+    @Option(names = "--force", description = "serve although the catalog was built by another model, or the model "
+            + "was trained on other features than the encoder's")
+    boolean force;
+
     @Mixin AppOptions opts;
 
     @Override
     public Integer call() throws Exception {
+        // before loading anything: a bad port or worker count is an error message, not a stack trace later
+        GroundingServer.Config config = new GroundingServer.Config(host, port, maxUploadMb << 20,
+                Duration.ofSeconds(timeoutSeconds), workers, queue, 32);
+        config.validate();
+        if (demoTracks < 1) {
+            throw new MgsvException("--demo-tracks must be at least 1");
+        }
         Path modelDir = model != null ? model : QUICKSTART_MODEL;
         if (!Files.isDirectory(modelDir)) {
             if (model == null) {
@@ -84,6 +95,23 @@ public final class ServeCommand implements Callable<Integer> {
                         + "first (it trains a small model), or pass --model <model-dir> --catalog <catalog>");
             }
             throw new MgsvException("--model " + modelDir + ": no such model directory");
+        }
+        java.io.PrintWriter err = new java.io.PrintWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8), true);
+        if (model != null) {
+            ModelChecks.requireEncoderMatches(modelDir, opts, force, err);
+        } else {
+            // the demo: say loudly what its rankings are worth (the quickstart model learnt synthetic features)
+            String space = org.mgsv.model.FeatureSpace.ofModel(modelDir);
+            String problem = ModelChecks.encoderMismatch(modelDir, space != null ? space
+                    : org.mgsv.model.FeatureSpace.SYNTHETIC, opts);
+            if (problem != null) {
+                err.println("WARNING: demo only: " + problem + ". The page works end to end, but for real rankings "
+                        + "serve a model trained on features of the encoder in use (--model, --catalog).");
+            }
+        }
+        if (catalog != null) {
+            ModelChecks.requireCatalogModel(catalog, modelDir, force, err);
         }
         try (GroundingModel m = AppOptions.loadModel(modelDir, opts.threads())) {
             MediaPipeline media = opts.pipeline(m, true, true);
@@ -94,8 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
             try (FileCatalogStore store = FileCatalogStore.open(cat);
                     GroundingService svc = new GroundingService(store, m, media, new MediaRenderer(),
                             AppOptions.kind(shortlist), opts.threads());
-                    GroundingServer server = new GroundingServer(svc, new GroundingServer.Config(host, port,
-                            maxUploadMb << 20, Duration.ofSeconds(timeoutSeconds), workers, queue, 32))) {
+                    GroundingServer server = new GroundingServer(svc, config)) {
                 server.start();
                 System.out.println("mgsv serving " + store.size() + " tracks with " + m.name() + " on " + server.url());
                 System.out.println("press Ctrl+C to stop");
@@ -112,12 +139,24 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private void buildDemoCatalog(GroundingModel m, MediaPipeline media, Path cat) throws IOException {
+        String modelId = org.mgsv.model.ModelDir.weightsChecksum(model != null ? model : QUICKSTART_MODEL);
         if (Files.isRegularFile(cat.resolve("manifest.json")) && FileCatalogStore.open(cat).size() > 0) {
-            return;
+            Map<String, Object> had = IndexCommand.CatalogInfo.read(cat);
+            if (had == null || had.get("source") == null || modelId.equals(had.get(IndexCommand.CatalogInfo.MODEL_ID))) {
+                return; // built by this model (or not a demo catalog of ours: left alone)
+            }
+            // the quickstart model was retrained: the demo catalog's vectors come from the old one
+            System.out.println("the model changed since " + cat + " was built: rebuilding it");
+            org.mgsv.core.util.AtomicFiles.deleteRecursively(cat);
         }
-        List<Path> files = DemoMusic.wesnothTracks(demoTracks);
-        String source = "wesnoth-music";
-        if (files.isEmpty()) {
+        DemoMusic.Found found = DemoMusic.find(demoTracks);
+        List<Path> files;
+        String source;
+        if (found != null) {
+            files = found.files();
+            source = found.source();
+        } else {
+            System.out.println(DemoMusic.NOT_FOUND + "; using synthesised tones");
             files = DemoMusic.synthesise(cat.resolveSibling("demo-music"), Math.min(demoTracks, 8));
             source = "synthesised tones";
         }
@@ -131,6 +170,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Map<String, Object> info = new java.util.LinkedHashMap<>();
         info.put("model", m.name());
+        info.put(IndexCommand.CatalogInfo.MODEL_ID, modelId);
         info.put("segmentEncoder", media.name().substring(media.name().indexOf('/') + 1));
         info.put("source", source);
         IndexCommand.CatalogInfo.write(cat, info);

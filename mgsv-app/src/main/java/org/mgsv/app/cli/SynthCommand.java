@@ -11,8 +11,8 @@ import org.mgsv.synth.SynthGenerator;
 import org.mgsv.synth.SynthOracle;
 import org.mgsv.synth.SynthPlan;
 import org.mgsv.synth.SynthWriter;
-import org.mgsv.core.util.Threads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,13 +24,13 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Generate a synthetic MGSV-EC benchmark in the published layout.",
-            "Annotation CSVs + torch.save features as in the reference repository, so",
-            "'mgsv train --data <out>' reads it directly. Durations, moment positions,",
-            "categories and the sharing of tracks between videos follow the real splits.",
-            "Each track has a latent mood trajectory (sections, repeats, near-duplicate",
-            "versions) drawn into frame (512-d) and music (768-d) features by two random",
-            "non-linear maps plus noise: the right track and moment can be found only",
-            "from the frame sequence together with the music, not from one frame.",
+            "Annotation CSVs + torch.save features as in the reference repository, so "
+            + "'mgsv train --data <out>' reads it directly. Durations, moment positions, "
+            + "categories and the sharing of tracks between videos follow the real splits.",
+            "Each track has a latent mood trajectory (sections, repeats, near-duplicate "
+            + "versions) drawn into frame (512-d) and music (768-d) features by two random "
+            + "non-linear maps plus noise: the right track and moment can be found only "
+            + "from the frame sequence together with the music, not from one frame.",
             ""
         },
         footer = {
@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
             "      {ast_feature,ast_mask}/<music_id>.pt      [96,768] / [96]",
             "  <out>/synth.json  configuration (a rerun with the same one is skipped)",
             "",
-            "Sizes: the default (quickstart) benchmark, 3,000/300/300 videos, is about",
-            "470 MB and takes seconds; --reference (49,194/2,000/2,000 videos, 3,496",
-            "train tracks) is about 6.7 GB and takes about a minute on 2 cores.",
+            "Sizes: the default (quickstart) benchmark, 3,000/300/300 videos, is about "
+            + "470 MB and takes seconds; --reference (49,194/2,000/2,000 videos, 3,496 "
+            + "train tracks) is about 6.7 GB and takes about a minute on 2 cores.",
             "",
             "Examples:",
             "  mgsv synth --out synth-data",
@@ -78,8 +78,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--reference", description = "Real MGSV-EC split sizes: 49,194/2,000/2,000 videos, 3,496 train tracks.")
     boolean reference;
 
-    @Option(names = "--threads", paramLabel = "<n>", description = "Writing threads (default: MGSV_THREADS or cores).")
-    Integer threads;
+    @Mixin ThreadsOption threads;
 
     @Option(names = "--force", description = "Regenerate even if <out> already holds this exact benchmark.")
     boolean force;
@@ -206,7 +205,7 @@ public final class SynthCommand implements Callable<Integer> {
     public Integer call() {
         SynthConfig c = config();
         PrintWriter o = spec.commandLine().getOut();
-        int n = threads != null ? Math.max(1, threads) : Threads.defaultCount();
+        int n = threads.count();
         if (!force && SynthWriter.isUpToDate(out, c)) {
             o.println(out + " already holds this synthetic benchmark (same configuration); use --force to rewrite it");
         } else {

@@ -31,15 +31,15 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Train MaDe on pre-extracted features with the reference recipe.",
-            "Adam lr 3e-4 in three parameter groups,",
-            "per-group gradient clipping 1.0, per-step warm-up (2%) + cosine schedule, batch 512, seed 42.",
-            "After every epoch the model is evaluated on the validation split; the run directory gets metrics.jsonl",
-            "(one line per epoch), learning-curves.png, and model directories last/, best-r1/, best-miou/,",
-            "best-mor1/ (MoR1@0.5) and best-mor1-0.7/ (each loadable by eval/predict; written atomically).",
-            "Features are validated before training starts: missing files, wrong shapes, NaN stop the run with a",
-            "list of the problems (or are skipped with --skip-bad). A killed run continues identically with --resume.",
-            "Reference quirks kept by default: decoder_query_embed is never trained (--train-query-embed trains it)",
-            "and the first update has lr 0 (--no-zero-lr-first-step starts the warm-up at its second value)."
+            "Adam lr 3e-4 in three parameter groups, "
+            + "per-group gradient clipping 1.0, per-step warm-up (2%%) + cosine schedule, batch 512, seed 42.",
+            "After every epoch the model is evaluated on the validation split; the run directory gets metrics.jsonl "
+            + "(one line per epoch), learning-curves.png, and model directories last/, best-r1/, best-miou/, "
+            + "best-mor1/ (MoR1@0.5) and best-mor1-0.7/ (each loadable by eval/predict; written atomically).",
+            "Features are validated before training starts: missing files, wrong shapes, NaN stop the run with a "
+            + "list of the problems (or are skipped with --skip-bad). A killed run continues identically with --resume.",
+            "Reference quirks kept by default: decoder_query_embed is never trained (--train-query-embed trains it) "
+            + "and the first update has lr 0 (--no-zero-lr-first-step starts the warm-up at its second value)."
         },
         footer = {
             "",
@@ -125,6 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         MadeConfig cfg;
         TrainOptions opt;
+        Trainer.recoverCheckpoints(out);
         Path state = out.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
         if (resume) {
             if (!Files.isRegularFile(state)) {
@@ -186,6 +187,7 @@ public final class TrainCommand implements Callable<Integer> {
             desc.put("trainPairs", tr.kept().size());
             desc.put("valPairs", vr.kept().size());
             desc.put("skippedBadPairs", tr.skipped() + vr.skipped());
+            desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.ofData(data, layout.featuresPath()));
             Trainer t = new Trainer(cfg, opt, new Trainer.Data(tr.kept(), vr.kept(), fs, desc), out, true);
             spec.commandLine().getErr().printf(Locale.ROOT, "training on %d pairs (%d steps/epoch of %d), validating on %d; run dir %s%n",
                     tr.kept().size(), t.stepsPerEpoch(), Math.min(opt.batchSize(), tr.kept().size()),

@@ -36,8 +36,11 @@ import org.mgsv.model.eval.MsgEvaluator;
 import org.mgsv.model.eval.MsgResult;
 import org.mgsv.model.eval.StorePairs;
 import org.mgsv.model.train.FeatureSource;
+import org.mgsv.model.train.RunDirectory;
 import org.mgsv.model.train.TrainPair;
 import org.mgsv.model.train.Trainer;
+import org.mgsv.model.train.TrainingDivergedException;
+import org.mgsv.model.train.TrainingListener;
 
 /**
  * The quickstart pipeline: synthetic benchmark → training → streamed test evaluation → baselines → table,
@@ -160,18 +163,27 @@ public final class Quickstart {
         }
     }
 
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
     /** Trains (or resumes) the run in {@code out/train} and copies the picked checkpoint to {@code model}. */
     private double[] train(DatasetLayout layout, FeatureSource fs, Path model, String fp) {
         Path run = out.resolve("train");
+        RunDirectory runDir = new RunDirectory(run);
         int epochs = preset.train().epochs();
         int done = 0;
         try {
             if (Files.exists(run)) {
-                Path state = run.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
-                if (!force && sameFingerprint(run.resolve(FINGERPRINT), fp) && Files.isRegularFile(state)) {
-                    done = JSON.readTree(state.toFile()).path("epoch").asInt(0);
-                } else {
+                if (!force && sameFingerprint(run.resolve(FINGERPRINT), fp) && Files.isRegularFile(runDir.lastState())) {
+                    done = runDir.epochsDone();
+                } else if (Files.exists(run.resolve(FINGERPRINT)) || isEmpty(run)) {
                     AtomicFiles.deleteRecursively(run);
+                } else {
+                    throw new MgsvException(run + ": exists and is not a quickstart training run (no " + FINGERPRINT
+                            + "); not deleting it: choose another --out");
                 }
             }
             Files.createDirectories(run);
@@ -183,6 +195,7 @@ public final class Quickstart {
         List<TrainPair> val = TrainPair.ofSplit(layout, "val");
         Map<String, Object> desc = new LinkedHashMap<>();
         desc.put("data", "quickstart synthetic benchmark (" + preset.name() + " preset)");
+        desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.SYNTHETIC);
         desc.put("trainPairs", train.size());
         desc.put("valPairs", val.size());
         Trainer trainer = new Trainer(preset.model(), preset.train(), new Trainer.Data(train, val, fs, desc), run, progress);
@@ -195,31 +208,32 @@ public final class Quickstart {
         long t0 = System.nanoTime();
         double cpu0 = cpuSeconds();
         int first = done;
+        // the overall progress (epochs done, elapsed, ETA); the trainer's own bar shows the steps of an epoch
+        trainer.addListener(new TrainingListener() {
+            @Override
+            public void onEpochEnd(TrainingListener.Epoch e) {
+                double el = secondsSince(t0);
+                double eta = el / (e.epoch() - first) * (epochs - e.epoch());
+                log.printf(Locale.ROOT, "training: %d/%d epochs done, %s elapsed, ETA %s%n", e.epoch(), epochs,
+                        ProgressBar.formatDuration(el), ProgressBar.formatDuration(eta));
+            }
+        });
         int retries = 0;
         while (done < epochs) {
-            EpochWatcher watcher = new EpochWatcher(run.resolve(Trainer.METRICS), first, epochs, t0);
             try {
                 // one epoch per call: the trainer frees its native arrays when a call returns, which keeps the
                 // memory of a long run bounded (within one call it grows by about 0.6 GB per epoch here)
                 done = trainer.run(done > 0, 1).epochsDone();
-            } catch (RuntimeException e) {
+            } catch (TrainingDivergedException e) {
                 // a non-finite value in one step (seen rarely, not reproducible on the same data and seed):
                 // continue from the last complete epoch, which the trainer resumes exactly
-                String msg = String.valueOf(e.getMessage());
-                boolean nonFinite = msg.contains("non-finite") || msg.contains("diverged");
-                Path state = run.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
-                if (!nonFinite || retries >= 2 || !Files.isRegularFile(state)) {
+                String msg = e.getMessage();
+                if (retries >= 2 || !Files.isRegularFile(runDir.lastState())) {
                     throw e;
                 }
                 retries++;
-                try {
-                    done = JSON.readTree(state.toFile()).path("epoch").asInt(0);
-                } catch (IOException io) {
-                    throw new UncheckedIOException(io);
-                }
+                done = runDir.epochsDone();
                 log.println("training: " + msg + "; resuming after epoch " + done);
-            } finally {
-                watcher.stop();
             }
         }
         double el = secondsSince(t0);
@@ -234,8 +248,9 @@ public final class Quickstart {
         if (!ModelDir.isModelDir(src)) {
             throw new MgsvException(run + ": the training run has no " + preset.pick() + "/ checkpoint");
         }
+        ModelDir.checkReplaceable(model);
         AtomicFiles.writeDirectory(model, tmp -> {
-            for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
+            for (String f : List.of(ModelDir.WEIGHTS, ModelDir.CHECKSUM, ModelDir.CONFIG, ModelDir.PROVENANCE)) {
                 if (Files.isRegularFile(src.resolve(f))) {
                     Files.copy(src.resolve(f), tmp.resolve(f));
                 }
@@ -244,51 +259,6 @@ public final class Quickstart {
         });
         log.println("      model (" + preset.pick() + " checkpoint) -> " + model);
         return new double[] {stepsPerSecond, cpuPerStep};
-    }
-
-    /**
-     * Prints the overall training progress (epochs done, elapsed, ETA) whenever the trainer appends an epoch to
-     * its metrics.jsonl: the trainer's own bar shows the progress inside the current epoch.
-     */
-    private final class EpochWatcher {
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        EpochWatcher(Path metrics, int first, int epochs, long t0) {
-            thread = new Thread(() -> {
-                int seen = first;
-                while (running) {
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    int lines = countLines(metrics);
-                    if (lines > seen && lines > first) {
-                        seen = lines;
-                        double el = secondsSince(t0);
-                        double eta = el / (lines - first) * (epochs - lines);
-                        log.printf(Locale.ROOT, "training: %d/%d epochs done, %s elapsed, ETA %s%n", lines, epochs,
-                                ProgressBar.formatDuration(el), ProgressBar.formatDuration(eta));
-                    }
-                }
-            }, "quickstart-epochs");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() {
-            running = false;
-            thread.interrupt();
-        }
-    }
-
-    private static int countLines(Path f) {
-        try {
-            return Files.isRegularFile(f) ? (int) Files.readAllLines(f).stream().filter(l -> !l.isBlank()).count() : 0;
-        } catch (IOException | UncheckedIOException e) {
-            return 0;
-        }
     }
 
     private List<RunEntry> evaluate(Path model, List<Annotation> test, DatasetLayout layout) {

@@ -58,7 +58,14 @@ import org.slf4j.LoggerFactory;
  * only when their first bytes are a known video container; track ids are checked against the catalog and
  * upload tokens against the uploads this server holds, so no path from a request reaches the file system.
  * Heavy work runs on a bounded worker pool (a full queue answers 503) with a per-request timeout (504). Every
- * error is JSON {@code {"error": "..."}} with a 4xx/5xx status.
+ * error is JSON {@code {"error": "..."}} with a 4xx/5xx status, and no response names a path of this machine.
+ *
+ * <p>Slow or stalled clients: the JDK server reads a request's headers and body on the connection's thread,
+ * so the connection pool has a thread for every admitted connection ({@link #MAX_CONNECTIONS}, more are
+ * refused at accept), and a request must arrive whole within {@link #MAX_REQUEST_SECONDS} (headers and body,
+ * enforced by the JDK server, which then closes the connection) while an upload must also keep a minimum
+ * rate. A too-large {@code Content-Length} is answered 413 from the header alone, without reading the body.
+ * On a loopback address only requests whose {@code Host} names a loopback host are served (DNS rebinding).
  */
 public final class GroundingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroundingServer.class);
@@ -73,11 +80,41 @@ public final class GroundingServer implements AutoCloseable {
             "/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
             "/app.css", new String[] {"web/app.css", "text/css; charset=utf-8"});
 
+    /** Connections admitted at once (process-wide, {@code jdk.httpserver.maxConnections}). */
+    public static final int MAX_CONNECTIONS = Integer.getInteger("jdk.httpserver.maxConnections", 64);
+    /** Seconds a request may take to arrive, headers and body ({@code sun.net.httpserver.maxReqTime}). */
+    public static final long MAX_REQUEST_SECONDS = Long.getLong("sun.net.httpserver.maxReqTime", 300);
+    /** Least mean upload rate (bytes/s) once an upload has run 30 s. */
+    static final long MIN_UPLOAD_RATE = 16 * 1024;
+
+    static {
+        // read once by the JDK server when its first instance is made
+        System.setProperty("jdk.httpserver.maxConnections", String.valueOf(MAX_CONNECTIONS));
+        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", "600");
+        }
+    }
+
     /** Server limits. */
     public record Config(String host, int port, long maxUploadBytes, Duration requestTimeout, int workers,
             int queue, int keepUploads) {
         public static Config defaults(int port) {
             return new Config("127.0.0.1", port, 200L << 20, Duration.ofSeconds(120), 2, 8, 32);
+        }
+
+        /** Refuses values no server can run with, naming the option. */
+        public void validate() {
+            if (port() < 0 || port() > 65535) {
+                throw new MgsvException("--port " + port() + ": a TCP port is 0 to 65535 (0 = any free port)");
+            }
+            if (workers() < 1 || queue() < 0) {
+                throw new MgsvException("--workers must be at least 1 and --queue at least 0 (got " + workers()
+                        + " and " + queue() + ")");
+            }
+            if (requestTimeout().isNegative() || requestTimeout().isZero() || maxUploadBytes() < 1) {
+                throw new MgsvException("--timeout and --max-upload-mb must be at least 1");
+            }
         }
     }
 
@@ -93,6 +130,8 @@ public final class GroundingServer implements AutoCloseable {
      *  every result's waveform and then plays some of them. */
     private final LinkedHashMap<String, float[]> previewCache = new LinkedHashMap<>(16, 0.75f, true);
     private static final long PREVIEW_CACHE_SAMPLES = 16L * 60 * PREVIEW_RATE;
+    /** Tracks up to this long are decoded whole once and cached for previews; longer ones window by window. */
+    static final double MAX_CACHED_TRACK_SECONDS = 8 * 60;
 
     /** Upload-level error with an HTTP status. */
     static final class HttpError extends RuntimeException {
@@ -105,11 +144,24 @@ public final class GroundingServer implements AutoCloseable {
     }
 
     public GroundingServer(GroundingService service, Config config) throws IOException {
+        config.validate();
         this.service = service;
         this.config = config;
-        this.workDir = Files.createTempDirectory("mgsv-serve-");
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
-        this.io = Executors.newFixedThreadPool(8, daemon("http"));
+        try {
+            this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+        } catch (java.net.BindException e) {
+            throw new MgsvException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage()
+                    + " (another server on that port? choose another with --port)");
+        }
+        // created only once the port is ours: a failed start leaves no temporary folder behind
+        try {
+            this.workDir = Files.createTempDirectory("mgsv-serve-");
+        } catch (IOException e) {
+            http.stop(0);
+            throw e;
+        }
+        // one thread per admitted connection: a stalled client holds only its own
+        this.io = Executors.newFixedThreadPool(MAX_CONNECTIONS + 4, daemon("http"));
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queue()), daemon("ground"));
         http.setExecutor(io);
@@ -117,11 +169,7 @@ public final class GroundingServer implements AutoCloseable {
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, "mgsv-" + name);
-            t.setDaemon(true);
-            return t;
-        };
+        return org.mgsv.core.util.Threads.daemonFactory("mgsv-" + name);
     }
 
     public GroundingServer start() {
@@ -158,10 +206,17 @@ public final class GroundingServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             try {
+                checkHost(ex);
                 route(ex, method, path);
             } catch (HttpError e) {
-                drain(ex);
+                if (e.status == 413 || e.status == 408) {
+                    // do not read a body we refuse (10 GB announced, or trickling): answer and close
+                    ex.getResponseHeaders().set("Connection", "close");
+                } else {
+                    drain(ex);
+                }
                 error(ex, e.status, e.getMessage());
             } catch (MgsvException | IllegalArgumentException e) {
                 drain(ex);
@@ -173,6 +228,31 @@ public final class GroundingServer implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * On a loopback address, a page of another site that a browser reaches through DNS rebinding sends its own
+     * host name: only loopback host names are served.
+     */
+    private void checkHost(HttpExchange ex) {
+        if (!ex.getLocalAddress().getAddress().isLoopbackAddress()) {
+            return;
+        }
+        String h = ex.getRequestHeaders().getFirst("Host");
+        if (h == null) {
+            throw new HttpError(400, "missing Host header");
+        }
+        String name = h.trim().toLowerCase(Locale.ROOT);
+        if (name.startsWith("[")) {
+            int e = name.indexOf(']');
+            name = e < 0 ? name : name.substring(0, e + 1);
+        } else if (name.indexOf(':') >= 0) {
+            name = name.substring(0, name.indexOf(':'));
+        }
+        if (!(name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]") || name.endsWith(".localhost")
+                || name.equals(config.host()))) {
+            throw new HttpError(421, "this server answers only to localhost, not to host '" + h.trim() + "'");
         }
     }
 
@@ -328,7 +408,12 @@ public final class GroundingServer implements AutoCloseable {
             byte[] head = new byte[MediaSniffer.HEAD];
             int headN = 0;
             int n;
+            long t0 = System.nanoTime();
             while ((n = in.read(buf)) > 0) {
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (secs > 30 && total < MIN_UPLOAD_RATE * secs) {
+                    throw new HttpError(408, "upload too slow: " + total + " bytes in " + (long) secs + " s");
+                }
                 if (headN < head.length) {
                     int c = Math.min(n, head.length - headN);
                     System.arraycopy(buf, 0, head, headN, c);
@@ -386,12 +471,15 @@ public final class GroundingServer implements AutoCloseable {
         }
     }
 
-    /** Error messages must not reveal server paths. */
-    private String clean(String msg) {
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.~/])/(?:[^\\s/'\"]+/)+([^\\s/'\"]*)");
+
+    /** Error messages must not reveal server paths: every absolute path is cut to its file name. */
+    static String clean(String msg) {
         if (msg == null) {
             return "unknown error";
         }
-        return msg.replace(workDir.toString() + "/uploads/", "").replaceAll("[0-9a-f]{32}\\.video", "upload");
+        String s = ABSOLUTE_PATH.matcher(msg).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+        return s.replaceAll("[0-9a-f]{32}\\.video", "upload");
     }
 
     // ---------------------------------------------------------------- audio preview
@@ -416,6 +504,10 @@ public final class GroundingServer implements AutoCloseable {
             throw new HttpError(404, "audio of track '" + id + "' is not available on this server");
         }
         byte[] wav = runBounded(() -> {
+            if (info.durationSeconds() > MAX_CACHED_TRACK_SECONDS) {
+                // a long track: decode the window alone (memory and time follow the window, not the track)
+                return Wav.encode(service.media().audio(src, PREVIEW_RATE, start, end), PREVIEW_RATE);
+            }
             float[] all = previewAudio(id, src, info.durationSeconds());
             int from = (int) Math.min(all.length, Math.floor(start * PREVIEW_RATE));
             int to = (int) Math.min(all.length, Math.max(from, Math.ceil(end * PREVIEW_RATE)));
@@ -541,7 +633,7 @@ public final class GroundingServer implements AutoCloseable {
     }
 
     private static void error(HttpExchange ex, int status, String message) throws IOException {
-        json(ex, status, Map.of("error", message == null ? "error" : message));
+        json(ex, status, Map.of("error", message == null ? "error" : clean(message)));
     }
 
     /** Reads what is left of a request body (bounded), so the client sees our answer rather than a reset. */

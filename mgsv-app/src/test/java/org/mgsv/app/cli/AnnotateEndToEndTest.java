@@ -21,7 +21,7 @@ import org.mgsv.app.server.DemoMusic;
 import org.mgsv.app.testutil.Media;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.AnnotationCsv;
-import org.mgsv.media.extract.FeatureExtractor;
+import org.mgsv.core.data.MediaFiles;
 
 /**
  * annotate → extract → train → eval through the command line, on videos generated from real recordings
@@ -75,7 +75,7 @@ class AnnotateEndToEndTest {
         }
         String rejects = Files.readString(ds.resolve("rejects.csv"));
         for (Evaluation.Case c : cases) {
-            String id = FeatureExtractor.idOf(c.file());
+            String id = MediaFiles.idOf(c.file());
             if (c.trackId() == null) {
                 assertTrue(!rows.containsKey(id) && rejects.contains(id + ","), c.condition().name() + ": " + rows.get(id));
                 continue;

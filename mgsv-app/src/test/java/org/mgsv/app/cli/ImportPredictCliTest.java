@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -48,12 +49,41 @@ class ImportPredictCliTest {
                 assertTrue(a != null, "missing output " + k);
                 NDArray b = want.get(k);
                 assertEquals(b.getShape(), a.getShape(), k);
-                // seconds are ×240 of the normalised spans: compare them relative to that scale
-                double scale = k.equals("pred_st_ed_score_sec") ? 240 : 1;
-                double d = a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max().getDouble();
-                System.out.printf("cli parity %-22s max|diff| = %.3g%n", k, d);
-                assertTrue(d <= 1e-4 * scale, k + " max|diff| " + d);
+                if (k.equals("pred_st_ed_score_sec")) {
+                    // [B,3] = start s, end s, score: the seconds (up to 240) carry float32 rounding of their size
+                    // (ulp 1.5e-5 at 128-256 s; measured 3.1e-5), the score is a probability like the others
+                    double sec = maxAbsDiff(a.get(":, 0:2"), b.get(":, 0:2"));
+                    double score = maxAbsDiff(a.get(":, 2"), b.get(":, 2"));
+                    System.out.printf(Locale.ROOT, "cli parity %-22s max|diff| = %.3g s, score %.3g%n", k, sec, score);
+                    assertTrue(sec <= 1e-4, k + " seconds max|diff| " + sec);
+                    assertTrue(score <= 1e-5, k + " score max|diff| " + score);
+                    continue;
+                }
+                double d = maxAbsDiff(a, b);
+                System.out.printf(Locale.ROOT, "cli parity %-22s max|diff| = %.3g%n", k, d);
+                assertTrue(d <= 1e-5, k + " max|diff| " + d);
             }
+        }
+    }
+
+    static double maxAbsDiff(NDArray a, NDArray b) {
+        return a.toType(DataType.FLOAT64, false).sub(b.toType(DataType.FLOAT64, false)).abs().max().getDouble();
+    }
+
+    @Test
+    void importTorchNeverDeletesAnExistingFolderOfTheUsers() throws Exception {
+        Path ref = forwardA();
+        Path models = tmp.resolve("models");
+        Files.createDirectories(models.resolve("modelA"));
+        Files.createDirectories(models.resolve("modelB"));
+        Files.writeString(models.resolve("README.txt"), "mine");
+        CliRun r = CliRun.run("import-torch", "--state-dict", ref.resolve("state_dict.npz").toString(), "--out",
+                models.toString());
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains("is not a model directory"), r.err());
+        try (var s = Files.list(models)) {
+            assertEquals(java.util.List.of("README.txt", "modelA", "modelB"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 

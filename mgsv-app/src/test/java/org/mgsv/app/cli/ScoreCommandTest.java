@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ class ScoreCommandTest {
     void scoresASmallRunAndWritesJson() throws IOException {
         Path runFile = tmp.resolve("run.jsonl");
         Files.writeString(runFile,
-                String.format(LINE, "v1", "a", "[\"a\",\"b\"]", 0, 10)
-                        + String.format(LINE, "v2", "b", "[\"a\",\"a\",\"b\"]", 0, 5));
+                String.format(Locale.ROOT, LINE, "v1", "a", "[\"a\",\"b\"]", 0, 10)
+                        + String.format(Locale.ROOT, LINE, "v2", "b", "[\"a\",\"a\",\"b\"]", 0, 5));
         Path json = tmp.resolve("out/m.json");
         CliRun r = CliRun.run("score", "--run", runFile.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.err());
@@ -46,7 +47,7 @@ class ScoreCommandTest {
     @Test
     void truncatedRankingGivesNullsAndWarning() throws IOException {
         Path runFile = tmp.resolve("run.jsonl");
-        Files.writeString(runFile, String.format(LINE, "v1", "a", "[\"b\"]", 0, 10));
+        Files.writeString(runFile, String.format(Locale.ROOT, LINE, "v1", "a", "[\"b\"]", 0, 10));
         Path json = tmp.resolve("m.json");
         CliRun r = CliRun.run("score", "--run", runFile.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.err());
@@ -61,7 +62,7 @@ class ScoreCommandTest {
     @Test
     void badRunFileIsAUserError() throws IOException {
         Path runFile = tmp.resolve("bad.jsonl");
-        Files.writeString(runFile, String.format(LINE, "v1", "a", "[\"a\"]", "\"x\"", 10));
+        Files.writeString(runFile, String.format(Locale.ROOT, LINE, "v1", "a", "[\"a\"]", "\"x\"", 10));
         Path json = tmp.resolve("m.json");
         CliRun r = CliRun.run("score", "--run", runFile.toString(), "--json", json.toString());
         assertEquals(1, r.code());

@@ -30,4 +30,38 @@ class DemoMusicTest {
             assertTrue(b.downbeats().length > 5, "downbeats found");
         }
     }
+
+    @Test
+    void aFolderNamedByThePropertyComesFirstAndBadOnesAreNamed() throws Exception {
+        String before = System.getProperty(DemoMusic.PROPERTY);
+        try {
+            Path dir = java.nio.file.Files.createDirectories(tmp.resolve("mine/sub"));
+            java.nio.file.Files.writeString(dir.resolve("b.flac"), "x");
+            java.nio.file.Files.writeString(tmp.resolve("mine/a.mp3"), "x");
+            java.nio.file.Files.writeString(tmp.resolve("mine/notes.txt"), "x");
+            System.setProperty(DemoMusic.PROPERTY, tmp.resolve("mine").toString());
+            DemoMusic.Found f = DemoMusic.find(10);
+            assertEquals(List.of(tmp.resolve("mine/a.mp3"), dir.resolve("b.flac")), f.files());
+            assertEquals(tmp.resolve("mine").toString(), f.source());
+            assertEquals(1, DemoMusic.find(1).files().size());
+            assertTrue(DemoMusic.meta(f.files()).isEmpty(), "the user's music is not credited to anyone");
+
+            System.setProperty(DemoMusic.PROPERTY, tmp.resolve("nope").toString());
+            org.mgsv.core.MgsvException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.mgsv.core.MgsvException.class, () -> DemoMusic.find(10));
+            assertTrue(e.getMessage().contains(DemoMusic.PROPERTY) && e.getMessage().contains("nope"), e.getMessage());
+            System.setProperty(DemoMusic.PROPERTY, dir.getParent().resolve("..").resolve("mine").resolve("sub")
+                    .resolveSibling("empty").toString());
+            java.nio.file.Files.createDirectories(tmp.resolve("mine/empty"));
+            e = org.junit.jupiter.api.Assertions.assertThrows(org.mgsv.core.MgsvException.class, () -> DemoMusic.find(10));
+            assertTrue(e.getMessage().contains("no audio files"), e.getMessage());
+            assertTrue(DemoMusic.NOT_FOUND.contains(DemoMusic.ENV) && DemoMusic.NOT_FOUND.contains("wesnoth-music"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(DemoMusic.PROPERTY);
+            } else {
+                System.setProperty(DemoMusic.PROPERTY, before);
+            }
+        }
+    }
 }

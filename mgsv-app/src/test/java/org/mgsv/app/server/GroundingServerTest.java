@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class GroundingServerTest {
         DefaultMediaPipeline media = new DefaultMediaPipeline(TestEncoders.frames(), TestEncoders.segments(), 50, 1,
                 null);
         InMemoryCatalogStore store = new InMemoryCatalogStore(256, 96);
-        new CatalogIndexer(store, model, media, 8, false).indexAll(CatalogIndexer.audioFiles(music), Map.of(), false);
+        new CatalogIndexer(store, model, media, 8, false).indexAll(org.mgsv.core.data.MediaFiles.list(music, org.mgsv.core.data.MediaFiles.AUDIO_EXTENSIONS).files(), Map.of(), false);
         GroundingService service = new GroundingService(store, model, media, new MediaRenderer(), Searcher.Kind.EXACT, 1);
         server = new GroundingServer(service, new GroundingServer.Config("127.0.0.1", 0, MAX_UPLOAD,
                 Duration.ofSeconds(60), 1, 4, 8)).start();
@@ -82,7 +83,7 @@ class GroundingServerTest {
     }
 
     static void assertError(HttpResponse<byte[]> r, int status) throws Exception {
-        assertEquals(status, r.statusCode(), new String(r.body()));
+        assertEquals(status, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         JsonNode b = body(r);
         assertTrue(b.hasNonNull("error") && !b.get("error").asText().isEmpty(), b.toString());
     }
@@ -97,7 +98,7 @@ class GroundingServerTest {
     void healthAndListingHideServerPaths() throws Exception {
         JsonNode h = body(get("api/health"));
         assertEquals(2, h.get("tracks").asInt());
-        String listing = new String(get("api/tracks").body());
+        String listing = new String(get("api/tracks").body(), StandardCharsets.UTF_8);
         assertTrue(listing.contains("low-tone") && listing.contains("high-tone"), listing);
         assertFalse(listing.contains(tmp.toString()), "no server paths in the listing");
     }
@@ -105,7 +106,7 @@ class GroundingServerTest {
     @Test
     void groundsAnUploadedVideo() throws Exception {
         HttpResponse<byte[]> r = post("api/ground?top=2", Files.readAllBytes(video), "video/mp4");
-        assertEquals(200, r.statusCode(), new String(r.body()));
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         JsonNode b = body(r);
         assertTrue(b.get("upload").asText().matches("[0-9a-f]{32}"));
         assertEquals(6.0, b.get("videoDuration").asDouble(), 0.1);
@@ -128,9 +129,9 @@ class GroundingServerTest {
 
     @Test
     void notAVideoIs415() throws Exception {
-        assertError(post("api/ground", "hello, I am a text file named clip.mp4".repeat(50).getBytes(), "video/mp4"), 415);
+        assertError(post("api/ground", "hello, I am a text file named clip.mp4".repeat(50).getBytes(StandardCharsets.UTF_8), "video/mp4"), 415);
         // an audio-only file is no video either (ID3/mp3 magic)
-        byte[] id3 = Arrays.copyOf("ID3\u0004\u0000".getBytes(), 4096);
+        byte[] id3 = Arrays.copyOf("ID3\u0004\u0000".getBytes(StandardCharsets.UTF_8), 4096);
         assertError(post("api/ground", id3, "video/mp4"), 415);
         assertError(post("api/ground", new byte[0], "video/mp4"), 400);
         assertStillServing();
@@ -156,9 +157,9 @@ class GroundingServerTest {
     @Test
     void trackAudioRangeIsWavAndIdsAreChecked() throws Exception {
         HttpResponse<byte[]> r = get("api/tracks/low-tone/audio?start=2&end=5");
-        assertEquals(200, r.statusCode(), new String(r.body()));
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         assertEquals("audio/wav", r.headers().firstValue("Content-Type").orElse(""));
-        assertEquals("RIFF", new String(r.body(), 0, 4));
+        assertEquals("RIFF", new String(r.body(), 0, 4, StandardCharsets.US_ASCII));
         assertEquals(44 + 2 * 3 * 22050, r.body().length, 2 * 22050 / 100);
         assertError(get("api/tracks/nope/audio"), 404);
         assertError(get("api/tracks/%2e%2e/audio"), 400);
@@ -174,8 +175,8 @@ class GroundingServerTest {
         String ok = json.writeValueAsString(Map.of("upload", token, "track", best.get("trackId").asText(), "start",
                 best.get("moment").get("start").asDouble(), "end", best.get("moment").get("end").asDouble(),
                 "originalAudio", "duck"));
-        HttpResponse<byte[]> r = post("api/render", ok.getBytes(), "application/json");
-        assertEquals(200, r.statusCode(), new String(r.body()));
+        HttpResponse<byte[]> r = post("api/render", ok.getBytes(StandardCharsets.UTF_8), "application/json");
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         assertEquals("video/mp4", r.headers().firstValue("Content-Type").orElse(""));
         Path out = tmp.resolve("rendered.mp4");
         Files.write(out, r.body());
@@ -183,14 +184,14 @@ class GroundingServerTest {
         assertEquals(Media.duration(video), Media.duration(out), 0.1);
 
         assertError(post("api/render", "{\"upload\":\"../../etc/passwd\",\"track\":\"low-tone\",\"start\":0,\"end\":6}"
-                .getBytes(), "application/json"), 400);
+                .getBytes(StandardCharsets.UTF_8), "application/json"), 400);
         assertError(post("api/render", ("{\"upload\":\"" + "0".repeat(32) + "\",\"track\":\"low-tone\",\"start\":0,\"end\":6}")
-                .getBytes(), "application/json"), 404);
+                .getBytes(StandardCharsets.UTF_8), "application/json"), 404);
         assertError(post("api/render", ("{\"upload\":\"" + token + "\",\"track\":\"nope\",\"start\":0,\"end\":6}")
-                .getBytes(), "application/json"), 404);
+                .getBytes(StandardCharsets.UTF_8), "application/json"), 404);
         assertError(post("api/render", ("{\"upload\":\"" + token + "\",\"track\":\"low-tone\",\"start\":18,\"end\":30}")
-                .getBytes(), "application/json"), 400);
-        assertError(post("api/render", "not json".getBytes(), "application/json"), 400);
+                .getBytes(StandardCharsets.UTF_8), "application/json"), 400);
+        assertError(post("api/render", "not json".getBytes(StandardCharsets.UTF_8), "application/json"), 400);
         assertStillServing();
     }
 
@@ -198,7 +199,7 @@ class GroundingServerTest {
     void servesThePage() throws Exception {
         HttpResponse<byte[]> r = get("");
         assertEquals(200, r.statusCode());
-        assertTrue(new String(r.body()).contains("Drop a video"));
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("Drop a video"));
         assertEquals(200, get("app.js").statusCode());
         assertEquals(200, get("app.css").statusCode());
     }

@@ -1,6 +1,7 @@
 package org.mgsv.app.testutil;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class Media {
 
     public static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", cmd) + " failed: " + out);
         }
@@ -74,22 +75,6 @@ public final class Media {
 
     /** Real recordings from Debian's wesnoth-music (GPL), or an empty list when not installed. */
     public static List<Path> wesnothOggs(int max) throws IOException {
-        List<Path> out = new ArrayList<>();
-        Path games = Path.of("/usr/share/games/wesnoth");
-        if (!Files.isDirectory(games)) {
-            return out;
-        }
-        try (var versions = Files.list(games)) {
-            for (Path v : (Iterable<Path>) versions.sorted()::iterator) {
-                Path music = v.resolve("data/core/music");
-                if (Files.isDirectory(music)) {
-                    try (var files = Files.list(music)) {
-                        files.filter(f -> f.toString().endsWith(".ogg")).sorted().limit(max).forEach(out::add);
-                    }
-                    break;
-                }
-            }
-        }
-        return out;
+        return org.mgsv.app.server.DemoMusic.wesnothTracks(max);
     }
 }

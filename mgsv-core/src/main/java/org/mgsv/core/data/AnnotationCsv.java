@@ -41,8 +41,19 @@ public final class AnnotationCsv {
         }
     }
 
-    /** Reads CSV text; {@code name} is the file name used in error messages. */
+    /** Reads CSV text; {@code name} is the file name used in error messages. Warnings go to standard error. */
     public static List<Annotation> read(Reader reader, String name) throws IOException {
+        return read(reader, name, w -> System.err.println("warning: " + w));
+    }
+
+    /**
+     * Reads CSV text; {@code name} is the file name used in messages, {@code warn} receives warnings about rows
+     * that are accepted but suspicious (a moment ending past its track).
+     */
+    public static List<Annotation> read(Reader reader, String name, java.util.function.Consumer<String> warn)
+            throws IOException {
+        int pastEnd = 0;
+        String firstPastEnd = null;
         RecordReader rr = new RecordReader(reader, name);
         List<String> header = rr.next();
         if (header == null) {
@@ -108,7 +119,17 @@ public final class AnnotationCsv {
             if (prev != null) {
                 throw row.error(0, "duplicate video id " + a.videoId() + " (first on line " + prev + ")");
             }
+            if (a.musicEnd() > a.musicTotalDuration()) {
+                if (pastEnd++ == 0) {
+                    firstPastEnd = name + ":" + line + ": music_end " + row.raw(5) + " > music_total_duration "
+                            + row.raw(6);
+                }
+            }
             out.add(a);
+        }
+        if (pastEnd > 0) {
+            warn.accept(name + ": " + pastEnd + " row(s) with a moment ending past the track (scored as if the track "
+                    + "were longer), the first " + firstPastEnd);
         }
         return out;
     }
@@ -155,7 +176,11 @@ public final class AnnotationCsv {
                 throw error(c, "'" + s + "' is not " + (l.contains("nan") || l.contains("inf")
                         ? "a finite number" : "a number"));
             }
-            return Double.parseDouble(s);
+            double d = Double.parseDouble(s);
+            if (!Double.isFinite(d)) {
+                throw error(c, "'" + s + "' is not a finite number (it overflows a double)");
+            }
+            return d;
         }
 
         int integer(int c) {
@@ -288,7 +313,7 @@ public final class AnnotationCsv {
         }
         StringBuilder sb = new StringBuilder(String.join(",", Annotation.COLUMNS));
         if (extraColumn != null) {
-            sb.append(',').append(quote(extraColumn));
+            sb.append(',').append(CsvLine.quote(extraColumn));
         }
         sb.append('\n');
         for (int r = 0; r < rows.size(); r++) {
@@ -307,7 +332,7 @@ public final class AnnotationCsv {
                     sb.append(i == 14 && d == Math.rint(d) ? String.valueOf((long) d)
                             : BigDecimal.valueOf(d).toPlainString());
                 } else {
-                    sb.append(quote(String.valueOf(o)));
+                    sb.append(CsvLine.quote(String.valueOf(o)));
                 }
             }
             if (extraColumn != null) {
@@ -316,13 +341,5 @@ public final class AnnotationCsv {
             sb.append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
-    }
-
-    /** A CSV field: quoted (RFC 4180) when it holds a comma, quote or line break. */
-    public static String quote(String s) {
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
     }
 }

@@ -41,7 +41,9 @@ public final class RunFile {
     public static final String GT_END = "gt_end";
     public static final String MUSIC_DURATION = "music_duration";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Strict: a line with a second object after the first is an error, not a silently dropped query. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RunFile() {}
 
@@ -84,7 +86,8 @@ public final class RunFile {
         try {
             n = MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new MgsvException(file + " line " + lineNo + ": not valid JSON: " + e.getOriginalMessage());
+            throw new MgsvException(file + " line " + lineNo + ": not valid JSON (one object per line): "
+                    + e.getOriginalMessage());
         }
         if (n == null || !n.isObject()) {
             throw new MgsvException(file + " line " + lineNo + ": expected a JSON object, got "
@@ -175,6 +178,12 @@ public final class RunFile {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.setRootValueSeparator(null);
             for (RunEntry e : entries) {
+                for (double d : new double[] {e.predStart(), e.predEnd(), e.gtStart(), e.gtEnd(), e.musicDuration()}) {
+                    if (!Double.isFinite(d)) {
+                        // read() refuses such a file: never write one
+                        throw new MgsvException("run file entry of video " + e.videoId() + ": non-finite time " + d);
+                    }
+                }
                 g.writeStartObject();
                 g.writeStringField(VIDEO_ID, e.videoId());
                 g.writeStringField(MUSIC_ID, e.musicId());

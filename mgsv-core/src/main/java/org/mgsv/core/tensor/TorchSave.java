@@ -132,6 +132,10 @@ public final class TorchSave {
 
     /** Reads the tensor in {@code file} as float32. */
     public static Tensor read(Path file) {
+        return readBounded(file, null);
+    }
+
+    private static Tensor readBounded(Path file, int[] expectedShape) {
         byte[] head = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(head, 0, 4);
@@ -144,7 +148,7 @@ public final class TorchSave {
             throw new MgsvException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (Arrays.equals(head, ZIP_MAGIC)) {
-            return readZip(file);
+            return readZip(file, expectedShape);
         }
         if ((head[0] & 0xff) == 0x80) {
             return readLegacy(file);
@@ -157,13 +161,68 @@ public final class TorchSave {
      * values; errors name the file and the first offending element.
      */
     public static Tensor read(Path file, int... expectedShape) {
-        Tensor t = read(file);
+        Tensor t = readBounded(file, expectedShape);
         TensorChecks.requireShape(t, file, expectedShape);
         TensorChecks.requireFinite(t, file);
         return t;
     }
 
-    private static Tensor readZip(Path file) {
+    /**
+     * A cheap completeness check for skipping finished work: true when {@code file} is a zip-format torch.save
+     * file whose end-of-central-directory record is present (a file cut short loses it first), or a legacy
+     * pickle (which cannot be told without reading it). Reads at most the last 64 KiB; reads no tensor.
+     */
+    public static boolean looksComplete(Path file) {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            long size = ch.size();
+            if (size < 22) {
+                return false;
+            }
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(4);
+            ch.read(head);
+            if (!Arrays.equals(head.array(), ZIP_MAGIC)) {
+                return (head.get(0) & 0xff) == 0x80;
+            }
+            int tail = (int) Math.min(size, 22 + 0xffff);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(tail);
+            ch.position(size - tail);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // fill
+            }
+            byte[] t = b.array();
+            for (int i = t.length - 22; i >= 0; i--) {
+                if (t[i] == 'P' && t[i + 1] == 'K' && t[i + 2] == 5 && t[i + 3] == 6) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Most bytes data.pkl may inflate to: a tensor's pickle is a few hundred bytes. */
+    static final long MAX_PICKLE_BYTES = 1L << 20;
+    /** Without an expected shape, most bytes one storage may inflate to. */
+    static final long MAX_STORAGE_BYTES = 1L << 30;
+
+    /**
+     * The most bytes a storage may hold for a tensor of {@code shape}: the tensor itself in float64 (the widest
+     * dtype read) plus room for a view of a larger storage, so a compressed entry cannot inflate past what the
+     * caller's shape needs (a "zip bomb" of a few MB would otherwise fill the heap).
+     */
+    static long storageLimit(int[] shape) {
+        if (shape == null) {
+            return MAX_STORAGE_BYTES;
+        }
+        long n = 1;
+        for (int d : shape) {
+            n *= Math.max(1, d);
+        }
+        return 4 * 8 * n + (1 << 16);
+    }
+
+    private static Tensor readZip(Path file, int[] expectedShape) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             String prefix = null;
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
@@ -179,24 +238,36 @@ public final class TorchSave {
             ByteOrder order = ByteOrder.LITTLE_ENDIAN;
             ZipEntry bo = zip.getEntry(prefix + "byteorder");
             if (bo != null) {
-                String s = new String(readEntry(zip, bo, file), StandardCharsets.US_ASCII).trim();
+                String s = new String(readEntry(zip, bo, file, 64), StandardCharsets.US_ASCII).trim();
                 if (s.equals("big")) {
                     order = ByteOrder.BIG_ENDIAN;
                 } else if (!s.equals("little")) {
                     throw new MgsvException("unknown byteorder '" + s + "' in " + file);
                 }
             }
-            byte[] pkl = readEntry(zip, zip.getEntry(prefix + "data.pkl"), file);
+            byte[] pkl = readEntry(zip, zip.getEntry(prefix + "data.pkl"), file, MAX_PICKLE_BYTES);
             Map<String, StorageRef> storages = new HashMap<>();
             Object obj = torchUnpickler(pkl, file, storages, false).load();
             TensorRef ref = asTensor(obj, file);
+            if (expectedShape != null && !Arrays.equals(ref.size, expectedShape)) {
+                throw new MgsvException("wrong tensor shape in " + file + ": " + Arrays.toString(ref.size)
+                        + ", expected " + Arrays.toString(expectedShape));
+            }
+            long limit = storageLimit(expectedShape);
             for (StorageRef s : storages.values()) {
                 ZipEntry ze = zip.getEntry(prefix + "data/" + s.key);
                 if (ze == null) {
                     throw new MgsvException("corrupt torch.save file " + file + ": storage entry "
                             + prefix + "data/" + s.key + " is missing");
                 }
-                s.bytes = ByteBuffer.wrap(readEntry(zip, ze, file)).order(order);
+                long declared = s.numel < 0 || s.numel > limit ? Long.MAX_VALUE : s.numel * s.dtype.bytes;
+                if (declared > limit) {
+                    throw new MgsvException("torch.save file " + file + ": storage " + s.key + " declares " + s.numel
+                            + " elements, more than a tensor of shape " + (expectedShape == null ? "any"
+                            : Arrays.toString(expectedShape)) + " needs (corrupt, or a zip bomb)");
+                }
+                // the pickle said how many bytes the storage holds: never inflate more than that
+                s.bytes = ByteBuffer.wrap(readEntry(zip, ze, file, declared)).order(order);
             }
             return materialise(ref, file);
         } catch (ZipException e) {
@@ -206,9 +277,19 @@ public final class TorchSave {
         }
     }
 
-    private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file) throws IOException {
+    /** Inflates entry {@code e}, refusing (before and while inflating) more than {@code maxBytes}. */
+    private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file, long maxBytes) throws IOException {
+        if (e.getSize() > maxBytes) {
+            throw new MgsvException("torch.save file " + file + ": entry " + e.getName() + " inflates to " + e.getSize()
+                    + " bytes, more than the " + maxBytes + " it may hold (corrupt, or a zip bomb)");
+        }
         try (InputStream in = zip.getInputStream(e)) {
-            byte[] b = in.readAllBytes();
+            int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 16);
+            byte[] b = in.readNBytes(cap);
+            if (in.read() >= 0) {
+                throw new MgsvException("torch.save file " + file + ": entry " + e.getName() + " inflates to more than "
+                        + "the " + maxBytes + " bytes it may hold (corrupt, or a zip bomb)");
+            }
             if (e.getSize() >= 0 && b.length != e.getSize()) {
                 throw new MgsvException("truncated torch.save file " + file + ": entry " + e.getName() + " has "
                         + b.length + " of " + e.getSize() + " bytes");

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -344,7 +345,7 @@ final class Unpickler {
                         stack.add(peek());
                         break;
                     default:
-                        throw new IOException(String.format(
+                        throw new IOException(String.format(Locale.ROOT,
                                 "unsupported pickle opcode 0x%02x at byte %d", op, in.position() - 1));
                 }
             }

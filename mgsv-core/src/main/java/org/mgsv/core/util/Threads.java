@@ -1,6 +1,12 @@
 package org.mgsv.core.util;
 
-/** The default number of worker threads of the CPU-parallel stages (data generation, feature extraction, packing). */
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Worker threads: the default number of the CPU-parallel stages (data generation, feature extraction, packing,
+ * search) and the factory of the daemon threads every pool of the project runs on.
+ */
 public final class Threads {
     private Threads() {}
 
@@ -18,5 +24,18 @@ public final class Threads {
             }
         }
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * A factory of daemon threads named {@code name-1}, {@code name-2}, ...: pools of workers that must never keep
+     * the JVM alive after the command is done.
+     */
+    public static ThreadFactory daemonFactory(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -91,6 +91,22 @@ class AnnotationCsvTest {
     }
 
     @Test
+    void overflowingNumbersAreRejectedAndMomentsPastTheTrackWarned() throws IOException {
+        String inf = error(HEADER + "\n" + ROW1.replace(",119.674,", ",1e400,"));
+        assertTrue(inf.startsWith("t.csv:2: column 'music_end' (6)") && inf.contains("'1e400'")
+                && inf.contains("finite"), inf);
+        List<String> warnings = new java.util.ArrayList<>();
+        List<Annotation> rows = AnnotationCsv.read(new StringReader(HEADER + "\n" + ROW1.replace(",119.674,224.633,",
+                ",119.674,100.5,") + "\n" + ROW2 + "\n"), "t.csv", warnings::add);
+        assertEquals(2, rows.size());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("1 row(s)") && warnings.get(0).contains("t.csv:2")
+                && warnings.get(0).contains("music_end 119.674 > music_total_duration 100.5"), warnings.get(0));
+        AnnotationCsv.read(new StringReader(HEADER + "\n" + ROW1 + "\n"), "t.csv", warnings::add);
+        assertEquals(1, warnings.size(), "no warning for a valid file");
+    }
+
+    @Test
     void writeThenReadRoundTrips() throws IOException {
         List<Annotation> rows = parse(HEADER + "\n" + ROW1 + "\n" + ROW2 + "\n");
         Path p = tmp.resolve("out.csv");

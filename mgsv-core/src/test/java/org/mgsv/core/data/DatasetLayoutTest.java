@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +35,7 @@ class DatasetLayoutTest {
     }
 
     static ProgressBar quietBar(long total) {
-        return new ProgressBar("pack", total, new PrintStream(OutputStream.nullOutputStream()), false, 1e9);
+        return new ProgressBar("pack", total, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8), false, 1e9);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,7 @@ class MetricsParityTest {
             checked++;
         }
         assertEquals(27, checked);
-        System.out.printf("metrics-A: %d reference values, max relative difference %.2e%n", checked, maxRel);
+        System.out.printf(Locale.ROOT, "metrics-A: %d reference values, max relative difference %.2e%n", checked, maxRel);
         assertTrue(ours.warnings().stream().anyMatch(w -> w.contains("empty ground-truth")), "zero-length gt warned");
     }
 

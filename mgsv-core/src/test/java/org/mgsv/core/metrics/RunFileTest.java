@@ -69,6 +69,22 @@ class RunFileTest {
     }
 
     @Test
+    void twoObjectsOnOneLineAreAnErrorNotADroppedQuery() throws IOException {
+        String two = OK.trim() + OK.replace("v1", "v2");
+        String m = error(two);
+        assertTrue(m.contains("line 1") && m.contains("one object per line"), m);
+    }
+
+    @Test
+    void nonFiniteTimesAreNeverWritten() {
+        Path f = tmp.resolve("inf.jsonl");
+        MgsvException e = assertThrows(MgsvException.class, () -> RunFile.write(f, List.of(
+                new RunEntry("v1", "m1", List.of("m1"), 0, 1, 0, Double.POSITIVE_INFINITY, 10))));
+        assertTrue(e.getMessage().contains("v1") && e.getMessage().contains("non-finite"), e.getMessage());
+        assertFalse(Files.exists(f));
+    }
+
+    @Test
     void missingFile() {
         MgsvException e = assertThrows(MgsvException.class, () -> RunFile.read(tmp.resolve("nope.jsonl")));
         assertTrue(e.getMessage().contains("nope.jsonl"));

@@ -208,4 +208,47 @@ class TorchSaveTest {
         }
         return -1;
     }
+
+    /**
+     * A zip bomb: a valid [50,512] feature file whose storage entry is replaced by {@code inflated} bytes of
+     * zeros, deflated to a few hundred KB.
+     */
+    static Path zipBomb(Path dir, String name, long inflated) throws IOException {
+        Path ok = dir.resolve("ok-" + name);
+        TorchSave.write(ok, Tensor.of(new float[50 * 512], 50, 512));
+        Path bomb = dir.resolve(name);
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(ok.toFile());
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+            out.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            for (var en = in.entries(); en.hasMoreElements(); ) {
+                java.util.zip.ZipEntry e = en.nextElement();
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                byte[] b = in.getInputStream(e).readAllBytes();
+                if (e.getName().endsWith("/data/0")) {
+                    byte[] zeros = new byte[1 << 20];
+                    for (long done = 0; done < inflated; done += zeros.length) {
+                        out.write(zeros, 0, (int) Math.min(zeros.length, inflated - done));
+                    }
+                } else {
+                    out.write(b);
+                }
+                out.closeEntry();
+            }
+        }
+        return bomb;
+    }
+
+    @Test
+    void aZipBombIsRefusedBeforeItIsInflated() throws IOException {
+        // 256 MiB of zeros in a file of a few hundred KB, where a [50,512] float tensor needs 100 KiB
+        Path bomb = zipBomb(tmp, "bomb.pt", 256L << 20);
+        assertTrue(Files.size(bomb) < 2 << 20, "bomb is small: " + Files.size(bomb));
+        long t0 = System.nanoTime();
+        MgsvException e = assertThrows(MgsvException.class, () -> TorchSave.read(bomb, 50, 512));
+        assertTrue(e.getMessage().contains("bomb.pt") && e.getMessage().contains("zip bomb"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "refused without inflating");
+        // and without an expected shape, the storage never inflates past what its pickle declares
+        MgsvException any = assertThrows(MgsvException.class, () -> TorchSave.read(bomb));
+        assertTrue(any.getMessage().contains("zip bomb"), any.getMessage());
+    }
 }

@@ -44,4 +44,52 @@ class AtomicFilesTest {
             assertEquals(0, s.count());
         }
     }
+
+    private static java.util.List<String> names(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aKillBetweenTheRenamesIsRecoveredByTheNextWriteOrRecovery() throws IOException {
+        Path d = tmp.resolve("last");
+        AtomicFiles.writeDirectory(d, t -> Files.writeString(t.resolve("epoch"), "1"));
+        AtomicFiles.betweenRenames = () -> {
+            throw new IllegalStateException("killed");
+        };
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> AtomicFiles.writeDirectory(d, t -> Files.writeString(t.resolve("epoch"), "2")));
+        } finally {
+            AtomicFiles.betweenRenames = () -> {};
+        }
+        // what a kill there leaves: no target, both complete versions hidden
+        org.junit.jupiter.api.Assertions.assertFalse(Files.exists(d));
+        assertEquals(2, names(tmp).size(), names(tmp).toString());
+        org.junit.jupiter.api.Assertions.assertTrue(AtomicFiles.recoverDirectory(d));
+        assertEquals("2", Files.readString(d.resolve("epoch")), "the newest complete version is back");
+        assertEquals(java.util.List.of("last"), names(tmp));
+    }
+
+    @Test
+    void aKillBeforeTheOldIsMovedAsideKeepsTheNewVersionAndTemporariesAreCleaned() throws IOException {
+        Path d = tmp.resolve("m");
+        AtomicFiles.writeDirectory(d, t -> Files.writeString(t.resolve("v"), "1"));
+        Files.createDirectories(tmp.resolve(".m.123456789")); // an unfinished temporary of a killed write
+        AtomicFiles.beforeSwap = () -> {
+            throw new IllegalStateException("killed");
+        };
+        try {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> AtomicFiles.writeDirectory(d, t -> Files.writeString(t.resolve("v"), "2")));
+        } finally {
+            AtomicFiles.beforeSwap = () -> {};
+        }
+        AtomicFiles.writeDirectory(tmp.resolve("other"), t -> Files.writeString(t.resolve("v"), "x"));
+        assertEquals("1", Files.readString(d.resolve("v")));
+        AtomicFiles.writeDirectory(d, t -> Files.writeString(t.resolve("v"), "3"));
+        assertEquals("3", Files.readString(d.resolve("v")));
+        assertEquals(java.util.List.of("m", "other"), names(tmp));
+    }
 }

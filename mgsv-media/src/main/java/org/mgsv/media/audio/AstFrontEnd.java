@@ -207,11 +207,7 @@ public final class AstFrontEnd {
             r.run(0, n);
             return;
         }
-        ExecutorService ex = Executors.newFixedThreadPool(threads, t -> {
-            Thread th = new Thread(t, "mgsv-fbank");
-            th.setDaemon(true);
-            return th;
-        });
+        ExecutorService ex = Executors.newFixedThreadPool(threads, Threads.daemonFactory("mgsv-fbank"));
         try {
             Future<?>[] fs = new Future<?>[threads];
             for (int i = 0; i < threads; i++) {

@@ -1,7 +1,8 @@
 package org.mgsv.media.audio;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.Locale;
+import org.mgsv.core.util.Stats;
 import org.mgsv.core.util.Threads;
 import org.mgsv.media.encode.FbankWindows;
 
@@ -22,7 +23,7 @@ public final class AudioBench {
             double resampleMs, double fbankMs, double totalMs, double realTime, double builtinEncodeMs) {
         /** One-paragraph human-readable summary. */
         public String summary() {
-            return String.format(
+            return String.format(Locale.ROOT,
                     "audio front end on %s (%.1f s track, %d thread%s, median of %d): decode %.0f ms, resample %.0f ms,"
                             + " 96 fbank windows %.0f ms, total %.0f ms = %.0f× real time; builtin-v1 encoder %.0f ms",
                     file.getFileName(), trackSeconds, threads, threads == 1 ? "" : "s", repeats, decodeMs,
@@ -64,9 +65,9 @@ public final class AudioBench {
         if (sink == 42) {
             System.out.print("");
         }
-        double total = median(tot);
-        return new Result(file, seconds, threads, repeats, median(dec), median(res), median(fb), total,
-                seconds / (total / 1000.0), median(enc));
+        double total = Stats.median(tot);
+        return new Result(file, seconds, threads, repeats, Stats.median(dec), Stats.median(res), Stats.median(fb), total,
+                seconds / (total / 1000.0), Stats.median(enc));
     }
 
     /** {@code java ... AudioBench <file> [repeats] [threads]}: prints the summary. */
@@ -75,12 +76,5 @@ public final class AudioBench {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Threads.defaultCount();
         System.out.println(run(f, 2, repeats, threads).summary());
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 }

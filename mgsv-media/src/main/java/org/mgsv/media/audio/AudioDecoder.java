@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegLogCallback;
@@ -40,6 +41,20 @@ public final class AudioDecoder {
      * duration. Saves time and memory for long recordings when only their start is needed.
      */
     public static DecodedAudio decode(Path file, double maxSeconds) {
+        return decode(file, 0, maxSeconds);
+    }
+
+    /**
+     * Decodes at most {@code maxSeconds} of the first audio stream from {@code startSeconds} on (all channels):
+     * the demuxer seeks close before the start, the frames' time stamps place the samples exactly, and only the
+     * window is kept, so memory is bounded by the window whatever the track's length. Sample 0 of the result is
+     * sample {@code round(startSeconds * rate)} of the stream. A start at or past the end gives no samples (an
+     * error, as for an empty stream). An interrupt of the calling thread (a cancelled request) stops decoding.
+     */
+    public static DecodedAudio decode(Path file, double startSeconds, double maxSeconds) {
+        if (!(startSeconds >= 0) || Double.isInfinite(startSeconds)) {
+            throw new IllegalArgumentException("start must be a finite number >= 0, got " + startSeconds);
+        }
         if (!Files.isRegularFile(file)) {
             throw new MgsvException("audio file not found: " + file);
         }
@@ -61,22 +76,38 @@ public final class AudioDecoder {
             int channels = g.getAudioChannels();
             int rate = g.getSampleRate();
             double expect = g.getLengthInTime() > 0 ? g.getLengthInTime() / 1e6 * rate : 0;
+            long first = Math.round(startSeconds * rate); // stream index of the first sample kept
             long limit = Double.isInfinite(maxSeconds) ? Long.MAX_VALUE : (long) Math.ceil(maxSeconds * rate);
-            double capSamples = Math.min(expect * 1.02 + 8192, limit + 8192.0);
+            double capSamples = Math.min(Math.max(0, expect - first) * 1.02 + 8192, limit + 8192.0);
             int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1 << 16, (long) capSamples));
             boolean cut = false;
-            float[][] pcm = new float[channels][cap];
+            long startTime = g.getFormatContext() != null && g.getFormatContext().start_time() != avutil.AV_NOPTS_VALUE
+                    ? g.getFormatContext().start_time() : 0; // AV_TIME_BASE = microseconds
+            if (first > 0) {
+                try {
+                    // a little before the start: the time stamps of the frames decoded after it place the window
+                    g.setAudioTimestamp(Math.max(0, (long) ((startSeconds - 0.5) * 1e6)));
+                } catch (FrameGrabber.Exception | RuntimeException e) {
+                    throw new MgsvException("cannot seek to " + startSeconds + " s in " + file + " ("
+                            + firstLine(e) + ")", e);
+                }
+            }
+            float[][] pcm = new float[channels][first > 0 ? (int) Math.min(cap, limit + 8192) : cap];
             int n = 0;
+            long at = -1; // stream index of the next decoded sample (from the frames' time stamps)
             while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new MgsvException("decoding " + file + " was cancelled");
+                }
                 Frame f;
                 try {
                     f = g.grabSamples();
                 } catch (FrameGrabber.Exception | RuntimeException e) {
-                    if (n > 0 && expect > 0 && n >= 0.98 * expect) {
+                    if (n > 0 && expect > 0 && first + n >= 0.98 * expect) {
                         break; // error at the very end of a stream: keep what decoded
                     }
                     throw new MgsvException("corrupt or truncated audio in " + file + " after "
-                            + String.format("%.2f", (double) n / rate) + " s (" + firstLine(e) + ")", e);
+                            + String.format(Locale.ROOT, "%.2f", (double) n / rate) + " s (" + firstLine(e) + ")", e);
                 }
                 if (f == null) {
                     break;
@@ -85,19 +116,32 @@ public final class AudioDecoder {
                     continue;
                 }
                 Buffer[] bufs = f.samples;
-                int got;
+                int inFrame = bufs.length == channels ? bufs[0].remaining()
+                        : bufs.length == 1 ? bufs[0].remaining() / channels : -1;
+                if (inFrame < 0) {
+                    throw new MgsvException("unsupported sample layout in " + file + ": " + bufs.length
+                            + " planes for " + channels + " channels");
+                }
+                if (at < 0) {
+                    // the stream's start time (an MP3's encoder delay, for one) is where sample 0 of a whole decode lies
+                    at = first > 0 && f.timestamp >= 0 ? Math.round((f.timestamp - startTime) * (double) rate / 1e6) : 0;
+                }
+                // samples of this frame before the window are skipped, never stored
+                int skip = (int) Math.max(0, Math.min(inFrame, first - at));
+                at += inFrame;
+                int got = inFrame - skip;
+                if (got == 0) {
+                    continue;
+                }
                 if (bufs.length == channels) {
-                    got = bufs[0].remaining();
                     pcm = ensure(pcm, n + got);
                     for (int c = 0; c < channels; c++) {
-                        read(bufs[c], pcm[c], n, 1, 0, got);
+                        read(bufs[c], pcm[c], n, 1, skip, got);
                     }
                 } else if (bufs.length == 1) {
-                    int total = bufs[0].remaining();
-                    got = total / channels;
                     pcm = ensure(pcm, n + got);
                     for (int c = 0; c < channels; c++) {
-                        read(bufs[0], pcm[c], n, channels, c, got);
+                        read(bufs[0], pcm[c], n, channels, c + skip * channels, got);
                     }
                 } else {
                     throw new MgsvException("unsupported sample layout in " + file + ": " + bufs.length
@@ -113,8 +157,8 @@ public final class AudioDecoder {
             if (n == 0) {
                 throw new MgsvException("no decodable audio samples in " + file + " (corrupt or empty stream)");
             }
-            if (!cut && expect > rate && n < 0.5 * expect) {
-                throw new MgsvException(String.format("truncated audio in %s: decoded %.2f s of %.2f s announced",
+            if (!cut && first == 0 && expect > rate && n < 0.5 * expect) {
+                throw new MgsvException(String.format(Locale.ROOT, "truncated audio in %s: decoded %.2f s of %.2f s announced",
                         file, (double) n / rate, expect / rate));
             }
             for (int c = 0; c < channels; c++) {

@@ -37,9 +37,15 @@ public final class BeatTracker {
 
     private BeatTracker() {}
 
-    /** Tracks beats of an audio file (decoded, down-mixed, resampled to 16 kHz). */
+    /**
+     * Seconds of a file whose beats are tracked: the span the 96 music windows cover (where grounded moments
+     * lie) plus a minute for moments that run past it. Bounds memory and time whatever the track's length.
+     */
+    public static final double MAX_SECONDS = AstFrontEnd.DECODE_SECONDS + 60;
+
+    /** Tracks beats of the first {@link #MAX_SECONDS} of an audio file (decoded, down-mixed, at 16 kHz). */
     public static Beats track(Path audio) {
-        DecodedAudio a = AudioDecoder.decode(audio);
+        DecodedAudio a = AudioDecoder.decode(audio, MAX_SECONDS);
         float[] mono = Resampler.resample(a.downmix(), a.sampleRate(), KaldiFbank.SAMPLE_RATE);
         return track(mono);
     }

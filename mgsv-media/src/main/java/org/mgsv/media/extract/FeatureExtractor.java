@@ -6,20 +6,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.CsvLine;
+import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.encode.FbankWindows;
 import org.mgsv.media.encode.FrameEncoder;
@@ -37,8 +36,9 @@ import org.mgsv.media.video.VideoDecoder;
  * &lt;out&gt;/videos.csv   video_id,file,duration,frames,fps,width,height,encoder
  * &lt;out&gt;/music.csv    music_id,file,duration,windows,encoder
  * </pre>
- * The id of a file is its name without the last extension ({@code 1234.mp4} → {@code 1234}); two inputs with
- * the same id are an error for the second. A file counts as done when its feature and mask files exist and its
+ * The id of a file is {@link MediaFiles#idOf} (its name without the last extension: {@code 1234.mp4} →
+ * {@code 1234}); two inputs of one kind with the same id ({@code sad.OGG}, {@code sad.mp3}) are an error for the
+ * second. A file counts as done when its feature and mask files exist and its
  * CSV row names the same encoder; done files are skipped. Each tensor file is written atomically and the row is
  * added after both; the CSVs are rewritten (atomically) at least every 5 s, at the end and on JVM shutdown
  * (Ctrl-C), so an interrupted run redoes at most the few files finished since the last write. A file that fails
@@ -52,13 +52,6 @@ public final class FeatureExtractor {
     public static final String MUSIC_CSV = "music.csv";
     public static final String VIDEO_HEADER = "video_id,file,duration,frames,fps,width,height,encoder";
     public static final String MUSIC_HEADER = "music_id,file,duration,windows,encoder";
-
-    /** File name extensions taken from a directory as videos. */
-    public static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "m4v", "mkv", "webm", "avi", "flv",
-            "wmv", "mpg", "mpeg", "3gp", "ts", "mts", "ogv");
-    /** File name extensions taken from a directory as music. */
-    public static final Set<String> AUDIO_EXTENSIONS = Set.of("mp3", "ogg", "oga", "opus", "wav", "flac", "m4a",
-            "aac", "wma", "aif", "aiff", "mka", "ac3");
 
     /** What kind of input. */
     public enum Kind { VIDEO, MUSIC }
@@ -109,42 +102,6 @@ public final class FeatureExtractor {
         return out.resolve(MUSIC_ROOT).resolve("ast_mask").resolve(id + ".pt");
     }
 
-    /** The id of a media file: its name without the last extension. */
-    public static String idOf(Path file) {
-        String n = file.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
-    }
-
-    /** The lower-case last extension of a file name ("" when none). */
-    public static String extension(Path file) {
-        String n = file.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
-    }
-
-    /**
-     * The inputs named by {@code dirOrFile}: the file itself (whatever its extension), or the files under the
-     * directory (recursively, sorted, hidden files skipped) whose extension is in {@code extensions}.
-     */
-    public static List<Path> listInputs(Path dirOrFile, Set<String> extensions) {
-        if (Files.isRegularFile(dirOrFile)) {
-            return List.of(dirOrFile);
-        }
-        if (!Files.isDirectory(dirOrFile)) {
-            throw new MgsvException(dirOrFile + ": no such file or directory");
-        }
-        try (Stream<Path> s = Files.walk(dirOrFile)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> extensions.contains(extension(p)))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dirOrFile + ": " + e.getMessage(), e);
-        }
-    }
-
     /** The index row written for {@code id} (as in videos.csv / music.csv), or null. */
     public synchronized String[] row(Kind kind, String id) {
         String[] r = (kind == Kind.VIDEO ? videoRows : musicRows).get(id);
@@ -157,12 +114,17 @@ public final class FeatureExtractor {
         synchronized (this) {
             row = (kind == Kind.VIDEO ? videoRows : musicRows).get(id);
         }
+        // a feature file cut short after extraction (disk trouble, a copy interrupted) is redone, not skipped
         if (kind == Kind.VIDEO) {
             return row != null && frameEncoder != null && row[7].equals(frameEncoder.name())
-                    && Files.isRegularFile(videoFeature(id)) && Files.isRegularFile(videoMask(id));
+                    && complete(videoFeature(id)) && complete(videoMask(id));
         }
         return row != null && segmentEncoder != null && row[4].equals(segmentEncoder.name())
-                && Files.isRegularFile(musicFeature(id)) && Files.isRegularFile(musicMask(id));
+                && complete(musicFeature(id)) && complete(musicMask(id));
+    }
+
+    private static boolean complete(Path tensorFile) {
+        return Files.isRegularFile(tensorFile) && TorchSave.looksComplete(tensorFile);
     }
 
     /**
@@ -180,26 +142,24 @@ public final class FeatureExtractor {
     public Report run(List<Path> videos, List<Path> music, int jobs, Runnable onStep, Consumer<Failure> onFailure) {
         record Task(Kind kind, Path file, String duplicateOf) {}
         List<Task> tasks = new ArrayList<>();
-        Map<String, Path> seen = new HashMap<>();
+        MediaFiles.IdClaims videoIds = new MediaFiles.IdClaims();
+        MediaFiles.IdClaims musicIds = new MediaFiles.IdClaims();
         for (Path f : videos) {
-            Path first = seen.putIfAbsent("v:" + idOf(f), f);
-            tasks.add(new Task(Kind.VIDEO, f, first == null ? null : first.toString()));
+            tasks.add(new Task(Kind.VIDEO, f, videoIds.claim(MediaFiles.idOf(f), f.toString())));
         }
         for (Path f : music) {
-            Path first = seen.putIfAbsent("m:" + idOf(f), f);
-            tasks.add(new Task(Kind.MUSIC, f, first == null ? null : first.toString()));
+            tasks.add(new Task(Kind.MUSIC, f, musicIds.claim(MediaFiles.idOf(f), f.toString())));
         }
         // 0 = extracted, 1 = skipped, 2 = failed
         int[] outcome = new int[tasks.size()];
         Failure[] failed = new Failure[tasks.size()];
         java.util.function.IntConsumer work = i -> {
             Task t = tasks.get(i);
-            String id = idOf(t.file());
+            String id = MediaFiles.idOf(t.file());
             try {
                 if (t.duplicateOf() != null) {
-                    throw new MgsvException((t.kind() == Kind.VIDEO ? "video" : "music") + " id '" + id
-                            + "' also comes from " + t.duplicateOf()
-                            + " (ids are file names without extension and must be unique)");
+                    throw new MgsvException(MediaFiles.IdClaims.collision(t.kind() == Kind.VIDEO ? "video" : "music",
+                            id, t.file().toString(), t.duplicateOf()));
                 }
                 if (isDone(t.kind(), id)) {
                     outcome[i] = 1;
@@ -223,11 +183,7 @@ public final class FeatureExtractor {
             }
         } else {
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                    Math.min(jobs, tasks.size()), r -> {
-                        Thread th = new Thread(r, "extract");
-                        th.setDaemon(true);
-                        return th;
-                    });
+                    Math.min(jobs, tasks.size()), Threads.daemonFactory("extract"));
             try {
                 List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
                 for (int i = 0; i < tasks.size(); i++) {
@@ -292,7 +248,7 @@ public final class FeatureExtractor {
         if (frameEncoder == null) {
             throw new IllegalStateException("no frame encoder");
         }
-        String id = idOf(file);
+        String id = MediaFiles.idOf(file);
         List<RgbFrame> frames = new ArrayList<>();
         VideoDecoder.VideoInfo info = videoDecoder.decode(file, f -> frames.add(frameEncoder.prepare(f)));
         int slots = VideoDecoder.MAX_FRAMES;
@@ -318,7 +274,7 @@ public final class FeatureExtractor {
         if (segmentEncoder == null) {
             throw new IllegalStateException("no segment encoder");
         }
-        String id = idOf(file);
+        String id = MediaFiles.idOf(file);
         FbankWindows w = frontEnd.compute(file);
         float[][] emb = segmentEncoder.encode(w);
         int slots = FbankWindows.WINDOWS;
@@ -377,23 +333,9 @@ public final class FeatureExtractor {
     private static void writeCsv(Path file, String header, Map<String, String[]> rows) {
         StringBuilder sb = new StringBuilder(header).append('\n');
         for (String[] r : new TreeMap<>(rows).values()) {
-            for (int i = 0; i < r.length; i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                sb.append(quote(r[i]));
-            }
-            sb.append('\n');
+            sb.append(CsvLine.join(r)).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
-    }
-
-    /** One CSV field, quoted when it holds a comma, quote or newline. */
-    public static String quote(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
     }
 
     /** Reads an existing index CSV (id → row); malformed files are an error naming the line. */
@@ -404,7 +346,7 @@ public final class FeatureExtractor {
         }
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = CsvLine.records(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

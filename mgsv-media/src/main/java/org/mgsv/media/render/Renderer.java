@@ -84,6 +84,16 @@ public final class Renderer {
         if (!Files.isRegularFile(music)) {
             throw new MgsvException(music + ": no such music file");
         }
+        for (Path in : new Path[] {video, music}) {
+            try {
+                if (Files.exists(out) && Files.isSameFile(out, in)) {
+                    throw new MgsvException("the output " + out + " is the input " + in
+                            + ": it would be overwritten; choose another output file");
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         VideoDecoder.VideoInfo info = new VideoDecoder().probe(video);
         double videoSeconds = info.durationSeconds();
         if (!(videoSeconds > 0)) {

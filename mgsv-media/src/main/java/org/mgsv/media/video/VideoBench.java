@@ -2,9 +2,9 @@ package org.mgsv.media.video;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.mgsv.core.util.Stats;
 import org.mgsv.media.encode.RgbFrame;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
 
@@ -76,18 +76,10 @@ public final class VideoBench {
         if (sink == 42.4242f) {
             System.out.print("");
         }
-        double total = median(t);
+        double total = Stats.median(t);
         double covered = Math.min(info.durationSeconds(), frames);
         return new Result(file, info.width(), info.height(), info.fps(), info.durationSeconds(), frames,
-                decoderThreads, repeats, median(d), median(p), median(b), total, frames / (total / 1000.0),
+                decoderThreads, repeats, Stats.median(d), Stats.median(p), Stats.median(b), total, frames / (total / 1000.0),
                 covered / (total / 1000.0));
-    }
-
-    /** Median of {@code v} (the mean of the middle two for an even count). */
-    public static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 }

@@ -287,8 +287,8 @@ public final class VideoDecoder {
             boolean skippedSinceLast = false;
             long firstTs = Long.MIN_VALUE;
             double lastT = -1;
-            // the last slot is second floor(duration) (the reference's rule, MADE.md §1); when no frame lies at
-            // that second (e.g. a video of exactly 30.0 s), the video's last frame stands for it
+            // the last slot is second floor(duration) (the reference's rule, docs/spec/MADE.md §1); when no frame
+            // lies at that second (e.g. a video of exactly 30.0 s), the video's last frame stands for it
             int endSlot = info.durationSeconds() > 0
                     ? (int) Math.min(maxFrames - 1, Math.floor(info.durationSeconds() + 1e-6)) : -1;
             int next = 0;

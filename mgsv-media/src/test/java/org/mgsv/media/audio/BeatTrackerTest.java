@@ -3,6 +3,7 @@ package org.mgsv.media.audio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ class BeatTrackerTest {
     void sanityOnARealRecording() {
         java.nio.file.Path ogg = FbankEndToEndParityTest.recording();
         BeatTracker.Beats b = BeatTracker.track(ogg);
-        System.out.printf("frantic.ogg: %.1f BPM, %d beats, %d downbeats%n", b.bpm(), b.beats().length,
+        System.out.printf(Locale.ROOT, "frantic.ogg: %.1f BPM, %d beats, %d downbeats%n", b.bpm(), b.beats().length,
                 b.downbeats().length);
         assertTrue(b.bpm() >= 60 && b.bpm() <= 200, "tempo " + b.bpm());
         double period = 60 / b.bpm();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mgsv.media.encode.FbankWindows;
@@ -116,7 +117,7 @@ class BuiltinSegmentEncoderTest {
                 }
             }
             double rms = Math.sqrt(s / c);
-            System.out.printf("builtin-v1 block [%d,%d) rms on frantic.ogg: %.3f%n", blk[0], blk[1], rms);
+            System.out.printf(Locale.ROOT, "builtin-v1 block [%d,%d) rms on frantic.ogg: %.3f%n", blk[0], blk[1], rms);
             assertTrue(rms > 0.05 && rms < 4, "block " + blk[0] + " rms " + rms);
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class FbankEndToEndParityTest {
         for (int i = 0; i < ref.length; i++) {
             waveErr = Math.max(waveErr, Math.abs(ref[i] - wave[i]));
         }
-        System.out.printf("frantic.ogg resampled channel 0 vs torchaudio (first 60 s): max |diff| = %.3g%n", waveErr);
+        System.out.printf(Locale.ROOT, "frantic.ogg resampled channel 0 vs torchaudio (first 60 s): max |diff| = %.3g%n", waveErr);
         assertTrue(waveErr <= WAVE_TOL, "waveform max abs diff " + waveErr);
 
         float[] mono = Npy.read(dir.resolve("waveform16k_mono_first60s.npy")).toArray();
@@ -68,7 +69,7 @@ class FbankEndToEndParityTest {
         for (int i = 0; i < mono.length; i++) {
             monoErr = Math.max(monoErr, Math.abs(mono[i] - down[i]));
         }
-        System.out.printf("frantic.ogg down-mix vs torchaudio mean of resampled channels: max |diff| = %.3g%n", monoErr);
+        System.out.printf(Locale.ROOT, "frantic.ogg down-mix vs torchaudio mean of resampled channels: max |diff| = %.3g%n", monoErr);
         assertTrue(monoErr <= WAVE_TOL, "down-mix max abs diff " + monoErr);
 
         FbankWindows fw = fe.compute(wave);
@@ -82,7 +83,7 @@ class FbankEndToEndParityTest {
             for (int i = 0; i < r.length; i++) {
                 sum += Math.abs(fw.windows()[s][i] - r[i]);
             }
-            System.out.printf("frantic.ogg end to end window %d: max |diff| = %.3g, mean |diff| = %.3g%n",
+            System.out.printf(Locale.ROOT, "frantic.ogg end to end window %d: max |diff| = %.3g, mean |diff| = %.3g%n",
                     s, err, sum / r.length);
             assertTrue(err <= WINDOW_TOL, "window " + s + " max abs diff " + err);
             assertTrue(sum / r.length <= WINDOW_MEAN_TOL, "window " + s + " mean abs diff " + sum / r.length);

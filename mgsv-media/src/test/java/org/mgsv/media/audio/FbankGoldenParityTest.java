@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class FbankGoldenParityTest {
             NpyArray r = ref.get("fbank_win" + s);
             assertArrayEquals(new int[] {FbankWindows.FRAMES, FbankWindows.MEL_BINS}, r.shape());
             double err = maxAbs(got[w], r.toTensor().toArray());
-            System.out.printf("fbank-A window %d from saved waveform: max |diff| = %.3g%n", s, err);
+            System.out.printf(Locale.ROOT, "fbank-A window %d from saved waveform: max |diff| = %.3g%n", s, err);
             assertTrue(err <= 1e-3, "window " + s + " max abs diff " + err);
         }
     }

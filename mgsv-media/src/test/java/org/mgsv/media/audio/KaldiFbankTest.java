@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
@@ -79,7 +80,7 @@ class KaldiFbankTest {
                 err = Math.max(err, Math.abs(got[t][b] - want[t * 128 + b]));
             }
         }
-        System.out.printf("kaldi fbank vs torchaudio (synthetic 3 s): max |diff| = %.3g (log units)%n", err);
+        System.out.printf(Locale.ROOT, "kaldi fbank vs torchaudio (synthetic 3 s): max |diff| = %.3g (log units)%n", err);
         assertTrue(err < 1e-3, "max abs diff " + err);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
@@ -72,7 +73,7 @@ class ResamplerTest {
             for (int i = 0; i < want.length; i++) {
                 err = Math.max(err, Math.abs(want[i] - got[i]));
             }
-            System.out.printf("resample %d -> %d vs torchaudio: max |diff| = %.3g%n", p[0], p[1], err);
+            System.out.printf(Locale.ROOT, "resample %d -> %d vs torchaudio: max |diff| = %.3g%n", p[0], p[1], err);
             assertTrue(err < 1e-5, p[0] + " -> " + p[1] + ": " + err);
         }
     }

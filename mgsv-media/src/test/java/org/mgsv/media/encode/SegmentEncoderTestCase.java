@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * a fresh encoder from {@link #createEncoder()}; exported in mgsv-media's test-jar.
  */
 public abstract class SegmentEncoderTestCase extends EncoderTestCase<SegmentEncoder, FbankWindows> {
-    /** Normalised value of a padded fbank row (MADE.md §1). */
+    /** Normalised value of a padded fbank row (docs/spec/MADE.md §1). */
     public static final float PADDED_ROW = 0.46703237f;
     /** Normalised value of a silent frame (log floor). */
     public static final float SILENT = -1.2775939f;

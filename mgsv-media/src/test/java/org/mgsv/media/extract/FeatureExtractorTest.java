@@ -22,23 +22,14 @@ class FeatureExtractorTest {
     @TempDir Path tmp;
 
     @Test
-    void idsListingAndCsvQuoting() throws Exception {
-        assertEquals("clip_0042", FeatureExtractor.idOf(Path.of("a/clip_0042.mp4")));
-        assertEquals("my.video", FeatureExtractor.idOf(Path.of("my.video.mov")));
-        assertEquals("noext", FeatureExtractor.idOf(Path.of("noext")));
-        Files.createDirectories(tmp.resolve("in/sub"));
-        Files.writeString(tmp.resolve("in/b.MP4"), "x");
-        Files.writeString(tmp.resolve("in/sub/a.mkv"), "x");
-        Files.writeString(tmp.resolve("in/.hidden.mp4"), "x");
-        Files.writeString(tmp.resolve("in/notes.txt"), "x");
-        List<Path> l = FeatureExtractor.listInputs(tmp.resolve("in"), FeatureExtractor.VIDEO_EXTENSIONS);
-        assertEquals(List.of(tmp.resolve("in/b.MP4"), tmp.resolve("in/sub/a.mkv")), l);
-        assertEquals(List.of(tmp.resolve("in/notes.txt")),
-                FeatureExtractor.listInputs(tmp.resolve("in/notes.txt"), FeatureExtractor.VIDEO_EXTENSIONS));
-        assertThrows(MgsvException.class, () -> FeatureExtractor.listInputs(tmp.resolve("nope"), FeatureExtractor.VIDEO_EXTENSIONS));
-        assertEquals(List.of("a", "b,c", "d\"e", ""), org.mgsv.core.data.CsvLine.split(
-                FeatureExtractor.quote("a") + "," + FeatureExtractor.quote("b,c") + "," + FeatureExtractor.quote("d\"e") + ","));
-        Path bad = Files.writeString(tmp.resolve("videos.csv"), FeatureExtractor.VIDEO_HEADER + "\nx,y\n");
+    void indexCsvRoundTripsFieldsWithCommasQuotesAndLineBreaks() throws Exception {
+        Path csv = tmp.resolve("videos.csv");
+        String odd = "dir, with \"quotes\"\r\nand\rbreaks\n/x.mp4";
+        Files.writeString(csv, FeatureExtractor.VIDEO_HEADER + "\n"
+                + org.mgsv.core.data.CsvLine.join("x", odd, "1.000", "1", "1.000", "2", "2", "builtin") + "\n");
+        Map<String, String[]> rows = FeatureExtractor.readCsv(csv, FeatureExtractor.VIDEO_HEADER);
+        assertEquals(odd, rows.get("x")[1]);
+        Path bad = Files.writeString(tmp.resolve("bad.csv"), FeatureExtractor.VIDEO_HEADER + "\nx,y\n");
         MgsvException e = assertThrows(MgsvException.class, () -> FeatureExtractor.readCsv(bad, FeatureExtractor.VIDEO_HEADER));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }
@@ -110,5 +101,25 @@ class FeatureExtractorTest {
         FeatureExtractor fresh = new FeatureExtractor(out, new BuiltinFrameEncoder(), null, new AstFrontEnd(),
                 new VideoDecoder());
         assertEquals(1, fresh.run(List.of(a), List.of(), () -> { }, f -> { }).videosExtracted());
+    }
+
+    @Test
+    void aFeatureFileCutShortAfterExtractionIsRedoneOnRerun() throws Exception {
+        Ffmpeg.assumeAvailable();
+        Path v = Ffmpeg.testVideo(Files.createDirectories(tmp.resolve("cut")).resolve("clip.mp4"), 1.5, "64x48", 10);
+        Path out = tmp.resolve("cut-ds");
+        FeatureExtractor ex = new FeatureExtractor(out, new BuiltinFrameEncoder(), null, new AstFrontEnd(),
+                new VideoDecoder());
+        assertEquals(1, ex.run(List.of(v), List.of(), () -> { }, f -> { }).videosExtracted());
+        Path feat = ex.videoFeature("clip");
+        byte[] whole = Files.readAllBytes(feat);
+        Files.write(feat, java.util.Arrays.copyOf(whole, whole.length - 100));
+
+        FeatureExtractor again = new FeatureExtractor(out, new BuiltinFrameEncoder(), null, new AstFrontEnd(),
+                new VideoDecoder());
+        assertTrue(!again.isDone(FeatureExtractor.Kind.VIDEO, "clip"), "a truncated feature file is not done");
+        assertEquals(1, again.run(List.of(v), List.of(), () -> { }, f -> { }).videosExtracted());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole, Files.readAllBytes(feat), "rewritten whole");
+        assertTrue(again.isDone(FeatureExtractor.Kind.VIDEO, "clip"));
     }
 }

@@ -86,6 +86,22 @@ class RendererTest {
     }
 
     @Test
+    void anOutputThatIsAnInputIsRefusedAndTheInputKept(@TempDir Path dir) throws Exception {
+        Ffmpeg.assumeAvailable();
+        Path video = Ffmpeg.testVideo(dir.resolve("clip.mp4"), 2, "96x64", 25);
+        Path music = dir.resolve("song.ogg");
+        Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:d=6", music.toString());
+        byte[] before = Files.readAllBytes(video);
+        for (Path out : new Path[] {video, dir.resolve(".").resolve("clip.mp4"), music}) {
+            org.mgsv.core.MgsvException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.mgsv.core.MgsvException.class,
+                    () -> Renderer.render(video, music, 1.0, 3.0, out, Renderer.Options.defaults()));
+            assertTrue(e.getMessage().contains("would be overwritten"), e.getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(video), "the input is intact");
+    }
+
+    @Test
     void duckedOriginalAndFadesStillGiveBothStreams() throws Exception {
         Ffmpeg.assumeAvailable();
         Path video = Ffmpeg.testVideo(tmp.resolve("clip.mp4"), 3, "160x120", 30);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ class ClipPreprocessParityTest {
         List<String> cmd = new ArrayList<>(List.of(py.toString(), script.toString(), "--live", tmp.toString(),
                 "1920x1080", "1080x1920", "640x480", "225x224", "97x61", "1000x999"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         Assumptions.assumeTrue(p.exitValue() == 0, "torchvision not usable: " + log);
         compareDir(tmp);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.TopKHeap;
 import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.Ops;
@@ -178,10 +179,11 @@ public final class MsgEvaluator {
             long t1 = System.nanoTime();
 
             // ---------------- pass 2: rank every (video, distinct music) pair
+            long nonFinite = 0;
             int[] greater = new int[n];
             int[] ties = new int[n];
             int[] tiesBefore = new int[n];
-            TopK top = new TopK(n, opt.topK());
+            TopKHeap top = new TopKHeap(n, opt.topK());
             try (NDManager videos = root.newSubManager()) {
                 XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(Ops.owned(videos, allQ, new Shape(n, d)),
                         Ops.owned(videos, allH, new Shape(n, d)), Ops.owned(videos, allGH, new Shape(n, d)), allHb, allHc);
@@ -229,6 +231,8 @@ public final class MsgEvaluator {
                                             if (u < gt[row]) {
                                                 tiesBefore[row]++;
                                             }
+                                        } else if (s != s) {
+                                            nonFinite++; // NaN compares false: it would rank the truth first
                                         }
                                         top.offer(row, s, u);
                                     }
@@ -247,13 +251,25 @@ public final class MsgEvaluator {
             }
             long t2 = System.nanoTime();
             xs.close();
+            for (int row = 0; row < n; row++) {
+                if (!Float.isFinite(gtScore[row]) || !Float.isFinite(predStart[row]) || !Float.isFinite(predEnd[row])) {
+                    nonFinite++;
+                }
+            }
+            if (nonFinite > 0) {
+                throw new org.mgsv.core.MgsvException("the model produced " + nonFinite + " non-finite score(s) or "
+                        + "moment(s): no metric would be meaningful (are its weights corrupt?)");
+            }
             int[] rank0 = new int[n];
             for (int i = 0; i < n; i++) {
                 rank0[i] = greater[i] + tiesBefore[i];
             }
             int[][] topMusic = new int[n][];
             float[][] topScore = new float[n][];
-            top.finish(topMusic, topScore);
+            for (int row = 0; row < n; row++) {
+                topMusic[row] = top.indices(row);
+                topScore[row] = top.scores(row);
+            }
             return new MsgResult(List.copyOf(index.keySet()), gt, rank0, ties, gtScore, predStart, predEnd, predScore,
                     topMusic, topScore, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         }
@@ -429,86 +445,5 @@ public final class MsgEvaluator {
         }
         NDIndex ix = new NDIndex(":, 0:" + keep);
         return new NDArray[] {featsAndMask[0].get(ix), mask.get(ix)};
-    }
-
-    /** Per-row bounded min-heaps of (score, music index); order: score descending, then music index ascending. */
-    static final class TopK {
-        private final int k;
-        private final float[] s;
-        private final int[] u;
-        private final int[] size;
-
-        TopK(int rows, int k) {
-            this.k = k;
-            this.s = new float[rows * k];
-            this.u = new int[rows * k];
-            this.size = new int[rows];
-        }
-
-        /** true when (s1,u1) ranks below (s2,u2). */
-        private static boolean worse(float s1, int u1, float s2, int u2) {
-            return s1 < s2 || (s1 == s2 && u1 > u2);
-        }
-
-        void offer(int row, float score, int music) {
-            if (k == 0) {
-                return;
-            }
-            int base = row * k;
-            int n = size[row];
-            if (n < k) {
-                int i = n;
-                size[row] = n + 1;
-                while (i > 0) {
-                    int parent = (i - 1) / 2;
-                    if (!worse(score, music, s[base + parent], u[base + parent])) {
-                        break;
-                    }
-                    s[base + i] = s[base + parent];
-                    u[base + i] = u[base + parent];
-                    i = parent;
-                }
-                s[base + i] = score;
-                u[base + i] = music;
-                return;
-            }
-            if (!worse(s[base], u[base], score, music)) {
-                return; // not better than the current worst kept
-            }
-            int i = 0;
-            while (true) {
-                int l = 2 * i + 1;
-                if (l >= k) {
-                    break;
-                }
-                int r = l + 1;
-                int w = (r < k && worse(s[base + r], u[base + r], s[base + l], u[base + l])) ? r : l;
-                if (!worse(s[base + w], u[base + w], score, music)) {
-                    break;
-                }
-                s[base + i] = s[base + w];
-                u[base + i] = u[base + w];
-                i = w;
-            }
-            s[base + i] = score;
-            u[base + i] = music;
-        }
-
-        void finish(int[][] musics, float[][] scores) {
-            for (int row = 0; row < size.length; row++) {
-                int n = size[row];
-                Integer[] order = new Integer[n];
-                for (int i = 0; i < n; i++) {
-                    order[i] = row * k + i;
-                }
-                Arrays.sort(order, (x, y) -> s[x] != s[y] ? Float.compare(s[y], s[x]) : Integer.compare(u[x], u[y]));
-                musics[row] = new int[n];
-                scores[row] = new float[n];
-                for (int i = 0; i < n; i++) {
-                    musics[row][i] = u[order[i]];
-                    scores[row][i] = s[order[i]];
-                }
-            }
-        }
     }
 }

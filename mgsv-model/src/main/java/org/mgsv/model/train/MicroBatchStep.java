@@ -193,8 +193,8 @@ final class MicroBatchStep {
                     try {
                         l = criterion.localization(lo, det.projVid(), b.targets(), terms, ce);
                     } catch (IllegalArgumentException e) {
-                        throw new MgsvException("training diverged: non-finite network outputs (" + e.getMessage()
-                                + ")");
+                        throw new TrainingDivergedException("training diverged: non-finite network outputs ("
+                                + e.getMessage() + ")", -1);
                     }
                     double lv = l.getFloat();
                     loc += lv * share;

@@ -73,6 +73,7 @@ public final class Trainer {
     private final Path runDir;
     private final boolean progress;
     private final MadeCriterion criterion;
+    private final List<TrainingListener> listeners = new ArrayList<>();
 
     public Trainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
         opt.validate();
@@ -85,6 +86,12 @@ public final class Trainer {
         this.criterion = new MadeCriterion(new MadeCriterion.Weights(w.span(), w.giou(), w.label(), w.align(),
                 config.eosCoef(), w.temperature(), w.retrieval(), w.localization()),
                 org.mgsv.model.loss.HungarianMatcher.reference());
+    }
+
+    /** Adds a listener of this trainer's epochs, steps and checkpoints (see {@link TrainingListener}). */
+    public Trainer addListener(TrainingListener l) {
+        listeners.add(java.util.Objects.requireNonNull(l, "listener"));
+        return this;
     }
 
     /** Steps per epoch: the incomplete last batch is dropped (a set smaller than the batch is one batch). */
@@ -136,11 +143,37 @@ public final class Trainer {
      * @param resume continue from {@code runDir/last} (an error if it is absent)
      */
     public Result run(boolean resume, int maxEpochsThisRun) {
-        try {
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + runDir + ": " + e.getMessage(), e);
+        // one trainer per run directory: a second one would interleave checkpoints and metrics
+        try (org.mgsv.core.util.WriterLock lock = org.mgsv.core.util.WriterLock.acquire(runDir, "run directory")) {
+            return runLocked(resume, maxEpochsThisRun);
         }
+    }
+
+    /**
+     * Puts back the checkpoints of {@code runDir} that a kill between the renames of a checkpoint write left
+     * under hidden names, and deletes unfinished checkpoint temporaries; takes the run's writer lock meanwhile.
+     */
+    public static void recoverCheckpoints(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        try (org.mgsv.core.util.WriterLock lock = org.mgsv.core.util.WriterLock.acquire(runDir, "run directory")) {
+            recoverLocked(runDir);
+        }
+    }
+
+    private static void recoverLocked(Path runDir) {
+        List<String> dirs = new ArrayList<>(BEST.keySet());
+        dirs.add(LAST);
+        for (String d : dirs) {
+            if (AtomicFiles.recoverDirectory(runDir.resolve(d))) {
+                LOG.warn("{}: recovered the checkpoint {}/ left by an interrupted write", runDir, d);
+            }
+        }
+    }
+
+    private Result runLocked(boolean resume, int maxEpochsThisRun) {
+        recoverLocked(runDir);
         Engine engine = Engine.getInstance();
         int spe = stepsPerEpoch();
         long total = (long) spe * opt.epochs();
@@ -153,11 +186,12 @@ public final class Trainer {
             List<Map<String, Double>> history = new ArrayList<>();
             Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps());
             if (resume) {
-                Path last = runDir.resolve(LAST);
-                if (!ModelDir.isModelDir(last) || !Files.isRegularFile(last.resolve(STATE_DIR).resolve("state.json"))) {
+                RunDirectory rd = new RunDirectory(runDir);
+                Path last = rd.last();
+                if (!rd.resumable()) {
                     throw new MgsvException(runDir + ": nothing to resume (no complete " + LAST + "/ checkpoint)");
                 }
-                JsonNode st = readJson(last.resolve(STATE_DIR).resolve("state.json"));
+                JsonNode st = readJson(rd.lastState());
                 checkCompatible(st, spe);
                 ModelDir.Loaded loaded = ModelDir.load(last, root);
                 params = loaded.params();
@@ -201,6 +235,9 @@ public final class Trainer {
                 final Map<String, Double> running = new LinkedHashMap<>();
                 ProgressBar bar = progress ? new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch,
                         opt.epochs()), spe).suffix(() -> suffix(running)) : null;
+                for (TrainingListener l : listeners) {
+                    l.onEpochStart(epoch, opt.epochs());
+                }
                 try {
                     for (int s = 0; s < spe; s++, step++) {
                         List<TrainPair> pairs = stepPairs(ord, s, bs);
@@ -212,6 +249,9 @@ public final class Trainer {
                         }
                         running.put("lr", lr);
                         items += pairs.size();
+                        for (TrainingListener l : listeners) {
+                            l.onStep(step, lr, v);
+                        }
                         if (bar != null) {
                             bar.step();
                         }
@@ -241,6 +281,12 @@ public final class Trainer {
                     save(runDir.resolve(dir), params, adam, state, epoch);
                 }
                 save(runDir.resolve(LAST), params, adam, state, epoch);
+                for (TrainingListener l : listeners) {
+                    for (String dir : improved) {
+                        l.onCheckpoint(runDir.resolve(dir), epoch);
+                    }
+                    l.onCheckpoint(runDir.resolve(LAST), epoch);
+                }
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("epoch", epoch);
                 line.put("steps", step);
@@ -265,6 +311,12 @@ public final class Trainer {
                             train.get("loss_total"), train.get("loss_retrieval"), train.get("loss_localization"),
                             val.get("R1"), val.get("R10"), val.get("mIoU"), val.get("R1_iou0.5"),
                             val.get("R1_iou0.7"), seconds, improved.isEmpty() ? "" : " | saved " + improved);
+                }
+                TrainingListener.Epoch done = new TrainingListener.Epoch(epoch, opt.epochs(), epochsDone + 1, step,
+                        seconds, java.util.Collections.unmodifiableMap(train), java.util.Collections.unmodifiableMap(val),
+                        List.copyOf(improved));
+                for (TrainingListener l : listeners) {
+                    l.onEpochEnd(done);
                 }
             }
             adam.close();
@@ -351,8 +403,9 @@ public final class Trainer {
                 try {
                     l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
                 } catch (IllegalArgumentException e) {
-                    throw new MgsvException("training diverged: non-finite network outputs at step " + step + " ("
-                            + e.getMessage() + "; the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+                    throw new TrainingDivergedException("training diverged: non-finite network outputs at step " + step
+                            + " (" + e.getMessage() + "; the last checkpoint in " + runDir.resolve(LAST) + " is intact)",
+                            step);
                 }
                 v = l.values();
                 t3 = System.nanoTime();
@@ -373,8 +426,8 @@ public final class Trainer {
 
     private void checkFinite(Map<String, Double> v, long step) {
         if (!Double.isFinite(v.get("loss_total"))) {
-            throw new MgsvException("training diverged: the loss is " + v.get("loss_total") + " at step " + step
-                    + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)");
+            throw new TrainingDivergedException("training diverged: the loss is " + v.get("loss_total") + " at step "
+                    + step + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)", step);
         }
     }
 

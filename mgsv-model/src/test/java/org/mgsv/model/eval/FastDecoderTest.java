@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
@@ -44,7 +45,7 @@ class FastDecoderTest {
             NDArray plain = Ops.mha(tq, tq, t3, p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"),
                     p.get(pre + "out_proj.weight"), p.get(pre + "out_proj.bias"), c.detrHeads(), null, null, 0f, false, m);
             double diff = maxAbs(plain, fd.selfAttention(t, pre, false, m));
-            System.out.printf("rewrite decoder SA with one query: max|diff| = %.3g%n", diff);
+            System.out.printf(Locale.ROOT, "rewrite decoder SA with one query: max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
     }
@@ -63,7 +64,7 @@ class FastDecoderTest {
                     p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"), p.get(pre + "out_proj.weight"),
                     p.get(pre + "out_proj.bias"), c.detrHeads(), s.mem().keyBias(), s.mem().rowGuard(), 0f, false, m);
             double diff = maxAbs(plain, fd.crossAttention(q, s.mem(), pre, false, m));
-            System.out.printf("rewrite decoder cross-attention (W_k^T q, W_v after pooling): max|diff| = %.3g%n", diff);
+            System.out.printf(Locale.ROOT, "rewrite decoder cross-attention (W_k^T q, W_v after pooling): max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
     }
@@ -77,7 +78,7 @@ class FastDecoderTest {
             NDArray plain = s.net().detrDecode(s.mem(), s.target(), false);
             NDArray fast = new FastDecoder(p).decode(s.mem(), s.target());
             double diff = maxAbs(plain, fast);
-            System.out.printf("rewrite whole decoder (6 layers, d=256): max|diff| = %.3g%n", diff);
+            System.out.printf(Locale.ROOT, "rewrite whole decoder (6 layers, d=256): max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
     }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mgsv.model.MadeConfig;
@@ -95,7 +96,7 @@ class MsgEvaluatorTest {
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 1] - r.predEnd()[i]) / c.maxMDuration());
                 maxMoment = Math.max(maxMoment, Math.abs(mom[3 * i + 2] - r.predScore()[i]));
             }
-            System.out.printf("streamed evaluator vs plain forward (%s, cache %d B): scores %.3g, moments %.3g%n",
+            System.out.printf(Locale.ROOT, "streamed evaluator vs plain forward (%s, cache %d B): scores %.3g, moments %.3g%n",
                     c.retrievalScore(), cacheBytes, maxScore, maxMoment);
             assertTrue(maxScore <= 1e-4, "gt score diff " + maxScore);
             assertTrue(maxMoment <= 1e-4, "moment diff " + maxMoment);
@@ -123,7 +124,7 @@ class MsgEvaluatorTest {
             assertTrue(pk[0].getShape().get(1) < c.frameSlots() + c.segmentSlots(), "nothing was packed");
             NDArray fast = new FastDecoder(p).decode(net.detrEncode(pk[0], pk[1], false), target);
             double diff = plain.sub(fast).abs().max().getFloat();
-            System.out.printf("rewrite DETR input packed (valid tokens first) + fast decoder: max|diff| = %.3g%n", diff);
+            System.out.printf(Locale.ROOT, "rewrite DETR input packed (valid tokens first) + fast decoder: max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
     }
@@ -137,5 +138,21 @@ class MsgEvaluatorTest {
     void singleOnlyAndMultiQueryConfigurations() {
         check(TinyModels.tiny().retrievalScore(MadeConfig.RetrievalScore.SINGLE).build(), 22);
         check(TinyModels.tiny().retrievalScore(MadeConfig.RetrievalScore.DUAL).numMomentQueries(3).build(), 23);
+    }
+
+    @Test
+    void nonFiniteScoresFailInsteadOfRankingEveryQueryFirst() {
+        MadeConfig c = TinyModels.tiny().build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = EvalFixtures.perturbed(c, m, 3, 0.2f);
+            NDArray w = p.get("ast_proj.bias"); // one NaN weight of the music tower
+            w.set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+            MadeNetwork net = new MadeNetwork(p);
+            SyntheticPairs src = new SyntheticPairs(6, 3, c);
+            org.mgsv.core.MgsvException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.mgsv.core.MgsvException.class,
+                    () -> new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false, 0)).evaluate(src));
+            assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mgsv.model.MadeConfig;
@@ -58,7 +59,7 @@ class XPoolScorerTest {
             NDArray plain = Ops.linear(prob.matMul(plainV), p.get(a + "out_proj.weight"), p.get(a + "out_proj.bias"));
             NDArray folded = prob.matMul(xs.foldedValues(kt));
             double diff = maxAbs(plain.toFloatArray(), folded.toFloatArray());
-            System.out.printf("rewrite out_proj∘W_v fold: max|diff| = %.3g%n", diff);
+            System.out.printf(Locale.ROOT, "rewrite out_proj∘W_v fold: max|diff| = %.3g%n", diff);
             assertTrue(diff <= 1e-4, "diff " + diff);
         }
     }
@@ -78,7 +79,7 @@ class XPoolScorerTest {
         XPoolScorer.Block b = xs.score(xs.prepareMusics(seg, mask, mvec), xs.prepareVideos(vid), m);
         double ds = maxAbs(plainSingle, b.single());
         double dd = maxAbs(plainDual, b.dual());
-        System.out.printf("rewrite X-Pool LN2/LN3 push (%s): single max|diff| = %.3g, dual %.3g%n", label, ds, dd);
+        System.out.printf(Locale.ROOT, "rewrite X-Pool LN2/LN3 push (%s): single max|diff| = %.3g, dual %.3g%n", label, ds, dd);
         assertTrue(ds <= 1e-4 && dd <= 1e-4, "single " + ds + " dual " + dd);
     }
 

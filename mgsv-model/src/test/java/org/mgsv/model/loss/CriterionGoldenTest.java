@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mgsv.model.train.GoldenFiles;
@@ -54,7 +55,7 @@ class CriterionGoldenTest {
                 }
             }
             assertEquals(30, n);
-            System.out.printf("loss terms: max relative difference %.3g%n", maxRel);
+            System.out.printf(Locale.ROOT, "loss terms: max relative difference %.3g%n", maxRel);
             // the same matrices without alignment projections: identical with one query
             List<LayerOutput> noAlign = new ArrayList<>();
             for (LayerOutput lo : layers) {

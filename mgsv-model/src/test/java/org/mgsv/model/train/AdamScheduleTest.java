@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +73,7 @@ class AdamScheduleTest {
                         assertEquals(dWant, dGot, 3e-7 + 1e-3 * Math.abs(dWant), e.getKey() + "[" + i + "]");
                     }
                 }
-                System.out.printf("adam step: max |Δ difference| %.3g%n", worst);
+                System.out.printf(Locale.ROOT, "adam step: max |Δ difference| %.3g%n", worst);
                 // state save / restore round trip gives the same next step
                 NDList st = adam.stateArrays();
                 Map<String, Long> steps = adam.stepCounts();

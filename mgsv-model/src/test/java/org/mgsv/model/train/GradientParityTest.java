@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,7 +101,7 @@ class GradientParityTest {
                 assertTrue(rel <= 1e-4, base + suf + ": " + got + " vs " + want);
             }
         }
-        System.out.printf("grad-A losses: max relative difference %.3g%n", worst);
+        System.out.printf(Locale.ROOT, "grad-A losses: max relative difference %.3g%n", worst);
     }
 
     /**
@@ -191,7 +192,7 @@ class GradientParityTest {
         }
         assertEquals(48, nFull);
         assertEquals(params.names().size(), nFull + nSampled, "every parameter checked");
-        System.out.printf("grad-A gradients (%d full, %d sampled): element-checked parameters max |diff| %.3g,"
+        System.out.printf(Locale.ROOT, "grad-A gradients (%d full, %d sampled): element-checked parameters max |diff| %.3g,"
                 + " max (|diff|-1e-6)/|ref| %.3g; all parameters max ||diff||/||ref|| %.3g; elements outside"
                 + " allclose(1e-3, 1e-6) in the norm-checked parameters: %d%n", nFull, nSampled, worstAbs, worstRel,
                 worstNormRel, elementViolations);
@@ -212,7 +213,7 @@ class GradientParityTest {
                 assertTrue(d / want <= tol, n + " grad norm " + got + " vs " + want);
             }
         }
-        System.out.printf("grad-A per-parameter gradient L2 norms: max rel %.3g%n", worstNorm);
+        System.out.printf(Locale.ROOT, "grad-A per-parameter gradient L2 norms: max rel %.3g%n", worstNorm);
     }
 
     /**
@@ -262,7 +263,7 @@ class GradientParityTest {
             n++;
         }
         assertEquals(params.names().size(), n, "every parameter checked");
-        System.out.printf("grad-A float64 reference (%d parameters, %d values): max |diff| %.3g, max (|diff|-1e-6)/|ref|"
+        System.out.printf(Locale.ROOT, "grad-A float64 reference (%d parameters, %d values): max |diff| %.3g, max (|diff|-1e-6)/|ref|"
                 + " %.3g, max ||diff||/||ref|| %.3g%n", n, values, worstAbs, worstRel, worstNormRel);
     }
 
@@ -336,7 +337,7 @@ class GradientParityTest {
                     }
                 }
             }
-            System.out.printf("grad-A clip norms max rel %.3g; Adam step max |Δ diff| %.3g (lr 3e-4)%n", worstClip,
+            System.out.printf(Locale.ROOT, "grad-A clip norms max rel %.3g; Adam step max |Δ diff| %.3g (lr 3e-4)%n", worstClip,
                     worst);
             assertTrue(groups.size() == 3);
         }

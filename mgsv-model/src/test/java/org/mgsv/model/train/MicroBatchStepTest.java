@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -87,7 +88,7 @@ class MicroBatchStepTest {
                     }
                 }
             }
-            System.out.printf("micro-batch gradient (%s): max per-parameter ||diff||/||full|| %.3g (%s)%n", query,
+            System.out.printf(Locale.ROOT, "micro-batch gradient (%s): max per-parameter ||diff||/||full|| %.3g (%s)%n", query,
                     worst, worstName);
             assertTrue(worst <= 1e-4, "per-parameter relative difference " + worst + " at " + worstName);
         }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.model.MadeConfig;
@@ -42,7 +43,7 @@ class StepMemoryTest {
                         t.trainStep(root, Engine.getInstance(), net, params, groups, all, adam, pairs, s, 1e-3);
                         counts[s] = ((BaseNDManager) root).getManagedArrays().size();
                     }
-                    System.out.printf("predictCenter %s micro-batch %d: arrays in the root manager after steps 1-4: "
+                    System.out.printf(Locale.ROOT, "predictCenter %s micro-batch %d: arrays in the root manager after steps 1-4: "
                             + "%d %d %d %d%n", c.predictCenter(), mb, counts[0], counts[1], counts[2], counts[3]);
                     assertEquals(counts[1], counts[3], "arrays left behind per step");
                 }

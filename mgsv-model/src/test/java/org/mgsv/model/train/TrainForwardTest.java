@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mgsv.model.MadeConfig;
@@ -76,7 +77,7 @@ class TrainForwardTest {
                     worst = Math.max(worst, rel);
                 }
             }
-            System.out.printf("rewritten decoder: max per-parameter ||grad diff||/||grad|| %.3g%n", worst);
+            System.out.printf(Locale.ROOT, "rewritten decoder: max per-parameter ||grad diff||/||grad|| %.3g%n", worst);
         }
     }
 }

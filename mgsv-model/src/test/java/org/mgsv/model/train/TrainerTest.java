@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,7 @@ class TrainerTest {
         double prior = startZeroPrior(d.val);
         double miou = last.get("val").get("mIoU").asDouble();
         double r1 = last.get("val").get("R1").asDouble();
-        System.out.printf("tiny run: loss %.3f -> %.3f, val mIoU %.3f (start-0 prior %.3f), R1 %.1f%% (chance %.1f%%)%n",
+        System.out.printf(Locale.ROOT, "tiny run: loss %.3f -> %.3f, val mIoU %.3f (start-0 prior %.3f), R1 %.1f%% (chance %.1f%%)%n",
                 l0, l1, miou, prior, r1, 100.0 / d.val.size());
         assertTrue(l1 < 0.8 * l0, "loss did not decrease: " + l0 + " -> " + l1);
         assertTrue(miou > prior + 0.05, "mIoU " + miou + " not above the start-0 prior " + prior);
@@ -107,6 +108,66 @@ class TrainerTest {
         }
         // a finished run cannot be started again over itself
         assertThrows(MgsvException.class, () -> new Trainer(c, tinyOptions(2), data(d), split, false).run(false, 0));
+    }
+
+    @Test
+    void aSecondTrainerOnOneRunDirectoryInAnotherProcessIsRefused(@TempDir Path dir) throws Exception {
+        MadeConfig c = PlantedData.tinyConfig();
+        PlantedData d = new PlantedData(c, 40, 1, 12, 5);
+        Path run = dir.resolve("run");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+                run.toString()).redirectErrorStream(true).start();
+        try {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("locked", in.readLine());
+            MgsvException e = assertThrows(MgsvException.class,
+                    () -> new Trainer(c, tinyOptions(1), data(d), run, false).run(false, 0));
+            assertTrue(e.getMessage().contains("run directory is in use by another mgsv process"), e.getMessage());
+            assertTrue(!Files.exists(run.resolve(Trainer.METRICS)) && !Files.exists(run.resolve(Trainer.LAST)));
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+        // the killed holder's lock is gone with it: the run starts
+        assertEquals(1, new Trainer(c, tinyOptions(1), data(d), run, false).run(false, 0).epochsDone());
+    }
+
+    @Test
+    void aKillBetweenTheRenamesOfACheckpointWriteIsRecovered(@TempDir Path dir) throws Exception {
+        MadeConfig c = PlantedData.tinyConfig();
+        PlantedData d = new PlantedData(c, 40, 1, 12, 5);
+        Path run = dir.resolve("run");
+        new Trainer(c, tinyOptions(2), data(d), run, false).run(false, 1);
+        // the state a kill between the two renames of the next 'last' write leaves: no last/, two hidden copies
+        Path old = run.resolve(".last.old-100");
+        Files.move(run.resolve("last"), old);
+        copyTree(old, run.resolve(".last.new-200"));
+        MgsvException e = assertThrows(MgsvException.class,
+                () -> new Trainer(c, tinyOptions(2), data(d), run.resolve("elsewhere"), false).run(true, 0));
+        assertTrue(e.getMessage().contains("nothing to resume"));
+        Trainer.Result r = new Trainer(c, tinyOptions(2), data(d), run, false).run(true, 0);
+        assertEquals(2, r.epochsDone());
+        try (var s = Files.list(run)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".last.")), "leftovers cleaned");
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
+    }
+
+    /** Child process: holds a run directory's writer lock until killed (as a running trainer does). */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            org.mgsv.core.util.WriterLock.acquire(Path.of(args[0]), "run directory");
+            System.out.println("locked");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
 
     @Test

@@ -18,11 +18,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.WriterLock;
 
 /**
  * The embedded catalog: a directory of immutable, append-only <em>parts</em> plus one {@code manifest.json} that
@@ -43,7 +45,10 @@ import org.mgsv.core.util.AtomicFiles;
  * the catalog stays usable and loses only the uncommitted tracks. Parts not named by the manifest (left by a
  * killed run) are deleted by the next writer. Vector files are memory-mapped read-only.
  *
- * <p>One writer at a time per catalog directory; any number of readers (readers see the manifest they opened).
+ * <p>One writer at a time per catalog directory, enforced by an OS file lock ({@link WriterLock}) that the writer
+ * holds from {@link #openOrCreate} (or its first commit) until {@link #close}; a second writer, in any process,
+ * fails with an error instead of losing the first one's tracks. Any number of readers (readers see the manifest
+ * they opened; {@link #open} takes no lock).
  */
 public final class FileCatalogStore implements CatalogStore {
     public static final String FORMAT = "mgsv-catalog";
@@ -63,6 +68,8 @@ public final class FileCatalogStore implements CatalogStore {
     /** Staged additions (id → record) and removals of committed rows. */
     private final LinkedHashMap<String, TrackRecord> pendingAdds = new LinkedHashMap<>();
     private final java.util.Set<Loc> pendingDeletes = new java.util.LinkedHashSet<>();
+    /** The writer's lock: taken by {@link #openOrCreate} or the first commit, released by {@link #close}. */
+    private WriterLock lock;
     /** Test hook: called after a new part is in place and before the manifest is replaced. */
     Runnable beforeManifestWrite = () -> {};
 
@@ -112,27 +119,82 @@ public final class FileCatalogStore implements CatalogStore {
         return s;
     }
 
-    /** Opens the catalog in {@code dir}, or creates an empty one with the given shape when there is none. */
+    /**
+     * Opens the catalog in {@code dir} for writing, or creates an empty one with the given shape when there is
+     * none. Holds the catalog's writer lock until {@link #close}: fails at once when another writer holds it.
+     */
     public static FileCatalogStore openOrCreate(Path dir, int dim, int segments) {
-        if (Files.isRegularFile(dir.resolve("manifest.json"))) {
-            FileCatalogStore s = open(dir);
-            if (s.dim != dim || s.segments != segments) {
-                throw new MgsvException(dir + "/manifest.json: catalog holds " + s.segments + "x" + s.dim
-                        + " tokens, the model produces " + segments + "x" + dim);
-            }
-            return s;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new MgsvException(dir + ": exists and is not a directory");
         }
+        refuseForeignDirectory(dir);
+        WriterLock lock = WriterLock.acquire(dir, "catalog");
         try {
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new MgsvException(dir + ": exists and is not a directory");
+            FileCatalogStore s;
+            if (Files.isRegularFile(dir.resolve("manifest.json"))) {
+                s = open(dir);
+                if (s.dim != dim || s.segments != segments) {
+                    throw new MgsvException(dir + "/manifest.json: catalog holds " + s.segments + "x" + s.dim
+                            + " tokens, the model produces " + segments + "x" + dim);
+                }
+            } else {
+                s = new FileCatalogStore(dir, dim, segments);
+                s.writeManifest();
             }
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create catalog " + dir + ": " + e.getMessage(), e);
+            s.lock = lock;
+            return s;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        FileCatalogStore s = new FileCatalogStore(dir, dim, segments);
-        s.writeManifest();
-        return s;
+    }
+
+    /**
+     * A new catalog goes into an absent or empty directory only: a writer cleans up the catalog's own leftovers
+     * ({@code part-*} not in the manifest), which in a folder of the user's would be the user's files.
+     */
+    private static void refuseForeignDirectory(Path dir) {
+        if (!Files.isDirectory(dir) || Files.isRegularFile(dir.resolve("manifest.json"))) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            List<String> names = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(WriterLock.FILE))
+                    .sorted().limit(4).toList();
+            if (!names.isEmpty()) {
+                throw new MgsvException(dir + ": exists, is not empty and is not a catalog (no manifest.json; it holds "
+                        + String.join(", ", names) + (names.size() == 4 ? ", ..." : "") + "): a new catalog needs a "
+                        + "new or empty directory");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes this store the catalog's writer before its first change: takes the lock and checks that no other
+     * writer committed since this store read the manifest (its view would otherwise drop their tracks).
+     */
+    private void becomeWriter() {
+        if (lock != null) {
+            return;
+        }
+        WriterLock l = WriterLock.acquire(dir, "catalog");
+        long onDisk = readManifest(dir.resolve("manifest.json")).generation();
+        if (onDisk != generation) {
+            l.close();
+            throw new MgsvException(dir + ": catalog changed since it was opened (generation " + generation + ", now "
+                    + onDisk + "); reopen it to write");
+        }
+        lock = l;
+    }
+
+    /** Releases the writer lock, if held; staged, uncommitted changes are dropped. */
+    @Override
+    public synchronized void close() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
     }
 
     private static Manifest readManifest(Path m) {
@@ -246,6 +308,7 @@ public final class FileCatalogStore implements CatalogStore {
         if (pendingAdds.isEmpty() && pendingDeletes.isEmpty()) {
             return;
         }
+        becomeWriter();
         List<PartEntry> entries = new ArrayList<>();
         Map<Part, TreeSet<Integer>> newDeleted = new HashMap<>();
         for (Part p : parts) {
@@ -293,7 +356,7 @@ public final class FileCatalogStore implements CatalogStore {
     }
 
     private static String partName(long gen) {
-        return String.format("part-%06d", gen);
+        return String.format(Locale.ROOT, "part-%06d", gen);
     }
 
     private void writePart(Path target, Collection<TrackRecord> rows) {
@@ -355,7 +418,7 @@ public final class FileCatalogStore implements CatalogStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
-                boolean ours = n.startsWith("part-") || n.startsWith(".part-") || n.startsWith(".manifest.json.");
+                boolean ours = n.matches("\\.?part-[0-9]{6,}(\\..*)?") || n.startsWith(".manifest.json.");
                 if (ours && !live.contains(n)) {
                     AtomicFiles.deleteRecursively(p);
                 }
@@ -373,6 +436,7 @@ public final class FileCatalogStore implements CatalogStore {
         if (!anyDeleted && parts.size() <= 1) {
             return;
         }
+        becomeWriter();
         List<TrackRecord> all = new ArrayList<>();
         for (String id : index.keySet()) {
             all.add(read(index.get(id)));

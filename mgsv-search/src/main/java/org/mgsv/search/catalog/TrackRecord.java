@@ -2,12 +2,13 @@ package org.mgsv.search.catalog;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.mgsv.core.data.MediaFiles;
 
 /**
  * One indexed track: metadata, the music tower's per-segment tokens and mask, the pooled embedding h0 and
  * (optionally) beat and downbeat times.
  *
- * @param id stable track id (letters, digits, {@code . _ -}; at most 128 characters)
+ * @param id stable track id ({@link MediaFiles#isValidId}: letters and digits of any script, {@code . _ -})
  * @param title display title (may be empty)
  * @param artist artist (may be empty)
  * @param licence licence of the recording (may be empty)
@@ -53,42 +54,16 @@ public record TrackRecord(
         downbeats = downbeats == null ? new double[0] : downbeats;
     }
 
-    /** Checks a track id: non-empty, at most 128 characters of {@code [A-Za-z0-9._-]}, not starting with a dot. */
+    /** Checks a track id: {@link MediaFiles#isValidId} ({@value MediaFiles#MAX_ID_CHARS} characters at most). */
     public static void validateId(String id) {
         if (!isValidId(id)) {
-            throw new IllegalArgumentException("invalid track id '" + id
-                    + "' (use 1-128 characters of letters, digits, '.', '_', '-', not starting with '.')");
+            throw new IllegalArgumentException("invalid track id '" + id + "' (" + MediaFiles.ID_RULE + ")");
         }
     }
 
+    /** {@link MediaFiles#isValidId}: what a file name or a {@code --meta} id may give. */
     public static boolean isValidId(String id) {
-        if (id == null || id.isEmpty() || id.length() > 128 || id.charAt(0) == '.') {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (!isIdChar(id.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isIdChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                || c == '-';
-    }
-
-    /** Turns a file name into a valid id (unsupported characters become '_'). */
-    public static String idFromName(String name) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < name.length() && sb.length() < 128; i++) {
-            char c = name.charAt(i);
-            sb.append(isIdChar(c) ? c : '_');
-        }
-        while (sb.length() > 0 && sb.charAt(0) == '.') {
-            sb.setCharAt(0, '_');
-        }
-        return sb.length() == 0 ? "track" : sb.toString();
+        return MediaFiles.isValidId(id);
     }
 
     public int segments() {

@@ -24,7 +24,10 @@ public abstract class CatalogStoreTestCase {
     /** The same catalog opened afresh; {@code previous} may be abandoned without commit/close. */
     protected abstract CatalogStore reopen(CatalogStore previous);
 
-    /** Whether committed data survives {@link #reopen} (false for in-memory stores). */
+    /**
+     * Whether committed data survives {@link #reopen} (false for in-memory stores); a durable store's test extends
+     * {@link DurableCatalogStoreTestCase}, which adds the persistence cases.
+     */
     protected boolean durable() {
         return true;
     }
@@ -103,24 +106,6 @@ public abstract class CatalogStoreTestCase {
     }
 
     @Test
-    void committedDataSurvivesReopen() {
-        if (!durable()) {
-            return;
-        }
-        CatalogStore s = create();
-        s.add(track("a", 1));
-        s.add(track("b", 2));
-        s.commit();
-        s.remove("a");
-        s.add(track("c", 3));
-        s.commit();
-        s.close();
-        CatalogStore t = reopen(s);
-        assertEquals(List.of("b", "c"), t.ids());
-        assertEquals(track("c", 3), t.get("c").orElseThrow());
-    }
-
-    @Test
     void addingExistingIdReplaces() {
         CatalogStore s = create();
         s.add(track("a", 1));
@@ -179,25 +164,6 @@ public abstract class CatalogStoreTestCase {
             assertEquals(List.of("t1", "t3", "t5", "t7", "t9"), t.ids());
             assertEquals(track("t9", 9), t.get("t9").orElseThrow());
         }
-    }
-
-    @Test
-    void killBeforeCommitKeepsLastCommittedCatalog() {
-        if (!durable()) {
-            return;
-        }
-        CatalogStore s = create();
-        s.add(track("a", 1));
-        s.commit();
-        s.add(track("b", 2));
-        s.remove("a");
-        // the process dies here: no commit, no close
-        CatalogStore t = reopen(s);
-        assertEquals(List.of("a"), t.ids());
-        assertEquals(track("a", 1), t.get("a").orElseThrow());
-        t.add(track("c", 3));
-        t.commit();
-        assertEquals(List.of("a", "c"), t.ids());
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.core.MgsvException;
 
-class FileCatalogStoreTest extends CatalogStoreTestCase {
+class FileCatalogStoreTest extends DurableCatalogStoreTestCase {
     @TempDir Path tmp;
     private int n;
 
@@ -25,6 +25,7 @@ class FileCatalogStoreTest extends CatalogStoreTestCase {
 
     @Override
     protected CatalogStore reopen(CatalogStore previous) {
+        previous.close(); // as when its process ends: the writer lock goes with it
         return FileCatalogStore.open(((FileCatalogStore) previous).directory());
     }
 
@@ -38,6 +39,7 @@ class FileCatalogStoreTest extends CatalogStoreTestCase {
             throw new IllegalStateException("killed");
         };
         assertThrows(IllegalStateException.class, s::commit);
+        s.close(); // the killed process's lock goes with it
         FileCatalogStore t = FileCatalogStore.open(s.directory());
         assertEquals(List.of("a"), t.ids());
         // the orphan part is on disk until the next writer commits, then it is cleaned up
@@ -45,7 +47,8 @@ class FileCatalogStoreTest extends CatalogStoreTestCase {
         t.commit();
         assertEquals(List.of("a", "c"), t.ids());
         try (Stream<Path> files = Files.list(s.directory())) {
-            assertEquals(3, files.count(), "manifest + 2 parts, orphans removed");
+            assertEquals(3, files.filter(f -> !f.getFileName().toString().equals(org.mgsv.core.util.WriterLock.FILE))
+                    .count(), "manifest + 2 parts, orphans removed");
         }
     }
 
@@ -91,6 +94,89 @@ class FileCatalogStoreTest extends CatalogStoreTestCase {
                 s.add(track("t" + i, i));
                 s.commit();
             }
+        }
+    }
+
+    @Test
+    void secondWriterInAnotherProcessIsRefusedAndAKilledWritersLockIsNotStale() throws Exception {
+        Path dir = tmp.resolve("shared");
+        FileCatalogStore seed = FileCatalogStore.openOrCreate(dir, DIM, SEG);
+        seed.add(track("a", 1));
+        seed.commit();
+        seed.close();
+        Process p = startHolder(dir);
+        try {
+            MgsvException e = assertThrows(MgsvException.class, () -> FileCatalogStore.openOrCreate(dir, DIM, SEG));
+            assertTrue(e.getMessage().contains("in use by another mgsv process") && e.getMessage().contains("pid "
+                    + p.pid()), e.getMessage());
+            // a reader opens fine, but cannot become a second writer either
+            FileCatalogStore r = FileCatalogStore.open(dir);
+            assertEquals(List.of("a", "h"), r.ids());
+            r.add(track("b", 2));
+            assertThrows(MgsvException.class, r::commit);
+            r.close();
+        } finally {
+            p.destroyForcibly().waitFor(); // kill -9: the OS drops the lock, the lock file stays
+        }
+        assertTrue(Files.exists(dir.resolve(org.mgsv.core.util.WriterLock.FILE)));
+        try (FileCatalogStore w = FileCatalogStore.openOrCreate(dir, DIM, SEG)) {
+            w.add(track("c", 3));
+            w.commit();
+            assertEquals(List.of("a", "h", "c"), w.ids());
+        }
+    }
+
+    @Test
+    void aNewCatalogIsNeverCreatedOverTheUsersFiles() throws IOException {
+        Path dir = tmp.resolve("mine");
+        Files.createDirectories(dir.resolve("part-1"));
+        Files.createDirectories(dir.resolve("part-000007"));
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        MgsvException e = assertThrows(MgsvException.class, () -> FileCatalogStore.openOrCreate(dir, DIM, SEG));
+        assertTrue(e.getMessage().contains("not a catalog") && e.getMessage().contains("notes.txt"), e.getMessage());
+        assertTrue(Files.isDirectory(dir.resolve("part-1")) && Files.isDirectory(dir.resolve("part-000007"))
+                && Files.isRegularFile(dir.resolve("notes.txt")));
+        assertTrue(!Files.exists(dir.resolve("manifest.json")));
+    }
+
+    @Test
+    void aReaderThatFellBehindCannotOverwriteANewerCommit() {
+        Path dir = tmp.resolve("behind");
+        FileCatalogStore w = FileCatalogStore.openOrCreate(dir, DIM, SEG);
+        FileCatalogStore r = FileCatalogStore.open(dir);
+        w.add(track("a", 1));
+        w.commit();
+        w.close();
+        r.add(track("b", 2));
+        MgsvException e = assertThrows(MgsvException.class, r::commit);
+        assertTrue(e.getMessage().contains("changed since it was opened"), e.getMessage());
+        assertEquals(List.of("a"), FileCatalogStore.open(dir).ids());
+    }
+
+    /** Starts a child JVM that opens {@code dir} as writer, commits one track and holds the lock until killed. */
+    static Process startHolder(Path dir) throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
+                dir.toString()).redirectErrorStream(true).start();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        String line = in.readLine();
+        if (!"locked".equals(line)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("holder did not start: " + line);
+        }
+        return p;
+    }
+
+    /** Child process: the catalog's writer, holding it until killed. */
+    public static final class Holder {
+        public static void main(String[] args) throws Exception {
+            FileCatalogStore s = FileCatalogStore.openOrCreate(Path.of(args[0]), DIM, SEG);
+            s.add(track("h", 8));
+            s.commit();
+            System.out.println("locked");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
         }
     }
 

@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mgsv.core.util.Stats;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.encode.FbankWindows;
 import org.mgsv.media.encode.RgbFrame;
-import org.mgsv.media.video.VideoBench;
 import org.mgsv.media.video.VideoDecoder;
 
 /**
@@ -158,8 +158,8 @@ public final class RealSizeBench {
             for (int p = 0; p < n; p++) {
                 float[][] yf = fe[p].encode(prepared);
                 float[][] yw = pick(se[p].encode(subset(fb, chosen)), chosen);
-                double fm = VideoBench.median(frameMs[p]);
-                double wm = VideoBench.median(windowMs[p]);
+                double fm = Stats.median(frameMs[p]);
+                double wm = Stats.median(windowMs[p]);
                 Double[] cf = {null, null};
                 Double[] cw = {null, null};
                 Boolean holds = null;
@@ -238,8 +238,8 @@ public final class RealSizeBench {
                         }
                     }
                 }
-                double ma = VideoBench.median(ta);
-                double mb = VideoBench.median(tb);
+                double ma = Stats.median(ta);
+                double mb = Stats.median(tb);
                 out.add(new Tuning(v.getKey(), v.getValue().describe(), mb, ma, mb / ma));
             }
         }
