@@ -110,6 +110,22 @@ def install_stand_ins():
     torch.nn.parallel.DistributedDataParallel = lambda module, *a, **k: module
 
 
+def capture_retrieval_terms(mu, dual_key, single_key):
+    """Wraps the two retrieval losses that model.model_Uni calls; returns the dict their values land in."""
+    parts = {}
+
+    def wrap(key, fn):
+        def w(*x, **k):
+            r = fn(*x, **k)
+            parts[key] = (r[0] if isinstance(r, tuple) else r).detach().item()
+            return r
+        return w
+
+    mu.InfoNCELoss = wrap(dual_key, mu.InfoNCELoss)
+    mu.CLIPLoss = wrap(single_key, mu.CLIPLoss)
+    return parts
+
+
 FULL_MAX = 1024
 
 
@@ -185,17 +201,7 @@ def main():
     assert (n_drop, n_mha) == (35, 16), (n_drop, n_mha)
 
     # capture the two retrieval terms by wrapping the names the model calls (as grad-A did)
-    parts = {}
-
-    def wrap(key, fn):
-        def w(*x, **k):
-            r = fn(*x, **k)
-            parts[key] = (r[0] if isinstance(r, tuple) else r).detach().item()
-            return r
-        return w
-
-    mu.InfoNCELoss = wrap("loss_retrieval_dual_infonce", mu.InfoNCELoss)
-    mu.CLIPLoss = wrap("loss_retrieval_single_clip", mu.CLIPLoss)
+    parts = capture_retrieval_terms(mu, "loss_retrieval_dual_infonce", "loss_retrieval_single_clip")
 
     x = np.load(os.path.join(fa, "inputs.npz"))
     t = {k: torch.from_numpy(x[k]).to(dtype) for k in

@@ -49,8 +49,13 @@ public final class Annotator {
     private final Matcher matcher;
 
     public Annotator(FingerprintIndex index, Matcher.Config config, long trackCacheBytes) {
+        this(index, new MusicLibrary.TrackAudio(index, trackCacheBytes), config);
+    }
+
+    /** {@code trackAudio}: track number → its mono samples at {@link Landmarks#SAMPLE_RATE}. */
+    public Annotator(FingerprintIndex index, java.util.function.IntFunction<float[]> trackAudio, Matcher.Config config) {
         this.index = index;
-        this.matcher = new Matcher(index, new MusicLibrary.TrackAudio(index, trackCacheBytes), config);
+        this.matcher = new Matcher(index, trackAudio, config);
     }
 
     public Matcher matcher() {

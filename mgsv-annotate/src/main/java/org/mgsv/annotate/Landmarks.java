@@ -1,6 +1,8 @@
 package org.mgsv.annotate;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.mgsv.media.audio.RealFft;
 
 /**
@@ -56,6 +58,40 @@ public final class Landmarks {
     /** Landmarks of mono {@code x} at {@link #SAMPLE_RATE}. */
     public static Prints of(float[] x, Params p) {
         return pair(peaks(logSpectrogram(x, NFFT, HOP, 0, -1), p.peaksPerSecond()), p.fanout());
+    }
+
+    /**
+     * Landmarks of {@code x} analysed {@code shifts} times on frame grids moved by {@code HOP / shifts} samples
+     * (as audfprint's query shifts): a peak that falls between two frames of one grid is found on another, so a
+     * noisy query keeps more of the landmarks the index holds. Anchor frames are on the unshifted grid (rounded);
+     * the same landmark found twice is counted once by the vote.
+     */
+    public static Prints shifted(float[] x, Params p, int shifts) {
+        if (shifts <= 1) {
+            return of(x, p);
+        }
+        List<Prints> all = new ArrayList<>();
+        int n = 0, frames = 0;
+        for (int s = 0; s < shifts; s++) {
+            int from = s * HOP / shifts;
+            Prints q = pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()), p.fanout());
+            all.add(q);
+            n += q.size();
+            frames = Math.max(frames, q.frames());
+        }
+        int[] h = new int[n], t = new int[n];
+        int k = 0;
+        for (int s = 0; s < shifts; s++) {
+            Prints q = all.get(s);
+            System.arraycopy(q.hashes(), 0, h, k, q.size());
+            // frame i of shift s starts at i·HOP + s·HOP/shifts: nearer frame i+1 from half a hop on
+            int bump = 2 * s >= shifts ? 1 : 0;
+            for (int i = 0; i < q.size(); i++) {
+                t[k + i] = q.times()[i] + bump;
+            }
+            k += q.size();
+        }
+        return new Prints(h, t, frames);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.function.IntFunction;
  * Finds which library track a query's audio carries, and where.
  *
  * <ol>
- *   <li>Vote: every query landmark that occurs in the index votes for (track, track frame − query frame), each
+ *   <li>Vote: the query is fingerprinted on {@value #QUERY_SHIFTS} frame grids a quarter hop apart (audfprint's
+ *       query shifts); every query landmark that occurs in the index votes for (track, track frame − query frame), each
  *       (hash, track, offset) once; a count sums an offset with its better neighbour (frame jitter). The
  *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}) are verified.</li>
  *   <li>Refine the offset below a frame: onset envelopes (positive log-energy differences in 16 bands, 256-point
@@ -18,7 +19,8 @@ import java.util.function.IntFunction;
  *       level) and the matched run is grown from the voted frames while it stays above the midpoint, so fades,
  *       a video starting before the music or music cut early give the heard span. The contrast (median
  *       similarity of the voted frames minus chance level) decides: the best candidate needs
- *       {@link Config#minContrast}, and a runner-up within 70% of it makes the video ambiguous.</li>
+ *       {@link Config#minContrast} (twice that when another track collected more votes), and a runner-up within
+ *       70% of it makes the video ambiguous.</li>
  * </ol>
  */
 public final class Matcher {
@@ -41,6 +43,8 @@ public final class Matcher {
     public record Match(int track, double offsetSeconds, double videoStart, double videoEnd, double musicStart,
             double musicEnd, int votes, int secondVotes, double confidence, double contrast) {}
 
+    /** Frame grids a query is analysed on (see {@link Landmarks#shifted}). */
+    static final int QUERY_SHIFTS = 4;
     private static final int FINE_N = 256;
     private static final int FINE_HOP = 64;
     private static final int FINE_BANDS = 16;
@@ -63,12 +67,13 @@ public final class Matcher {
 
     /** Matches mono query audio at {@link Landmarks#SAMPLE_RATE}. */
     public Result match(float[] query) {
-        Landmarks.Prints q = Landmarks.of(query, Landmarks.QUERY);
+        Landmarks.Prints q = Landmarks.shifted(query, Landmarks.QUERY, QUERY_SHIFTS);
         Vote[] top = vote(q, config.candidates());
         int best = top.length == 0 ? 0 : top[0].votes;
         int next = top.length < 2 ? 0 : top[1].votes;
         if (best < config.minVotes()) {
-            return new Result(null, "no match in the library", best, next);
+            return new Result(null, "no match in the library" + (best == 0 ? "" : " (best candidate: " + best
+                    + " votes)"), best, next);
         }
         Match winner = null, runnerUp = null;
         for (Vote v : top) {
@@ -87,7 +92,17 @@ public final class Matcher {
             }
         }
         if (winner == null || winner.contrast() < config.minContrast()) {
-            return new Result(null, "no match in the library", best, next);
+            String why = winner == null ? "" : String.format(java.util.Locale.ROOT,
+                    " (best candidate %s: %d votes, contrast %.3f)", index.track(winner.track()).id(),
+                    winner.votes(), winner.contrast());
+            return new Result(null, "no match in the library" + why, best, next);
+        }
+        if (winner.votes() < winner.secondVotes() && winner.contrast() < 2 * config.minContrast()) {
+            // another track collected more votes than the one that fits best: a weak fit of a chance candidate
+            return new Result(null, String.format(java.util.Locale.ROOT,
+                    "no match in the library (best candidate %s: %d votes, another track %d, contrast %.3f)",
+                    index.track(winner.track()).id(), winner.votes(), winner.secondVotes(), winner.contrast()),
+                    best, next);
         }
         if (runnerUp != null && runnerUp.contrast() >= config.minContrast()
                 && runnerUp.contrast() > 0.7 * winner.contrast()) {
@@ -102,15 +117,15 @@ public final class Matcher {
         float[] track = trackAudio.apply(v.track);
         double offsetSamples = refine(query, track, (long) v.offset * Landmarks.HOP);
         double[] contrast = new double[1];
-        int[] span = extent(query, track, offsetSamples, v, q, contrast);
+        double[] span = extent(query, track, offsetSamples, v, q, contrast);
         double off = offsetSamples / Landmarks.SAMPLE_RATE;
         double qDur = (double) query.length / Landmarks.SAMPLE_RATE;
         double tDur = (double) track.length / Landmarks.SAMPLE_RATE;
-        // a frame stands for the hop around its centre
-        double vs = Math.max(0, (span[0] * Landmarks.HOP + (Landmarks.NFFT - Landmarks.HOP) / 2.0)
-                / Landmarks.SAMPLE_RATE);
-        double ve = Math.min(qDur, (span[1] * Landmarks.HOP + (Landmarks.NFFT + Landmarks.HOP) / 2.0)
-                / Landmarks.SAMPLE_RATE);
+        // edges at the (interpolated) frame centres where the similarity crosses the threshold; a run that
+        // reaches the first or last frame reaches the start or end of the video
+        double vs = span[0] <= 0 ? 0 : (span[0] * Landmarks.HOP + Landmarks.NFFT / 2.0) / Landmarks.SAMPLE_RATE;
+        double ve = span[1] >= span[2] - 1 ? qDur
+                : Math.min(qDur, (span[1] * Landmarks.HOP + Landmarks.NFFT / 2.0) / Landmarks.SAMPLE_RATE);
         vs = Math.max(vs, -off);
         ve = Math.min(ve, tDur - off);
         if (ve - vs < 0.5) {
@@ -380,14 +395,17 @@ public final class Matcher {
 
     // ------------------------------------------------------------------------------------------- extent
 
-    /** First and last query frame (inclusive) where the aligned track is heard. */
-    int[] extent(float[] query, float[] track, double offsetSamples, Vote v, Landmarks.Prints q, double[] contrast) {
+    /**
+     * First and last query frame (fractional: where the smoothed similarity crosses the threshold) where the
+     * aligned track is heard, and the frame count.
+     */
+    double[] extent(float[] query, float[] track, double offsetSamples, Vote v, Landmarks.Prints q, double[] contrast) {
         float[][] sq = Landmarks.logSpectrogram(query, Landmarks.NFFT, Landmarks.HOP, 0, -1);
         int frames = sq.length;
         int[] agree = agreeingFrames(q, v);
         if (frames == 0) {
             contrast[0] = 0;
-            return new int[] {0, 0};
+            return new double[] {0, 0, 0};
         }
         long start = Math.round(offsetSamples);
         float[][] st = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP, start, frames);
@@ -434,7 +452,15 @@ public final class Matcher {
         while (last > first && sim[last] < thr) {
             last--;
         }
-        return new int[] {first, last};
+        // a box-smoothed step crosses the midpoint at the step: interpolate between the frames around it
+        double a = first, b = last;
+        if (first > 0 && sim[first - 1] < thr && sim[first] > sim[first - 1]) {
+            a = first - (sim[first] - thr) / (sim[first] - sim[first - 1]);
+        }
+        if (last < frames - 1 && sim[last + 1] < thr && sim[last] > sim[last + 1]) {
+            b = last + (sim[last] - thr) / (sim[last] - sim[last + 1]);
+        }
+        return new double[] {a, b, frames};
     }
 
     /** Removes each bin's mean over the frames that are not silent. */

@@ -18,17 +18,18 @@ import org.mgsv.core.MgsvException;
  * input arrays: run each step in its own sub-manager.
  */
 public final class MadeNetwork {
-    private static final String XP = "video_guided_to_music_pooling_cross_transformer.";
     private static final String DETR = "detr_transformer.";
 
     private final MadeConfig c;
     private final MadeParams p;
     private final float eps;
+    private final XPool xp;
 
     public MadeNetwork(MadeParams params) {
         this.p = params;
         this.c = params.config();
         this.eps = c.layerNormEps();
+        this.xp = new XPool(params);
     }
 
     public MadeConfig config() {
@@ -160,48 +161,24 @@ public final class MadeNetwork {
     // ------------------------------------------------------------------ X-Pool
 
     /**
-     * X-Pool: h1(M|v) for every (music, video) pair, [B_musics, B_videos, d].
+     * X-Pool ({@link XPool}): h1(M|v) for every (music, video) pair, [B_musics, B_videos, d].
      *
      * @param videoVec      [Bv, d] h(v)
      * @param segmentTokens [Bm, S, d]
      * @param segmentMasks  [Bm, S]
      */
     public NDArray xpool(NDArray videoVec, NDArray segmentTokens, NDArray segmentMasks, boolean training) {
-        return xpool(videoVec, xpoolKeys(segmentTokens, segmentMasks), training);
+        return xpool(videoVec, xpoolMusic(segmentTokens, segmentMasks), training);
     }
 
-    /**
-     * The music side of X-Pool, which does not depend on the video: keys W_k·LN1(t) + b_k and values
-     * W_v·LN1(t) + b_v of every segment token [Bm, S, d], and the mask [Bm, S] as float.
-     */
-    public record XPoolKeys(NDArray keys, NDArray values, NDArray mask) {}
-
-    public XPoolKeys xpoolKeys(NDArray segmentTokens, NDArray segmentMasks) {
-        NDArray k = Ops.layerNorm(segmentTokens, w(XP + "layer_norm1.weight"), w(XP + "layer_norm1.bias"), eps);
-        String a = XP + "cross_attn.";
-        NDArray kp = Ops.linear(k, w(a + "k_proj.weight"), w(a + "k_proj.bias")); // [Bm,S,d]
-        NDArray vp = Ops.linear(k, w(a + "v_proj.weight"), w(a + "v_proj.bias")); // [Bm,S,d]
-        return new XPoolKeys(kp, vp, segmentMasks.toType(DataType.FLOAT32, false));
+    /** The music side of X-Pool, which does not depend on the video (see {@link XPool#music}). */
+    public XPool.Music xpoolMusic(NDArray segmentTokens, NDArray segmentMasks) {
+        return xp.music(segmentTokens, segmentMasks);
     }
 
-    /** X-Pool from its music side ({@link #xpoolKeys}): [B_musics, B_videos, d]. */
-    public NDArray xpool(NDArray videoVec, XPoolKeys kv, boolean training) {
-        long bm = kv.keys().getShape().get(0);
-        long s = kv.keys().getShape().get(1);
-        int d = c.dModel();
-        NDArray q = Ops.layerNorm(videoVec, w(XP + "layer_norm1.weight"), w(XP + "layer_norm1.bias"), eps);
-        String a = XP + "cross_attn.";
-        NDArray qp = Ops.mul(Ops.linear(q, w(a + "q_proj.weight"), w(a + "q_proj.bias")), (float) (1.0 / Math.sqrt(d)));
-        NDArray logits = qp.expandDims(0).matMul(kv.keys().transpose(0, 2, 1)); // [Bm,Bv,S]
-        NDArray mask = kv.mask();
-        logits = logits.add(Ops.keyBias(mask).reshape(bm, 1, s));
-        NDArray pr = logits.softmax(-1).mul(Ops.anyValid(mask).reshape(bm, 1, 1));
-        NDArray att = pr.matMul(kv.values()); // [Bm,Bv,d]
-        NDArray o = Ops.linear(att, w(a + "out_proj.weight"), w(a + "out_proj.bias"));
-        o = Ops.layerNorm(o, w(XP + "layer_norm2.weight"), w(XP + "layer_norm2.bias"), eps);
-        NDArray lin = Ops.linear(o, w(XP + "linear_proj.weight"), w(XP + "linear_proj.bias"));
-        NDArray out = o.add(Ops.dropout(lin, c.xpoolDropout(), training));
-        return Ops.layerNorm(out, w(XP + "layer_norm3.weight"), w(XP + "layer_norm3.bias"), eps);
+    /** X-Pool from its music side ({@link #xpoolMusic}): [B_musics, B_videos, d]. */
+    public NDArray xpool(NDArray videoVec, XPool.Music music, boolean training) {
+        return xp.pool(videoVec, music, training);
     }
 
     /** cos(h(v), h0(M)) as [Bv, Bm]. */

@@ -109,14 +109,12 @@ public final class MadeParams implements AutoCloseable {
                 linear(out, mod + ".final_linear", d, d, Group.TEMPORAL, Init.LINEAR_W);
             }
         }
-        String xp = "video_guided_to_music_pooling_cross_transformer.";
-        for (String n : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
-            linear(out, xp + "cross_attn." + n, d, d, Group.MATCHING, Init.IDENTITY);
+        for (String n : XPool.LINEARS) {
+            linear(out, n, d, d, Group.MATCHING, Init.IDENTITY);
         }
-        linear(out, xp + "linear_proj", d, d, Group.MATCHING, Init.IDENTITY);
-        layerNorm(out, xp + "layer_norm1", d, Group.MATCHING);
-        layerNorm(out, xp + "layer_norm2", d, Group.MATCHING);
-        layerNorm(out, xp + "layer_norm3", d, Group.MATCHING);
+        for (String n : XPool.LAYER_NORMS) {
+            layerNorm(out, n, d, Group.MATCHING);
+        }
         out.add(new Spec("decoder_query_embed.weight", new Shape(c.numMomentQueries(), d), Group.NONE, Init.NORMAL, d));
         linear(out, "span_embed.layers.0", d, d, Group.DETECTION, Init.LINEAR_W);
         linear(out, "span_embed.layers.1", d, d, Group.DETECTION, Init.LINEAR_W);
@@ -153,13 +151,28 @@ public final class MadeParams implements AutoCloseable {
      * Fresh parameters initialised as the reference initialises them for training, from a seeded generator
      * (reproducible: same config + seed → same values on every machine).
      */
+    private static final java.util.regex.Pattern CLONED_LAYER =
+            java.util.regex.Pattern.compile("(detr_transformer\\.(?:encoder|decoder)\\.layers\\.)(\\d+)(\\..+)");
+
     public static MadeParams initialize(MadeConfig config, NDManager parent, long seed) {
         NDManager m = parent.newSubManager();
         LinkedHashMap<String, NDArray> arrays = new LinkedHashMap<>();
+        Map<String, float[]> firstLayer = new java.util.HashMap<>();
         for (Spec s : specs(config)) {
             // one independent stream per parameter so that adding a parameter does not shift the others
             SplittableRandom r = new SplittableRandom(seed ^ (s.name().hashCode() * 0x9E3779B97F4A7C15L));
             float[] v = initValues(s, config, r);
+            // the reference deep-copies one DETR encoder (decoder) layer into every layer and then re-draws only
+            // the matrices (xavier over every parameter with dim > 1): all layers start with layer 0's biases
+            java.util.regex.Matcher lm = CLONED_LAYER.matcher(s.name());
+            if (lm.matches() && s.shape().dimension() <= 1) {
+                String key = lm.group(1) + lm.group(3);
+                if (lm.group(2).equals("0")) {
+                    firstLayer.put(key, v);
+                } else if (firstLayer.containsKey(key)) {
+                    v = firstLayer.get(key).clone();
+                }
+            }
             NDArray a = Ops.owned(m, v, s.shape()); // libtorch-owned memory, not a GC-managed direct buffer
             a.setName(s.name());
             arrays.put(s.name(), a);

@@ -87,8 +87,75 @@ public final class Ops {
         }
     }
 
+    /**
+     * {@code x Wᵀ + b}. In {@link MatmulPrecision#BF16} the product runs on bf16 copies of x and W (a trained
+     * weight is cast on every call, so its gradient reaches the float32 master; a weight without gradient is cast
+     * once and cached) and the bias is added in float32 to the float32 result.
+     */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        return Linear.linear(x, w, b).singletonOrThrow();
+        if (MatmulPrecision.current() == MatmulPrecision.FP32) {
+            return Linear.linear(x, w, b).singletonOrThrow();
+        }
+        Bf16Kernels.checkLinear(x.getShape(), w.getShape());
+        NDManager m = x.getManager();
+        NDArray[] w16 = bf16Weight(w, m);
+        NDArray y;
+        try (NDArray x16 = Bf16Kernels.toBf16(x, m); NDArray y16 = Bf16Kernels.linear(x16, w16[0], m)) {
+            y = Bf16Kernels.toFloat(y16, m);
+        } finally {
+            if (w16[1] != null) {
+                w16[0].close(); // a per-call copy; the graph keeps its own reference
+            }
+        }
+        return b == null ? y : y.add(b);
+    }
+
+    /**
+     * {@code a @ b} (batched, broadcasting batch dimensions): the network's attention products go through here so
+     * that {@link MatmulPrecision#BF16} runs them on bf16 copies with a float32 result.
+     */
+    public static NDArray matMul(NDArray a, NDArray b) {
+        if (MatmulPrecision.current() == MatmulPrecision.FP32) {
+            return a.matMul(b);
+        }
+        Bf16Kernels.checkMatmul(a.getShape(), b.getShape());
+        NDManager m = a.getManager();
+        try (NDArray a16 = Bf16Kernels.toBf16(a, m); NDArray b16 = Bf16Kernels.toBf16(b, m);
+                NDArray c16 = Bf16Kernels.matmul(a16, b16, m)) {
+            return Bf16Kernels.toFloat(c16, m);
+        }
+    }
+
+    /**
+     * bf16 copies of weights without gradient (inference), by native handle; each entry remembers its weight
+     * object (NDArray's equals compares contents, so the arrays cannot be map keys).
+     */
+    private record Cached(java.lang.ref.WeakReference<NDArray> weight, NDArray copy) {}
+
+    private static final java.util.Map<Long, Cached> BF16_WEIGHTS = new java.util.HashMap<>();
+
+    /**
+     * The bf16 copy of a weight: cast on every call (attached to {@code m}) when the weight is being trained (so
+     * autograd carries its gradient to the float32 master) or is a per-call view owned by the computation's own
+     * manager; otherwise made once and cached, attached to the weight's manager so it is freed with the weight.
+     * The second element says whether the caller must close it.
+     */
+    private static NDArray[] bf16Weight(NDArray w, NDManager m) {
+        if (w.hasGradient() || w.getManager() == m) {
+            return new NDArray[] {Bf16Kernels.toBf16(w, m), w};
+        }
+        long h = ((ai.djl.pytorch.engine.PtNDArray) w).getHandle();
+        synchronized (BF16_WEIGHTS) {
+            Cached c = BF16_WEIGHTS.get(h);
+            if (c == null || c.weight().get() != w || c.copy().isReleased()) {
+                if (BF16_WEIGHTS.size() > 4096) {
+                    BF16_WEIGHTS.values().removeIf(e -> e.weight().get() == null || e.copy().isReleased());
+                }
+                c = new Cached(new java.lang.ref.WeakReference<>(w), Bf16Kernels.toBf16(w, w.getManager()));
+                BF16_WEIGHTS.put(h, c);
+            }
+            return new NDArray[] {c.copy(), null};
+        }
     }
 
     public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, float eps) {
@@ -173,6 +240,19 @@ public final class Ops {
     }
 
     /**
+     * Whether a {@link #anyValid} guard is 1 everywhere (every row has a valid key, as in training, where empty
+     * masks are rejected): multiplying by it then changes nothing, values or gradients, and is skipped.
+     */
+    static boolean allOnes(NDArray guard) {
+        if (guard.size() == 0) {
+            return true; // no rows (an empty batch): nothing to guard
+        }
+        try (NDArray min = guard.min()) {
+            return min.getFloat() == 1f;
+        }
+    }
+
+    /**
      * Multi-head attention as torch.nn.MultiheadAttention computes it (batch-first here): q/k/v [B, L, d],
      * packed in-projection, scale 1/√(d/heads) applied to q, keys with mask 0 ignored, dropout on the attention
      * weights when training, output projection.
@@ -187,27 +267,42 @@ public final class Ops {
         long lq = q.getShape().get(1);
         long lk = k.getShape().get(1);
         long dh = d / heads;
-        NDArray wq = rows(inW, 0, d, m);
-        NDArray wk = rows(inW, d, 2 * d, m);
-        NDArray wv = rows(inW, 2 * d, 3 * d, m);
-        NDArray bq = rows(inB, 0, d, m);
-        NDArray bk = rows(inB, d, 2 * d, m);
-        NDArray bv = rows(inB, 2 * d, 3 * d, m);
         float scale = (float) (1.0 / Math.sqrt(dh));
-        NDArray qh = mul(linear(q, wq, bq), scale).reshape(b, lq, heads, dh).transpose(0, 2, 1, 3);
-        NDArray kh = linear(k, wk, bk).reshape(b, lk, heads, dh).transpose(0, 2, 3, 1);
-        NDArray vh = linear(v, wv, bv).reshape(b, lk, heads, dh).transpose(0, 2, 1, 3);
-        NDArray logits = qh.matMul(kh); // [B,H,Lq,Lk]
+        NDArray qh;
+        NDArray kh;
+        NDArray vh;
+        // Inputs that are the same array share one product with the stacked rows of in_proj (one GEMM of width 3d
+        // or 2d instead of three of width d: fewer kernels, better blocking; the same sums per output element).
+        if (q == k && k == v) {
+            NDArray qkv = linear(q, inW, inB).reshape(b, lq, 3, heads, dh);
+            qh = mul(qkv.get(new NDIndex(":, :, 0")), scale).transpose(0, 2, 1, 3);
+            kh = qkv.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1);
+            vh = qkv.get(new NDIndex(":, :, 2")).transpose(0, 2, 1, 3);
+        } else if (q == k) {
+            NDArray qk = linear(q, rows(inW, 0, 2 * d, m), rows(inB, 0, 2 * d, m)).reshape(b, lq, 2, heads, dh);
+            qh = mul(qk.get(new NDIndex(":, :, 0")), scale).transpose(0, 2, 1, 3);
+            kh = qk.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1);
+            vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
+                    .transpose(0, 2, 1, 3);
+        } else {
+            qh = mul(linear(q, rows(inW, 0, d, m), rows(inB, 0, d, m)), scale).reshape(b, lq, heads, dh)
+                    .transpose(0, 2, 1, 3);
+            kh = linear(k, rows(inW, d, 2 * d, m), rows(inB, d, 2 * d, m)).reshape(b, lk, heads, dh)
+                    .transpose(0, 2, 3, 1);
+            vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
+                    .transpose(0, 2, 1, 3);
+        }
+        NDArray logits = matMul(qh, kh); // [B,H,Lq,Lk]
         if (keyBias != null) {
             logits = logits.addi(keyBias); // in place: matMul's backward does not need its output
         }
         NDArray p = logits.softmax(-1);
-        if (rowGuard != null) {
+        if (rowGuard != null && !allOnes(rowGuard)) {
             // softmax's backward needs its output: in place only when the weights are not being trained
             p = inW.hasGradient() ? p.mul(rowGuard) : p.muli(rowGuard);
         }
         p = dropout(p, dropout, training);
-        NDArray o = p.matMul(vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
+        NDArray o = matMul(p, vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
         return linear(o, outW, outB);
     }
 }

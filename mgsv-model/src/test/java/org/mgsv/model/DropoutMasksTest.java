@@ -93,4 +93,34 @@ class DropoutMasksTest {
             assertThrows(IllegalArgumentException.class, () -> DropoutMasks.draw(m, new Shape(10), 1.5f));
         }
     }
+
+    /** The masks as drawn before they were written in Java: the draws' int32 view compared in libtorch. */
+    @Test
+    void sameMasksAsTheLibtorchComparison() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int n : new int[] {1, 12345, 3 * (1 << 15) + 7}) {
+                float rate = 0.3f;
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(99);
+                long words = (n + 1) / 2;
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect((int) (words * 8))
+                        .order(java.nio.ByteOrder.nativeOrder());
+                for (long w = 0; w < words; w++) {
+                    buf.putLong(rng.nextLong());
+                }
+                buf.clear().limit(n * 4);
+                long threshold = Math.round(rate * 4294967296.0) - (1L << 31);
+                double keep = DropoutMasks.keepProbability(rate);
+                float[] want;
+                try (NDArray r = m.create(buf.slice().order(java.nio.ByteOrder.nativeOrder()), new Shape(n),
+                        ai.djl.ndarray.types.DataType.INT32); NDArray kept = r.gte((int) threshold)) {
+                    want = kept.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).muli((float) (1.0 / keep))
+                            .toFloatArray();
+                }
+                DropoutMasks.seed(99);
+                NDArray mask = DropoutMasks.draw(m, new Shape(n), rate);
+                DropoutMasks.draw(m, new Shape(n), rate); // a later draw must not change an earlier mask
+                assertArrayEquals(want, mask.toFloatArray(), "n = " + n);
+            }
+        }
+    }
 }

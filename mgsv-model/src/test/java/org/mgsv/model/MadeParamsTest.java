@@ -35,6 +35,31 @@ class MadeParamsTest {
         assertEquals(want, ours);
     }
 
+    /**
+     * As the reference's DETR (one layer deep-copied into every layer, then xavier on every matrix only): each
+     * encoder / decoder layer starts with layer 0's biases and its own matrices; encoder and decoder differ.
+     */
+    @Test
+    void detrLayersShareTheirInitialBiases() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = MadeParams.initialize(MadeConfig.reference(), m, 42);
+            for (String part : new String[] {"encoder", "decoder"}) {
+                String l0 = "detr_transformer." + part + ".layers.0.";
+                int layers = part.equals("encoder") ? 2 : 6;
+                for (int l = 1; l < layers; l++) {
+                    String ll = "detr_transformer." + part + ".layers." + l + ".";
+                    for (String b : new String[] {"linear1.bias", "linear2.bias"}) {
+                        assertArrayEquals(p.get(l0 + b).toFloatArray(), p.get(ll + b).toFloatArray(), ll + b);
+                    }
+                    assertTrue(!java.util.Arrays.equals(p.get(l0 + "linear1.weight").toFloatArray(),
+                            p.get(ll + "linear1.weight").toFloatArray()), ll + "linear1.weight");
+                }
+            }
+            assertTrue(!java.util.Arrays.equals(p.get("detr_transformer.encoder.layers.0.linear2.bias").toFloatArray(),
+                    p.get("detr_transformer.decoder.layers.0.linear2.bias").toFloatArray()));
+        }
+    }
+
     @Test
     void referenceSizeAndGroups() {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -15,18 +15,15 @@ import org.mgsv.model.ModelDir;
 
 /**
  * {@link GroundingModel} on the MaDe network of mgsv-model (inference mode), loaded from a model directory.
- * Towers and moment detection run the network itself (DJL). The X-Pool single score, computed for every
- * shortlisted track, runs the same block in plain Java ({@link XPool}, the key projection folded into the
- * query: algebraically identical, ~100× fewer operations per track than projecting all 96 keys and values).
+ * Towers, the X-Pool single score of the shortlisted tracks (mgsv-model's {@link org.mgsv.model.XPool}: no segment
+ * token is projected, a track costs its logits, its pooling and three d×d products) and moment detection all run
+ * the network itself (DJL).
  */
 public final class MadeGroundingModel implements GroundingModel {
-    private static final String XP = "video_guided_to_music_pooling_cross_transformer.";
-
     private final NDManager manager;
     private final MadeParams params;
     private final MadeNetwork net;
     private final MadeConfig c;
-    private final XPool xpool;
     private final MadeNetwork.Decoder decoder;
     private final String name;
     private final int parallelism;
@@ -50,7 +47,6 @@ public final class MadeGroundingModel implements GroundingModel {
         this.params = params;
         this.net = new MadeNetwork(params);
         this.c = params.config();
-        this.xpool = xpoolOf(params);
         this.decoder = org.mgsv.model.eval.FastDecoder.forInference(net);
         this.name = name;
     }
@@ -79,21 +75,6 @@ public final class MadeGroundingModel implements GroundingModel {
         NDManager m = NDManager.newBaseManager();
         return new MadeGroundingModel(m, MadeParams.initialize(config, m, seed), "MaDe untrained (seed " + seed + ")",
                 parallelism);
-    }
-
-    /** The X-Pool block's weights as plain arrays. */
-    public static XPool xpoolOf(MadeParams p) {
-        int d = p.config().dModel();
-        String a = XP + "cross_attn.";
-        return new XPool(d, f(p, XP + "layer_norm1.weight"), f(p, XP + "layer_norm1.bias"), f(p, a + "q_proj.weight"),
-                f(p, a + "q_proj.bias"), f(p, a + "k_proj.weight"), f(p, a + "k_proj.bias"), f(p, a + "v_proj.weight"),
-                f(p, a + "v_proj.bias"), f(p, a + "out_proj.weight"), f(p, a + "out_proj.bias"),
-                f(p, XP + "layer_norm2.weight"), f(p, XP + "layer_norm2.bias"), f(p, XP + "linear_proj.weight"),
-                f(p, XP + "linear_proj.bias"), f(p, XP + "layer_norm3.weight"), f(p, XP + "layer_norm3.bias"));
-    }
-
-    private static float[] f(MadeParams p, String name) {
-        return p.get(name).toFloatArray();
     }
 
     public MadeConfig config() {
@@ -192,7 +173,53 @@ public final class MadeGroundingModel implements GroundingModel {
 
     @Override
     public float[] scoreSingle(float[] hv, List<TrackRecord> tracks) {
-        return xpool.query(hv).scoreAll(tracks);
+        return singleScores(net, manager, hv, tracks);
+    }
+
+    /** Tracks per X-Pool call of {@link #singleScores}: a shortlist in one call, a whole catalog in bounded memory. */
+    private static final int SCORE_CHUNK = 128;
+
+    /** cos(h(v), h1(M|v)) of one video against each track, by the network's X-Pool (in a sub-manager of {@code parent}). */
+    static float[] singleScores(MadeNetwork net, NDManager parent, float[] hv, List<TrackRecord> tracks) {
+        float[] out = new float[tracks.size()];
+        for (int from = 0; from < out.length; from += SCORE_CHUNK) {
+            int to = Math.min(out.length, from + SCORE_CHUNK);
+            System.arraycopy(singleScoresChunk(net, parent, hv, tracks.subList(from, to)), 0, out, from, to - from);
+        }
+        return out;
+    }
+
+    private static float[] singleScoresChunk(MadeNetwork net, NDManager parent, float[] hv, List<TrackRecord> tracks) {
+        int n = tracks.size();
+        int d = net.config().dModel();
+        // segments past the last valid one of every track are dropped: X-Pool ignores masked segments exactly
+        int s = 1;
+        for (TrackRecord t : tracks) {
+            s = Math.max(s, validLength(t.mask()));
+        }
+        float[] tok = Ops.hostBuffer(0, n * s * d);
+        float[] mask = Ops.hostBuffer(1, n * s);
+        for (int i = 0; i < n; i++) {
+            TrackRecord t = tracks.get(i);
+            for (int j = 0; j < s; j++) {
+                System.arraycopy(t.tokens()[j], 0, tok, (i * s + j) * d, d);
+                mask[i * s + j] = t.mask()[j];
+            }
+        }
+        try (NDManager m = parent.newSubManager()) {
+            NDArray v = Ops.owned(m, hv, new Shape(1, d));
+            NDArray pooled = net.xpool(v, Ops.owned(m, tok, new Shape(n, s, d)), Ops.owned(m, mask, new Shape(n, s)), false);
+            return MadeNetwork.singleSimilarity(v, pooled).toFloatArray(); // [1, n]
+        }
+    }
+
+    private static int validLength(float[] mask) {
+        for (int i = mask.length - 1; i >= 0; i--) {
+            if (mask[i] != 0) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     @Override
@@ -238,12 +265,7 @@ public final class MadeGroundingModel implements GroundingModel {
         int[] frames = validIndices(video.mask());
         int s = 0;
         for (TrackRecord t : tracks) {
-            for (int i = t.mask().length - 1; i >= 0; i--) {
-                if (t.mask()[i] != 0) {
-                    s = Math.max(s, i + 1);
-                    break;
-                }
-            }
+            s = Math.max(s, validLength(t.mask()));
         }
         int f = Math.max(1, frames.length);
         s = Math.max(1, s);

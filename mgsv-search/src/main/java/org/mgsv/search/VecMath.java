@@ -36,19 +36,6 @@ public final class VecMath {
         return y;
     }
 
-    /** y = Wᵀ x, W row-major [out][in]; returns [in]. */
-    public static float[] matTVec(float[] w, int out, int in, float[] x) {
-        float[] y = new float[in];
-        for (int o = 0; o < out; o++) {
-            float xo = x[o];
-            int base = o * in;
-            for (int i = 0; i < in; i++) {
-                y[i] += w[base + i] * xo;
-            }
-        }
-        return y;
-    }
-
     public static float norm(float[] a) {
         return (float) Math.sqrt(dot(a, a));
     }
@@ -68,29 +55,6 @@ public final class VecMath {
         float na = norm(a);
         float nb = norm(b);
         return na == 0 || nb == 0 ? 0f : dot(a, b) / (na * nb);
-    }
-
-    /** LayerNorm (eps 1e-5, biased variance) with affine gamma/beta (null = 1/0). */
-    public static float[] layerNorm(float[] x, float[] gamma, float[] beta) {
-        int n = x.length;
-        double mean = 0;
-        for (float v : x) {
-            mean += v;
-        }
-        mean /= n;
-        double var = 0;
-        for (float v : x) {
-            double d = v - mean;
-            var += d * d;
-        }
-        var /= n;
-        float inv = (float) (1.0 / Math.sqrt(var + 1e-5));
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            float v = (float) (x[i] - mean) * inv;
-            y[i] = (gamma == null ? v : v * gamma[i]) + (beta == null ? 0f : beta[i]);
-        }
-        return y;
     }
 
     /** Masked mean of rows, L2-normalised. */

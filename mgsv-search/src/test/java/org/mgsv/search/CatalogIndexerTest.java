@@ -151,4 +151,54 @@ class CatalogIndexerTest {
         assertEquals(1, s.skipped());
         assertEquals(1, store.size());
     }
+
+    @Test
+    void aFileThatRunsOutOfMemoryIsReportedAndTheBatchGoesOn() {
+        SyntheticGroundingModel m = new SyntheticGroundingModel(16, 4, 8, 4, 8, 1);
+        NameMedia names = new NameMedia(m.segmentSlots(), m.segmentFeatureDim());
+        MediaPipeline media = new MediaPipeline() {
+            @Override
+            public VideoFeatures video(Path file) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public MusicFeatures music(Path file) {
+                String n = file.getFileName().toString();
+                if (n.startsWith("huge")) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                if (n.startsWith("bad")) {
+                    throw new MgsvException("corrupt audio in " + file);
+                }
+                return names.music(file);
+            }
+
+            @Override
+            public float[] audio(Path file, int sampleRate, double start, double end) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String name() {
+                return names.name();
+            }
+        };
+        InMemoryCatalogStore store = new InMemoryCatalogStore(m.dim(), m.segmentSlots());
+        CatalogIndexer.Summary s = new CatalogIndexer(store, m, media, 16, false)
+                .indexAll(List.of(Path.of("a.ogg"), Path.of("huge.ogg"), Path.of("bad.ogg"), Path.of("z.ogg")),
+                        Map.of(), false);
+        assertEquals(2, s.added());
+        assertEquals(2, s.failed().size(), s.failed().toString());
+        assertTrue(s.failed().get(0).startsWith("huge.ogg: out of memory"), s.failed().get(0));
+        assertTrue(store.contains("a") && store.contains("z"));
+    }
+
+    @Test
+    void aMetadataCsvWithAByteOrderMarkIsRead() throws Exception {
+        Path csv = tmp.resolve("tracks.csv");
+        Files.writeString(csv, "\uFEFFfile,title,artist,licence\r\nsad.ogg,Sad,Me,CC0\r\n");
+        Map<String, CatalogIndexer.Meta> meta = CatalogIndexer.readMeta(csv);
+        assertEquals("Sad", meta.get("sad.ogg").title());
+    }
 }

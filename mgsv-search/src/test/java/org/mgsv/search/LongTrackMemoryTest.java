@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
@@ -20,6 +21,7 @@ import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
  * (where all decoding happens). Before, each decoded the whole hour (230 MB of samples at 16 kHz mono, 1.3 GB
  * for stereo 44.1 kHz, and the beat tracker's fbank on top: a 3 h track ran out of memory).
  */
+@Tag("slow")
 class LongTrackMemoryTest {
     @TempDir static Path tmp;
     static Path hour;
@@ -82,6 +84,9 @@ class LongTrackMemoryTest {
         assertEquals(10 * 22050, w[0].length, 2);
         // 10 s at 16 kHz decoded and resampled to 22.05 kHz: about 2 MB; the whole hour was 230 MB and more
         assertTrue(preview < 16 * mb, "a 10 s preview at 59:50 allocated " + preview / mb + " MB");
+        System.out.printf(java.util.Locale.ROOT, "1 h track, calling thread's allocation: features %d MB (5 min track %d MB), beats %d MB"
+                + " (%d MB), 10 s preview at 59:50 %.1f MB%n", music / mb, musicShort / mb, beats / mb, beatsShort / mb,
+                preview / (double) mb);
         double rms = 0;
         for (float x : w[0]) {
             rms += x * x;

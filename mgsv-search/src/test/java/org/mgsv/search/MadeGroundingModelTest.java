@@ -93,6 +93,15 @@ class MadeGroundingModelTest {
             tracks.add(new TrackRecord("t" + i, "", "", "", 200, "", e.tokens(), e.mask(), e.h0(), null, null));
         }
         float[] single = model.scoreSingle(v.hv(), tracks);
+        // a list longer than one scoring chunk: the same score for each track
+        List<TrackRecord> many = new ArrayList<>();
+        for (int k = 0; k < 100; k++) {
+            many.addAll(tracks);
+        }
+        float[] manySingle = model.scoreSingle(v.hv(), many);
+        for (int i = 0; i < many.size(); i++) {
+            assertEquals(single[i % n], manySingle[i], 1e-6, "chunked single score, track " + i);
+        }
         GroundingModel.Span[] spans = model.detectMoments(v, tracks);
         try (MadeGroundingModel parallel = MadeGroundingModel.load(tmp.resolve("m"), 2)) {
             GroundingModel.Span[] ps = parallel.detectMoments(v, tracks);

@@ -2,13 +2,17 @@ package org.mgsv.search;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import ai.djl.ndarray.NDManager;
+import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.MadeParams;
 import org.mgsv.search.catalog.TrackRecord;
 
 /**
  * A weight-free stand-in for the MaDe network with the same shapes, for tests and search benchmarks when no
  * trained model is at hand. Towers: fixed random projections (seeded) of the features to d, masked; pooled
- * vectors L2-normalised as MaDe does. Single score: the X-Pool block at its reference initialisation
- * ({@link XPool#identity}). Moments: the window of the video's length centred on the segment most similar to
+ * vectors L2-normalised as MaDe does. Single score: mgsv-model's X-Pool block at its reference initialisation
+ * (every projection the identity, biases 0, LayerNorms 1/0). Moments: the window of the video's length centred on the segment most similar to
  * h(v). Its scores mean nothing about music; it exercises every code path at the real cost of the search stage.
  */
 public final class SyntheticGroundingModel implements GroundingModel {
@@ -19,7 +23,8 @@ public final class SyntheticGroundingModel implements GroundingModel {
     private final int segDim;
     private final float[] pv;
     private final float[] pm;
-    private final XPool xpool;
+    private final NDManager manager;
+    private final MadeNetwork xpoolNet;
 
     public SyntheticGroundingModel() {
         this(256, 50, 512, 96, 768, 7L);
@@ -34,7 +39,11 @@ public final class SyntheticGroundingModel implements GroundingModel {
         SplittableRandom r = new SplittableRandom(seed);
         this.pv = gaussian(r, d * frameDim, 1.0 / Math.sqrt(frameDim));
         this.pm = gaussian(r, d * segDim, 1.0 / Math.sqrt(segDim));
-        this.xpool = XPool.identity(d);
+        this.manager = NDManager.newBaseManager();
+        MadeConfig cfg = MadeConfig.builder().dModel(d).frameSlots(frames).segmentSlots(segs).frameFeatDim(frameDim)
+                .segmentFeatDim(segDim).videoPeRows(Math.max(frames, 1)).audioPeRows(Math.max(segs, 1)).build();
+        // only X-Pool is used: the reference initialisation makes it the identity block
+        this.xpoolNet = new MadeNetwork(MadeParams.initialize(cfg, manager, seed));
     }
 
     private static float[] gaussian(SplittableRandom r, int n, double scale) {
@@ -98,7 +107,7 @@ public final class SyntheticGroundingModel implements GroundingModel {
 
     @Override
     public float[] scoreSingle(float[] hv, List<TrackRecord> tracks) {
-        return xpool.query(hv).scoreAll(tracks);
+        return MadeGroundingModel.singleScores(xpoolNet, manager, hv, tracks);
     }
 
     @Override
@@ -127,5 +136,10 @@ public final class SyntheticGroundingModel implements GroundingModel {
             out[i] = new Span(centerSec / maxMusicSeconds(), videoSeconds / maxMusicSeconds(), score);
         }
         return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
     }
 }

@@ -83,6 +83,11 @@ public final class SparkEngine implements DistributedEngine {
     }
 
     @Override
+    public int annotate(String master, AnnotateJob job) {
+        return runJob(master, new SparkAnnotate(job), System.out);
+    }
+
+    @Override
     public int benchExtract(List<String> masters, List<String> videos, int repeats) {
         List<String> ms = masters.isEmpty() ? List.of("local[1]", "local[2]") : masters;
         List<double[]> rates = new ArrayList<>();

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point for {@code spark-submit --class org.mgsv.spark.SparkMain mgsv-spark-…-assembly.jar extract|index …}:
+ * Entry point for {@code spark-submit --class org.mgsv.spark.SparkMain mgsv-spark-…-assembly.jar extract|index|annotate …}:
  * the mgsv command line with {@code --engine spark} implied (the master comes from spark-submit).
  */
 public final class SparkMain {

@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  mgsv annotate --videos my-videos/ --music my-music/ --out my-dataset",
             "  mgsv annotate --videos v/ --music my-catalog/ --out ds --split train=0.8,val=0.1,test=0.1",
+            "  mgsv annotate --engine spark --master 'local[4]' --videos hdfs://nn/videos --music my-music/ --out ds",
             "  mgsv extract --videos v/ --music my-music/ --out ds && mgsv train ds --epochs 10"
         })
 public final class AnnotateCommand implements Callable<Integer> {
@@ -80,14 +81,34 @@ public final class AnnotateCommand implements Callable<Integer> {
             description = "Spectral agreement above chance the best candidate needs, 0..1 (default ${DEFAULT-VALUE}).")
     double minContrast;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "local (this process, default) or spark (a Spark job: embedded local[*], or --master; "
+                    + "--videos may then be hdfs:// s3a:// URIs or *.list files). The fingerprint index is always "
+                    + "written here, by this process; Spark executors only query it.")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "<url>", description = "Spark master with --engine spark: local[2], "
+            + "spark://host:7077, k8s://..., yarn (default: spark-submit's, else local[*]).")
+    String master;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new MgsvException("--engine: '" + engine + "' is not local or spark");
+        }
+        if (master != null && !engine.equals("spark")) {
+            throw new MgsvException("--master needs --engine spark");
+        }
+        DistributedEngine spark = engine.equals("spark") ? DistributedEngine.load("spark") : null;
         int n = threads.count();
         Splits.Ratios ratios = split == null ? null : Splits.Ratios.parse(split);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new MgsvException("--out " + out + " exists and is not a directory");
         }
-        List<Path> videoFiles = MediaFiles.list(videos, MediaFiles.VIDEO_EXTENSIONS).reportTo(System.err);
+        List<Path> videoFiles = spark != null ? List.of()
+                : MediaFiles.list(videos, MediaFiles.VIDEO_EXTENSIONS).reportTo(System.err);
         List<Path> tracks = musicFiles(music);
         Path indexFile = index != null ? index : out.resolve("fingerprints.mfp");
         AtomicInteger failed = new AtomicInteger();
@@ -105,6 +126,14 @@ public final class AnnotateCommand implements Callable<Integer> {
                 indexFile, up.added(), up.present(), up.failures().size());
         if (idx.size() == 0) {
             throw new MgsvException("no track of " + music + " could be fingerprinted");
+        }
+        if (spark != null) {
+            int code = spark.annotate(master, new DistributedEngine.AnnotateJob(
+                    List.copyOf(spec.findOption("--videos").originalStringValues()), indexFile.toString(),
+                    out.toString(), minVotes, minContrast, split, seed));
+            System.out.println("annotations: " + out.resolve(Annotator.ANNOTATIONS) + ", rejects: "
+                    + out.resolve(Annotator.REJECTS));
+            return code != 0 || !up.failures().isEmpty() ? 2 : 0;
         }
         Annotator an = new Annotator(idx, new Matcher.Config(minVotes, 3, minContrast), 512L << 20);
         AtomicInteger bad = new AtomicInteger();

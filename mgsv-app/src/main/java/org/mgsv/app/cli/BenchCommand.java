@@ -9,18 +9,22 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks on synthetic inputs of the reference shapes: machine, threads, JVM, median of repeated runs, peak RSS.",
         subcommands = {
+            BenchPeakCommand.class,
             BenchTrainCommand.class,
             BenchEvalCommand.class,
             BenchSearchCommand.class,
-            BenchExtractCommand.class
+            BenchExtractCommand.class,
+            BenchAnnotateCommand.class
         },
         footer = {
             "",
             "Examples:",
+            "  MGSV_THREADS=2 mgsv bench peak",
             "  MGSV_THREADS=2 mgsv bench train --batch-size 32 --json bench-train-32.json",
             "  MGSV_THREADS=2 mgsv bench eval --n 2000 --runs 5 --json bench-eval-2000.json",
             "  MGSV_THREADS=2 mgsv bench search --tracks 4000 --queries 100 --json bench-search.json",
-            "  MGSV_THREADS=2 mgsv bench extract --json bench-extract.json"
+            "  MGSV_THREADS=2 mgsv bench extract --json bench-extract.json",
+            "  mgsv bench annotate --json bench-annotate.json"
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -62,12 +62,22 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
     Path json;
 
+    @picocli.CommandLine.Mixin PeakOption peak;
+
     @Option(names = "--glibc-default-malloc", description = "keep glibc's adaptive malloc (more resident memory)"
             + " instead of a fixed 1 MiB mmap threshold as mgsv eval uses")
     boolean defaultMalloc;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         if (n < 1 || runs < 1 || warmup < 0) {
             throw new MgsvException("--n and --runs must be >= 1, --warmup >= 0");
         }
@@ -77,6 +87,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s; malloc %s%n",
                 machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage(),
                 lean ? "mmap threshold 1 MiB, 2 arenas" : "glibc default");
+        org.mgsv.app.bench.MatmulPeak.Peak pk = peak.get(threads);
         MsgEvaluator.Options opt = new MsgEvaluator.Options(chunk, musicChunk, videoBlock, 100, false);
         List<Double> times = new ArrayList<>();
         List<Double> pass1 = new ArrayList<>();
@@ -109,10 +120,12 @@ public final class BenchEvalCommand implements Callable<Integer> {
         }
         double med = BenchInfo.median(times);
         double rss = BenchInfo.peakRssMb();
-        System.out.printf(Locale.ROOT, "MsG eval N=%d: median %.2f s over %d runs (pass 1 %.2f s, pass 2 %.2f s), %.1f items/s, peak RSS %.0f MB, %d threads, load %s%n",
+        System.out.printf(Locale.ROOT, "MsG eval (" + precision.modelLabel() + ") N=%d: median %.2f s over %d runs (pass 1 %.2f s, pass 2 %.2f s), %.1f items/s, peak RSS %.0f MB, %d threads, load %s%n",
                 n, med, runs, BenchInfo.median(pass1), BenchInfo.median(pass2), n / med, rss, threads, BenchInfo.loadAverage());
+        Map<String, Object> out = new LinkedHashMap<>();
+        PeakOption.report("MsG eval N=" + n + " (matmuls as the streamed evaluator runs them, at full slot lengths)", pk,
+                org.mgsv.model.MadeFlops.msgEval(config, n, n, chunk), med, out);
         if (json != null) {
-            Map<String, Object> out = new LinkedHashMap<>();
             out.put("median_s", med);
             out.put("items_per_s", n / med);
             out.put("peak_rss_mb", rss);
@@ -129,6 +142,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
             cfg.put("retrieval_score", config.retrievalScore().toString());
             cfg.put("malloc", lean ? "mmap threshold 1 MiB, 2 arenas" : "glibc default");
             out.put("config", cfg);
+            out.put("precision", precision.modelLabel());
             out.put("runs_s", BenchInfo.rounded(times));
             out.put("pass1_median_s", BenchInfo.median(pass1));
             out.put("pass2_median_s", BenchInfo.median(pass2));

@@ -92,6 +92,10 @@ public final class BenchSearchCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "<dir>", description = "where file catalogs are written (default: a temporary directory, deleted after)")
     Path work;
 
+    @picocli.CommandLine.Mixin PeakOption peak;
+
+    private org.mgsv.app.bench.MatmulPeak.Peak peakRate;
+
     private int threads() {
         return threads.count();
     }
@@ -123,6 +127,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
             // not Linux
         }
         m.put("cpu", cpu);
+        m.putAll(org.mgsv.core.util.CpuFeatures.current().describe());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("threads", threads);
         m.put("libtorchThreadsPerOp", System.getProperty("ai.djl.pytorch.num_threads", "default"));
@@ -132,14 +137,23 @@ public final class BenchSearchCommand implements Callable<Integer> {
         return m;
     }
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         int th = threads();
         Map<String, Object> report = new LinkedHashMap<>();
         Path workDir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("mgsv-bench-");
         try (GroundingModel m = model != null ? AppOptions.loadModel(model, th)
                 : initialised(th)) {
             report.put("machine", machine(th));
+            peakRate = m instanceof MadeGroundingModel ? peak.get(th) : null;
             System.out.println("machine: " + report.get("machine") + ", load average " + loadAverage());
             report.put("loadAverageAtStart", loadAverage());
             report.put("model", m.name());
@@ -311,6 +325,11 @@ public final class BenchSearchCommand implements Callable<Integer> {
         st.put("shortlistFetchRescoreP50Ms", round(pct(rescore, 50)));
         st.put("detectTopP50Ms", round(pct(detect, 50)));
         c.put("stages", st);
+        if (peakRate != null && m instanceof MadeGroundingModel mg) {
+            PeakOption.report(String.format(Locale.ROOT, "%,d tracks, p50 query (matmuls of the video tower, the dual scan,"
+                    + " X-Pool of K tracks and detection of the top %d, at full slot lengths)", n, top), peakRate,
+                    org.mgsv.model.MadeFlops.searchQuery(mg.config(), n, k, top), pct(total, 50) / 1000, c);
+        }
         System.out.printf(Locale.ROOT, "%,d tracks [%s]: CPU time per query p50 %.1f ms%n", n, s.index().name(), pct(cpu, 50));
         System.out.printf(Locale.ROOT, "%,d tracks [%s]: query p50 %.1f ms, p95 %.1f ms; stage p50: video tower %.1f, "
                 + "shortlist %.1f, shortlist+fetch+rescore %.1f, detection %.1f ms%n", n, s.index().name(), pct(total, 50),

@@ -55,8 +55,23 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
     Path json;
 
+    @picocli.CommandLine.Mixin PeakOption peak;
+
+    @Option(names = "--profile", paramLabel = "<trace.json>",
+            description = "profile the last step with libtorch's profiler: write its trace and print time per operator"
+                    + " and the GEMMs' FLOPs and rate (the profiled step is slower; its time is not in the median)")
+    Path profile;
+
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
             throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
         }
@@ -66,6 +81,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s%n",
                 machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
                 Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage());
+        org.mgsv.app.bench.MatmulPeak.Peak pk = peak.get(threads);
         // enough pairs for distinct batches in every step
         SyntheticFeatures data = new SyntheticFeatures(cfg, batchSize * Math.min(warmup + steps, 4), 1);
         if (microBatch < TrainOptions.AUTO_MICRO_BATCH) {
@@ -75,7 +91,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int mb = opt.effectiveMicroBatch();
         Trainer t = new Trainer(cfg, opt, new Trainer.Data(data.pairs(), data.pairs(), data, Map.of()),
                 Path.of(System.getProperty("java.io.tmpdir")), false);
-        List<Double> times = t.benchmark(warmup, steps);
+        List<Double> times = profile == null ? t.benchmark(warmup, steps)
+                : t.benchmark(warmup, steps + 1, () -> ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false),
+                        () -> ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString()));
+        org.mgsv.app.bench.TorchProfile.Summary prof = null;
+        if (profile != null) {
+            times = times.subList(0, steps);
+            prof = org.mgsv.app.bench.TorchProfile.read(profile);
+            System.out.print(prof.describe(25));
+            System.out.println("wrote " + profile);
+        }
         for (int i = 0; i < times.size(); i++) {
             System.out.printf(Locale.ROOT, "step %d: %.3f s%n", i + 1, times.get(i));
         }
@@ -87,18 +112,24 @@ public final class BenchTrainCommand implements Callable<Integer> {
         double med = BenchInfo.median(times);
         double rss = BenchInfo.peakRssMb();
         double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
-        System.out.printf(Locale.ROOT, "train step, batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
+        System.out.printf(Locale.ROOT, "train step (" + precision.modelLabel() + "), batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
                 + " peak RSS %.0f MB (JVM heap committed %.0f MB), %d threads, load %s%n", batchSize,
                 mb > 0 ? " (micro-batch " + mb + ")" : "", med, steps, warmup, batchSize / med, rss,
                 heap, threads, BenchInfo.loadAverage());
+        Map<String, Object> out = new LinkedHashMap<>();
+        PeakOption.report("train step, batch " + batchSize + " (matmuls of forward + backward, single pass)", pk,
+                org.mgsv.model.MadeFlops.trainStep(cfg, batchSize), med, out);
+        if (prof != null) {
+            out.put("profile", prof.toMap(25));
+        }
         if (json != null) {
-            Map<String, Object> out = new LinkedHashMap<>();
             out.put("median_s", med);
             out.put("items_per_s", batchSize / med);
             out.put("peak_rss_mb", rss);
             out.put("threads", threads);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("bench", "train");
+            c.put("precision", precision.modelLabel());
             c.put("batch_size", batchSize);
             c.put("micro_batch", mb);
             c.put("steps", steps);

@@ -95,8 +95,16 @@ public final class EvalCommand implements Callable<Integer> {
         throw new MgsvException(model + ": neither a model directory nor a run directory with a '" + pick + "' checkpoint");
     }
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         if (top < 0 || chunk < 1) {
             throw new MgsvException("--top must be >= 0 and --chunk >= 1");
         }

@@ -75,8 +75,16 @@ public final class GroundCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.modelAndEncoders(opts)) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         if (!Files.isRegularFile(video)) {
             throw new MgsvException("--video " + video + ": no such file");
         }

@@ -4,15 +4,20 @@ import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.CpuFeatures;
 import org.mgsv.core.util.Precision;
 import org.mgsv.media.encode.onnx.EncoderPrecision;
+import org.mgsv.model.MatmulPrecision;
 import picocli.CommandLine.Option;
 
-/** {@code --precision fp32|bf16|auto}, shared by the commands that run the encoders (a picocli mixin). */
+/** {@code --precision fp32|bf16|auto}, shared by the commands that run the encoders or the model (a picocli mixin). */
 final class PrecisionOption {
     @Option(names = "--precision", paramLabel = "fp32|bf16|auto", defaultValue = "fp32",
-            description = "Arithmetic of the ONNX encoders: fp32 (default); bf16 = reduced precision, which for "
-                    + "ONNX Runtime on x86 is int8 dynamic quantisation (converted in memory at load time); auto = "
-                    + "int8 where the CPU has VNNI int8 units, else fp32. The choice is printed.")
+            description = "Arithmetic: fp32 (default); bf16 = the model's matrix products in bfloat16 with fp32 "
+                    + "accumulation (softmax, LayerNorm, losses, optimizer and checkpoints stay fp32) and the ONNX "
+                    + "encoders in int8 dynamic quantisation (ONNX Runtime has no bf16 kernels on x86); auto = the "
+                    + "model in bf16 where the CPU has AVX512_BF16 or AMX and a short probe finds it faster, the "
+                    + "encoders in int8 where it has VNNI, else fp32. The choice is printed.")
     String precision = "fp32";
+
+    private MatmulPrecision.Choice model;
 
     Precision asked() {
         try {
@@ -35,8 +40,32 @@ final class PrecisionOption {
         }
     }
 
-    /** The line that says what was chosen and why. */
+    /** The line that says what was chosen for the encoders and why. */
     String explain() {
         return EncoderPrecision.explain(asked(), CpuFeatures.current());
+    }
+
+    /**
+     * Chooses the model's matrix-product precision, prints the choice (to stderr, so JSON on stdout stays clean)
+     * and sets it until the returned scope is closed.
+     */
+    MatmulPrecision.Scope model() {
+        model = MatmulPrecision.choose(asked(), CpuFeatures.current());
+        System.err.println(model.line());
+        return MatmulPrecision.use(model.precision());
+    }
+
+    /** {@link #model()}, and the encoders of {@code opts} set to this precision (the choice printed for ONNX ones). */
+    MatmulPrecision.Scope modelAndEncoders(AppOptions opts) {
+        opts.encoderPrecision = encoders();
+        if (opts.encoder == AppOptions.Encoder.onnx) {
+            System.err.println(explain());
+        }
+        return model();
+    }
+
+    /** The model precision chosen by {@link #model()} (fp32 before). */
+    String modelLabel() {
+        return model == null ? "fp32" : model.precision().label();
     }
 }

@@ -74,6 +74,8 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
         int n = epochs != null ? epochs : tiny ? 3 : QuickstartPreset.DEFAULT_EPOCHS;
@@ -88,7 +90,10 @@ public final class QuickstartCommand implements Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(th));
         int dataThreads = threads != null ? threads : Threads.defaultCount();
         QuickstartPreset preset = tiny ? QuickstartPreset.tiny(seed, n) : QuickstartPreset.standard(seed, n);
-        Quickstart.Result r = new Quickstart(preset, out, th, dataThreads, force, true, System.err).run();
+        Quickstart.Result r;
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) { // after the thread count: starts libtorch
+            r = new Quickstart(preset, out, th, dataThreads, force, true, System.err).run();
+        }
         PrintWriter o = spec.commandLine().getOut();
         o.println();
         o.printf(Locale.ROOT, "Test split, %d queries (R@k, MoR@k in %%):%n", r.metrics().get("model").queries());

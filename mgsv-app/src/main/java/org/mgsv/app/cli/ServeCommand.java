@@ -79,8 +79,16 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.modelAndEncoders(opts)) {
+            return run();
+        }
+    }
+
+    private Integer run() throws Exception {
         // before loading anything: a bad port or worker count is an error message, not a stack trace later
         GroundingServer.Config config = new GroundingServer.Config(host, port, maxUploadMb << 20,
                 Duration.ofSeconds(timeoutSeconds), workers, queue, 32);

@@ -121,8 +121,16 @@ public final class TrainCommand implements Callable<Integer> {
             description = "stop after N epochs of this invocation (resume later)")
     int maxEpochsThisRun;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws IOException {
+        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+            return run();
+        }
+    }
+
+    private Integer run() throws IOException {
         MadeConfig cfg;
         TrainOptions opt;
         Trainer.recoverCheckpoints(out);

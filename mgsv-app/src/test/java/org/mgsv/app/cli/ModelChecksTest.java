@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.CliRun;
@@ -25,6 +26,7 @@ import org.mgsv.search.catalog.FileCatalogStore;
  * A model is used only with encoders of the feature space it learnt, and a catalog only with the model that built
  * it: index, ground and serve refuse otherwise unless {@code --force}.
  */
+@Tag("slow")
 class ModelChecksTest {
     @TempDir Path tmp;
 

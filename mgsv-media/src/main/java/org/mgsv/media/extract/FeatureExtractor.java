@@ -114,12 +114,17 @@ public final class FeatureExtractor {
         synchronized (this) {
             row = (kind == Kind.VIDEO ? videoRows : musicRows).get(id);
         }
+        // a feature file cut short after extraction (disk trouble, a copy interrupted) is redone, not skipped
         if (kind == Kind.VIDEO) {
             return row != null && frameEncoder != null && row[7].equals(frameEncoder.name())
-                    && Files.isRegularFile(videoFeature(id)) && Files.isRegularFile(videoMask(id));
+                    && complete(videoFeature(id)) && complete(videoMask(id));
         }
         return row != null && segmentEncoder != null && row[4].equals(segmentEncoder.name())
-                && Files.isRegularFile(musicFeature(id)) && Files.isRegularFile(musicMask(id));
+                && complete(musicFeature(id)) && complete(musicMask(id));
+    }
+
+    private static boolean complete(Path tensorFile) {
+        return Files.isRegularFile(tensorFile) && TorchSave.looksComplete(tensorFile);
     }
 
     /**

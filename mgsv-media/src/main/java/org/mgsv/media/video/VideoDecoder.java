@@ -295,6 +295,9 @@ public final class VideoDecoder {
             int decoded = 0;
             boolean eof = false;
             while (next < maxFrames && (endSlot < 0 || next <= endSlot)) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new MgsvException("decoding " + file + " was cancelled"); // its request timed out
+                }
                 if (ctx != null) {
                     boolean want = decoded > 0 && lastT + SKIP_MARGIN_S < next - half;
                     if (want != skipping) {

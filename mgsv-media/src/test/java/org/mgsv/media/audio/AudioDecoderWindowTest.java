@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.core.MgsvException;
 
 /** Decoding a window of a track: the same samples as the whole decode, placed exactly, and cancellable. */
+@Tag("slow")
 class AudioDecoderWindowTest {
     @TempDir static Path tmp;
 

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.Ops;
+import org.mgsv.model.XPool;
 
 /**
  * Inference-only X-Pool similarity cos(h(v), h1(M|v)) for many (music, video) pairs at O(S·d) per pair, never
@@ -17,8 +18,9 @@ import org.mgsv.model.Ops;
  * ({@link VideoSide}). Each step below is exact algebra; {@code XPoolScorerTest} proves each against the plain
  * computation of {@link org.mgsv.model.MadeNetwork#xpool}.
  *
- * <p>Notation: k̃_s = LN1(segment token s), q̃ = LN1(h(v)), p_s = softmax over valid s of
- * q·K_s with q = (W_q q̃ + b_q)/√d and K_s = W_k k̃_s + b_k (K computed once per music).
+ * <p>Notation: k̃_s = LN1(segment token s) ({@link XPool#music}, once per music), q̃ = LN1(h(v)), p_s = softmax
+ * over valid s of u·k̃_s with u = W_kᵀ(W_q q̃ + b_q)/√d ({@link XPool#query}, once per video: the keys folded into
+ * the query as in {@link XPool}).
  *
  * <p><b>(1) Fold out_proj∘W_v.</b> a = W_o(Σ_s p_s (W_v k̃_s + b_v)) + b_o = Σ_s p_s u_s with
  * u_s = (W_o W_v) k̃_s + (W_o b_v + b_o), because Σ_s p_s = 1. u_s is computed once per music segment.
@@ -41,10 +43,9 @@ import org.mgsv.model.Ops;
  * Dropout is off in inference, so Dropout_0.3(linear_proj(a')) = linear_proj(a').
  */
 public final class XPoolScorer {
-    private static final String XP = "video_guided_to_music_pooling_cross_transformer.";
-
     private final MadeConfig c;
     private final MadeParams p;
+    private final XPool xp;
     private final float eps;
     private final int d;
     // derived constants (owned by this scorer's manager)
@@ -66,26 +67,26 @@ public final class XPoolScorer {
         this.eps = c.layerNormEps();
         this.d = c.dModel();
         this.own = parent.newSubManager();
-        String a = XP + "cross_attn.";
+        this.xp = new XPool(params);
         // copies owned by this scorer, so no derived temporary lands in the parameters' manager
-        NDArray wv = copy(p.get(a + "v_proj.weight"));
-        NDArray bv = copy(p.get(a + "v_proj.bias"));
-        NDArray wo = copy(p.get(a + "out_proj.weight"));
-        NDArray bo = copy(p.get(a + "out_proj.bias"));
+        NDArray wv = copy(xp.w(XPool.V));
+        NDArray bv = copy(xp.b(XPool.V));
+        NDArray wo = copy(xp.w(XPool.OUT));
+        NDArray bo = copy(xp.b(XPool.OUT));
         wov = keep(wo.matMul(wv));
         bov = keep(wo.matMul(bv.reshape(d, 1)).reshape(d).add(bo));
-        NDArray wl = copy(p.get(XP + "linear_proj.weight"));
-        NDArray bl = copy(p.get(XP + "linear_proj.bias"));
-        NDArray g2 = copy(p.get(XP + "layer_norm2.weight"));
-        NDArray b2 = copy(p.get(XP + "layer_norm2.bias"));
+        NDArray wl = copy(xp.w(XPool.LINEAR));
+        NDArray bl = copy(xp.b(XPool.LINEAR));
+        NDArray g2 = copy(xp.w(XPool.LN2));
+        NDArray b2 = copy(xp.b(XPool.LN2));
         NDArray ipl = keep(own.eye(d).add(wl));
         mMat = keep(ipl.mul(g2.reshape(1, d)));
         NDArray cvec = ipl.matMul(b2.reshape(d, 1)).reshape(d).add(bl);
         cvec = cvec.sub(cvec.mean());
         cvec.attach(own);
         cbar = cvec.toFloatArray();
-        g3 = p.get(XP + "layer_norm3.weight").toFloatArray();
-        b3 = p.get(XP + "layer_norm3.bias").toFloatArray();
+        g3 = xp.w(XPool.LN3).toFloatArray();
+        b3 = xp.b(XPool.LN3).toFloatArray();
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
@@ -127,14 +128,13 @@ public final class XPoolScorer {
         }
     }
 
-    /** LN1 of the segment tokens, keys K = W_k k̃ + b_k, and the folded/centred tokens w̄ with their Gram matrices. */
+    /** LN1 of the segment tokens k̃ (the logits' keys), and the folded/centred tokens w̄ with their Gram matrices. */
     public MusicSide prepareMusics(NDArray segmentTokens, NDArray segmentMasks, NDArray musicVec) {
         NDManager m = segmentTokens.getManager();
         long mc = segmentTokens.getShape().get(0);
         long s = segmentTokens.getShape().get(1);
-        NDArray kt = Ops.layerNorm(segmentTokens, p.get(XP + "layer_norm1.weight"), p.get(XP + "layer_norm1.bias"), eps);
-        String a = XP + "cross_attn.";
-        NDArray keys = Ops.linear(kt, p.get(a + "k_proj.weight"), p.get(a + "k_proj.bias")); // [Mc,S,d]
+        NDArray kt = xp.music(segmentTokens, segmentMasks).tokens(); // [Mc,S,d]
+        NDArray keys = kt;
         NDArray ubar = centred(foldedValues(kt)); // (1)+(2): ū_s [Mc,S,d]
         NDArray wbar = centred(Ops.linear(ubar, mMat, null)); // (3): w̄_s = M ū_s centred
         NDArray gu = ubar.matMul(ubar.transpose(0, 2, 1)); // Ḡ [Mc,S,S]
@@ -170,13 +170,11 @@ public final class XPoolScorer {
         return x.sub(x.mean(new int[] {-1}, true));
     }
 
-    /** q = (W_q LN1(h) + b_q)/√d, h normalised, γ3⊙h, h·β3 and (γ3⊙h)·c̄ for each video. videoVec [Nv,d]. */
+    /** u = W_kᵀ(W_q LN1(h) + b_q)/√d, h normalised, γ3⊙h, h·β3 and (γ3⊙h)·c̄ for each video. videoVec [Nv,d]. */
     public VideoSide prepareVideos(NDArray videoVec) {
         NDManager m = videoVec.getManager();
         NDArray h = Ops.l2normalize(videoVec);
-        NDArray qt = Ops.layerNorm(videoVec, p.get(XP + "layer_norm1.weight"), p.get(XP + "layer_norm1.bias"), eps);
-        String a = XP + "cross_attn.";
-        NDArray q = Ops.linear(qt, p.get(a + "q_proj.weight"), p.get(a + "q_proj.bias")).mul((float) (1.0 / Math.sqrt(d)));
+        NDArray q = xp.query(videoVec);
         NDArray gh = h.mul(Ops.owned(m, g3, new Shape(1, d)));
         NDArray hb = h.matMul(Ops.owned(m, b3, new Shape(d, 1))).reshape(-1);
         NDArray hc = gh.matMul(Ops.owned(m, cbar, new Shape(d, 1))).reshape(-1);

@@ -15,6 +15,7 @@ import org.mgsv.core.MgsvException;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.Ops;
+import org.mgsv.model.XPool;
 import org.mgsv.model.loss.LayerOutput;
 import org.mgsv.model.loss.MadeCriterion;
 import org.mgsv.model.loss.RetrievalLoss;
@@ -23,21 +24,21 @@ import org.mgsv.model.loss.RetrievalLoss;
  * The gradient of a batch's loss computed in slices of b pairs, so that memory is bounded by b rather than the
  * batch (the reference holds the whole batch's activations; at batch 128 that is several GB).
  *
- * <p>Why it is exact. The loss is L = R(V, M, K, U) + (1/B) Σ_i ℓ_i, where V, M are the clip and music vectors and
- * K, U the X-Pool keys and values of the segment tokens of the whole batch (the retrieval loss couples all pairs
+ * <p>Why it is exact. The loss is L = R(V, M, K) + (1/B) Σ_i ℓ_i, where V, M are the clip and music vectors and
+ * K the X-Pool music side (LayerNorm-1 segment tokens) of the whole batch (the retrieval loss couples all pairs
  * through the B×B matrices), and ℓ_i is pair i's localization loss (every localization term is a mean over pairs; a
  * slice's criterion value times b/B is its share). So:
  * <ol>
- *   <li>encode every slice without a graph (slice k with its own dropout seed) → V, M, K, U;</li>
- *   <li>with V, M, K, U as leaves, compute R and its gradients G_V, G_M, G_K, G_U — the video side of X-Pool and
+ *   <li>encode every slice without a graph (slice k with its own dropout seed) → V, M, K;</li>
+ *   <li>with V, M, K as leaves, compute R and its gradients G_V, G_M, G_K — the video side of X-Pool and
  *       logit_scale get their gradients here. The B×B×d X-Pool tensors are never held at once: the single-score
  *       matrix S is computed slice by slice of videos without a graph, R is differentiated with respect to S (a
  *       B×B leaf), and each slice's X-Pool is recomputed with a graph and back-propagated with its rows of ∂R/∂S
  *       (same dropout seed, so the same values);</li>
  *   <li>for each slice, encode again with the same seed (identical dropout masks, identical values) with a graph,
  *       run detection and the slice's localization, and back-propagate
- *       (b/B)·loc_k + Σ V_k⊙G_V,k + Σ M_k⊙G_M,k + Σ K_k⊙G_K,k + Σ U_k⊙G_U,k, whose gradient with respect to every
- *       encoder, X-Pool key/value and detection parameter is that parameter's share of ∂L (chain rule through
+ *       (b/B)·loc_k + Σ V_k⊙G_V,k + Σ M_k⊙G_M,k + Σ K_k⊙G_K,k, whose gradient with respect to every
+ *       encoder, X-Pool LayerNorm-1 and detection parameter is that parameter's share of ∂L (chain rule through
  *       the embeddings).</li>
  * </ol>
  * Gradients accumulate over the slices into the parameters' gradients (zeroed once at the start). The cost is a
@@ -66,7 +67,6 @@ final class MicroBatchStep {
             List<NDArray> ms = new ArrayList<>();
             boolean single = c.retrievalScore().usesSingle();
             List<NDArray> ks = new ArrayList<>();
-            List<NDArray> vals = new ArrayList<>();
             List<NDArray> masks = new ArrayList<>();
             for (int k = 0; k < slices; k++) {
                 try (NDManager km = sm.newSubManager()) {
@@ -79,14 +79,13 @@ final class MicroBatchStep {
                     vs.add(v.vector());
                     ms.add(mu.vector());
                     if (single) {
-                        // X-Pool's music side (keys, values) of the slice: computed once per step, not per slice of
-                        // videos in 2b
-                        MadeNetwork.XPoolKeys kv = net.xpoolKeys(mu.tokens(), mu.mask());
-                        for (NDArray a : new NDArray[] {kv.keys(), kv.values(), kv.mask()}) {
+                        // X-Pool's music side (LayerNorm-1 tokens) of the slice: computed once per step, not per
+                        // slice of videos in 2b
+                        XPool.Music kv = net.xpoolMusic(mu.tokens(), mu.mask());
+                        for (NDArray a : new NDArray[] {kv.tokens(), kv.mask()}) {
                             a.attach(sm);
                         }
-                        ks.add(kv.keys());
-                        vals.add(kv.values());
+                        ks.add(kv.tokens());
                         masks.add(kv.mask());
                     }
                 }
@@ -95,18 +94,15 @@ final class MicroBatchStep {
             NDArray mAll = NDArrays.concat(new NDList(ms), 0);
             vAll.setRequiresGradient(true);
             mAll.setRequiresGradient(true);
-            MadeNetwork.XPoolKeys kvAll = null;
+            XPool.Music kvAll = null;
             if (single) {
-                kvAll = new MadeNetwork.XPoolKeys(NDArrays.concat(new NDList(ks), 0),
-                        NDArrays.concat(new NDList(vals), 0), NDArrays.concat(new NDList(masks), 0));
-                kvAll.keys().setRequiresGradient(true);
-                kvAll.values().setRequiresGradient(true);
+                kvAll = new XPool.Music(NDArrays.concat(new NDList(ks), 0), NDArrays.concat(new NDList(masks), 0));
+                kvAll.tokens().setRequiresGradient(true);
             }
             // 2. retrieval loss over the whole batch and its gradients with respect to the embeddings
             NDArray gV;
             NDArray gM;
             NDArray gK = null;
-            NDArray gVal = null;
             double dualV;
             double singleV;
             // 2a. the single scores S [B, B] (X-Pool of every music for each slice of videos), without a graph
@@ -137,7 +133,7 @@ final class MicroBatchStep {
                 gc.backward(Ops.mul(ret, (float) criterion.weights().retrieval()));
             }
             // 2b. G_S = ∂L/∂S pushed back through each slice's X-Pool again (same dropout seed, so the same values),
-            // accumulating into the X-Pool parameters, the clip vectors and X-Pool's keys and values
+            // accumulating into the X-Pool parameters, the clip vectors and X-Pool's music tokens
             if (sAll != null) {
                 NDArray gS = sAll.getGradient().duplicate();
                 for (int k = 0; k < slices; k++) {
@@ -154,8 +150,7 @@ final class MicroBatchStep {
             gV = vAll.getGradient().duplicate();
             gM = mAll.getGradient().duplicate();
             if (kvAll != null) {
-                gK = kvAll.keys().getGradient().duplicate();
-                gVal = kvAll.values().getGradient().duplicate();
+                gK = kvAll.tokens().getGradient().duplicate();
             }
             out.put("loss_retrieval", dualV + singleV);
             out.put("loss_retrieval_dual", dualV);
@@ -174,10 +169,10 @@ final class MicroBatchStep {
                     Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
-                    // X-Pool's music side again, with a graph, for the retrieval gradient of its keys and values
-                    MadeNetwork.XPoolKeys kv = single ? net.xpoolKeys(mu.tokens(), mu.mask()) : null;
+                    // X-Pool's music side again, with a graph, for the retrieval gradient of its tokens
+                    XPool.Music kv = single ? net.xpoolMusic(mu.tokens(), mu.mask()) : null;
                     NDArray pooled = c.momentQuery() == MadeConfig.MomentQuery.XPOOL_PAIRED
-                            ? net.xpool(v.vector(), kv != null ? kv : net.xpoolKeys(mu.tokens(), mu.mask()), true)
+                            ? net.xpool(v.vector(), kv != null ? kv : net.xpoolMusic(mu.tokens(), mu.mask()), true)
                             : null;
                     // a center-only model's width is the video's length (b's durations), as in forward
                     MadeNetwork.Detection det = net.detect(v, mu, pooled,
@@ -209,8 +204,7 @@ final class MicroBatchStep {
                             .add(v.vector().mul(gV.get(rows)).sum())
                             .add(mu.vector().mul(gM.get(rows)).sum());
                     if (kv != null) {
-                        surrogate = surrogate.add(kv.keys().mul(gK.get(rows)).sum())
-                                .add(kv.values().mul(gVal.get(rows)).sum());
+                        surrogate = surrogate.add(kv.tokens().mul(gK.get(rows)).sum());
                     }
                     gc.backward(surrogate);
                 }
@@ -231,15 +225,15 @@ final class MicroBatchStep {
      * videos, with the slice's own X-Pool dropout seed. Memory: (to − from) × B × d per intermediate, not B² × d.
      * Recorded by autograd only inside a gradient collector.
      */
-    private static NDArray singleScores(MadeNetwork net, Engine engine, NDArray vAll, MadeNetwork.XPoolKeys kvAll,
+    private static NDArray singleScores(MadeNetwork net, Engine engine, NDArray vAll, XPool.Music kvAll,
             int from, int to, int seed, int k) {
         Ops.seedRandom(engine, sliceSeed(seed, -2 - k));
         // intermediates in a sub-manager closed on return (autograd keeps what its backward needs)
         return Ops.scoped(x -> {
             NDArray v = x[0].get(new NDIndex(from + ":" + to));
-            NDArray pooled = net.xpool(v, new MadeNetwork.XPoolKeys(x[1], x[2], x[3]), true); // [B_musics, to-from, d]
+            NDArray pooled = net.xpool(v, new XPool.Music(x[1], x[2]), true); // [B_musics, to-from, d]
             return MadeNetwork.singleSimilarity(v, pooled); // [to - from, B_musics]
-        }, vAll, kvAll.keys(), kvAll.values(), kvAll.mask());
+        }, vAll, kvAll.tokens(), kvAll.mask());
     }
 
     private static int sliceSeed(int stepSeed, int k) {

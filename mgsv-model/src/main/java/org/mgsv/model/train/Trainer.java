@@ -321,6 +321,14 @@ public final class Trainer {
      * @return the seconds of each timed step
      */
     public List<Double> benchmark(int warmup, int steps) {
+        return benchmark(warmup, steps, null, null);
+    }
+
+    /**
+     * {@link #benchmark(int, int)}, running {@code beforeLast} just before the last step and {@code afterLast} right
+     * after it (e.g. to profile one warm step); either may be null.
+     */
+    public List<Double> benchmark(int warmup, int steps, Runnable beforeLast, Runnable afterLast) {
         Engine engine = Engine.getInstance();
         int spe = stepsPerEpoch();
         List<Double> times = new ArrayList<>();
@@ -335,8 +343,15 @@ public final class Trainer {
             int bs = batchSize();
             for (int s = 0; s < warmup + steps; s++) {
                 List<TrainPair> pairs = stepPairs(ord, s % spe, bs);
+                boolean lastStep = s == warmup + steps - 1;
+                if (lastStep && beforeLast != null) {
+                    beforeLast.run();
+                }
                 long t0 = System.nanoTime();
                 trainStep(root, engine, net, params, groups, all, adam, pairs, s, opt.lr());
+                if (lastStep && afterLast != null) {
+                    afterLast.run();
+                }
                 if (s >= warmup) {
                     times.add((System.nanoTime() - t0) / 1e9);
                 }

@@ -1,0 +1,89 @@
+package org.mgsv.app.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgsv.core.util.CpuFeatures;
+
+class MatmulPeakTest {
+    @TempDir Path tmp;
+
+    /** The hand-written protobuf is a model ONNX Runtime loads, and it computes A·B with its random initializer. */
+    @Test
+    void onnxMatMulModelsComputeTheProduct() throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int m = 3;
+        int k = 4;
+        int n = 5;
+        float[] a = new float[m * k];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i == 0 ? 1f : 0f; // selects row 0 of B
+        }
+        try (OrtSession s = env.createSession(OnnxMatMulModel.float32(m, k, n, 7), new OrtSession.SessionOptions());
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(a), new long[] {m, k});
+             OrtSession.Result r = s.run(Map.of("A", in))) {
+            float[][] y = (float[][]) r.get(0).getValue();
+            assertEquals(m, y.length);
+            assertEquals(n, y[0].length);
+            java.util.Random rnd = new java.util.Random(7);
+            for (int j = 0; j < n; j++) {
+                assertEquals((float) rnd.nextGaussian(), y[0][j], 0f); // B's first row, as generated
+            }
+            assertArrayEquals(new float[n], y[1], 0f);
+        }
+        byte[] ua = new byte[m * k];
+        ua[0] = 2; // A[0,0] = 2 (uint8)
+        try (OrtSession s = env.createSession(OnnxMatMulModel.int8(m, k, n, 7), new OrtSession.SessionOptions());
+             OnnxTensor in = OnnxTensor.createTensor(env, ByteBuffer.wrap(ua), new long[] {m, k}, OnnxJavaType.UINT8);
+             OrtSession.Result r = s.run(Map.of("A", in))) {
+            int[][] y = (int[][]) r.get(0).getValue();
+            java.util.Random rnd = new java.util.Random(7);
+            for (int j = 0; j < n; j++) {
+                assertEquals(2 * (rnd.nextInt(255) - 127), y[0][j]);
+            }
+        }
+    }
+
+    @Test
+    void savedPeakIsReusedOnlyForTheSameCpuAndThreads() throws Exception {
+        Path f = tmp.resolve("sub/peak.json");
+        assertNull(MatmulPeak.load(f, 2));
+        List<MatmulPeak.Rate> rates = new ArrayList<>(List.of(new MatmulPeak.Rate("libtorch", "fp32", "square 64", 2, 12.5)));
+        MatmulPeak.Peak p = new MatmulPeak.Peak(CpuFeatures.current().model(), 2, 12.5, Double.NaN, 10, 40, rates, "now");
+        MatmulPeak.save(f, p);
+        MatmulPeak.Peak back = MatmulPeak.load(f, 2);
+        assertNotNull(back);
+        assertEquals(12.5, back.fp32());
+        assertTrue(Double.isNaN(back.bf16()));
+        assertEquals(1, back.rates().size());
+        assertNull(MatmulPeak.load(f, 1), "another thread count is measured again");
+        Files.writeString(f, Files.readString(f).replace(CpuFeatures.current().model(), "another CPU"));
+        assertNull(MatmulPeak.load(f, 2), "another CPU is measured again");
+        Files.writeString(f, "{not json");
+        assertNull(MatmulPeak.load(f, 2));
+        assertEquals(0.5, (double) p.figures(25e9, 4.0).get("fraction_of_fp32_peak"), 1e-9); // 6.25 / 12.5
+    }
+
+    @Test
+    void measuresLibtorchOnTinyShapes() {
+        MatmulPeak.Peak p = MatmulPeak.measure(1, 64, 0.01, false, s -> {});
+        assertTrue(p.fp32() > 0, "fp32 rate " + p.fp32());
+        assertEquals(MatmulPeak.shapes(64).size(), p.rates().size());
+    }
+}

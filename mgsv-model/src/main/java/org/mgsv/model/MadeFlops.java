@@ -1,0 +1,164 @@
+package org.mgsv.model;
+
+/**
+ * Floating-point operations of the MaDe network's matrix products (2 per multiply-add; element-wise work, softmax,
+ * LayerNorm and the losses' other terms are not counted; the alignment loss's query·frames logits are), from a {@link MadeConfig} and the shapes of the work. One home for the
+ * formula that every benchmark divides by its time to report GFLOP/s and the fraction of the machine's peak.
+ *
+ * <p>What is counted is the arithmetic of the algorithm as this project runs it, at full slot lengths: the
+ * single-query decoder ({@code FastDecoder}) when the model has one moment query, the streamed evaluator's X-Pool
+ * scorer, the search's per-track X-Pool ({@link XPool}). Recomputation is not counted (a micro-batched training step encodes twice;
+ * its figure is the single-pass arithmetic, as model-FLOP utilisation is usually reported). Evaluation and search
+ * drop padding where they can, so their figures at full slots are upper bounds of the work done.
+ *
+ * <p>Backward: a product Y = X·W costs its forward once more for ∂X and once for ∂W; the first projection of the
+ * input features has no ∂X (the features are not trained), so its backward is one forward.
+ */
+public final class MadeFlops {
+    private MadeFlops() {}
+
+    /** {@code rows} × [in → out] (a Linear layer on {@code rows} tokens). */
+    static double lin(double rows, double in, double out) {
+        return 2.0 * rows * in * out;
+    }
+
+    /** Forward and backward of one training step of {@code batch} pairs (whole batch, single pass). */
+    public static double trainStep(MadeConfig c, int batch) {
+        double b = batch;
+        double first = inputProjections(c, b);
+        return first * 2 + (trainForward(c, batch) - first) * 3;
+    }
+
+    /** The forward of one training step (as {@link #trainStep} counts it). */
+    public static double trainForward(MadeConfig c, int batch) {
+        double b = batch;
+        return inputProjections(c, b) + encoders(c, b) + xpoolTraining(c, b)
+                + detection(c, b, c.frameSlots() + c.segmentSlots(), c.detrDecoderLayers(), true)
+                + lin(b, c.dModel(), b) // dual similarity
+                + c.detrDecoderLayers() * lin(b * c.numMomentQueries(), c.contrastiveDim(), 1); // alignment logits
+    }
+
+    /**
+     * The streamed MsG evaluation of {@code n} pairs with {@code musics} distinct musics: pass 1 encodes the n pairs,
+     * detects the moment of each (last decoder layer's heads only) and scores the diagonal; pass 2 scores every
+     * (video, music) pair with the X-Pool scorer (music sides prepared once per music). Pass 1 scores all pairs of
+     * its chunks of {@code chunk} rows.
+     */
+    public static double msgEval(MadeConfig c, int n, int musics, int chunk) {
+        double len = c.frameSlots() + c.segmentSlots();
+        double pass1 = inputProjections(c, n) + encoders(c, n) + detection(c, n, len, 1, false)
+                + xpoolScorerVideos(c, n) + xpoolScorerMusics(c, n) + xpoolScorerPairs(c, (double) n * Math.min(chunk, n));
+        double pass2 = xpoolScorerMusics(c, musics) + xpoolScorerPairs(c, (double) n * musics);
+        return pass1 + pass2;
+    }
+
+    /**
+     * One search query with the video's features given: the video tower, a dual-score scan of {@code tracks}
+     * catalog vectors, the X-Pool single score of the {@code shortlist} tracks (plain per-track X-Pool with the key
+     * projection folded into the query) and moment detection of the {@code top} results.
+     */
+    public static double searchQuery(MadeConfig c, int tracks, int shortlist, int top) {
+        double d = c.dModel();
+        double s = c.segmentSlots();
+        double video = lin(c.frameSlots(), c.frameFeatDim(), d) + encoder(c, 1, c.frameSlots());
+        double scan = lin(1, d, tracks);
+        double query = 2 * lin(1, d, d); // W_q, W_kᵀ
+        double perTrack = 2 * s * d * 2 + 3 * lin(1, d, d); // logits and Σ p k̃ over S tokens; W_v, W_o, linear_proj
+        double xq = c.momentQuery().usesXPool() ? xpoolPlain(c, top, 1) : 0;
+        // the heads run on every decoder layer's output
+        double detect = detection(c, top, c.frameSlots() + s, c.detrDecoderLayers(), false) + xq;
+        return video + scan + query + shortlist * perTrack + detect;
+    }
+
+    // ------------------------------------------------------------------ parts
+
+    /** vit_proj and ast_proj on every slot. */
+    static double inputProjections(MadeConfig c, double b) {
+        return lin(b * c.frameSlots(), c.frameFeatDim(), c.dModel()) + lin(b * c.segmentSlots(), c.segmentFeatDim(), c.dModel());
+    }
+
+    /** Both towers after their input projection (enhancement layers + final_linear). */
+    static double encoders(MadeConfig c, double b) {
+        return encoder(c, b, c.frameSlots()) + encoder(c, b, c.segmentSlots());
+    }
+
+    /** One tower's enhancement layers and final linear on {@code len} tokens. */
+    static double encoder(MadeConfig c, double b, double len) {
+        if (!c.enhancement()) {
+            return 0;
+        }
+        double d = c.dModel();
+        double layer = lin(b * len, d, 3 * d) + attention(b, len, len, d) + lin(b * len, d, d)
+                + lin(b * len, d, c.enhancementFfnDim()) + lin(b * len, c.enhancementFfnDim(), d);
+        return c.enhancementLayerCount() * layer + lin(b * len, d, d);
+    }
+
+    /** Logits q·k and the weighted sum of values: 2 · (2 · lq · lk · d) per row (all heads together). */
+    static double attention(double b, double lq, double lk, double d) {
+        return 2 * (2 * b * lq * lk * d);
+    }
+
+    /** X-Pool of training: every (music, video) pair of the batch ({@link XPool#pool}), when it is used. */
+    static double xpoolTraining(MadeConfig c, double b) {
+        boolean used = c.retrievalScore().usesSingle() || c.momentQuery().usesXPool();
+        return used ? xpoolPlain(c, b, b) : 0;
+    }
+
+    /**
+     * {@link XPool#pool} for {@code bm} musics × {@code bv} videos: W_q and W_kᵀ per video, logits and pooling over
+     * the S LayerNorm-1 tokens per pair, W_v, out_proj and linear_proj per pair.
+     */
+    static double xpoolPlain(MadeConfig c, double bm, double bv) {
+        double d = c.dModel();
+        double s = c.segmentSlots();
+        return 2 * lin(bv, d, d) + attention(bm * bv, 1, s, d) + 3 * lin(bm * bv, d, d);
+    }
+
+    /**
+     * DETR encoder on {@code len} tokens, the decoder, the heads (class, span, query projection) on
+     * {@code headLayers} decoder outputs and, when {@code frameProjection}, the frames' contrastive projection.
+     */
+    static double detection(MadeConfig c, double b, double len, int headLayers, boolean frameProjection) {
+        double d = c.dModel();
+        double fd = c.detrFfnDim();
+        double q = c.numMomentQueries();
+        double enc = c.detrEncoderLayers() * (lin(b * len, d, 3 * d) + attention(b, len, len, d) + lin(b * len, d, d)
+                + lin(b * len, d, fd) + lin(b * len, fd, d));
+        double dec;
+        if (q == 1) {
+            // FastDecoder: self-attention = out_proj(W_v t); cross-attention: W_q, r_h = W_kᵀ q_h, logits and pooling
+            // over the raw memory (H · len · d each), W_v on the pooled vectors, out_proj
+            double h = c.detrHeads();
+            double layer = 2 * lin(b, d, d) + 2 * lin(b, d, d) + 2 * (2 * b * h * len * d) + 2 * lin(b, d, d)
+                    + lin(b, d, fd) + lin(b, fd, d);
+            dec = c.detrDecoderLayers() * layer;
+        } else {
+            double layer = lin(b * q, d, 3 * d) + attention(b, q, q, d) + lin(b * q, d, d) // self-attention
+                    + lin(b * q, d, d) + 2 * lin(b * len, d, d) + attention(b, q, len, d) + lin(b * q, d, d)
+                    + lin(b * q, d, fd) + lin(b * q, fd, d);
+            dec = c.detrDecoderLayers() * layer;
+        }
+        double heads = lin(b * q, d, 2) + 2 * lin(b * q, d, d) + lin(b * q, d, c.spanOutDim())
+                + lin(b * q, d, c.contrastiveDim());
+        return enc + dec + headLayers * heads + (frameProjection ? lin(b * c.frameSlots(), d, c.contrastiveDim()) : 0);
+    }
+
+    /** XPoolScorer.prepareVideos: W_q on each video. */
+    static double xpoolScorerVideos(MadeConfig c, double nv) {
+        return lin(nv, c.dModel(), c.dModel());
+    }
+
+    /** XPoolScorer.prepareMusics: keys, folded values, M·ū, three S×S Gram matrices, three S-vectors per music. */
+    static double xpoolScorerMusics(MadeConfig c, double nm) {
+        double d = c.dModel();
+        double s = c.segmentSlots();
+        return 3 * lin(nm * s, d, d) + 3 * lin(nm * s, d, s) + lin(nm * s, d, 3);
+    }
+
+    /** XPoolScorer.score per (music, video) pair: logits, the Gram products, the S-vectors, W̄(γ3⊙h), dual. */
+    static double xpoolScorerPairs(MadeConfig c, double pairs) {
+        double d = c.dModel();
+        double s = c.segmentSlots();
+        return pairs * (2 * s * d + 2 * 3 * s * s + 2 * 3 * s + 2 * s * d + 2 * d);
+    }
+}
