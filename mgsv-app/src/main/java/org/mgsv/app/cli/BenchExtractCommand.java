@@ -109,7 +109,8 @@ public final class BenchExtractCommand implements Callable<Integer> {
     int windows;
 
     @Option(names = "--peak-gflops", paramLabel = "<precision>=<GFLOP/s>", description = "With --real-size: the "
-            + "machine's measured matmul peak per precision (e.g. fp32=220 --peak-gflops int8=900), to print each "
+            + "machine's measured matmul peak per precision (e.g. fp32=220 --peak-gflops int8=900; default: ONNX Runtime's "
+            + "fp32 and int8 peak cached by `mgsv bench peak`), to print each "
             + "figure as a fraction of it.")
     Map<String, Double> peakGflops = new LinkedHashMap<>();
 
@@ -227,8 +228,25 @@ public final class BenchExtractCommand implements Callable<Integer> {
             RealSizeBench.Result r = RealSizeBench.run(dir.resolve(RealSizeEncoders.CLIP),
                     dir.resolve(RealSizeEncoders.AST), v, a, list, OrtOptions.defaults(n), warmup, repeats, windows,
                     tune, log);
-            if (!peakGflops.isEmpty()) {
-                r = r.withPeak(peakGflops);
+            Map<String, Double> peak = peakGflops;
+            if (peak.isEmpty()) {
+                // the ONNX Runtime peak `mgsv bench peak` cached for this CPU and thread count, when there is one
+                org.mgsv.app.bench.MatmulPeak.Peak cached = org.mgsv.app.bench.MatmulPeak.load(
+                        org.mgsv.app.bench.MatmulPeak.defaultFile(), n);
+                peak = new LinkedHashMap<>();
+                if (cached != null && !Double.isNaN(cached.ortFp32())) {
+                    peak.put("fp32", cached.ortFp32());
+                }
+                if (cached != null && !Double.isNaN(cached.ortInt8())) {
+                    peak.put("int8", cached.ortInt8());
+                }
+                if (peak.isEmpty()) {
+                    log.println("no cached ONNX Runtime peak for this CPU and " + n + " threads: run `mgsv bench peak`"
+                            + " (or pass --peak-gflops) to see each figure as a fraction of it");
+                }
+            }
+            if (!peak.isEmpty()) {
+                r = r.withPeak(peak);
             }
             result.put("video", v);
             result.put("audio", a);
