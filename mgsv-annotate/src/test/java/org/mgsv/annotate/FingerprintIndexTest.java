@@ -45,9 +45,9 @@ class FingerprintIndexTest {
     }
 
     @Test
-    void persistsAddsIncrementallyAndAdmitsOneWriter() {
+    void persistsAddsIncrementallyAndAdmitsOneWriter() throws Exception {
         Path file = dir.resolve("lib.mfp");
-        float[] a = piece(1, 20), b = piece(2, 20), c = piece(3, 20);
+        float[] a = piece(1, 20), b = piece(2, 20), c = piece(3, 60); // c needs more time bits
         try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
             w.add(track("a", a), Landmarks.of(a, Landmarks.INDEX));
             w.add(track("b", b), Landmarks.of(b, Landmarks.INDEX));
@@ -68,6 +68,8 @@ class FingerprintIndexTest {
             w.commit();
         }
         FingerprintIndex two = FingerprintIndex.open(file);
+        assertTrue(two.timeBits() > one.timeBits(), one.timeBits() + " -> " + two.timeBits());
+        assertEquals(8L * (FingerprintIndex.BUCKETS + 1) + 4 * two.entries(), two.bytes() - headerBytes(two));
         assertEquals(List.of("a", "b", "c"), two.tracks().stream().map(FingerprintIndex.Track::id).toList());
         assertEquals(firstEntries + Landmarks.of(c, Landmarks.INDEX).size(), two.entries());
         // the old entries are carried over unchanged: every landmark of a is found under its hash
@@ -79,6 +81,41 @@ class FingerprintIndexTest {
             }
             assertTrue(found, "landmark " + i + " of a");
         }
+    }
+
+    /** Bytes before the bucket offsets (magic, header, track list, padding). */
+    private static long headerBytes(FingerprintIndex idx) throws java.io.IOException {
+        try (var ch = java.nio.channels.FileChannel.open(idx.file())) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            ch.read(b, 0);
+            return b.getLong(8);
+        }
+    }
+
+    @Test
+    void entriesAre32BitsWithTheirBoundsChecked() {
+        assertEquals(FingerprintIndex.pack(5, 1234), unpack(FingerprintIndex.pack32(5, 1234, 15, "x"), 15));
+        int top = FingerprintIndex.pack32((1 << 17) - 1, (1 << 15) - 1, 15, "x");
+        assertEquals(FingerprintIndex.pack((1 << 17) - 1, (1 << 15) - 1), unpack(top, 15));
+        MgsvException e = assertThrows(MgsvException.class, () -> FingerprintIndex.pack32(1 << 17, 0, 15, "lib.mfp"));
+        assertTrue(e.getMessage().contains("lib.mfp") && e.getMessage().contains("131072 tracks"), e.getMessage());
+        assertThrows(MgsvException.class, () -> FingerprintIndex.pack32(0, 1 << 15, 15, "lib.mfp"));
+        assertThrows(MgsvException.class, () -> FingerprintIndex.pack32(0, -1, 15, "lib.mfp"));
+        assertEquals(15, FingerprintIndex.timeBitsFor((1 << 15) - 1));
+        assertEquals(16, FingerprintIndex.timeBitsFor(1 << 15));
+    }
+
+    private static long unpack(int e, int timeBits) {
+        return FingerprintIndex.pack(e >>> timeBits, e & ((1 << timeBits) - 1));
+    }
+
+    @Test
+    void refusesAnIndexOfTheEarlier64BitFormatWithARebuildError() throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32);
+        b.put(FingerprintIndex.MAGIC).putLong(32).putInt(1);
+        Path old = Files.write(dir.resolve("old.mfp"), b.array());
+        MgsvException e = assertThrows(MgsvException.class, () -> FingerprintIndex.open(old));
+        assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("rebuild"), e.getMessage());
     }
 
     @Test
