@@ -1,7 +1,6 @@
 package org.mgsv.annotate;
 
 import java.util.Arrays;
-import java.util.function.IntFunction;
 
 /**
  * Finds which library track a query's audio carries, and where.
@@ -10,7 +9,9 @@ import java.util.function.IntFunction;
  *   <li>Vote: the query is fingerprinted on {@value #QUERY_SHIFTS} frame grids a quarter hop apart (audfprint's
  *       query shifts); every query landmark that occurs in the index votes for (track, track frame − query frame), each
  *       (hash, track, offset) once; a count sums an offset with its better neighbour (frame jitter). The
- *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}) are verified.</li>
+ *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}, and at least a quarter
+ *       of the most) are verified, each on the excerpt of its track the votes point at (read by window, not
+ *       whole).</li>
  *   <li>Refine the offset below a frame: onset envelopes (positive log-energy differences in 16 bands, 256-point
  *       STFT, hop 64 = 5.8 ms) of the query and the aligned track are cross-correlated over ±8 hops; the peak is
  *       interpolated with a parabola.</li>
@@ -54,12 +55,37 @@ public final class Matcher {
     private static final int SMOOTH = 10;
     private static final int NULL_SHIFT = 97; // frames (≈ 2.25 s)
 
+    /** Samples of the track before and after what refinement and extent read (lags, rounding). */
+    private static final int WINDOW_MARGIN = 4 * Landmarks.NFFT;
+    /** Candidates with fewer votes than this fraction of the most are not verified. */
+    private static final int VERIFY_DIVISOR = 4;
+
+    /** A library track's mono samples at {@link Landmarks#SAMPLE_RATE}, read by window. */
+    public interface TrackSource {
+        /** Samples [{@code from}, {@code from + length}) of track number {@code track}; zeros outside it. */
+        float[] window(int track, long from, int length);
+
+        /** A source over whole tracks in memory (track number → its samples). */
+        static TrackSource of(java.util.function.IntFunction<float[]> tracks) {
+            return (track, from, length) -> slice(tracks.apply(track), from, length);
+        }
+    }
+
+    /** Samples [{@code from}, {@code from + length}) of {@code x}, zeros outside it. */
+    public static float[] slice(float[] x, long from, int length) {
+        float[] out = new float[length];
+        long a = Math.max(0, from), b = Math.min(x.length, from + length);
+        if (a < b) {
+            System.arraycopy(x, (int) a, out, (int) (a - from), (int) (b - a));
+        }
+        return out;
+    }
+
     private final FingerprintIndex index;
-    private final IntFunction<float[]> trackAudio;
+    private final TrackSource trackAudio;
     private final Config config;
 
-    /** {@code trackAudio}: track number → its mono samples at {@link Landmarks#SAMPLE_RATE}. */
-    public Matcher(FingerprintIndex index, IntFunction<float[]> trackAudio, Config config) {
+    public Matcher(FingerprintIndex index, TrackSource trackAudio, Config config) {
         this.index = index;
         this.trackAudio = trackAudio;
         this.config = config;
@@ -77,8 +103,8 @@ public final class Matcher {
         }
         Match winner = null, runnerUp = null;
         for (Vote v : top) {
-            if (v.votes < config.minVotes()) {
-                break;
+            if (v.votes < config.minVotes() || (long) v.votes * VERIFY_DIVISOR < best) {
+                break; // most first
             }
             Match m = verify(query, q, v, top);
             if (m == null) {
@@ -114,13 +140,18 @@ public final class Matcher {
 
     /** Refines and measures candidate {@code v}; null when the aligned span is too short. */
     private Match verify(float[] query, Landmarks.Prints q, Vote v, Vote[] all) {
-        float[] track = trackAudio.apply(v.track);
-        double offsetSamples = refine(query, track, (long) v.offset * Landmarks.HOP);
+        long coarse = (long) v.offset * Landmarks.HOP;
+        // the excerpt refine and extent read: the aligned query, the refinement lags, and the misaligned copy
+        // NULL_SHIFT frames later that measures the chance level
+        long from = coarse - WINDOW_MARGIN;
+        long to = coarse + query.length + (long) NULL_SHIFT * Landmarks.HOP + Landmarks.NFFT + WINDOW_MARGIN;
+        float[] track = trackAudio.window(v.track, from, (int) (to - from));
+        double offsetSamples = from + refine(query, track, coarse - from);
         double[] contrast = new double[1];
-        double[] span = extent(query, track, offsetSamples, v, q, contrast);
+        double[] span = extent(query, track, offsetSamples - from, v, q, contrast);
         double off = offsetSamples / Landmarks.SAMPLE_RATE;
         double qDur = (double) query.length / Landmarks.SAMPLE_RATE;
-        double tDur = (double) track.length / Landmarks.SAMPLE_RATE;
+        double tDur = index.track(v.track).seconds();
         // edges at the (interpolated) frame centres where the similarity crosses the threshold; a run that
         // reaches the first or last frame reaches the start or end of the video
         double vs = span[0] <= 0 ? 0 : (span[0] * Landmarks.HOP + Landmarks.NFFT / 2.0) / Landmarks.SAMPLE_RATE;

@@ -111,45 +111,33 @@ public final class MusicLibrary {
     }
 
     /**
-     * The tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on demand and
-     * kept in a small least-recently-used cache (many videos of a dataset share a track).
+     * Excerpts of the tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on
+     * demand: only the window asked for (and a second of margin each side) is decoded, and nothing is kept, so a
+     * query costs the same whatever the tracks' lengths and memory does not grow with the library.
      */
-    public static final class TrackAudio implements java.util.function.IntFunction<float[]> {
+    public static final class TrackAudio implements Matcher.TrackSource {
+        private static final int MARGIN_SECONDS = 1;
         private final FingerprintIndex index;
-        private final long maxSamples;
-        private long cached;
-        private final LinkedHashMap<Integer, float[]> cache = new LinkedHashMap<>(16, 0.75f, true);
 
-        /** {@code maxBytes}: cache size. */
-        public TrackAudio(FingerprintIndex index, long maxBytes) {
+        public TrackAudio(FingerprintIndex index) {
             this.index = index;
-            this.maxSamples = maxBytes / 4;
         }
 
         @Override
-        public float[] apply(int track) {
-            synchronized (this) {
-                float[] x = cache.get(track);
-                if (x != null) {
-                    return x;
-                }
-            }
+        public float[] window(int track, long from, int length) {
             FingerprintIndex.Track t = index.track(track);
-            float[] x = mono(Path.of(t.path()));
-            synchronized (this) {
-                if (cache.put(track, x) == null) {
-                    cached += x.length;
-                }
-                var it = cache.entrySet().iterator();
-                while (cached > maxSamples && cache.size() > 1 && it.hasNext()) {
-                    var e = it.next();
-                    if (e.getKey() != track) {
-                        cached -= e.getValue().length;
-                        it.remove();
-                    }
-                }
+            long sr = Landmarks.SAMPLE_RATE;
+            long total = (long) Math.ceil(t.seconds() * sr);
+            if (from + length <= 0 || from >= total) {
+                return new float[length];
             }
-            return x;
+            // the decode starts on a whole second: at any source rate that is a whole sample there and here, so the
+            // resampled excerpt is sample for sample the resampled whole track; the margins take the resampler's
+            // (and a seeking decoder's) edge effects
+            long first = Math.max(0, Math.floorDiv(from, sr) - MARGIN_SECONDS);
+            long last = Math.floorDiv(from + length + sr - 1, sr) + MARGIN_SECONDS;
+            float[] x = mono(AudioDecoder.decode(Path.of(t.path()), first, last - first));
+            return Matcher.slice(x, from - first * sr, length);
         }
     }
 }

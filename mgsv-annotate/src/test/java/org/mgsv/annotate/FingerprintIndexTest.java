@@ -119,6 +119,30 @@ class FingerprintIndexTest {
     }
 
     @Test
+    void aTrackWindowIsSampleForSampleTheExcerptOfTheWholeDecodedTrack() {
+        // a 22,050 Hz file: the window is decoded from a seek and resampled alone
+        float[] x = org.mgsv.media.audio.Resampler.resample(piece(7, 12), Landmarks.SAMPLE_RATE, 22050);
+        Path wav = dir.resolve("t.wav");
+        SyntheticQueries.writeWav(wav, x, 22050);
+        float[] whole = MusicLibrary.mono(wav);
+        Path file = dir.resolve("w.mfp");
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            w.add(new FingerprintIndex.Track("t", wav.toString(), (double) whole.length / Landmarks.SAMPLE_RATE,
+                    0, 0), Landmarks.of(whole, Landmarks.INDEX));
+            w.commit();
+        }
+        MusicLibrary.TrackAudio audio = new MusicLibrary.TrackAudio(FingerprintIndex.open(file));
+        int sr = Landmarks.SAMPLE_RATE;
+        for (long from : new long[] {(long) (5.3 * sr) + 17, -2000, whole.length - sr, whole.length + 10}) {
+            float[] got = audio.window(0, from, 3 * sr);
+            float[] want = Matcher.slice(whole, from, 3 * sr);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-6, "window from " + from + ", sample " + i);
+            }
+        }
+    }
+
+    @Test
     void rejectsFilesThatAreNoIndex() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.mfp"), "hello, this is not an index at all");
         MgsvException e = assertThrows(MgsvException.class, () -> FingerprintIndex.open(junk));
@@ -139,7 +163,7 @@ class FingerprintIndexTest {
             w.commit();
         }
         FingerprintIndex idx = FingerprintIndex.open(file);
-        Matcher m = new Matcher(idx, tracks::get, Matcher.Config.DEFAULT);
+        Matcher m = new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT);
         // query: 1.5 s of noise, then 8 s of t2 from 7.3 s, then 1 s of noise
         int sr = Landmarks.SAMPLE_RATE;
         float[] q = new float[(int) (10.5 * sr)];
