@@ -194,18 +194,35 @@ public final class Matcher {
         int cap = (int) Math.min(1 << 26, Math.max(1024, hits * 2));
         Counter c = new Counter(cap);
         // a sustained sound repeats one hash frame after frame, in the query and the track alike: count each
-        // (hash, track, offset) once, so such runs cannot pile up votes for a wrong track
-        Counter seen = new Counter(cap);
-        for (int i = 0; i < q.size(); i++) {
-            int h = q.hashes()[i];
-            int tq = q.times()[i];
-            for (long e = index.bucketStart(h), end = index.bucketEnd(h); e < end; e++) {
+        // (hash, track, offset) once, so such runs cannot pile up votes for a wrong track. The query's landmarks
+        // are taken hash by hash, so that "once" is a small set per hash rather than one as large as the votes
+        long[] byHash = new long[q.size()];
+        for (int i = 0; i < byHash.length; i++) {
+            byHash[i] = ((long) q.hashes()[i] << 32) | q.times()[i];
+        }
+        Arrays.sort(byHash);
+        int[] times = new int[byHash.length];
+        SmallSet seen = new SmallSet();
+        for (int i = 0; i < byHash.length; ) {
+            int h = (int) (byHash[i] >>> 32);
+            int m = 0;
+            for (; i < byHash.length && (int) (byHash[i] >>> 32) == h; i++) {
+                int tq = (int) byHash[i];
+                if (m == 0 || times[m - 1] != tq) {
+                    times[m++] = tq;
+                }
+            }
+            long start = index.bucketStart(h), end = index.bucketEnd(h);
+            seen.reset((end - start) * m);
+            for (long e = start; e < end; e++) {
                 long en = index.entry(e);
-                int track = (int) (en >>> 32);
+                long track = en >>> 32;
                 int tt = (int) en;
-                long key = ((long) track << 32) | (tt - tq + BIAS);
-                if (seen.addIfAbsent(key * 1_048_583L + h)) {
-                    c.add(key);
+                for (int j = 0; j < m; j++) {
+                    long key = (track << 32) | (tt - times[j] + BIAS);
+                    if (seen.add(key)) {
+                        c.add(key);
+                    }
                 }
             }
         }
@@ -276,6 +293,43 @@ public final class Matcher {
         return r;
     }
 
+    /** Open-addressing set of longs, emptied in O(1) by a generation stamp (one per hash of a query). */
+    static final class SmallSet {
+        private long[] keys = new long[64];
+        private int[] stamp = new int[64];
+        private int mask = 63;
+        private int generation = 1;
+
+        /** Empties the set, with room for {@code n} keys. */
+        void reset(long n) {
+            if (2 * n > keys.length) {
+                int cap = Integer.highestOneBit((int) Math.min(1 << 30, 2 * n)) << 1;
+                keys = new long[cap];
+                stamp = new int[cap];
+                mask = cap - 1;
+                generation = 0;
+            }
+            if (++generation == 0) {
+                Arrays.fill(stamp, 0);
+                generation = 1;
+            }
+        }
+
+        /** Adds {@code k}; false when present. */
+        boolean add(long k) {
+            int s = (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+            while (stamp[s] == generation) {
+                if (keys[s] == k) {
+                    return false;
+                }
+                s = (s + 1) & mask;
+            }
+            stamp[s] = generation;
+            keys[s] = k;
+            return true;
+        }
+    }
+
     /** Open-addressing long → count map. */
     static final class Counter {
         static final long EMPTY = Long.MIN_VALUE;
@@ -308,23 +362,6 @@ public final class Matcher {
                     keys[s] = k;
                     counts[s] = 1;
                     return;
-                }
-                s = (s + 1) & mask;
-            }
-        }
-
-        /** Adds {@code k} with count 1 when absent; false when present. */
-        boolean addIfAbsent(long k) {
-            int s = slot(k);
-            while (true) {
-                long cur = keys[s];
-                if (cur == k) {
-                    return false;
-                }
-                if (cur == EMPTY) {
-                    keys[s] = k;
-                    counts[s] = 1;
-                    return true;
                 }
                 s = (s + 1) & mask;
             }
