@@ -112,11 +112,10 @@ public final class MusicLibrary {
 
     /**
      * Excerpts of the tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on
-     * demand: only the window asked for (and a second of margin each side) is decoded, and nothing is kept, so a
-     * query costs the same whatever the tracks' lengths and memory does not grow with the library.
+     * demand up to the end of the window asked for (a second more for the resampler), and nothing is kept, so
+     * memory does not grow with the library and no track is decoded past what a query needs.
      */
     public static final class TrackAudio implements Matcher.TrackSource {
-        private static final int MARGIN_SECONDS = 1;
         private final FingerprintIndex index;
 
         public TrackAudio(FingerprintIndex index) {
@@ -131,13 +130,10 @@ public final class MusicLibrary {
             if (from + length <= 0 || from >= total) {
                 return new float[length];
             }
-            // the decode starts on a whole second: at any source rate that is a whole sample there and here, so the
-            // resampled excerpt is sample for sample the resampled whole track; the margins take the resampler's
-            // (and a seeking decoder's) edge effects
-            long first = Math.max(0, Math.floorDiv(from, sr) - MARGIN_SECONDS);
-            long last = Math.floorDiv(from + length + sr - 1, sr) + MARGIN_SECONDS;
-            float[] x = mono(AudioDecoder.decode(Path.of(t.path()), first, last - first));
-            return Matcher.slice(x, from - first * sr, length);
+            // decoded from the start, not from a seek: a seek in a compressed stream (OGG Vorbis) places the samples a
+            // few milliseconds off, which the sub-frame offset would inherit; decoding stops a second after the window
+            long seconds = Math.floorDiv(from + length + sr - 1, sr) + 1;
+            return Matcher.slice(mono(AudioDecoder.decode(Path.of(t.path()), seconds)), from, length);
         }
     }
 }
