@@ -48,12 +48,12 @@ public final class Annotator {
     private final FingerprintIndex index;
     private final Matcher matcher;
 
-    public Annotator(FingerprintIndex index, Matcher.Config config, long trackCacheBytes) {
-        this(index, new MusicLibrary.TrackAudio(index, trackCacheBytes), config);
+    /** Reads the tracks' excerpts from their source files. */
+    public Annotator(FingerprintIndex index, Matcher.Config config) {
+        this(index, new MusicLibrary.TrackAudio(index), config);
     }
 
-    /** {@code trackAudio}: track number → its mono samples at {@link Landmarks#SAMPLE_RATE}. */
-    public Annotator(FingerprintIndex index, java.util.function.IntFunction<float[]> trackAudio, Matcher.Config config) {
+    public Annotator(FingerprintIndex index, Matcher.TrackSource trackAudio, Matcher.Config config) {
         this.index = index;
         this.matcher = new Matcher(index, trackAudio, config);
     }

@@ -239,9 +239,9 @@ public final class Evaluation {
      * A generated library of {@code n} distractor tracks from real recordings: track {@code i} is source
      * {@code i mod sources} played at another speed (pitch and tempo change together) and, every other copy,
      * backwards, so its landmarks are those of a different recording. Its audio is made again on demand for
-     * verification.
+     * verification, only the excerpt asked for ({@link #window}), as a library's files are decoded.
      */
-    public static final class Distractors implements IntFunction<float[]> {
+    public static final class Distractors implements IntFunction<float[]>, Matcher.TrackSource {
         private final List<float[]> sources;
         private final int n;
 
@@ -290,6 +290,30 @@ public final class Evaluation {
                 }
             }
             return x;
+        }
+
+        /** Samples [{@code from}, {@code from + length}) of copy {@code i} (zeros outside it), resampled alone. */
+        @Override
+        public float[] window(int i, long from, int length) {
+            float[] src = sources.get(i % sources.size());
+            if (rate(i) == Landmarks.SAMPLE_RATE) {
+                return Matcher.slice(apply(i), from, length);
+            }
+            Resampler r = Resampler.of(Landmarks.SAMPLE_RATE, rate(i));
+            long total = r.outputLength(src.length);
+            long a = reversed(i) ? total - (from + length) : from; // the window in the forward copy
+            int lo = (int) Math.max(0, Math.min(total, a)), hi = (int) Math.max(0, Math.min(total, a + length));
+            float[] y = new float[hi];
+            r.apply(src, y, lo, hi);
+            float[] w = Matcher.slice(y, a, length);
+            if (reversed(i)) {
+                for (int p = 0, q = w.length - 1; p < q; p++, q--) {
+                    float t = w[p];
+                    w[p] = w[q];
+                    w[q] = t;
+                }
+            }
+            return w;
         }
     }
 }

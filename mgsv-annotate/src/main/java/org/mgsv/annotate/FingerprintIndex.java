@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,19 +30,26 @@ import org.mgsv.core.util.AtomicFiles;
  * where it occurs. One file, memory-mapped on read:
  *
  * <pre>
- *   "MGSVFPI1" | long dataStart | int version, sampleRate, hop, nfft, hashBits, tracks
+ *   "MGSVFPI1" | long dataStart | int version, sampleRate, hop, nfft, hashBits, timeBits, tracks
  *   | per track: id, path (int length + UTF-8), double seconds, long size, long modified
- *   | zero padding to dataStart (8-aligned) | long offsets[2^20 + 1] | long entries[] (track &lt;&lt; 32 | frame)
+ *   | zero padding to dataStart (8-aligned) | long offsets[2^20 + 1]
+ *   | int entries[] (track &lt;&lt; timeBits | frame, unsigned)
  * </pre>
+ *
+ * An entry holds track and anchor frame in 32 bits (half the index of a 64-bit entry): {@code timeBits} is
+ * the fewest bits that hold the latest anchor frame of any track, the rest number the tracks (e.g. 15 bits =
+ * 12.6 minutes leaves 131,072 tracks). A commit that needs more time bits repacks the whole index, and a library
+ * that does not fit is refused with a clear error. Version 1 indexes (64-bit entries) are refused with a
+ * "rebuild" error.
  *
  * Big-endian. Adding tracks ({@link Writer}) rewrites the file through a temporary sibling and an atomic
  * rename, so readers see the old or the new index, never a half-written one; a lock file admits one writer.
  */
 public final class FingerprintIndex implements AutoCloseable {
     static final byte[] MAGIC = "MGSVFPI1".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int BUCKETS = 1 << Landmarks.HASH_BITS;
-    private static final int CHUNK_BITS = 27; // 2^27 longs = 1 GiB per mapping
+    private static final int CHUNK_BITS = 28; // 2^28 ints = 1 GiB per mapping
 
     /** A library track: id (file name without extension), source path, duration, file size and mtime. */
     public record Track(String id, String path, double seconds, long size, long modified) {}
@@ -50,12 +58,14 @@ public final class FingerprintIndex implements AutoCloseable {
     private final List<Track> tracks;
     private final Map<String, Integer> byId;
     private final LongBuffer offsets;
-    private final LongBuffer[] chunks;
+    private final IntBuffer[] chunks;
+    private final int timeBits;
     private final long entries;
     private final long bytes;
 
-    private FingerprintIndex(Path file, List<Track> tracks, LongBuffer offsets, LongBuffer[] chunks, long entries,
-            long bytes) {
+    private FingerprintIndex(Path file, List<Track> tracks, LongBuffer offsets, IntBuffer[] chunks, int timeBits,
+            long entries, long bytes) {
+        this.timeBits = timeBits;
         this.file = file;
         this.tracks = tracks;
         this.byId = new HashMap<>();
@@ -70,7 +80,7 @@ public final class FingerprintIndex implements AutoCloseable {
 
     /** An index without tracks. */
     public static FingerprintIndex empty() {
-        return new FingerprintIndex(null, List.of(), null, new LongBuffer[0], 0, 0);
+        return new FingerprintIndex(null, List.of(), null, new IntBuffer[0], 1, 0, 0);
     }
 
     /** Opens (memory-maps) an index file; a clear error when it is missing or not an index. */
@@ -96,13 +106,17 @@ public final class FingerprintIndex implements AutoCloseable {
             int version = hb.getInt();
             if (version != VERSION) {
                 throw new MgsvException(file + ": fingerprint index version " + version + ", this build reads "
-                        + VERSION + " (rebuild it)");
+                        + VERSION + " (rebuild it: delete the file and run again, the music is fingerprinted anew)");
             }
             int sr = hb.getInt(), hop = hb.getInt(), nfft = hb.getInt(), bits = hb.getInt();
             if (sr != Landmarks.SAMPLE_RATE || hop != Landmarks.HOP || nfft != Landmarks.NFFT
                     || bits != Landmarks.HASH_BITS) {
                 throw new MgsvException(file + ": fingerprint index made with other parameters (" + sr + " Hz, hop "
                         + hop + ", n " + nfft + ", " + bits + " bits): rebuild it");
+            }
+            int timeBits = hb.getInt();
+            if (timeBits < 1 || timeBits > 31) {
+                throw new MgsvException(file + ": corrupt fingerprint index (time bits " + timeBits + ")");
             }
             int n = hb.getInt();
             List<Track> tracks = new ArrayList<>(n);
@@ -116,18 +130,19 @@ public final class FingerprintIndex implements AutoCloseable {
             LongBuffer offsets = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, offBytes).asLongBuffer();
             long total = offsets.get(BUCKETS);
             long entryStart = dataStart + offBytes;
-            if (entryStart + 8 * total != size) {
+            if (entryStart + 4 * total != size) {
                 throw new MgsvException(file + ": corrupt fingerprint index (" + size + " bytes, expected "
-                        + (entryStart + 8 * total) + ")");
+                        + (entryStart + 4 * total) + ")");
             }
             int nChunks = (int) ((total + (1L << CHUNK_BITS) - 1) >>> CHUNK_BITS);
-            LongBuffer[] chunks = new LongBuffer[nChunks];
+            IntBuffer[] chunks = new IntBuffer[nChunks];
             for (int c = 0; c < nChunks; c++) {
                 long from = (long) c << CHUNK_BITS;
                 long len = Math.min(1L << CHUNK_BITS, total - from);
-                chunks[c] = ch.map(FileChannel.MapMode.READ_ONLY, entryStart + 8 * from, 8 * len).asLongBuffer();
+                chunks[c] = ch.map(FileChannel.MapMode.READ_ONLY, entryStart + 4 * from, 4 * len).asIntBuffer();
             }
-            return new FingerprintIndex(file, Collections.unmodifiableList(tracks), offsets, chunks, total, size);
+            return new FingerprintIndex(file, Collections.unmodifiableList(tracks), offsets, chunks, timeBits, total,
+                    size);
         } catch (NoSuchFileException e) {
             throw new MgsvException("fingerprint index not found: " + file);
         } catch (java.nio.BufferUnderflowException e) {
@@ -186,13 +201,39 @@ public final class FingerprintIndex implements AutoCloseable {
         return offsets == null ? 0 : offsets.get(hash + 1);
     }
 
-    /** Entry i: {@code track << 32 | frame}. */
+    /** Entry i unpacked: {@code track << 32 | frame}. */
     long entry(long i) {
-        return chunks[(int) (i >>> CHUNK_BITS)].get((int) (i & ((1L << CHUNK_BITS) - 1)));
+        int e = chunks[(int) (i >>> CHUNK_BITS)].get((int) (i & ((1L << CHUNK_BITS) - 1)));
+        return pack(e >>> timeBits, e & ((1 << timeBits) - 1));
+    }
+
+    /** Bits of an entry that hold the anchor frame. */
+    int timeBits() {
+        return timeBits;
     }
 
     static long pack(int track, int frame) {
         return ((long) track << 32) | (frame & 0xffffffffL);
+    }
+
+    /** The fewest time bits that hold {@code maxFrame} (at least 1). */
+    static int timeBitsFor(int maxFrame) {
+        return Math.max(1, 32 - Integer.numberOfLeadingZeros(maxFrame));
+    }
+
+    /**
+     * The 32-bit entry of (track, frame) with {@code timeBits} time bits; a clear error when either does not fit
+     * ({@code what} names the index).
+     */
+    static int pack32(int track, int frame, int timeBits, Object what) {
+        if (frame < 0 || frame >>> timeBits != 0 || track < 0 || (long) track >>> (32 - timeBits) != 0) {
+            throw new MgsvException(what + ": track " + track + " at frame " + frame + " does not fit a 32-bit "
+                    + "index entry (" + (32 - timeBits) + " bits for up to " + (1L << (32 - timeBits)) + " tracks, "
+                    + timeBits + " for frames up to " + String.format(java.util.Locale.ROOT, "%.1f",
+                    ((1L << timeBits) - 1) * Landmarks.FRAME_SECONDS / 60) + " min): split the library into "
+                    + "several indexes or shorten its longest tracks");
+        }
+        return (track << timeBits) | frame;
     }
 
     @Override
@@ -280,19 +321,34 @@ public final class FingerprintIndex implements AutoCloseable {
             if (totalNew > Integer.MAX_VALUE - 8) {
                 throw new MgsvException("too many new landmarks in one commit (" + totalNew + "): commit in parts");
             }
-            long[] fresh = new long[(int) totalNew];
+            // the time bits only grow: old entries are repacked when the new tracks need more
+            int maxFrame = 0;
+            for (Landmarks.Prints p : stagedPrints) {
+                for (int t : p.times()) {
+                    maxFrame = Math.max(maxFrame, t);
+                }
+            }
+            int timeBits = Math.max(oldTracks == 0 ? 1 : base.timeBits(), timeBitsFor(maxFrame));
+            int lastTrack = Math.max(0, oldTracks + staged.size() - 1);
+            if (timeBits > 31 || (long) lastTrack >>> (32 - timeBits) != 0) {
+                throw new MgsvException(file + ": " + (lastTrack + 1) + " tracks with landmarks up to frame "
+                        + maxFrame + " do not fit 32-bit index entries (" + timeBits + " bits for the frame leave "
+                        + (32 - timeBits) + " for the track): split the library into several indexes or shorten "
+                        + "its longest tracks");
+            }
+            int[] fresh = new int[(int) totalNew];
             long[] fill = newCount.clone();
             for (int k = 0; k < stagedPrints.size(); k++) {
                 Landmarks.Prints p = stagedPrints.get(k);
                 int track = oldTracks + k;
                 for (int i = 0; i < p.size(); i++) {
-                    fresh[(int) fill[p.hashes()[i]]++] = pack(track, p.times()[i]);
+                    fresh[(int) fill[p.hashes()[i]]++] = pack32(track, p.times()[i], timeBits, file);
                 }
             }
             List<Track> all = new ArrayList<>(base.tracks());
             all.addAll(staged);
             FingerprintIndex old = base;
-            AtomicFiles.write(file, out -> writeIndex(out, all, old, newCount, fresh));
+            AtomicFiles.write(file, out -> writeIndex(out, all, old, newCount, fresh, timeBits));
             base = FingerprintIndex.open(file);
             staged.clear();
             stagedPrints.clear();
@@ -300,8 +356,8 @@ public final class FingerprintIndex implements AutoCloseable {
             return base;
         }
 
-        private static void writeIndex(OutputStream os, List<Track> all, FingerprintIndex old, long[] newCount,
-                long[] fresh) throws IOException {
+        private void writeIndex(OutputStream os, List<Track> all, FingerprintIndex old, long[] newCount,
+                int[] fresh, int timeBits) throws IOException {
             ByteArrayOutputStream hb = new ByteArrayOutputStream();
             DataOutputStream h = new DataOutputStream(hb);
             h.writeInt(VERSION);
@@ -309,6 +365,7 @@ public final class FingerprintIndex implements AutoCloseable {
             h.writeInt(Landmarks.HOP);
             h.writeInt(Landmarks.NFFT);
             h.writeInt(Landmarks.HASH_BITS);
+            h.writeInt(timeBits);
             h.writeInt(all.size());
             for (Track t : all) {
                 writeStr(h, t.id());
@@ -334,10 +391,11 @@ public final class FingerprintIndex implements AutoCloseable {
             }
             for (int b = 0; b < BUCKETS; b++) {
                 for (long i = old.bucketStart(b), e = old.bucketEnd(b); i < e; i++) {
-                    w.put(old.entry(i));
+                    long en = old.entry(i);
+                    w.putInt(pack32((int) (en >>> 32), (int) en, timeBits, file));
                 }
                 for (int i = (int) newCount[b], e = (int) newCount[b + 1]; i < e; i++) {
-                    w.put(fresh[i]);
+                    w.putInt(fresh[i]);
                 }
             }
             w.flush();
@@ -360,7 +418,7 @@ public final class FingerprintIndex implements AutoCloseable {
         }
     }
 
-    /** Buffers big-endian longs into an output stream. */
+    /** Buffers big-endian longs and ints into an output stream. */
     private static final class LongWriter {
         private final OutputStream out;
         private final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
@@ -374,6 +432,13 @@ public final class FingerprintIndex implements AutoCloseable {
                 flush();
             }
             buf.putLong(v);
+        }
+
+        void putInt(int v) throws IOException {
+            if (buf.remaining() < 4) {
+                flush();
+            }
+            buf.putInt(v);
         }
 
         void flush() throws IOException {

@@ -1,7 +1,6 @@
 package org.mgsv.annotate;
 
 import java.util.Arrays;
-import java.util.function.IntFunction;
 
 /**
  * Finds which library track a query's audio carries, and where.
@@ -10,7 +9,9 @@ import java.util.function.IntFunction;
  *   <li>Vote: the query is fingerprinted on {@value #QUERY_SHIFTS} frame grids a quarter hop apart (audfprint's
  *       query shifts); every query landmark that occurs in the index votes for (track, track frame − query frame), each
  *       (hash, track, offset) once; a count sums an offset with its better neighbour (frame jitter). The
- *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}) are verified.</li>
+ *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}, and at least a quarter
+ *       of the most) are verified, each on the excerpt of its track the votes point at (read by window, not
+ *       whole).</li>
  *   <li>Refine the offset below a frame: onset envelopes (positive log-energy differences in 16 bands, 256-point
  *       STFT, hop 64 = 5.8 ms) of the query and the aligned track are cross-correlated over ±8 hops; the peak is
  *       interpolated with a parabola.</li>
@@ -54,12 +55,37 @@ public final class Matcher {
     private static final int SMOOTH = 10;
     private static final int NULL_SHIFT = 97; // frames (≈ 2.25 s)
 
+    /** Samples of the track before and after what refinement and extent read (lags, rounding). */
+    private static final int WINDOW_MARGIN = 4 * Landmarks.NFFT;
+    /** Candidates with fewer votes than this fraction of the most are not verified. */
+    private static final int VERIFY_DIVISOR = 4;
+
+    /** A library track's mono samples at {@link Landmarks#SAMPLE_RATE}, read by window. */
+    public interface TrackSource {
+        /** Samples [{@code from}, {@code from + length}) of track number {@code track}; zeros outside it. */
+        float[] window(int track, long from, int length);
+
+        /** A source over whole tracks in memory (track number → its samples). */
+        static TrackSource of(java.util.function.IntFunction<float[]> tracks) {
+            return (track, from, length) -> slice(tracks.apply(track), from, length);
+        }
+    }
+
+    /** Samples [{@code from}, {@code from + length}) of {@code x}, zeros outside it. */
+    public static float[] slice(float[] x, long from, int length) {
+        float[] out = new float[length];
+        long a = Math.max(0, from), b = Math.min(x.length, from + length);
+        if (a < b) {
+            System.arraycopy(x, (int) a, out, (int) (a - from), (int) (b - a));
+        }
+        return out;
+    }
+
     private final FingerprintIndex index;
-    private final IntFunction<float[]> trackAudio;
+    private final TrackSource trackAudio;
     private final Config config;
 
-    /** {@code trackAudio}: track number → its mono samples at {@link Landmarks#SAMPLE_RATE}. */
-    public Matcher(FingerprintIndex index, IntFunction<float[]> trackAudio, Config config) {
+    public Matcher(FingerprintIndex index, TrackSource trackAudio, Config config) {
         this.index = index;
         this.trackAudio = trackAudio;
         this.config = config;
@@ -77,8 +103,8 @@ public final class Matcher {
         }
         Match winner = null, runnerUp = null;
         for (Vote v : top) {
-            if (v.votes < config.minVotes()) {
-                break;
+            if (v.votes < config.minVotes() || (long) v.votes * VERIFY_DIVISOR < best) {
+                break; // most first
             }
             Match m = verify(query, q, v, top);
             if (m == null) {
@@ -114,13 +140,18 @@ public final class Matcher {
 
     /** Refines and measures candidate {@code v}; null when the aligned span is too short. */
     private Match verify(float[] query, Landmarks.Prints q, Vote v, Vote[] all) {
-        float[] track = trackAudio.apply(v.track);
-        double offsetSamples = refine(query, track, (long) v.offset * Landmarks.HOP);
+        long coarse = (long) v.offset * Landmarks.HOP;
+        // the excerpt refine and extent read: the aligned query, the refinement lags, and the misaligned copy
+        // NULL_SHIFT frames later that measures the chance level
+        long from = coarse - WINDOW_MARGIN;
+        long to = coarse + query.length + (long) NULL_SHIFT * Landmarks.HOP + Landmarks.NFFT + WINDOW_MARGIN;
+        float[] track = trackAudio.window(v.track, from, (int) (to - from));
+        double offsetSamples = from + refine(query, track, coarse - from);
         double[] contrast = new double[1];
-        double[] span = extent(query, track, offsetSamples, v, q, contrast);
+        double[] span = extent(query, track, offsetSamples - from, v, q, contrast);
         double off = offsetSamples / Landmarks.SAMPLE_RATE;
         double qDur = (double) query.length / Landmarks.SAMPLE_RATE;
-        double tDur = (double) track.length / Landmarks.SAMPLE_RATE;
+        double tDur = index.track(v.track).seconds();
         // edges at the (interpolated) frame centres where the similarity crosses the threshold; a run that
         // reaches the first or last frame reaches the start or end of the video
         double vs = span[0] <= 0 ? 0 : (span[0] * Landmarks.HOP + Landmarks.NFFT / 2.0) / Landmarks.SAMPLE_RATE;
@@ -163,18 +194,35 @@ public final class Matcher {
         int cap = (int) Math.min(1 << 26, Math.max(1024, hits * 2));
         Counter c = new Counter(cap);
         // a sustained sound repeats one hash frame after frame, in the query and the track alike: count each
-        // (hash, track, offset) once, so such runs cannot pile up votes for a wrong track
-        Counter seen = new Counter(cap);
-        for (int i = 0; i < q.size(); i++) {
-            int h = q.hashes()[i];
-            int tq = q.times()[i];
-            for (long e = index.bucketStart(h), end = index.bucketEnd(h); e < end; e++) {
+        // (hash, track, offset) once, so such runs cannot pile up votes for a wrong track. The query's landmarks
+        // are taken hash by hash, so that "once" is a small set per hash rather than one as large as the votes
+        long[] byHash = new long[q.size()];
+        for (int i = 0; i < byHash.length; i++) {
+            byHash[i] = ((long) q.hashes()[i] << 32) | q.times()[i];
+        }
+        Arrays.sort(byHash);
+        int[] times = new int[byHash.length];
+        SmallSet seen = new SmallSet();
+        for (int i = 0; i < byHash.length; ) {
+            int h = (int) (byHash[i] >>> 32);
+            int m = 0;
+            for (; i < byHash.length && (int) (byHash[i] >>> 32) == h; i++) {
+                int tq = (int) byHash[i];
+                if (m == 0 || times[m - 1] != tq) {
+                    times[m++] = tq;
+                }
+            }
+            long start = index.bucketStart(h), end = index.bucketEnd(h);
+            seen.reset((end - start) * m);
+            for (long e = start; e < end; e++) {
                 long en = index.entry(e);
-                int track = (int) (en >>> 32);
+                long track = en >>> 32;
                 int tt = (int) en;
-                long key = ((long) track << 32) | (tt - tq + BIAS);
-                if (seen.addIfAbsent(key * 1_048_583L + h)) {
-                    c.add(key);
+                for (int j = 0; j < m; j++) {
+                    long key = (track << 32) | (tt - times[j] + BIAS);
+                    if (seen.add(key)) {
+                        c.add(key);
+                    }
                 }
             }
         }
@@ -245,6 +293,43 @@ public final class Matcher {
         return r;
     }
 
+    /** Open-addressing set of longs, emptied in O(1) by a generation stamp (one per hash of a query). */
+    static final class SmallSet {
+        private long[] keys = new long[64];
+        private int[] stamp = new int[64];
+        private int mask = 63;
+        private int generation = 1;
+
+        /** Empties the set, with room for {@code n} keys. */
+        void reset(long n) {
+            if (2 * n > keys.length) {
+                int cap = Integer.highestOneBit((int) Math.min(1 << 30, 2 * n)) << 1;
+                keys = new long[cap];
+                stamp = new int[cap];
+                mask = cap - 1;
+                generation = 0;
+            }
+            if (++generation == 0) {
+                Arrays.fill(stamp, 0);
+                generation = 1;
+            }
+        }
+
+        /** Adds {@code k}; false when present. */
+        boolean add(long k) {
+            int s = (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+            while (stamp[s] == generation) {
+                if (keys[s] == k) {
+                    return false;
+                }
+                s = (s + 1) & mask;
+            }
+            stamp[s] = generation;
+            keys[s] = k;
+            return true;
+        }
+    }
+
     /** Open-addressing long → count map. */
     static final class Counter {
         static final long EMPTY = Long.MIN_VALUE;
@@ -277,23 +362,6 @@ public final class Matcher {
                     keys[s] = k;
                     counts[s] = 1;
                     return;
-                }
-                s = (s + 1) & mask;
-            }
-        }
-
-        /** Adds {@code k} with count 1 when absent; false when present. */
-        boolean addIfAbsent(long k) {
-            int s = slot(k);
-            while (true) {
-                long cur = keys[s];
-                if (cur == k) {
-                    return false;
-                }
-                if (cur == EMPTY) {
-                    keys[s] = k;
-                    counts[s] = 1;
-                    return true;
                 }
                 s = (s + 1) & mask;
             }

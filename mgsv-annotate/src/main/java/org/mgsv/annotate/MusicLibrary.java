@@ -111,45 +111,29 @@ public final class MusicLibrary {
     }
 
     /**
-     * The tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on demand and
-     * kept in a small least-recently-used cache (many videos of a dataset share a track).
+     * Excerpts of the tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on
+     * demand up to the end of the window asked for (a second more for the resampler), and nothing is kept, so
+     * memory does not grow with the library and no track is decoded past what a query needs.
      */
-    public static final class TrackAudio implements java.util.function.IntFunction<float[]> {
+    public static final class TrackAudio implements Matcher.TrackSource {
         private final FingerprintIndex index;
-        private final long maxSamples;
-        private long cached;
-        private final LinkedHashMap<Integer, float[]> cache = new LinkedHashMap<>(16, 0.75f, true);
 
-        /** {@code maxBytes}: cache size. */
-        public TrackAudio(FingerprintIndex index, long maxBytes) {
+        public TrackAudio(FingerprintIndex index) {
             this.index = index;
-            this.maxSamples = maxBytes / 4;
         }
 
         @Override
-        public float[] apply(int track) {
-            synchronized (this) {
-                float[] x = cache.get(track);
-                if (x != null) {
-                    return x;
-                }
-            }
+        public float[] window(int track, long from, int length) {
             FingerprintIndex.Track t = index.track(track);
-            float[] x = mono(Path.of(t.path()));
-            synchronized (this) {
-                if (cache.put(track, x) == null) {
-                    cached += x.length;
-                }
-                var it = cache.entrySet().iterator();
-                while (cached > maxSamples && cache.size() > 1 && it.hasNext()) {
-                    var e = it.next();
-                    if (e.getKey() != track) {
-                        cached -= e.getValue().length;
-                        it.remove();
-                    }
-                }
+            long sr = Landmarks.SAMPLE_RATE;
+            long total = (long) Math.ceil(t.seconds() * sr);
+            if (from + length <= 0 || from >= total) {
+                return new float[length];
             }
-            return x;
+            // decoded from the start, not from a seek: a seek in a compressed stream (OGG Vorbis) places the samples a
+            // few milliseconds off, which the sub-frame offset would inherit; decoding stops a second after the window
+            long seconds = Math.floorDiv(from + length + sr - 1, sr) + 1;
+            return Matcher.slice(mono(AudioDecoder.decode(Path.of(t.path()), seconds)), from, length);
         }
     }
 }

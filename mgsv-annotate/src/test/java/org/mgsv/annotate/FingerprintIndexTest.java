@@ -45,9 +45,9 @@ class FingerprintIndexTest {
     }
 
     @Test
-    void persistsAddsIncrementallyAndAdmitsOneWriter() {
+    void persistsAddsIncrementallyAndAdmitsOneWriter() throws Exception {
         Path file = dir.resolve("lib.mfp");
-        float[] a = piece(1, 20), b = piece(2, 20), c = piece(3, 20);
+        float[] a = piece(1, 20), b = piece(2, 20), c = piece(3, 60); // c needs more time bits
         try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
             w.add(track("a", a), Landmarks.of(a, Landmarks.INDEX));
             w.add(track("b", b), Landmarks.of(b, Landmarks.INDEX));
@@ -68,6 +68,8 @@ class FingerprintIndexTest {
             w.commit();
         }
         FingerprintIndex two = FingerprintIndex.open(file);
+        assertTrue(two.timeBits() > one.timeBits(), one.timeBits() + " -> " + two.timeBits());
+        assertEquals(8L * (FingerprintIndex.BUCKETS + 1) + 4 * two.entries(), two.bytes() - headerBytes(two));
         assertEquals(List.of("a", "b", "c"), two.tracks().stream().map(FingerprintIndex.Track::id).toList());
         assertEquals(firstEntries + Landmarks.of(c, Landmarks.INDEX).size(), two.entries());
         // the old entries are carried over unchanged: every landmark of a is found under its hash
@@ -78,6 +80,65 @@ class FingerprintIndexTest {
                 found |= two.entry(e) == FingerprintIndex.pack(0, pa.times()[i]);
             }
             assertTrue(found, "landmark " + i + " of a");
+        }
+    }
+
+    /** Bytes before the bucket offsets (magic, header, track list, padding). */
+    private static long headerBytes(FingerprintIndex idx) throws java.io.IOException {
+        try (var ch = java.nio.channels.FileChannel.open(idx.file())) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            ch.read(b, 0);
+            return b.getLong(8);
+        }
+    }
+
+    @Test
+    void entriesAre32BitsWithTheirBoundsChecked() {
+        assertEquals(FingerprintIndex.pack(5, 1234), unpack(FingerprintIndex.pack32(5, 1234, 15, "x"), 15));
+        int top = FingerprintIndex.pack32((1 << 17) - 1, (1 << 15) - 1, 15, "x");
+        assertEquals(FingerprintIndex.pack((1 << 17) - 1, (1 << 15) - 1), unpack(top, 15));
+        MgsvException e = assertThrows(MgsvException.class, () -> FingerprintIndex.pack32(1 << 17, 0, 15, "lib.mfp"));
+        assertTrue(e.getMessage().contains("lib.mfp") && e.getMessage().contains("131072 tracks"), e.getMessage());
+        assertThrows(MgsvException.class, () -> FingerprintIndex.pack32(0, 1 << 15, 15, "lib.mfp"));
+        assertThrows(MgsvException.class, () -> FingerprintIndex.pack32(0, -1, 15, "lib.mfp"));
+        assertEquals(15, FingerprintIndex.timeBitsFor((1 << 15) - 1));
+        assertEquals(16, FingerprintIndex.timeBitsFor(1 << 15));
+    }
+
+    private static long unpack(int e, int timeBits) {
+        return FingerprintIndex.pack(e >>> timeBits, e & ((1 << timeBits) - 1));
+    }
+
+    @Test
+    void refusesAnIndexOfTheEarlier64BitFormatWithARebuildError() throws Exception {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(32);
+        b.put(FingerprintIndex.MAGIC).putLong(32).putInt(1);
+        Path old = Files.write(dir.resolve("old.mfp"), b.array());
+        MgsvException e = assertThrows(MgsvException.class, () -> FingerprintIndex.open(old));
+        assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("rebuild"), e.getMessage());
+    }
+
+    @Test
+    void aTrackWindowIsSampleForSampleTheExcerptOfTheWholeDecodedTrack() {
+        // a 22,050 Hz file: the window is decoded from a seek and resampled alone
+        float[] x = org.mgsv.media.audio.Resampler.resample(piece(7, 12), Landmarks.SAMPLE_RATE, 22050);
+        Path wav = dir.resolve("t.wav");
+        SyntheticQueries.writeWav(wav, x, 22050);
+        float[] whole = MusicLibrary.mono(wav);
+        Path file = dir.resolve("w.mfp");
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            w.add(new FingerprintIndex.Track("t", wav.toString(), (double) whole.length / Landmarks.SAMPLE_RATE,
+                    0, 0), Landmarks.of(whole, Landmarks.INDEX));
+            w.commit();
+        }
+        MusicLibrary.TrackAudio audio = new MusicLibrary.TrackAudio(FingerprintIndex.open(file));
+        int sr = Landmarks.SAMPLE_RATE;
+        for (long from : new long[] {(long) (5.3 * sr) + 17, -2000, whole.length - sr, whole.length + 10}) {
+            float[] got = audio.window(0, from, 3 * sr);
+            float[] want = Matcher.slice(whole, from, 3 * sr);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-6, "window from " + from + ", sample " + i);
+            }
         }
     }
 
@@ -102,7 +163,7 @@ class FingerprintIndexTest {
             w.commit();
         }
         FingerprintIndex idx = FingerprintIndex.open(file);
-        Matcher m = new Matcher(idx, tracks::get, Matcher.Config.DEFAULT);
+        Matcher m = new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT);
         // query: 1.5 s of noise, then 8 s of t2 from 7.3 s, then 1 s of noise
         int sr = Landmarks.SAMPLE_RATE;
         float[] q = new float[(int) (10.5 * sr)];

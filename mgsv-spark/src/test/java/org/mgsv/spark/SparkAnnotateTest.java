@@ -61,7 +61,7 @@ class SparkAnnotateTest {
         Files.writeString(videos.resolve("broken.mp4"), "not a video");
         // the single-process command's output
         reference = tmp.resolve("reference");
-        Annotator an = new Annotator(FingerprintIndex.open(index), Matcher.Config.DEFAULT, 64L << 20);
+        Annotator an = new Annotator(FingerprintIndex.open(index), Matcher.Config.DEFAULT);
         Annotator.Report rep = an.run(MediaFiles.list(videos, MediaFiles.VIDEO_EXTENSIONS).files(), 1,
                 () -> {}, x -> {});
         assertEquals(3, rep.rows().size(), rep.rejects().toString());

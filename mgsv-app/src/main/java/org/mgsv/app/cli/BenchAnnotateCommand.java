@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.function.IntFunction;
 import org.mgsv.annotate.Annotator;
 import org.mgsv.annotate.Evaluation;
 import org.mgsv.annotate.FingerprintIndex;
@@ -180,7 +179,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
             cases = Evaluation.generate(gen, dir.resolve("videos"), libLong, longOnes.stream().filter(held::contains)
                     .map(tracks::get).toList(), conditions, perCondition, minMoment, maxMoment, 4, seed, bar::step);
         }
-        Annotator an = new Annotator(idx, Matcher.Config.DEFAULT, 512L << 20);
+        Annotator an = new Annotator(idx, Matcher.Config.DEFAULT);
         List<Evaluation.Outcome> res;
         try (ProgressBar bar = new ProgressBar("annotate", cases.size())) {
             res = Evaluation.run(an, cases, bar::step);
@@ -232,8 +231,9 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
             gx.put("fingerprint_x_realtime_1_thread", round(genSeconds / printOnly, 0));
             gx.put("build_seconds_with_generation_and_commits", round(genWall, 1));
             int real = idx.size();
-            MusicLibrary.TrackAudio realAudio = new MusicLibrary.TrackAudio(bigIdx, 512L << 20);
-            IntFunction<float[]> audio = i -> i < real ? realAudio.apply(i) : d.apply(i - real);
+            MusicLibrary.TrackAudio realAudio = new MusicLibrary.TrackAudio(bigIdx);
+            Matcher.TrackSource audio = (i, from, length) -> i < real ? realAudio.window(i, from, length)
+                    : d.window(i - real, from, length);
             Annotator bigAn = new Annotator(bigIdx, audio, Matcher.Config.DEFAULT);
             List<Evaluation.Outcome> bigRes;
             try (ProgressBar bar = new ProgressBar("annotate", cases.size())) {
