@@ -10,8 +10,6 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.WriterLock;
 
 /**
  * A persisted landmark index of a music library: for each of the 2^20 hashes, the (track, anchor frame) pairs
@@ -247,8 +246,7 @@ public final class FingerprintIndex implements AutoCloseable {
      */
     public static final class Writer implements AutoCloseable {
         private final Path file;
-        private final FileChannel lockChannel;
-        private final FileLock lock;
+        private final WriterLock lock;
         private FingerprintIndex base;
         private final List<Track> staged = new ArrayList<>();
         private final List<Landmarks.Prints> stagedPrints = new ArrayList<>();
@@ -259,21 +257,13 @@ public final class FingerprintIndex implements AutoCloseable {
             Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock l;
-                try {
-                    l = lockChannel.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    l = null;
-                }
-                if (l == null) {
-                    lockChannel.close();
-                    throw new MgsvException("fingerprint index " + file + " is being written by another process "
-                            + "(lock " + lockFile + ")");
-                }
-                lock = l;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+            }
+            lock = WriterLock.tryAcquire(lockFile, lockFile.toString());
+            if (lock == null) {
+                throw new MgsvException("fingerprint index " + file + " is being written by another process "
+                        + "(lock " + lockFile + ")");
             }
             base = Files.exists(file) ? FingerprintIndex.open(file) : FingerprintIndex.empty();
         }
@@ -410,9 +400,8 @@ public final class FingerprintIndex implements AutoCloseable {
         @Override
         public synchronized void close() {
             try {
-                lock.release();
-                lockChannel.close();
-            } catch (IOException ignored) {
+                lock.close();
+            } catch (UncheckedIOException ignored) {
                 // the lock goes with the channel
             }
         }

@@ -40,10 +40,33 @@ public final class WriterLock implements AutoCloseable {
      */
     public static WriterLock acquire(Path dir, String what) {
         Path f = dir.resolve(FILE);
-        FileChannel ch = null;
         try {
             Files.createDirectories(dir);
-            ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + what + " " + dir + ": " + e.getMessage(), e);
+        }
+        WriterLock l = tryAcquire(f, what + " " + dir);
+        if (l == null) {
+            String holder = holder(f);
+            throw new MgsvException(dir + ": " + what + " is in use by another mgsv process"
+                    + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; one writer at a time — wait for it to "
+                    + "finish or stop it");
+        }
+        return l;
+    }
+
+    /**
+     * Locks the file {@code lockFile} (created when absent; its folder must exist) and writes this process's pid
+     * into it, or returns null at once when another writer, in this process or another, holds it — for a caller
+     * that words its own refusal.
+     *
+     * @param what what is being locked, for the error when the file cannot be opened
+     */
+    public static WriterLock tryAcquire(Path lockFile, String what) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
             FileLock l;
             try {
                 l = ch.tryLock();
@@ -51,19 +74,25 @@ public final class WriterLock implements AutoCloseable {
                 l = null; // held by this JVM
             }
             if (l == null) {
-                String holder = readHolder(ch);
                 ch.close();
-                throw new MgsvException(dir + ": " + what + " is in use by another mgsv process"
-                        + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; one writer at a time — wait for it to "
-                        + "finish or stop it");
+                return null;
             }
             byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(pid), 0);
-            return new WriterLock(f, ch, l);
+            return new WriterLock(lockFile, ch, l);
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new UncheckedIOException("cannot lock " + what + " " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot lock " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The pid the holder of {@code lockFile} wrote, or "" when unknown. */
+    private static String holder(Path lockFile) {
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+            return readHolder(ch);
+        } catch (IOException e) {
+            return "";
         }
     }
 
