@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
+import ai.djl.pytorch.engine.PtNDArray;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
@@ -12,21 +12,19 @@ import java.util.SplittableRandom;
 /**
  * Dropout masks drawn in Java. libtorch's CPU dropout draws its Bernoulli mask with one Mersenne-Twister number per
  * element (its vectorised MKL path is only taken on Intel CPUs); on the 2-core AMD machine of the README's
- * benchmarks that took about a quarter of a reference-size training step. Here a {@link SplittableRandom} draws
+ * benchmarks that took about a quarter of a reference-size training step. Here {@link SplittableRandom}s draw
  * 32-bit uniforms (two per 64-bit draw), each compared with a threshold in Java and written as its mask value (0 or
- * 1/k) into a reusable direct buffer, which the mask tensor copies: no comparison, cast or scaling pass in
- * libtorch.
+ * 1/k) straight into the mask tensor's storage, chunk by chunk on libtorch's number of threads
+ * ({@link HostParallel}): no comparison, cast, scaling or copy pass in libtorch.
  *
  * <p><b>Semantics.</b> An element is kept with probability k = 1 − round(p·2³²)/2³² and then multiplied by 1/k,
  * so E[mask] = 1 exactly and the dropout rate differs from p by at most 2⁻³³. The draws come from a
- * per-thread generator that {@link #seed} resets, so a step seeded the same way draws the same masks (training
- * resumes bit-identically).
- *
- * <p><b>Memory.</b> Each thread keeps one direct buffer of 2 bytes per element of the largest mask it has drawn
- * (4 bytes per element; a batch-32 reference step: 22 MB); the tensor created from it owns a copy.
+ * per-thread generator that {@link #seed} resets (one draw per mask seeds the mask's chunks), so a step seeded the
+ * same way draws the same masks, whatever the number of threads (training resumes bit-identically).
  */
 public final class DropoutMasks {
-    private static final int CHUNK = 1 << 14;
+    /** Elements per chunk (even: a 64-bit draw gives two elements). */
+    static final int CHUNK = 1 << 15;
     private static final double TWO32 = 4294967296.0;
 
     private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(() -> new State(0x6d67737644726f70L));
@@ -55,12 +53,18 @@ public final class DropoutMasks {
 
     private static final class State {
         SplittableRandom rng;
-        ByteBuffer buffer = ByteBuffer.allocateDirect(0);
-        final float[] floats = new float[2 * CHUNK];
 
         State(long seed) {
             rng = new SplittableRandom(seed);
         }
+    }
+
+    /** A well-spread seed for chunk {@code c} of a mask (SplitMix64's finaliser of the pair). */
+    static long chunkSeed(long seed, int c) {
+        long z = seed + (c + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Resets this thread's generator: the masks drawn next depend only on {@code seed}. */
@@ -93,36 +97,30 @@ public final class DropoutMasks {
         if (n > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("dropout mask too large: " + shape);
         }
-        State s = STATE.get();
-        long words = (n + 1) / 2;
-        int bytes = (int) (words * 8);
-        if (s.buffer.capacity() < bytes) {
-            s.buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-        }
         // a uniform int32 r in [-2^31, 2^31) survives iff r >= threshold: probability (2^31 - threshold) / 2^32.
-        // Each 64-bit draw gives two: its low half (element 2i) and its high half (element 2i + 1), as the int32
-        // view of the draws in native (little-endian) order. The mask is written as floats 0 or 1/k directly.
+        // Each 64-bit draw gives two: its low half (element 2i) and its high half (element 2i + 1). The mask is
+        // written as floats 0 or 1/k straight into the new tensor's storage, in chunks of CHUNK elements; chunk c
+        // draws from its own generator, seeded from this mask's draw of the thread's generator and c, so the mask
+        // does not depend on how many threads fill it.
         int threshold = (int) (Math.round(rate * TWO32) - (1L << 31));
         float scale = (float) (1.0 / keep);
-        FloatBuffer fb = s.buffer.duplicate().order(ByteOrder.nativeOrder()).clear().asFloatBuffer();
-        float[] out = s.floats;
-        for (long done = 0; done < n; ) {
-            int len = (int) Math.min(2L * CHUNK, n - done); // even except for the last chunk
+        long maskSeed = STATE.get().rng.nextLong();
+        NDArray mask = m.create(shape, DataType.FLOAT32);
+        FloatBuffer fb = ((PtNDArray) mask).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        int chunks = (int) ((n + CHUNK - 1) / CHUNK);
+        HostParallel.run(chunks, () -> new float[(int) Math.min(CHUNK, n)], (c, out) -> {
+            SplittableRandom rng = new SplittableRandom(chunkSeed(maskSeed, c));
+            int from = c * CHUNK;
+            int len = (int) Math.min(CHUNK, n - from); // even except for the last chunk
             for (int i = 0; i < len; i += 2) {
-                long r = s.rng.nextLong();
+                long r = rng.nextLong();
                 out[i] = (int) r >= threshold ? scale : 0f;
                 if (i + 1 < len) {
                     out[i + 1] = (int) (r >>> 32) >= threshold ? scale : 0f;
                 }
             }
-            fb.put(out, 0, len);
-            done += len;
-        }
-        ByteBuffer view = s.buffer.duplicate().order(ByteOrder.nativeOrder());
-        view.clear().limit((int) (n * 4));
-        // the tensor created on a direct buffer views it: the mask gets its own copy (the buffer is reused)
-        try (NDArray v = m.create(view.slice().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32)) {
-            return v.duplicate();
-        }
+            fb.put(from, out, 0, len);
+        });
+        return mask;
     }
 }

@@ -94,18 +94,25 @@ class DropoutMasksTest {
         }
     }
 
-    /** The masks as drawn before they were written in Java: the draws' int32 view compared in libtorch. */
+    /**
+     * The masks as drawn before they were written in Java: each chunk's draws, as int32, compared with the threshold
+     * in libtorch (chunk c of a mask draws from a generator seeded by the mask's one draw and c).
+     */
     @Test
     void sameMasksAsTheLibtorchComparison() {
         try (NDManager m = NDManager.newBaseManager()) {
-            for (int n : new int[] {1, 12345, 3 * (1 << 15) + 7}) {
+            int chunk = DropoutMasks.CHUNK;
+            for (int n : new int[] {1, 12345, 3 * chunk + 7}) {
                 float rate = 0.3f;
-                java.util.SplittableRandom rng = new java.util.SplittableRandom(99);
+                long maskSeed = new java.util.SplittableRandom(99).nextLong();
                 long words = (n + 1) / 2;
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect((int) (words * 8))
                         .order(java.nio.ByteOrder.nativeOrder());
-                for (long w = 0; w < words; w++) {
-                    buf.putLong(rng.nextLong());
+                for (int c = 0; c * (long) chunk < n; c++) {
+                    java.util.SplittableRandom rng = new java.util.SplittableRandom(DropoutMasks.chunkSeed(maskSeed, c));
+                    for (int i = 0; i < Math.min(chunk, n - c * chunk); i += 2) {
+                        buf.putLong(rng.nextLong());
+                    }
                 }
                 buf.clear().limit(n * 4);
                 long threshold = Math.round(rate * 4294967296.0) - (1L << 31);
@@ -121,6 +128,26 @@ class DropoutMasksTest {
                 DropoutMasks.draw(m, new Shape(n), rate); // a later draw must not change an earlier mask
                 assertArrayEquals(want, mask.toFloatArray(), "n = " + n);
             }
+        }
+    }
+
+    /** A mask filled by several threads is the one a single thread fills (resuming on another --threads is exact). */
+    @Test
+    void theSameMaskForEveryThreadCount() {
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(5, DropoutMasks.CHUNK + 3);
+            float[][] masks = new float[3][];
+            int[] threads = {1, 2, 3};
+            for (int i = 0; i < threads.length; i++) {
+                ai.djl.pytorch.jni.JniUtils.setNumThreads(threads[i]);
+                DropoutMasks.seed(7);
+                masks[i] = DropoutMasks.draw(m, shape, 0.8f).toFloatArray();
+            }
+            assertArrayEquals(masks[0], masks[1]);
+            assertArrayEquals(masks[0], masks[2]);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
         }
     }
 }

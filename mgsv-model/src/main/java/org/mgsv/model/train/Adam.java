@@ -5,8 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mgsv.model.HostParallel;
 
 /**
  * Adam exactly as {@code torch.optim.Adam} (no weight decay, no amsgrad) computes it, with its state (first and
@@ -18,13 +23,17 @@ import java.util.Map;
  * The state advances even when lr is 0 (as torch's does). Gradients are read from each parameter
  * ({@link NDArray#getGradient()}); call outside a gradient collector.
  *
- * <p>The update is one fused pass per parameter over Java arrays (the moments live on the heap): the same float
- * operations in the same order as the element-wise libtorch formulation (IEEE float products, sums, quotients and
- * a correctly rounded square root, no fused multiply-add): the same moments bit for bit and the same parameters
- * within one ulp, nearly all bit for bit ({@code AdamTest}), where libtorch needs thirteen passes and four
- * temporaries per parameter.
+ * <p>The update is one fused pass per parameter (the moments live on the heap; weights and gradients are read and
+ * written in libtorch's own storage, in cache-sized chunks spread over as many threads as libtorch's intra-op
+ * pool): the same float operations in the same order as the element-wise libtorch formulation (IEEE float
+ * products, sums, quotients and a correctly rounded square root, no fused multiply-add): the same moments bit for
+ * bit and the same parameters within one ulp, nearly all bit for bit ({@code AdamTest}), where libtorch needs
+ * thirteen passes and four temporaries per parameter.
  */
 public final class Adam implements AutoCloseable {
+    /** Elements per unit of work: a chunk's gradient, weights and moments stay in the core's L2 cache. */
+    private static final int CHUNK = 1 << 14;
+
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -75,24 +84,54 @@ public final class Adam implements AutoCloseable {
         float b2 = (float) beta2;
         float c2 = (float) (1 - beta2);
         float e = (float) eps;
-        float[] g;
+        Update u = new Update(mm, vv, b1, c1, b2, c2, bc2Sqrt, e, stepSize);
         try (NDArray grad = p.getGradient()) {
-            g = grad.toFloatArray();
+            FloatBuffer g = view(grad, name + " gradient", mm.length);
+            FloatBuffer w = view(p, name, mm.length);
+            int n = mm.length;
+            int scratch = Math.min(CHUNK, n);
+            HostParallel.run((n + CHUNK - 1) / CHUNK, () -> new float[2][scratch], (c, buf) -> {
+                int from = c * CHUNK;
+                u.run(g, w, from, Math.min(n, from + CHUNK), buf[0], buf[1]);
+            });
         }
-        float[] w = p.toFloatArray();
-        if (g.length != mm.length || w.length != mm.length) {
-            throw new IllegalArgumentException(name + ": " + w.length + " values, optimizer state has " + mm.length);
+    }
+
+    /**
+     * The float view of a parameter's (or gradient's) own storage: libtorch's memory, read and written in place
+     * (no copies through the Java heap). Parameters and their gradients are contiguous float32 leaves.
+     */
+    private static FloatBuffer view(NDArray a, String what, int n) {
+        if (a.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException(what + ": " + a.getDataType() + ", expected float32");
         }
-        for (int i = 0; i < w.length; i++) {
-            float gi = g[i];
-            float mi = mm[i] * b1 + gi * c1;
-            float vi = vv[i] * b2 + (gi * gi) * c2;
-            mm[i] = mi;
-            vv[i] = vi;
-            float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
-            w[i] = w[i] - (mi / denom) * stepSize;
+        ByteBuffer b = ((PtNDArray) a).toByteBuffer(true);
+        if (!b.isDirect() || b.capacity() != 4L * n) {
+            throw new IllegalArgumentException(what + ": " + a.getShape().size() + " values, optimizer state has " + n);
         }
-        p.set(w);
+        return b.order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** One parameter's update; {@link #run} does elements [from, to) through two scratch arrays. */
+    private record Update(float[] m, float[] v, float b1, float c1, float b2, float c2, float bc2Sqrt, float e,
+            float stepSize) {
+        void run(FloatBuffer g, FloatBuffer w, int from, int to, float[] gs, float[] ws) {
+            int len = to - from;
+            g.get(from, gs, 0, len);
+            w.get(from, ws, 0, len);
+            float[] mm = m;
+            float[] vv = v;
+            for (int j = 0, i = from; j < len; j++, i++) {
+                float gi = gs[j];
+                float mi = mm[i] * b1 + gi * c1;
+                float vi = vv[i] * b2 + (gi * gi) * c2;
+                mm[i] = mi;
+                vv[i] = vi;
+                float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
+                ws[j] = ws[j] - (mi / denom) * stepSize;
+            }
+            w.put(from, ws, 0, len);
+        }
     }
 
     public long step(String name) {

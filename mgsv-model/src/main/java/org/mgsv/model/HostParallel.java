@@ -1,0 +1,67 @@
+package org.mgsv.model;
+
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.mgsv.core.util.Threads;
+
+/**
+ * Java-side element-wise work beside libtorch's (optimizer updates, dropout masks), spread over as many threads as
+ * libtorch's intra-op pool has: {@code --threads 1} keeps it on the calling thread, as it keeps libtorch on one.
+ * The work is cut into numbered chunks whose results do not depend on which thread runs them, so the output is the
+ * same for every thread count.
+ */
+public final class HostParallel {
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(Threads.daemonFactory("mgsv-host"));
+
+    private HostParallel() {}
+
+    /** A chunk's work; {@code scratch} is the running thread's own (from the supplier given to {@link #run}). */
+    @FunctionalInterface
+    public interface Chunk<S> {
+        void run(int chunk, S scratch);
+    }
+
+    /** Runs chunks 0 … {@code chunks − 1}, the calling thread among the workers; returns when all are done. */
+    public static <S> void run(int chunks, Supplier<S> scratch, Chunk<S> body) {
+        int workers = Math.min(chunks, Math.max(1, JniUtils.getNumThreads()));
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            S s = scratch.get();
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                body.run(c, s);
+            }
+        };
+        List<Future<?>> others = new ArrayList<>(Math.max(0, workers - 1));
+        for (int i = 1; i < workers; i++) {
+            others.add(POOL.submit(work));
+        }
+        RuntimeException failure = null;
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
