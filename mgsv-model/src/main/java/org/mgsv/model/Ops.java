@@ -3,6 +3,7 @@ package org.mgsv.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -26,11 +27,26 @@ public final class Ops {
     /**
      * An array with the given values in libtorch-owned memory. {@code NDManager.create(float[])} leaves the
      * data in a direct buffer that libtorch uses in place and that a garbage collection may free while the
-     * tensor (or a view of it, or autograd's saved inputs) is still in use; a clone owns its data.
+     * tensor (or a view of it, or autograd's saved inputs) is still in use. Here libtorch allocates the tensor
+     * and the values are copied once, straight into its storage (not through a direct buffer and a clone).
      */
     public static NDArray owned(NDManager m, float[] data, Shape shape) {
-        try (NDArray a = m.create(data, shape)) {
-            return a.duplicate();
+        checkSize(data.length, shape);
+        NDArray a = m.create(shape, DataType.FLOAT32);
+        if (data.length > 0) {
+            storage(a).asFloatBuffer().put(data);
+        }
+        return a;
+    }
+
+    /** The storage of a new contiguous array of libtorch's, for writing it in place. */
+    private static java.nio.ByteBuffer storage(NDArray a) {
+        return ((ai.djl.pytorch.engine.PtNDArray) a).toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder());
+    }
+
+    private static void checkSize(int n, Shape shape) {
+        if (n != shape.size()) {
+            throw new IllegalArgumentException(n + " values for shape " + shape + " (" + shape.size() + " elements)");
         }
     }
 
@@ -82,9 +98,12 @@ public final class Ops {
 
     /** {@link #owned(NDManager, float[], Shape)} for int64 data. */
     public static NDArray owned(NDManager m, long[] data, Shape shape) {
-        try (NDArray a = m.create(data, shape)) {
-            return a.duplicate();
+        checkSize(data.length, shape);
+        NDArray a = m.create(shape, DataType.INT64);
+        if (data.length > 0) {
+            storage(a).asLongBuffer().put(data);
         }
+        return a;
     }
 
     /**
