@@ -11,6 +11,7 @@ import java.lang.invoke.MethodType;
 import java.util.Optional;
 import jdk.incubator.foreign.CLinker;
 import jdk.incubator.foreign.FunctionDescriptor;
+import jdk.incubator.foreign.MemoryAccess;
 import jdk.incubator.foreign.MemoryAddress;
 import jdk.incubator.foreign.MemorySegment;
 import jdk.incubator.foreign.ResourceScope;
@@ -131,14 +132,27 @@ public final class Bf16Kernels {
     }
 
     /**
-     * {@code x Wᵀ} of bf16 arrays (no bias), a bf16 result attached to {@code m}. x [..., in], w [out, in];
-     * {@code inner} is the common dimension (checked by the caller against the float32 arrays).
+     * {@code x Wᵀ (+ b)} of bf16 arrays, a bf16 result attached to {@code m}. x [..., in], w [out, in], b [out] or
+     * null (shapes checked by the caller against the float32 arrays). The bias is added by the product's kernel to
+     * its float32 accumulator, before the result is rounded to bf16.
      */
-    static NDArray linear(NDArray x16, NDArray w16, NDManager m) {
+    static NDArray linear(NDArray x16, NDArray w16, NDArray b16, NDManager m) {
         check();
         MemoryAddress slot = slot();
-        try {
-            MemoryAddress r = (MemoryAddress) H.linear().invokeExact(slot, handle(x16), handle(w16), H.noBias().address());
+        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+            MemoryAddress bias = H.noBias().address();
+            if (b16 != null) {
+                // an engaged std::optional<at::Tensor> that borrows the bias: the tensor's one pointer (its
+                // TensorImpl) then the engaged flag. libtorch reads it through a const reference and never
+                // destroys it, so no reference count is taken or released here.
+                MemorySegment opt = MemorySegment.allocateNative(16, 8, scope);
+                opt.fill((byte) 0);
+                MemoryAccess.setLongAtOffset(opt, 0,
+                        MemoryAccess.getLong(handle(b16).asSegment(8, ResourceScope.globalScope())));
+                MemoryAccess.setByteAtOffset(opt, 8, (byte) 1);
+                bias = opt.address();
+            }
+            MemoryAddress r = (MemoryAddress) H.linear().invokeExact(slot, handle(x16), handle(w16), bias);
         } catch (Throwable e) {
             throw new IllegalStateException("bf16 linear failed", e);
         }

@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
@@ -106,7 +104,7 @@ public final class DropoutMasks {
         float scale = (float) (1.0 / keep);
         long maskSeed = STATE.get().rng.nextLong();
         NDArray mask = m.create(shape, DataType.FLOAT32);
-        FloatBuffer fb = ((PtNDArray) mask).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer fb = TensorStorage.floats(mask);
         int chunks = (int) ((n + CHUNK - 1) / CHUNK);
         HostParallel.run(chunks, () -> new float[(int) Math.min(CHUNK, n)], (c, out) -> {
             SplittableRandom rng = new SplittableRandom(chunkSeed(maskSeed, c));

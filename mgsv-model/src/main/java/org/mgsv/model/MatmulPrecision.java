@@ -103,7 +103,7 @@ public enum MatmulPrecision {
                                 ai.djl.nn.core.Linear.linear(x, w).singletonOrThrow().attach(s);
                             } else {
                                 NDArray x16 = Bf16Kernels.toBf16(x, s);
-                                Bf16Kernels.toFloat(Bf16Kernels.linear(x16, w16, s), s);
+                                Bf16Kernels.toFloat(Bf16Kernels.linear(x16, w16, null, s), s);
                             }
                         }
                         best[mode] = Math.min(best[mode], (System.nanoTime() - t0) / 4e6);

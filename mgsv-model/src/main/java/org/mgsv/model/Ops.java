@@ -34,14 +34,9 @@ public final class Ops {
         checkSize(data.length, shape);
         NDArray a = m.create(shape, DataType.FLOAT32);
         if (data.length > 0) {
-            storage(a).asFloatBuffer().put(data);
+            TensorStorage.floats(a).put(data);
         }
         return a;
-    }
-
-    /** The storage of a new contiguous array of libtorch's, for writing it in place. */
-    private static java.nio.ByteBuffer storage(NDArray a) {
-        return ((ai.djl.pytorch.engine.PtNDArray) a).toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder());
     }
 
     private static void checkSize(int n, Shape shape) {
@@ -101,32 +96,38 @@ public final class Ops {
         checkSize(data.length, shape);
         NDArray a = m.create(shape, DataType.INT64);
         if (data.length > 0) {
-            storage(a).asLongBuffer().put(data);
+            TensorStorage.longs(a).put(data);
         }
         return a;
     }
 
     /**
-     * {@code x Wᵀ + b}. In {@link MatmulPrecision#BF16} the product runs on bf16 copies of x and W (a trained
-     * weight is cast on every call, so its gradient reaches the float32 master; a weight without gradient is cast
-     * once and cached) and the bias is added in float32 to the float32 result.
+     * {@code x Wᵀ + b}. In {@link MatmulPrecision#BF16} the product runs on bf16 copies of x, W and b (a trained
+     * weight or bias is cast on every call, so its gradient reaches the float32 master; one without gradient is
+     * cast once and cached); the kernel adds the bias to its float32 accumulator and rounds once to bf16, and the
+     * result is returned as float32.
      */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
         if (MatmulPrecision.current() == MatmulPrecision.FP32) {
             return Linear.linear(x, w, b).singletonOrThrow();
         }
         Bf16Kernels.checkLinear(x.getShape(), w.getShape());
+        if (b != null && (b.getShape().dimension() != 1 || b.getShape().get(0) != w.getShape().get(0))) {
+            throw new IllegalArgumentException("linear: bias " + b.getShape() + " does not match weight " + w.getShape());
+        }
         NDManager m = x.getManager();
         NDArray[] w16 = bf16Weight(w, m);
-        NDArray y;
-        try (NDArray x16 = Bf16Kernels.toBf16(x, m); NDArray y16 = Bf16Kernels.linear(x16, w16[0], m)) {
-            y = Bf16Kernels.toFloat(y16, m);
+        NDArray[] b16 = b == null ? new NDArray[2] : bf16Weight(b, m);
+        try (NDArray x16 = Bf16Kernels.toBf16(x, m); NDArray y16 = Bf16Kernels.linear(x16, w16[0], b16[0], m)) {
+            return Bf16Kernels.toFloat(y16, m);
         } finally {
             if (w16[1] != null) {
                 w16[0].close(); // a per-call copy; the graph keeps its own reference
             }
+            if (b16[1] != null) {
+                b16[0].close();
+            }
         }
-        return b == null ? y : y.add(b);
     }
 
     /**

@@ -8,6 +8,7 @@ package org.mgsv.model.eval;
  * small tensor (measured for N = 500: peak RSS 537 → 464 MB at unchanged speed; a 64 KiB threshold cost 35%).
  */
 public final class EvalMemory {
+    private static final int M_TRIM_THRESHOLD = -1;
     private static final int M_MMAP_THRESHOLD = -3;
     private static final int M_ARENA_MAX = -8;
 
@@ -25,6 +26,28 @@ public final class EvalMemory {
             com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
             int ok = f.invokeInt(new Object[] {M_MMAP_THRESHOLD, 1 << 20});
             int ok2 = System.getenv("MALLOC_ARENA_MAX") != null ? 1 : f.invokeInt(new Object[] {M_ARENA_MAX, 2});
+            return ok == 1 && ok2 == 1;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * The opposite trade for latency (search, grounding, the server): a query allocates the same few large tensors
+     * each time (a 100-track shortlist is 9.8 MB of tokens); with glibc's defaults they are often fresh mappings or
+     * trimmed heap, paged in again on every query. A 32 MiB mmap threshold (glibc's maximum) and a 256 MiB trim
+     * threshold keep freed blocks in the heap for the next query: resident memory stays at the largest query's
+     * working set. Skipped when MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ is set; false where glibc's mallopt
+     * is unavailable (then nothing changes).
+     */
+    public static synchronized boolean tuneForLatency() {
+        if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null || System.getenv("MALLOC_TRIM_THRESHOLD_") != null) {
+            return true;
+        }
+        try {
+            com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
+            int ok = f.invokeInt(new Object[] {M_MMAP_THRESHOLD, 32 << 20});
+            int ok2 = f.invokeInt(new Object[] {M_TRIM_THRESHOLD, 256 << 20});
             return ok == 1 && ok2 == 1;
         } catch (Throwable t) {
             return false;

@@ -5,13 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mgsv.model.HostParallel;
+import org.mgsv.model.TensorStorage;
 
 /**
  * Adam exactly as {@code torch.optim.Adam} (no weight decay, no amsgrad) computes it, with its state (first and
@@ -97,19 +95,11 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /**
-     * The float view of a parameter's (or gradient's) own storage: libtorch's memory, read and written in place
-     * (no copies through the Java heap). Parameters and their gradients are contiguous float32 leaves.
-     */
     private static FloatBuffer view(NDArray a, String what, int n) {
-        if (a.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException(what + ": " + a.getDataType() + ", expected float32");
-        }
-        ByteBuffer b = ((PtNDArray) a).toByteBuffer(true);
-        if (!b.isDirect() || b.capacity() != 4L * n) {
+        if (a.getShape().size() != n) {
             throw new IllegalArgumentException(what + ": " + a.getShape().size() + " values, optimizer state has " + n);
         }
-        return b.order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return TensorStorage.floats(a);
     }
 
     /** One parameter's update; {@link #run} does elements [from, to) through two scratch arrays. */
