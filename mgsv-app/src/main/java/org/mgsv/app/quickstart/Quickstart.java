@@ -38,7 +38,7 @@ import org.mgsv.model.eval.StorePairs;
 import org.mgsv.model.train.FeatureSource;
 import org.mgsv.model.train.RunDirectory;
 import org.mgsv.model.train.TrainPair;
-import org.mgsv.model.train.Trainer;
+import org.mgsv.model.train.MadeTrainer;
 import org.mgsv.model.train.TrainingListener;
 
 /**
@@ -197,7 +197,8 @@ public final class Quickstart {
         desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.SYNTHETIC);
         desc.put("trainPairs", train.size());
         desc.put("valPairs", val.size());
-        Trainer trainer = new Trainer(preset.model(), preset.train(), new Trainer.Data(train, val, fs, desc), run, progress);
+        MadeTrainer trainer = new MadeTrainer(preset.model(), preset.train(),
+                new MadeTrainer.Data(train, val, fs, desc), run, progress);
         int spe = trainer.stepsPerEpoch();
         log.printf(Locale.ROOT, "[2/4] training MaDe (%s preset: d=%d, %d+%d DETR layers) for %d epochs of %d steps "
                         + "(batch %d) on %d pairs, validating on %d%s%n",
@@ -325,9 +326,9 @@ public final class Quickstart {
                 .paragraph("Baselines on the same data: 'start 0, length = video' predicts the moment [0 s, video "
                         + "length] with a random ranking; 'random' ranks the tracks at random and places a moment "
                         + "of the video's length uniformly inside the track. R@k and MoR@k are percentages.");
-        Path curves = out.resolve("train").resolve(Trainer.CURVES);
+        Path curves = out.resolve("train").resolve(MadeTrainer.CURVES);
         if (Files.isRegularFile(curves)) {
-            r.heading("Learning curves").image("train/" + Trainer.CURVES,
+            r.heading("Learning curves").image("train/" + MadeTrainer.CURVES,
                     "Training losses (left) and validation metrics (right) per epoch");
         }
         List<MomentStrip.Query> strip = new ArrayList<>();

@@ -16,7 +16,7 @@ import org.mgsv.model.MadeConfig;
 import org.mgsv.model.Ops;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
-import org.mgsv.model.Predictor;
+import org.mgsv.model.MadePredictor;
 
 /**
  * The full MsG evaluation, streamed: encode N videos and N musics, detect the moment of every ground-truth pair,
@@ -149,7 +149,8 @@ public final class MsgEvaluator {
                         width = du.div(c.maxMDuration()).reshape(rows.length, 1, 1).repeat(1, c.numMomentQueries());
                     }
                     MadeNetwork.Heads h = net.heads(last, width);
-                    float[] mom = Predictor.moments(h.logits().get(0), h.spans().get(0), c.maxMDuration()).toFloatArray();
+                    float[] mom = MadePredictor.moments(h.logits().get(0), h.spans().get(0), c.maxMDuration())
+                            .toFloatArray();
                     cacheMusics(cache, rows, gt, mu, cacheUsed);
                     XPoolScorer.VideoSide vs = xs.prepareVideos(v.vector());
                     XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());

@@ -70,7 +70,7 @@ final class MicroBatchStep {
             List<NDArray> masks = new ArrayList<>();
             for (int k = 0; k < slices; k++) {
                 try (NDManager km = sm.newSubManager()) {
-                    Batch b = Batch.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
+                    PairBatch b = PairBatch.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
                     Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
@@ -162,10 +162,10 @@ final class MicroBatchStep {
                 int from = k * mb;
                 int to = Math.min(n, (k + 1) * mb);
                 float share = (float) (to - from) / n;
-                org.mgsv.model.DirectBuffers.release(Trainer.DIRECT_BUFFER_LIMIT);
+                org.mgsv.model.DirectBuffers.release(MadeTrainer.DIRECT_BUFFER_LIMIT);
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
-                    Batch b = Batch.load(km, pairs.subList(from, to), src, c);
+                    PairBatch b = PairBatch.load(km, pairs.subList(from, to), src, c);
                     Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);

@@ -88,7 +88,7 @@ public final class Validator {
             for (int i = 0; i < rows.length; i++) {
                 TrainPair p = pairs.get(rows[i]);
                 String id = video ? p.videoId() : p.musicId();
-                Batch.copyRow(video ? src.video(id) : src.music(id), slots, dim, (video ? "video " : "music ") + id,
+                PairBatch.copyRow(video ? src.video(id) : src.music(id), slots, dim, (video ? "video " : "music ") + id,
                         v, mk, i);
             }
             return new NDArray[] {Ops.owned(m, v, new Shape(rows.length, slots, dim)),

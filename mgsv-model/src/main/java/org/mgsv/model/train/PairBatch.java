@@ -14,7 +14,7 @@ import org.mgsv.model.Ops;
  * segment mask [B, S], targets [B, 1, 2] (normalised center, width), video durations [B] in seconds (what a
  * center-only model takes as the moment's width). Padded feature slots are zeroed.
  */
-public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, NDArray segments,
+public record PairBatch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, NDArray segments,
         NDArray segmentMask, NDArray targets, NDArray videoDurations) {
 
     public int size() {
@@ -27,7 +27,7 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
     }
 
     /** Loads the features of {@code pairs} from {@code src} into arrays of {@code m}, shaped as {@code c} expects. */
-    public static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
+    public static PairBatch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
         int b = pairs.size();
         int frameSlots = c.frameSlots();
         int frameDim = c.frameFeatDim();
@@ -50,7 +50,7 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
             tg[2 * i + 1] = t[1];
             du[i] = (float) p.videoDuration();
         }
-        return new Batch(pairs,
+        return new PairBatch(pairs,
                 Ops.owned(m, fv, new Shape(b, frameSlots, frameDim)),
                 Ops.owned(m, fm, new Shape(b, frameSlots)),
                 Ops.owned(m, sv, new Shape(b, segmentSlots, segmentDim)),

@@ -21,10 +21,10 @@ import java.util.Map;
  * <p>The update is one fused pass per parameter over Java arrays (the moments live on the heap): the same float
  * operations in the same order as the element-wise libtorch formulation (IEEE float products, sums, quotients and
  * a correctly rounded square root, no fused multiply-add): the same moments bit for bit and the same parameters
- * within one ulp, nearly all bit for bit ({@code AdamTest}), where libtorch needs thirteen passes and four
+ * within one ulp, nearly all bit for bit ({@code FusedAdamTest}), where libtorch needs thirteen passes and four
  * temporaries per parameter.
  */
-public final class Adam implements AutoCloseable {
+public final class FusedAdam implements AutoCloseable {
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -34,7 +34,7 @@ public final class Adam implements AutoCloseable {
     private final Map<String, Shape> shapes = new LinkedHashMap<>();
     private final Map<String, Long> steps = new LinkedHashMap<>();
 
-    public Adam(NDManager parent, double beta1, double beta2, double eps) {
+    public FusedAdam(NDManager parent, double beta1, double beta2, double eps) {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -42,8 +42,8 @@ public final class Adam implements AutoCloseable {
     }
 
     /** torch's defaults: β = (0.9, 0.999), ε = 1e-8. */
-    public static Adam reference(NDManager parent) {
-        return new Adam(parent, 0.9, 0.999, 1e-8);
+    public static FusedAdam reference(NDManager parent) {
+        return new FusedAdam(parent, 0.9, 0.999, 1e-8);
     }
 
     /** One update of every parameter of {@code group} with learning rate {@code lr}. */

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * per-epoch shuffle and every step's dropout masks derive from the seed, the epoch and the step number only, so
  * a run resumed from {@code last/} continues exactly as an uninterrupted run would.
  */
-public final class Trainer {
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+public final class MadeTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(MadeTrainer.class);
     private static final ObjectMapper LINE = new ObjectMapper();
 
     public static final String LAST = "last";
@@ -71,7 +71,7 @@ public final class Trainer {
     private final MadeCriterion criterion;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
-    public Trainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
+    public MadeTrainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
         opt.validate();
         this.config = config;
         this.opt = opt;
@@ -86,7 +86,7 @@ public final class Trainer {
     }
 
     /** Adds a listener of this trainer's epochs, steps and checkpoints (see {@link TrainingListener}). */
-    public Trainer addListener(TrainingListener l) {
+    public MadeTrainer addListener(TrainingListener l) {
         listeners.add(java.util.Objects.requireNonNull(l, "listener"));
         return this;
     }
@@ -181,7 +181,7 @@ public final class Trainer {
             long step;
             Map<String, Double> best = new LinkedHashMap<>();
             List<Map<String, Double>> history = new ArrayList<>();
-            Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps());
+            FusedAdam adam = new FusedAdam(root, opt.beta1(), opt.beta2(), opt.eps());
             if (resume) {
                 Path last = dir.last();
                 if (!dir.resumable()) {
@@ -333,7 +333,7 @@ public final class Trainer {
         int spe = stepsPerEpoch();
         List<Double> times = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager();
-                Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps())) {
+                FusedAdam adam = new FusedAdam(root, opt.beta1(), opt.beta2(), opt.eps())) {
             MadeParams params = ownedInit(root);
             params.attachGradients();
             MadeNetwork net = new MadeNetwork(params);
@@ -379,7 +379,7 @@ public final class Trainer {
 
     /** One optimizer step; returns the loss values of the batch. */
     Map<String, Double> trainStep(NDManager root, Engine engine, MadeNetwork net, MadeParams params, List<ParamGroup> groups,
-            List<NDArray> all, Adam adam, List<TrainPair> pairs, long step, double lr) {
+            List<NDArray> all, FusedAdam adam, List<TrainPair> pairs, long step, double lr) {
         // batches enter native memory through direct buffers that only a collection frees
         org.mgsv.model.DirectBuffers.release(DIRECT_BUFFER_LIMIT);
         int mb = opt.effectiveMicroBatch();
@@ -392,7 +392,7 @@ public final class Trainer {
         }
         try (NDManager sm = root.newSubManager()) {
             long t0 = System.nanoTime();
-            Batch b = Batch.load(sm, pairs, data.features(), config);
+            PairBatch b = PairBatch.load(sm, pairs, data.features(), config);
             Grads.zero(all);
             org.mgsv.model.Ops.seedRandom(engine, stepSeed(step));
             Map<String, Double> v;
@@ -437,7 +437,7 @@ public final class Trainer {
     }
 
     /** Clips each group's gradients (its norm before clipping goes into {@code v}), then Adam updates every group. */
-    private void clipAndUpdate(List<ParamGroup> groups, Adam adam, Map<String, Double> v, double lr) {
+    private void clipAndUpdate(List<ParamGroup> groups, FusedAdam adam, Map<String, Double> v, double lr) {
         for (ParamGroup g : groups) {
             v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
         }
@@ -455,7 +455,7 @@ public final class Trainer {
                 r.getOrDefault("lr", 0.0));
     }
 
-    private Map<String, Object> stateJson(int epoch, long step, Map<String, Double> best, Adam adam, int spe) {
+    private Map<String, Object> stateJson(int epoch, long step, Map<String, Double> best, FusedAdam adam, int spe) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("epoch", epoch);
         s.put("globalStep", step);
@@ -475,7 +475,7 @@ public final class Trainer {
         return s;
     }
 
-    private void save(String checkpoint, MadeParams params, Adam adam, Map<String, Object> state, int epoch) {
+    private void save(String checkpoint, MadeParams params, FusedAdam adam, Map<String, Object> state, int epoch) {
         Map<String, Object> details = new LinkedHashMap<>(data.description());
         details.put("seed", opt.seed());
         details.put("epoch", epoch);
