@@ -39,7 +39,7 @@ import org.mgsv.model.train.FeatureSource;
 import org.mgsv.model.train.RunDirectory;
 import org.mgsv.model.train.TrainPair;
 import org.mgsv.model.train.MadeTrainer;
-import org.mgsv.model.train.TrainingListener;
+import org.mgsv.model.train.RunListener;
 
 /**
  * The quickstart pipeline: synthetic benchmark → training → streamed test evaluation → baselines → table,
@@ -209,9 +209,9 @@ public final class Quickstart {
         double cpu0 = cpuSeconds();
         int first = done;
         // the overall progress (epochs done, elapsed, ETA); the trainer's own bar shows the steps of an epoch
-        trainer.addListener(new TrainingListener() {
+        trainer.addListener(new RunListener() {
             @Override
-            public void onEpochEnd(TrainingListener.Epoch e) {
+            public void onEpochEnd(RunListener.Epoch e) {
                 double el = secondsSince(t0);
                 double eta = el / (e.epoch() - first) * (epochs - e.epoch());
                 log.printf(Locale.ROOT, "training: %d/%d epochs done, %s elapsed, ETA %s%n", e.epoch(), epochs,

@@ -69,7 +69,7 @@ public final class MadeTrainer {
     private final RunDirectory dir;
     private final boolean progress;
     private final MadeCriterion criterion;
-    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<RunListener> listeners = new ArrayList<>();
 
     public MadeTrainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
         opt.validate();
@@ -85,8 +85,8 @@ public final class MadeTrainer {
                 org.mgsv.model.loss.HungarianMatcher.reference());
     }
 
-    /** Adds a listener of this trainer's epochs, steps and checkpoints (see {@link TrainingListener}). */
-    public MadeTrainer addListener(TrainingListener l) {
+    /** Adds a listener of this trainer's epochs, steps and checkpoints (see {@link RunListener}). */
+    public MadeTrainer addListener(RunListener l) {
         listeners.add(java.util.Objects.requireNonNull(l, "listener"));
         return this;
     }
@@ -225,7 +225,7 @@ public final class MadeTrainer {
                 final Map<String, Double> running = new LinkedHashMap<>();
                 ProgressBar bar = progress ? new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch,
                         opt.epochs()), spe).suffix(() -> suffix(running)) : null;
-                for (TrainingListener l : listeners) {
+                for (RunListener l : listeners) {
                     l.onEpochStart(epoch, opt.epochs());
                 }
                 try {
@@ -239,7 +239,7 @@ public final class MadeTrainer {
                         }
                         running.put("lr", lr);
                         items += pairs.size();
-                        for (TrainingListener l : listeners) {
+                        for (RunListener l : listeners) {
                             l.onStep(step, lr, v);
                         }
                         if (bar != null) {
@@ -271,7 +271,7 @@ public final class MadeTrainer {
                     save(name, params, adam, state, epoch);
                 }
                 save(LAST, params, adam, state, epoch);
-                for (TrainingListener l : listeners) {
+                for (RunListener l : listeners) {
                     for (String name : improved) {
                         l.onCheckpoint(dir.checkpoint(name), epoch);
                     }
@@ -302,10 +302,10 @@ public final class MadeTrainer {
                             val.get("R1"), val.get("R10"), val.get("mIoU"), val.get("R1_iou0.5"),
                             val.get("R1_iou0.7"), seconds, improved.isEmpty() ? "" : " | saved " + improved);
                 }
-                TrainingListener.Epoch done = new TrainingListener.Epoch(epoch, opt.epochs(), epochsDone + 1, step,
+                RunListener.Epoch done = new RunListener.Epoch(epoch, opt.epochs(), epochsDone + 1, step,
                         seconds, java.util.Collections.unmodifiableMap(train), java.util.Collections.unmodifiableMap(val),
                         List.copyOf(improved));
-                for (TrainingListener l : listeners) {
+                for (RunListener l : listeners) {
                     l.onEpochEnd(done);
                 }
             }
@@ -408,7 +408,7 @@ public final class MadeTrainer {
                 try {
                     l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
                 } catch (IllegalArgumentException e) {
-                    throw new TrainingDivergedException("training diverged: non-finite network outputs at step " + step
+                    throw new DivergenceException("training diverged: non-finite network outputs at step " + step
                             + " (" + e.getMessage() + "; the last checkpoint in " + runDir.resolve(LAST) + " is intact)",
                             step);
                 }
@@ -431,7 +431,7 @@ public final class MadeTrainer {
 
     private void checkFinite(Map<String, Double> v, long step) {
         if (!Double.isFinite(v.get("loss_total"))) {
-            throw new TrainingDivergedException("training diverged: the loss is " + v.get("loss_total") + " at step "
+            throw new DivergenceException("training diverged: the loss is " + v.get("loss_total") + " at step "
                     + step + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)", step);
         }
     }

@@ -188,7 +188,7 @@ final class MicroBatchStep {
                     try {
                         l = criterion.localization(lo, det.projVid(), b.targets(), terms, ce);
                     } catch (IllegalArgumentException e) {
-                        throw new TrainingDivergedException("training diverged: non-finite network outputs ("
+                        throw new DivergenceException("training diverged: non-finite network outputs ("
                                 + e.getMessage() + ")", -1);
                     }
                     double lv = l.getFloat();

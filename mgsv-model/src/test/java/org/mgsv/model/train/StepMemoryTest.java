@@ -68,9 +68,9 @@ class StepMemoryTest {
         PlantedData d = new PlantedData(c, 32, 1, 6, 3);
         List<Integer> live = new ArrayList<>();
         MadeTrainer t = new MadeTrainer(c, MadeTrainerTest.tinyOptions(4), MadeTrainerTest.data(d), dir, false);
-        t.addListener(new TrainingListener() {
+        t.addListener(new RunListener() {
             @Override
-            public void onEpochEnd(TrainingListener.Epoch e) {
+            public void onEpochEnd(RunListener.Epoch e) {
                 live.add(liveArrays());
             }
         });

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@link #onEpochEnd}); listeners must not change the arrays they are not given, and see no arrays at all, so
  * they cannot change what is trained. Every method does nothing by default.
  */
-public interface TrainingListener {
+public interface RunListener {
     /** Before the first step of {@code epoch} (1-based) of {@code epochs}. */
     default void onEpochStart(int epoch, int epochs) {}
 

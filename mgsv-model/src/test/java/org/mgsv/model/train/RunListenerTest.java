@@ -21,7 +21,7 @@ import org.mgsv.model.ModelDir;
 import org.mgsv.model.NpzIO;
 
 /** The trainer's events, its run directory as {@link RunDirectory} reads it, and its typed divergence. */
-class TrainingListenerTest {
+class RunListenerTest {
 
     @Test
     void listenersSeeEveryEpochStepAndCheckpointAndChangeNothing(@TempDir Path dir) throws Exception {
@@ -31,9 +31,9 @@ class TrainingListenerTest {
         Path without = dir.resolve("without");
         List<String> events = new ArrayList<>();
         List<Long> steps = new ArrayList<>();
-        List<TrainingListener.Epoch> epochs = new ArrayList<>();
+        List<RunListener.Epoch> epochs = new ArrayList<>();
         MadeTrainer t = new MadeTrainer(c, MadeTrainerTest.tinyOptions(2), MadeTrainerTest.data(d), with, false);
-        t.addListener(new TrainingListener() {
+        t.addListener(new RunListener() {
             @Override
             public void onEpochStart(int epoch, int total) {
                 events.add("start " + epoch + "/" + total);
@@ -54,7 +54,7 @@ class TrainingListenerTest {
             }
 
             @Override
-            public void onEpochEnd(TrainingListener.Epoch e) {
+            public void onEpochEnd(RunListener.Epoch e) {
                 events.add("end " + e.epoch());
                 epochs.add(e);
             }
@@ -72,7 +72,7 @@ class TrainingListenerTest {
         ObjectMapper om = new ObjectMapper();
         for (int i = 0; i < 2; i++) {
             JsonNode line = om.readTree(lines.get(i));
-            TrainingListener.Epoch e = epochs.get(i);
+            RunListener.Epoch e = epochs.get(i);
             assertEquals(1, e.firstEpochThisCall());
             assertEquals(line.get("steps").asLong(), e.steps());
             assertEquals(line.get("train").get("loss_total").asDouble(), e.train().get("loss_total"));
@@ -101,7 +101,7 @@ class TrainingListenerTest {
         PlantedData d = new PlantedData(c, 40, 1, 12, 5);
         MadeTrainer t = new MadeTrainer(c, MadeTrainerTest.tinyOptions(2).withLr(1e12), MadeTrainerTest.data(d), dir,
                 false);
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.run(false, 0));
+        DivergenceException e = assertThrows(DivergenceException.class, () -> t.run(false, 0));
         assertTrue(e.getMessage().startsWith("training diverged"), e.getMessage());
         assertTrue(e.step() >= 0, "step " + e.step());
     }
