@@ -16,7 +16,7 @@ import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.CsvLine;
 import org.mgsv.core.data.MediaFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 
 /**
  * Adds the audio files of a folder to a catalog: media pipeline (decode + AST windows + segment encoder) → the
@@ -196,7 +196,7 @@ public final class CatalogIndexer {
         }
         int added = 0;
         int sinceCommit = 0;
-        try (ProgressBar bar = progress ? new ProgressBar("index", todo.size()) : null) {
+        try (ConsoleProgress bar = progress ? new ConsoleProgress("index", todo.size()) : null) {
             for (Path f : todo) {
                 try {
                     indexFile(f, meta.get(f.getFileName().toString()));

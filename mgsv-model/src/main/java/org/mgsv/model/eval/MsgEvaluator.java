@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.core.util.TopKHeap;
 import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
@@ -118,7 +118,7 @@ public final class MsgEvaluator {
         float[] allHc = new float[n];
 
         try (NDManager root = NDManager.newBaseManager();
-                ProgressBar bar = opt.progress() ? new ProgressBar("msg-eval", (long) n + nm) : null) {
+                ConsoleProgress bar = opt.progress() ? new ConsoleProgress("msg-eval", (long) n + nm) : null) {
             XPoolScorer xs = new XPoolScorer(params, root);
             CachedMusic[] cache = new CachedMusic[nm];
             long[] cacheUsed = {0};

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeOutput;
@@ -223,7 +223,7 @@ public final class MadeTrainer {
                 double lr = 0;
                 int bs = batchSize();
                 final Map<String, Double> running = new LinkedHashMap<>();
-                ProgressBar bar = progress ? new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch,
+                ConsoleProgress bar = progress ? new ConsoleProgress(String.format(Locale.ROOT, "epoch %d/%d", epoch,
                         opt.epochs()), spe).suffix(() -> suffix(running)) : null;
                 for (RunListener l : listeners) {
                     l.onEpochStart(epoch, opt.epochs());
