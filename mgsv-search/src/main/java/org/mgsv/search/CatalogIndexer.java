@@ -112,7 +112,7 @@ public final class CatalogIndexer {
 
     /** Indexes one file (no commit). */
     public TrackRecord indexFile(Path file, Meta meta) {
-        MediaPipeline.MusicFeatures f = media.music(file);
+        MediaPipeline.ExtractedMusic f = media.music(file);
         GroundingModel.EncodedMusic m = model.encodeMusic(f.segmentFeatures(), f.mask());
         double[][] b = beats ? media.beats(file) : null;
         String id = idOf(file, meta);

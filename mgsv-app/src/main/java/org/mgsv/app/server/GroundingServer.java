@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 import org.mgsv.search.catalog.TrackInfo;
 import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.search.GroundingService;
-import org.mgsv.search.Renderer;
+import org.mgsv.search.MomentRenderer;
 import org.mgsv.search.Searcher;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
@@ -583,9 +583,9 @@ public final class GroundingServer implements AutoCloseable {
                     "moment [%.3f, %.3f] is not inside track '%s' (0 to %.3f s)", start, end, track, trackSeconds));
         }
         String oa = body.path("originalAudio").asText("drop").toLowerCase(Locale.ROOT);
-        Renderer.OriginalAudio original = switch (oa) {
-            case "drop" -> Renderer.OriginalAudio.DROP;
-            case "duck" -> Renderer.OriginalAudio.DUCK;
+        MomentRenderer.OriginalAudio original = switch (oa) {
+            case "drop" -> MomentRenderer.OriginalAudio.DROP;
+            case "duck" -> MomentRenderer.OriginalAudio.DUCK;
             default -> throw new HttpError(400, "field 'originalAudio' must be 'drop' or 'duck'");
         };
         Path out = Files.createDirectories(workDir.resolve("renders")).resolve(UUID.randomUUID() + ".mp4");

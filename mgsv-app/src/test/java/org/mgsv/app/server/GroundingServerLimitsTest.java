@@ -32,7 +32,7 @@ class GroundingServerLimitsTest {
         }
 
         @Override
-        public VideoFeatures video(Path file) {
+        public ExtractedVideo video(Path file) {
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
@@ -45,11 +45,11 @@ class GroundingServerLimitsTest {
                 m[i] = 1;
                 f[i][i] = 1;
             }
-            return new VideoFeatures(f, m, 5.0);
+            return new ExtractedVideo(f, m, 5.0);
         }
 
         @Override
-        public MusicFeatures music(Path file) {
+        public ExtractedMusic music(Path file) {
             throw new UnsupportedOperationException();
         }
 

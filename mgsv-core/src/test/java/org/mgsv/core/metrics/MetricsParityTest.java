@@ -111,7 +111,7 @@ class MetricsParityTest {
 
     @Test
     void perQueryRanksAndIousMatchReference() throws IOException {
-        Map<String, Npz.Array> pq = Npz.read(dir.resolve("per_query.npz"));
+        Map<String, ReferenceNpz.Array> pq = ReferenceNpz.read(dir.resolve("per_query.npz"));
         int[] rank0 = pq.get("rank0").ints();
         float[] iou = pq.get("iou").floats();
         List<double[]> ans = answers();
