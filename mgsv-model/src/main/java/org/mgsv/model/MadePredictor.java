@@ -137,7 +137,7 @@ public final class MadePredictor {
             out[3 * i + 1] = (cc + w / 2) * maxDuration;
             out[3 * i + 2] = sc[k];
         }
-        return Ops.owned(score.getManager(), out, new Shape(b, 3));
+        return NativeMemory.owned(score.getManager(), out, new Shape(b, 3));
     }
 
     /** Loads the model directory and the inputs, predicts, writes the outputs atomically. Returns B. */

@@ -11,12 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.core.util.TopKHeap;
-import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.Ops;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.MadePredictor;
+import org.mgsv.model.NativeMemory;
 
 /**
  * The full MsG evaluation, streamed: encode N videos and N musics, detect the moment of every ground-truth pair,
@@ -145,7 +144,8 @@ public final class MsgEvaluator {
                     NDArray width = null;
                     if (c.predictCenter()) {
                         float[] dur = src.videoDurations(rows);
-                        NDArray du = dur != null ? Ops.owned(m, dur, new Shape(dur.length)) : v.mask().sum(new int[] {1});
+                        NDArray du = dur != null ? NativeMemory.owned(m, dur, new Shape(dur.length))
+                                : v.mask().sum(new int[] {1});
                         width = du.div(c.maxMDuration()).reshape(rows.length, 1, 1).repeat(1, c.numMomentQueries());
                     }
                     MadeNetwork.Heads h = net.heads(last, width);
@@ -172,7 +172,7 @@ public final class MsgEvaluator {
                         System.arraycopy(gh, i * d, allGH, row * d, d);
                     }
                 }
-                DirectBuffers.release(DIRECT_LIMIT);
+                NativeMemory.release(DIRECT_LIMIT);
                 if (bar != null) {
                     bar.step(b - a);
                 }
@@ -186,8 +186,9 @@ public final class MsgEvaluator {
             int[] tiesBefore = new int[n];
             TopKHeap top = new TopKHeap(n, opt.topK());
             try (NDManager videos = root.newSubManager()) {
-                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(Ops.owned(videos, allQ, new Shape(n, d)),
-                        Ops.owned(videos, allH, new Shape(n, d)), Ops.owned(videos, allGH, new Shape(n, d)), allHb, allHc);
+                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(NativeMemory.owned(videos, allQ, new Shape(n, d)),
+                        NativeMemory.owned(videos, allH, new Shape(n, d)),
+                        NativeMemory.owned(videos, allGH, new Shape(n, d)), allHb, allHc);
                 int[] musicOrder = sortedBy(nm, u -> lengthHint(src.musicLengthHint(firstRow.get(u))));
                 for (int ua = 0; ua < nm; ua += opt.musicChunk()) {
                     int ub = Math.min(nm, ua + opt.musicChunk());
@@ -241,7 +242,7 @@ public final class MsgEvaluator {
                             }
                         }
                     }
-                    DirectBuffers.release(DIRECT_LIMIT);
+                    NativeMemory.release(DIRECT_LIMIT);
                     if (bar != null) {
                         bar.step(ub - ua);
                     }
@@ -336,8 +337,9 @@ public final class MsgEvaluator {
             System.arraycopy(cm.mask(), 0, mask, i * slots, cm.mask().length);
             System.arraycopy(cm.vector(), 0, vec, i * d, d);
         }
-        return new MadeNetwork.Encoded(Ops.owned(m, tok, new Shape(us.length, slots, d)),
-                Ops.owned(m, vec, new Shape(us.length, d)), Ops.owned(m, mask, new Shape(us.length, slots)));
+        return new MadeNetwork.Encoded(NativeMemory.owned(m, tok, new Shape(us.length, slots, d)),
+                NativeMemory.owned(m, vec, new Shape(us.length, d)),
+                NativeMemory.owned(m, mask, new Shape(us.length, slots)));
     }
 
     /**
@@ -391,7 +393,7 @@ public final class MsgEvaluator {
             }
         }
         NDManager m = src.getManager();
-        NDArray index = Ops.owned(m, idx, new Shape(b, longest));
+        NDArray index = NativeMemory.owned(m, idx, new Shape(b, longest));
         NDArray tokens = src.gather(index.reshape(b, longest, 1).repeat(2, d), 1);
         return new NDArray[] {tokens, mask.gather(index, 1)};
     }

@@ -370,7 +370,7 @@ public final class MadeTrainer {
     /** Direct-buffer bytes above which a step first asks for a collection. */
     static final long DIRECT_BUFFER_LIMIT = 192L << 20;
 
-    /** Fresh parameters in libtorch-owned memory (see {@link org.mgsv.model.Ops#owned}). */
+    /** Fresh parameters in libtorch-owned memory (see {@link org.mgsv.model.NativeMemory#owned}). */
     private MadeParams ownedInit(NDManager root) {
         try (MadeParams init = MadeParams.initialize(config, root, opt.seed())) {
             return init.copy(root);
@@ -381,7 +381,7 @@ public final class MadeTrainer {
     Map<String, Double> trainStep(NDManager root, Engine engine, MadeNetwork net, MadeParams params, List<ParamGroup> groups,
             List<NDArray> all, FusedAdam adam, List<TrainPair> pairs, long step, double lr) {
         // batches enter native memory through direct buffers that only a collection frees
-        org.mgsv.model.DirectBuffers.release(DIRECT_BUFFER_LIMIT);
+        org.mgsv.model.NativeMemory.release(DIRECT_BUFFER_LIMIT);
         int mb = opt.effectiveMicroBatch();
         if (mb > 0 && mb < pairs.size()) {
             Map<String, Double> v = MicroBatchStep.lossAndGradients(net, criterion, data.features(), pairs, mb,

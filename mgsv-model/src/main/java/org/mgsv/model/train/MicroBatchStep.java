@@ -14,6 +14,7 @@ import java.util.Map;
 import org.mgsv.core.MgsvException;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.NativeMemory;
 import org.mgsv.model.Ops;
 import org.mgsv.model.XPool;
 import org.mgsv.model.loss.LayerOutput;
@@ -162,7 +163,7 @@ final class MicroBatchStep {
                 int from = k * mb;
                 int to = Math.min(n, (k + 1) * mb);
                 float share = (float) (to - from) / n;
-                org.mgsv.model.DirectBuffers.release(MadeTrainer.DIRECT_BUFFER_LIMIT);
+                org.mgsv.model.NativeMemory.release(MadeTrainer.DIRECT_BUFFER_LIMIT);
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
                     PairBatch b = PairBatch.load(km, pairs.subList(from, to), src, c);
@@ -229,7 +230,7 @@ final class MicroBatchStep {
             int from, int to, int seed, int k) {
         Ops.seedRandom(engine, sliceSeed(seed, -2 - k));
         // intermediates in a sub-manager closed on return (autograd keeps what its backward needs)
-        return Ops.scoped(x -> {
+        return NativeMemory.scoped(x -> {
             NDArray v = x[0].get(new NDIndex(from + ":" + to));
             NDArray pooled = net.xpool(v, new XPool.Music(x[1], x[2]), true); // [B_musics, to-from, d]
             return MadeNetwork.singleSimilarity(v, pooled); // [to - from, B_musics]

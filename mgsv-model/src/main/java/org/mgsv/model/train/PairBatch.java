@@ -7,7 +7,7 @@ import java.util.List;
 import org.mgsv.core.MgsvException;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
-import org.mgsv.model.Ops;
+import org.mgsv.model.NativeMemory;
 
 /**
  * A batch of pairs as NDArrays: frame features [B, F, Dv], frame mask [B, F], segment features [B, S, Dm],
@@ -35,10 +35,10 @@ public record PairBatch(List<TrainPair> pairs, NDArray frames, NDArray frameMask
         int segmentDim = c.segmentFeatDim();
         // reused host buffers: a step's batch is copied into native memory right away, so the next step may
         // overwrite them (keeps the Java heap from growing by tens of MB of garbage per step)
-        float[] fv = Ops.hostBuffer(4, b * frameSlots * frameDim);
-        float[] fm = Ops.hostBuffer(5, b * frameSlots);
-        float[] sv = Ops.hostBuffer(6, b * segmentSlots * segmentDim);
-        float[] sm = Ops.hostBuffer(7, b * segmentSlots);
+        float[] fv = NativeMemory.hostBuffer(4, b * frameSlots * frameDim);
+        float[] fm = NativeMemory.hostBuffer(5, b * frameSlots);
+        float[] sv = NativeMemory.hostBuffer(6, b * segmentSlots * segmentDim);
+        float[] sm = NativeMemory.hostBuffer(7, b * segmentSlots);
         float[] tg = new float[b * 2];
         float[] du = new float[b];
         for (int i = 0; i < b; i++) {
@@ -51,12 +51,12 @@ public record PairBatch(List<TrainPair> pairs, NDArray frames, NDArray frameMask
             du[i] = (float) p.videoDuration();
         }
         return new PairBatch(pairs,
-                Ops.owned(m, fv, new Shape(b, frameSlots, frameDim)),
-                Ops.owned(m, fm, new Shape(b, frameSlots)),
-                Ops.owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
-                Ops.owned(m, sm, new Shape(b, segmentSlots)),
-                Ops.owned(m, tg, new Shape(b, 1, 2)),
-                Ops.owned(m, du, new Shape(b)));
+                NativeMemory.owned(m, fv, new Shape(b, frameSlots, frameDim)),
+                NativeMemory.owned(m, fm, new Shape(b, frameSlots)),
+                NativeMemory.owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
+                NativeMemory.owned(m, sm, new Shape(b, segmentSlots)),
+                NativeMemory.owned(m, tg, new Shape(b, 1, 2)),
+                NativeMemory.owned(m, du, new Shape(b)));
     }
 
     /**
