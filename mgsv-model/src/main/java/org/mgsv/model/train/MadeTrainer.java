@@ -169,6 +169,22 @@ public final class MadeTrainer {
         }
     }
 
+    /** Where a run stands: its parameters, the epochs and steps done, the best metrics and the metrics history. */
+    private static final class RunState {
+        MadeParams params;
+        int epochsDone;
+        long step;
+        final Map<String, Double> best = new LinkedHashMap<>();
+        final List<Map<String, Double>> history = new ArrayList<>();
+    }
+
+    /** What a training step needs besides its pairs: the network, its parameter groups and the optimizer. */
+    private record Stepper(NDManager root, Engine engine, MadeNetwork net, List<ParamGroup> groups, List<NDArray> all,
+            FusedAdam adam) {}
+
+    /** One epoch's training: the mean losses over its pairs and the learning rate of its last step. */
+    private record EpochLosses(Map<String, Double> train, double lr) {}
+
     private Result runLocked(boolean resume, int maxEpochsThisRun) {
         recoverLocked(runDir);
         Engine engine = Engine.getInstance();
@@ -176,141 +192,173 @@ public final class MadeTrainer {
         long total = (long) spe * opt.epochs();
         WarmupCosineSchedule schedule = WarmupCosineSchedule.reference(total, opt.warmupRate(), opt.zeroFirstStep());
         try (NDManager root = NDManager.newBaseManager()) {
-            MadeParams params;
-            int epochsDone;
-            long step;
-            Map<String, Double> best = new LinkedHashMap<>();
-            List<Map<String, Double>> history = new ArrayList<>();
             FusedAdam adam = new FusedAdam(root, opt.beta1(), opt.beta2(), opt.eps());
-            if (resume) {
-                Path last = dir.last();
-                if (!dir.resumable()) {
-                    throw new MgsvException(runDir + ": nothing to resume (no complete " + LAST + "/ checkpoint)");
-                }
-                JsonNode st = dir.readLastState();
-                checkCompatible(st, spe);
-                ModelDir.Loaded loaded = ModelDir.load(last, root);
-                params = loaded.params();
-                epochsDone = st.get("epoch").asInt();
-                step = st.get("globalStep").asLong();
-                st.get("best").fields().forEachRemaining(e -> best.put(e.getKey(), e.getValue().asDouble()));
-                Map<String, Long> steps = new LinkedHashMap<>();
-                st.get("adamSteps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
-                adam.load(dir.readLastOptimizer(root), steps);
-                history.addAll(dir.truncateMetrics(epochsDone));
-                LOG.info("resuming {} after epoch {} (step {})", runDir, epochsDone, step);
-            } else {
-                if (Files.exists(dir.last()) || Files.exists(dir.metrics())) {
-                    throw new MgsvException(runDir + " already holds a run: use --resume to continue it or choose "
-                            + "another --out");
-                }
-                params = ownedInit(root);
-                epochsDone = 0;
-                step = 0;
-            }
-            params.attachGradients();
-            MadeNetwork net = new MadeNetwork(params);
-            List<ParamGroup> groups = OptimizerGroups.of(params, opt.trainQueryEmbed());
-            List<NDArray> all = new ArrayList<>(params.asMap().values());
-            int target = maxEpochsThisRun > 0 ? Math.min(opt.epochs(), epochsDone + maxEpochsThisRun) : opt.epochs();
+            RunState rs = resume ? resumedState(root, adam, spe) : freshState(root);
+            rs.params.attachGradients();
+            MadeNetwork net = new MadeNetwork(rs.params);
+            List<ParamGroup> groups = OptimizerGroups.of(rs.params, opt.trainQueryEmbed());
+            List<NDArray> all = new ArrayList<>(rs.params.asMap().values());
+            Stepper stepper = new Stepper(root, engine, net, groups, all, adam);
+            int firstEpoch = rs.epochsDone + 1;
+            int target = maxEpochsThisRun > 0 ? Math.min(opt.epochs(), rs.epochsDone + maxEpochsThisRun) : opt.epochs();
             Map<String, Double> lastVal = Map.of();
             Map<String, Double> lastTrain = Map.of();
-            for (int epoch = epochsDone + 1; epoch <= target; epoch++) {
+            for (int epoch = firstEpoch; epoch <= target; epoch++) {
                 long t0 = System.nanoTime();
-                int[] ord = order(epoch);
-                Map<String, Double> sums = new LinkedHashMap<>();
-                long items = 0;
-                double lr = 0;
-                int bs = batchSize();
-                final Map<String, Double> running = new LinkedHashMap<>();
-                ConsoleProgress bar = progress ? new ConsoleProgress(String.format(Locale.ROOT, "epoch %d/%d", epoch,
-                        opt.epochs()), spe).suffix(() -> suffix(running)) : null;
-                for (RunListener l : listeners) {
-                    l.onEpochStart(epoch, opt.epochs());
-                }
-                try {
-                    for (int s = 0; s < spe; s++, step++) {
-                        List<TrainPair> pairs = stepPairs(ord, s, bs);
-                        lr = opt.lr() * schedule.factorForUpdate(step);
-                        Map<String, Double> v = trainStep(root, engine, net, params, groups, all, adam, pairs, step, lr);
-                        for (Map.Entry<String, Double> e : v.entrySet()) {
-                            sums.merge(e.getKey(), e.getValue() * pairs.size(), Double::sum);
-                            running.merge(e.getKey(), e.getValue(), (a, b) -> 0.9 * a + 0.1 * b);
-                        }
-                        running.put("lr", lr);
-                        items += pairs.size();
-                        for (RunListener l : listeners) {
-                            l.onStep(step, lr, v);
-                        }
-                        if (bar != null) {
-                            bar.step();
-                        }
-                    }
-                } finally {
-                    if (bar != null) {
-                        bar.close();
-                    }
-                }
-                Map<String, Double> train = new LinkedHashMap<>();
-                for (Map.Entry<String, Double> e : sums.entrySet()) {
-                    train.put(e.getKey(), e.getValue() / items);
-                }
+                EpochLosses losses = trainEpoch(epoch, rs, stepper, schedule, spe);
                 Validator.Result vr = Validator.evaluate(net, data.val(), data.features(), opt.evalBatchSize(), root);
                 Map<String, Double> val = vr.metrics();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                List<String> improved = new ArrayList<>();
-                for (Map.Entry<String, String> b : new java.util.TreeMap<>(BEST).entrySet()) {
-                    Double v = val.get(b.getValue());
-                    if (v != null && (!best.containsKey(b.getValue()) || v > best.get(b.getValue()))) {
-                        best.put(b.getValue(), v);
-                        improved.add(b.getKey());
-                    }
-                }
-                Map<String, Object> state = stateJson(epoch, step, best, adam, spe);
-                for (String name : improved) {
-                    save(name, params, adam, state, epoch);
-                }
-                save(LAST, params, adam, state, epoch);
-                for (RunListener l : listeners) {
-                    for (String name : improved) {
-                        l.onCheckpoint(dir.checkpoint(name), epoch);
-                    }
-                    l.onCheckpoint(dir.last(), epoch);
-                }
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("epoch", epoch);
-                line.put("steps", step);
-                line.put("lr", lr);
-                line.put("seconds", seconds);
-                line.put("train", train);
-                line.put("val", val);
-                line.put("saved", improved);
-                dir.appendMetrics(line);
-                Map<String, Double> flat = new LinkedHashMap<>();
-                train.forEach((k, v) -> flat.put("train/" + k, v));
-                val.forEach((k, v) -> flat.put("val/" + k, v));
-                history.add(flat);
-                LearningCurves.write(dir.curves(), history);
+                List<String> improved = improveBest(rs.best, val);
+                saveCheckpoints(epoch, rs, adam, spe, improved);
+                finishEpoch(epoch, firstEpoch, rs, losses, val, seconds, improved);
                 lastVal = val;
-                lastTrain = train;
-                LOG.info("epoch {}: loss {} val R1 {} mIoU {} MoR1@0.5 {}", epoch, train.get("loss_total"),
-                        val.get("R1"), val.get("mIoU"), val.get("R1_iou0.5"));
-                if (progress) {
-                    System.err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (ret %.4f, loc %.4f) | val R1 %.2f R10 %.2f "
-                            + "mIoU %.4f MoR1@0.5 %.2f MoR1@0.7 %.2f | %.1f s%s%n", epoch, opt.epochs(),
-                            train.get("loss_total"), train.get("loss_retrieval"), train.get("loss_localization"),
-                            val.get("R1"), val.get("R10"), val.get("mIoU"), val.get("R1_iou0.5"),
-                            val.get("R1_iou0.7"), seconds, improved.isEmpty() ? "" : " | saved " + improved);
-                }
-                RunListener.Epoch done = new RunListener.Epoch(epoch, opt.epochs(), epochsDone + 1, step,
-                        seconds, java.util.Collections.unmodifiableMap(train), java.util.Collections.unmodifiableMap(val),
-                        List.copyOf(improved));
-                for (RunListener l : listeners) {
-                    l.onEpochEnd(done);
-                }
+                lastTrain = losses.train();
             }
             adam.close();
-            return new Result(target, step, lastVal, lastTrain);
+            return new Result(target, rs.step, lastVal, lastTrain);
+        }
+    }
+
+    /** The state of {@code last/}, with the optimizer's state loaded into {@code adam}. */
+    private RunState resumedState(NDManager root, FusedAdam adam, int spe) {
+        RunState rs = new RunState();
+        Path last = dir.last();
+        if (!dir.resumable()) {
+            throw new MgsvException(runDir + ": nothing to resume (no complete " + LAST + "/ checkpoint)");
+        }
+        JsonNode st = dir.readLastState();
+        checkCompatible(st, spe);
+        ModelDir.Loaded loaded = ModelDir.load(last, root);
+        rs.params = loaded.params();
+        rs.epochsDone = st.get("epoch").asInt();
+        rs.step = st.get("globalStep").asLong();
+        st.get("best").fields().forEachRemaining(e -> rs.best.put(e.getKey(), e.getValue().asDouble()));
+        Map<String, Long> steps = new LinkedHashMap<>();
+        st.get("adamSteps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
+        adam.load(dir.readLastOptimizer(root), steps);
+        rs.history.addAll(dir.truncateMetrics(rs.epochsDone));
+        LOG.info("resuming {} after epoch {} (step {})", runDir, rs.epochsDone, rs.step);
+        return rs;
+    }
+
+    /** A new run from the seed's initialisation; refuses a run directory that already holds one. */
+    private RunState freshState(NDManager root) {
+        if (Files.exists(dir.last()) || Files.exists(dir.metrics())) {
+            throw new MgsvException(runDir + " already holds a run: use --resume to continue it or choose "
+                    + "another --out");
+        }
+        RunState rs = new RunState();
+        rs.params = ownedInit(root);
+        rs.epochsDone = 0;
+        rs.step = 0;
+        return rs;
+    }
+
+    /** The optimizer steps of one epoch, advancing {@code rs.step}; returns the epoch's mean losses. */
+    private EpochLosses trainEpoch(int epoch, RunState rs, Stepper st, WarmupCosineSchedule schedule, int spe) {
+        int[] ord = order(epoch);
+        Map<String, Double> sums = new LinkedHashMap<>();
+        long items = 0;
+        double lr = 0;
+        int bs = batchSize();
+        final Map<String, Double> running = new LinkedHashMap<>();
+        ConsoleProgress bar = progress ? new ConsoleProgress(String.format(Locale.ROOT, "epoch %d/%d", epoch,
+                opt.epochs()), spe).suffix(() -> suffix(running)) : null;
+        for (RunListener l : listeners) {
+            l.onEpochStart(epoch, opt.epochs());
+        }
+        try {
+            for (int s = 0; s < spe; s++, rs.step++) {
+                List<TrainPair> pairs = stepPairs(ord, s, bs);
+                lr = opt.lr() * schedule.factorForUpdate(rs.step);
+                Map<String, Double> v = trainStep(st.root(), st.engine(), st.net(), rs.params, st.groups(), st.all(),
+                        st.adam(), pairs, rs.step, lr);
+                for (Map.Entry<String, Double> e : v.entrySet()) {
+                    sums.merge(e.getKey(), e.getValue() * pairs.size(), Double::sum);
+                    running.merge(e.getKey(), e.getValue(), (a, b) -> 0.9 * a + 0.1 * b);
+                }
+                running.put("lr", lr);
+                items += pairs.size();
+                for (RunListener l : listeners) {
+                    l.onStep(rs.step, lr, v);
+                }
+                if (bar != null) {
+                    bar.step();
+                }
+            }
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        Map<String, Double> train = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : sums.entrySet()) {
+            train.put(e.getKey(), e.getValue() / items);
+        }
+        return new EpochLosses(train, lr);
+    }
+
+    /** Records in {@code best} the tracked metrics {@code val} improved; returns their checkpoint names, sorted. */
+    private static List<String> improveBest(Map<String, Double> best, Map<String, Double> val) {
+        List<String> improved = new ArrayList<>();
+        for (Map.Entry<String, String> b : new java.util.TreeMap<>(BEST).entrySet()) {
+            Double v = val.get(b.getValue());
+            if (v != null && (!best.containsKey(b.getValue()) || v > best.get(b.getValue()))) {
+                best.put(b.getValue(), v);
+                improved.add(b.getKey());
+            }
+        }
+        return improved;
+    }
+
+    /** Writes the improved {@code best-*} checkpoints and {@code last/}, then tells the listeners. */
+    private void saveCheckpoints(int epoch, RunState rs, FusedAdam adam, int spe, List<String> improved) {
+        Map<String, Object> state = stateJson(epoch, rs.step, rs.best, adam, spe);
+        for (String name : improved) {
+            save(name, rs.params, adam, state, epoch);
+        }
+        save(LAST, rs.params, adam, state, epoch);
+        for (RunListener l : listeners) {
+            for (String name : improved) {
+                l.onCheckpoint(dir.checkpoint(name), epoch);
+            }
+            l.onCheckpoint(dir.last(), epoch);
+        }
+    }
+
+    /** The epoch's metrics line, learning curves, log and progress lines, and the listeners' end of epoch. */
+    private void finishEpoch(int epoch, int firstEpoch, RunState rs, EpochLosses losses, Map<String, Double> val,
+            double seconds, List<String> improved) {
+        Map<String, Double> train = losses.train();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", epoch);
+        line.put("steps", rs.step);
+        line.put("lr", losses.lr());
+        line.put("seconds", seconds);
+        line.put("train", train);
+        line.put("val", val);
+        line.put("saved", improved);
+        dir.appendMetrics(line);
+        Map<String, Double> flat = new LinkedHashMap<>();
+        train.forEach((k, v) -> flat.put("train/" + k, v));
+        val.forEach((k, v) -> flat.put("val/" + k, v));
+        rs.history.add(flat);
+        LearningCurves.write(dir.curves(), rs.history);
+        LOG.info("epoch {}: loss {} val R1 {} mIoU {} MoR1@0.5 {}", epoch, train.get("loss_total"),
+                val.get("R1"), val.get("mIoU"), val.get("R1_iou0.5"));
+        if (progress) {
+            System.err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (ret %.4f, loc %.4f) | val R1 %.2f R10 %.2f "
+                    + "mIoU %.4f MoR1@0.5 %.2f MoR1@0.7 %.2f | %.1f s%s%n", epoch, opt.epochs(),
+                    train.get("loss_total"), train.get("loss_retrieval"), train.get("loss_localization"),
+                    val.get("R1"), val.get("R10"), val.get("mIoU"), val.get("R1_iou0.5"),
+                    val.get("R1_iou0.7"), seconds, improved.isEmpty() ? "" : " | saved " + improved);
+        }
+        RunListener.Epoch done = new RunListener.Epoch(epoch, opt.epochs(), firstEpoch, rs.step,
+                seconds, java.util.Collections.unmodifiableMap(train), java.util.Collections.unmodifiableMap(val),
+                List.copyOf(improved));
+        for (RunListener l : listeners) {
+            l.onEpochEnd(done);
         }
     }
 
