@@ -117,9 +117,10 @@ public final class CatalogIndexer {
         double[][] b = beats ? media.beats(file) : null;
         String id = idOf(file, meta);
         String title = meta != null && !meta.title().isEmpty() ? meta.title() : prettyTitle(file);
-        TrackRecord r = new TrackRecord(id, title, meta == null ? "" : meta.artist(), meta == null ? "" : meta.licence(),
-                f.durationSeconds(), file.toAbsolutePath().toString(), m.tokens(), m.mask(), m.h0(),
-                b == null ? null : b[0], b == null || b.length < 2 ? null : b[1]);
+        TrackRecord r = TrackRecord.builder(id).title(title).artist(meta == null ? "" : meta.artist())
+                .licence(meta == null ? "" : meta.licence()).durationSeconds(f.durationSeconds())
+                .sourcePath(file.toAbsolutePath().toString()).vectors(m.tokens(), m.mask(), m.h0())
+                .beats(b == null ? null : b[0], b == null || b.length < 2 ? null : b[1]).build();
         store.add(r);
         return r;
     }

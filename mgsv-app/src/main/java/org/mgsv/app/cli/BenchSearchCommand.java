@@ -347,8 +347,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
                 for (String id : musics) {
                     org.mgsv.core.features.MusicFeatures f = fs.music(id);
                     GroundingModel.EncodedMusic e = m.encodeMusic(rows(f.feats()), f.mask().toArray());
-                    store.add(new TrackRecord(org.mgsv.core.data.MediaFiles.idFromName(id), id, "", "", 240, "", e.tokens(), e.mask(),
-                            e.h0(), null, null));
+                    store.add(TrackRecord.builder(org.mgsv.core.data.MediaFiles.idFromName(id)).title(id)
+                            .durationSeconds(240).vectors(e.tokens(), e.mask(), e.h0()).build());
                     bar.step();
                 }
             }
