@@ -1,4 +1,4 @@
-"""Reference for AdamStepsTest: torch.optim.Adam over 24 steps on three small float32 parameters.
+"""Reference for FusedAdamStepsTest: torch.optim.Adam over 24 steps on three small float32 parameters.
 
 Gradients of varying scale (1e-4 .. 30), sign flips, a parameter whose gradient is zero for three steps, and a
 warm-up + cosine learning rate whose first value is 0 (the state advances anyway). Writes adam_steps.npz:

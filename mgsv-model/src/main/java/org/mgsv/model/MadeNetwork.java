@@ -108,11 +108,11 @@ public final class MadeNetwork {
     public record Encoded(NDArray tokens, NDArray vector, NDArray mask) {}
 
     public Encoded encodeVideo(NDArray frameFeats, NDArray frameMasks, boolean training) {
-        return encode(frameFeats, frameMasks, "vit_proj", "video_transformer", Buffers.VIDEO_PE, training);
+        return encode(frameFeats, frameMasks, "vit_proj", "video_transformer", FixedTensors.VIDEO_PE, training);
     }
 
     public Encoded encodeMusic(NDArray segmentFeats, NDArray segmentMasks, boolean training) {
-        return encode(segmentFeats, segmentMasks, "ast_proj", "audio_transformer", Buffers.AUDIO_PE, training);
+        return encode(segmentFeats, segmentMasks, "ast_proj", "audio_transformer", FixedTensors.AUDIO_PE, training);
     }
 
     private Encoded encode(NDArray feats, NDArray mask, String proj, String tr, String peName, boolean training) {
@@ -125,11 +125,11 @@ public final class MadeNetwork {
         NDArray x = Ops.linear(feats.mul(mask3), w(proj + ".weight"), w(proj + ".bias"));
         if (c.enhancement()) {
             x = x.add(positionTable(m, (int) len, d));
-            NDArray bias = Ops.keyBias(mask);
-            NDArray guard = Ops.anyValid(mask);
+            NDArray bias = Attention.keyBias(mask);
+            NDArray guard = Attention.anyValid(mask);
             for (int l = 0; l < c.enhancementLayerCount(); l++) {
                 String pre = tr + ".layers." + l + ".";
-                x = Ops.scoped(in -> enhancementLayer(in[0], in[1], in[2], pre, training), x, bias, guard);
+                x = NativeMemory.scoped(in -> enhancementLayer(in[0], in[1], in[2], pre, training), x, bias, guard);
             }
             x = Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias"));
         }
@@ -143,7 +143,7 @@ public final class MadeNetwork {
     private NDArray enhancementLayer(NDArray x, NDArray bias, NDArray guard, String pre, boolean training) {
         NDManager m = x.getManager();
         x = Ops.layerNorm(x, w(pre + "0.weight"), w(pre + "0.bias"), eps);
-        x = Ops.mha(x, x, x, w(pre + "1.in_proj_weight"), w(pre + "1.in_proj_bias"),
+        x = Attention.mha(x, x, x, w(pre + "1.in_proj_weight"), w(pre + "1.in_proj_bias"),
                 w(pre + "1.out_proj.weight"), w(pre + "1.out_proj.bias"), c.enhancementHeads(), bias, guard,
                 c.enhancementDropout(), training, m).add(x);
         x = Ops.layerNorm(x, w(pre + "2.weight"), w(pre + "2.bias"), eps);
@@ -155,7 +155,7 @@ public final class MadeNetwork {
 
     /** The first {@code len} rows of the sinusoidal table, [1, len, d] (the reference's buffer rows). */
     private static NDArray positionTable(NDManager m, int len, int d) {
-        return Ops.owned(m, Buffers.sinusoidTable(len, d), new Shape(1, len, d));
+        return NativeMemory.owned(m, FixedTensors.sinusoidTable(len, d), new Shape(1, len, d));
     }
 
     // ------------------------------------------------------------------ X-Pool
@@ -278,12 +278,12 @@ public final class MadeNetwork {
      */
     public DetrMemory detrEncode(NDArray src, NDArray mask, boolean training) {
         NDArray pos = sinePosition(mask, c.dModel());
-        NDArray bias = Ops.keyBias(mask);
-        NDArray guard = Ops.anyValid(mask);
+        NDArray bias = Attention.keyBias(mask);
+        NDArray guard = Attention.anyValid(mask);
         NDArray x = src;
         for (int l = 0; l < c.detrEncoderLayers(); l++) {
             String pre = DETR + "encoder.layers." + l + ".";
-            x = Ops.scoped(in -> encoderLayer(in[0], in[1], in[2], in[3], pre, training), x, pos, bias, guard);
+            x = NativeMemory.scoped(in -> encoderLayer(in[0], in[1], in[2], in[3], pre, training), x, pos, bias, guard);
         }
         return new DetrMemory(x, x.add(pos), bias, guard);
     }
@@ -292,7 +292,7 @@ public final class MadeNetwork {
         NDManager m = x.getManager();
         float dr = c.detrDropout();
         NDArray qk = x.add(pos);
-        NDArray a = Ops.mha(qk, qk, x, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
+        NDArray a = Attention.mha(qk, qk, x, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
                 w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), bias, guard,
                 dr, training, m);
         x = Ops.layerNorm(x.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
@@ -313,13 +313,14 @@ public final class MadeNetwork {
             String pre = DETR + "decoder.layers." + l + ".";
             // self-attention always runs (the reference's decoder_SA switch never reaches the decoder)
             NDArray tq = t.add(qpos);
-            NDArray a = Ops.mha(tq, tq, t, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
+            NDArray a = Attention.mha(tq, tq, t, w(pre + "self_attn.in_proj_weight"), w(pre + "self_attn.in_proj_bias"),
                     w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), null, null,
                     dr, training, m);
             t = Ops.layerNorm(t.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
-            NDArray ca = Ops.mha(t.add(qpos), mem.memoryPos(), mem.memory(), w(pre + "multihead_attn.in_proj_weight"),
-                    w(pre + "multihead_attn.in_proj_bias"), w(pre + "multihead_attn.out_proj.weight"),
-                    w(pre + "multihead_attn.out_proj.bias"), c.detrHeads(), mem.keyBias(), mem.rowGuard(), dr, training, m);
+            NDArray ca = Attention.mha(t.add(qpos), mem.memoryPos(), mem.memory(),
+                    w(pre + "multihead_attn.in_proj_weight"), w(pre + "multihead_attn.in_proj_bias"),
+                    w(pre + "multihead_attn.out_proj.weight"), w(pre + "multihead_attn.out_proj.bias"), c.detrHeads(),
+                    mem.keyBias(), mem.rowGuard(), dr, training, m);
             t = Ops.layerNorm(t.add(Ops.dropout(ca, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
             NDArray f = ffn(t, pre, dr, training);
             t = Ops.layerNorm(t.add(Ops.dropout(f, dr, training)), w(pre + "norm3.weight"), w(pre + "norm3.bias"), eps);
@@ -351,8 +352,8 @@ public final class MadeNetwork {
             inv[i] = (float) Math.pow(10000.0, expo);
             even[i] = (i % 2 == 0) ? 1f : 0f;
         }
-        NDArray x = e.reshape(b, len, 1).div(Ops.owned(m, inv, new Shape(1, 1, d)));
-        NDArray ev = Ops.owned(m, even, new Shape(1, 1, d));
+        NDArray x = e.reshape(b, len, 1).div(NativeMemory.owned(m, inv, new Shape(1, 1, d)));
+        NDArray ev = NativeMemory.owned(m, even, new Shape(1, 1, d));
         return x.sin().mul(ev).add(x.cos().mul(ev.neg().add(1f)));
     }
 

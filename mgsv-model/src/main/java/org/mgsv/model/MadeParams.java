@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * because the reference puts it in no optimizer group (so it never trains there).
  *
  * <p>The three buffers of the reference state dict (position tables, {@code criterion.empty_weight}) are not
- * parameters: they are computed by {@link Buffers}.
+ * parameters: they are computed by {@link FixedTensors}.
  */
 public final class MadeParams implements AutoCloseable {
 
@@ -173,7 +173,7 @@ public final class MadeParams implements AutoCloseable {
                     v = firstLayer.get(key).clone();
                 }
             }
-            NDArray a = Ops.owned(m, v, s.shape()); // libtorch-owned memory, not a GC-managed direct buffer
+            NDArray a = NativeMemory.owned(m, v, s.shape()); // libtorch-owned memory, not a GC-managed direct buffer
             a.setName(s.name());
             arrays.put(s.name(), a);
         }

@@ -1,9 +1,10 @@
 package org.mgsv.model;
 
+import static org.mgsv.model.NativeMemory.owned;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -11,39 +12,15 @@ import ai.djl.nn.norm.LayerNorm;
 
 /**
  * Differentiable building blocks written from DJL primitives with PyTorch's conventions (Linear y = x Wᵀ + b,
- * W [out, in]; attention with packed q;k;v {@code in_proj_weight}; LayerNorm eps from the config; exact-erf GELU).
+ * W [out, in]; LayerNorm eps from the config; exact-erf GELU): scalar arithmetic whose scalar autograd can keep,
+ * products in the current {@link MatmulPrecision}, normalisation, activations and dropout. Attention is in
+ * {@link Attention}; where arrays live and when they are freed, in {@link NativeMemory}.
  *
  * <p>Every result is attached to the manager {@code m} of the computation (the caller's per-step sub-manager),
  * never to the parameters' manager, so repeated forward passes do not accumulate native memory.
  */
 public final class Ops {
     private Ops() {}
-
-    /** A masked-out attention logit. exp(-1e30 - max) is exactly 0 in float32, the same as -inf whenever the
-     *  row has at least one valid key; a fully masked row becomes finite (uniform) instead of NaN and is then
-     *  zeroed by the caller's row guard, so no NaN reaches values or gradients. */
-    public static final float MASKED = -1e30f;
-
-    /**
-     * An array with the given values in libtorch-owned memory. {@code NDManager.create(float[])} leaves the
-     * data in a direct buffer that libtorch uses in place and that a garbage collection may free while the
-     * tensor (or a view of it, or autograd's saved inputs) is still in use. Here libtorch allocates the tensor
-     * and the values are copied once, straight into its storage (not through a direct buffer and a clone).
-     */
-    public static NDArray owned(NDManager m, float[] data, Shape shape) {
-        checkSize(data.length, shape);
-        NDArray a = m.create(shape, DataType.FLOAT32);
-        if (data.length > 0) {
-            TensorStorage.floats(a).put(data);
-        }
-        return a;
-    }
-
-    private static void checkSize(int n, Shape shape) {
-        if (n != shape.size()) {
-            throw new IllegalArgumentException(n + " values for shape " + shape + " (" + shape.size() + " elements)");
-        }
-    }
 
     /**
      * {@code x * v}. {@code NDArray.mul(Number)} makes the scalar a tensor over a direct buffer and closes it right
@@ -73,32 +50,6 @@ public final class Ops {
 
     private static NDArray scalar(NDManager m, float v) {
         return owned(m, new float[] {v}, new Shape());
-    }
-
-    private static final ThreadLocal<float[][]> HOST = ThreadLocal.withInitial(() -> new float[8][]);
-
-    /**
-     * A zeroed host buffer of exactly {@code n} floats, reused per thread and {@code slot} (0..7): for data that
-     * goes into {@link #owned} right away, so loops do not fill the Java heap with garbage.
-     */
-    public static float[] hostBuffer(int slot, int n) {
-        float[][] b = HOST.get();
-        if (b[slot] == null || b[slot].length != n) {
-            b[slot] = new float[n];
-        } else {
-            java.util.Arrays.fill(b[slot], 0f);
-        }
-        return b[slot];
-    }
-
-    /** {@link #owned(NDManager, float[], Shape)} for int64 data. */
-    public static NDArray owned(NDManager m, long[] data, Shape shape) {
-        checkSize(data.length, shape);
-        NDArray a = m.create(shape, DataType.INT64);
-        if (data.length > 0) {
-            TensorStorage.longs(a).put(data);
-        }
-        return a;
     }
 
     /**
@@ -210,30 +161,6 @@ public final class Ops {
         DropoutMasks.seed(seed);
     }
 
-    /**
-     * Runs {@code body} with its intermediates in a temporary sub-manager that is closed on return, so only the
-     * result survives (attached to the first input's manager). The inputs are temporarily attached to the
-     * sub-manager (so that results of operations on them land there) and returned to their managers afterwards.
-     * Safe with autograd: the graph keeps its own references to the tensors a backward pass needs.
-     */
-    public static NDArray scoped(java.util.function.Function<NDArray[], NDArray> body, NDArray... inputs) {
-        NDManager home = inputs[0].getManager();
-        try (NDManager s = home.newSubManager()) {
-            java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (NDArray x : inputs) {
-                if (x != null && seen.add(x)) {
-                    x.tempAttach(s);
-                }
-            }
-            NDArray out = body.apply(inputs);
-            if (seen.contains(out)) {
-                out = out.duplicate();
-            }
-            out.attach(home);
-            return out;
-        }
-    }
-
     /** x / max(‖x‖₂, 1e-12) over the last axis (F.normalize). */
     public static NDArray l2normalize(NDArray x) {
         NDArray n = maximum(x.norm(new int[] {-1}, true), 1e-12f);
@@ -245,84 +172,5 @@ public final class Ops {
         NDArray r = w.get(new NDIndex(from + ":" + to));
         r.attach(m);
         return r;
-    }
-
-    /** Additive key mask [B,1,1,L] (0 valid, MASKED padding) from a {0,1} float mask [B,L]. */
-    public static NDArray keyBias(NDArray mask) {
-        Shape s = mask.getShape();
-        return mask.sub(1f).mul(-MASKED).reshape(s.get(0), 1, 1, s.get(1));
-    }
-
-    /** [B,1,1,1]: 1 where the row has at least one valid key, else 0 (the fully-masked-row guard). */
-    public static NDArray anyValid(NDArray mask) {
-        Shape s = mask.getShape();
-        return mask.max(new int[] {1}).reshape(s.get(0), 1, 1, 1);
-    }
-
-    /**
-     * Whether a {@link #anyValid} guard is 1 everywhere (every row has a valid key, as in training, where empty
-     * masks are rejected): multiplying by it then changes nothing, values or gradients, and is skipped.
-     */
-    static boolean allOnes(NDArray guard) {
-        if (guard.size() == 0) {
-            return true; // no rows (an empty batch): nothing to guard
-        }
-        try (NDArray min = guard.min()) {
-            return min.getFloat() == 1f;
-        }
-    }
-
-    /**
-     * Multi-head attention as torch.nn.MultiheadAttention computes it (batch-first here): q/k/v [B, L, d],
-     * packed in-projection, scale 1/√(d/heads) applied to q, keys with mask 0 ignored, dropout on the attention
-     * weights when training, output projection.
-     *
-     * @param keyBias from {@link #keyBias} or null (no mask)
-     * @param rowGuard from {@link #anyValid} or null
-     */
-    public static NDArray mha(NDArray q, NDArray k, NDArray v, NDArray inW, NDArray inB, NDArray outW, NDArray outB,
-            int heads, NDArray keyBias, NDArray rowGuard, float dropout, boolean training, NDManager m) {
-        long d = q.getShape().getLastDimension();
-        long b = q.getShape().get(0);
-        long lq = q.getShape().get(1);
-        long lk = k.getShape().get(1);
-        long dh = d / heads;
-        float scale = (float) (1.0 / Math.sqrt(dh));
-        NDArray qh;
-        NDArray kh;
-        NDArray vh;
-        // Inputs that are the same array share one product with the stacked rows of in_proj (one GEMM of width 3d
-        // or 2d instead of three of width d: fewer kernels, better blocking; the same sums per output element).
-        if (q == k && k == v) {
-            NDArray qkv = linear(q, inW, inB).reshape(b, lq, 3, heads, dh);
-            qh = mul(qkv.get(new NDIndex(":, :, 0")), scale).transpose(0, 2, 1, 3);
-            kh = qkv.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1);
-            vh = qkv.get(new NDIndex(":, :, 2")).transpose(0, 2, 1, 3);
-        } else if (q == k) {
-            NDArray qk = linear(q, rows(inW, 0, 2 * d, m), rows(inB, 0, 2 * d, m)).reshape(b, lq, 2, heads, dh);
-            qh = mul(qk.get(new NDIndex(":, :, 0")), scale).transpose(0, 2, 1, 3);
-            kh = qk.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1);
-            vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
-                    .transpose(0, 2, 1, 3);
-        } else {
-            qh = mul(linear(q, rows(inW, 0, d, m), rows(inB, 0, d, m)), scale).reshape(b, lq, heads, dh)
-                    .transpose(0, 2, 1, 3);
-            kh = linear(k, rows(inW, d, 2 * d, m), rows(inB, d, 2 * d, m)).reshape(b, lk, heads, dh)
-                    .transpose(0, 2, 3, 1);
-            vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
-                    .transpose(0, 2, 1, 3);
-        }
-        NDArray logits = matMul(qh, kh); // [B,H,Lq,Lk]
-        if (keyBias != null) {
-            logits = logits.addi(keyBias); // in place: matMul's backward does not need its output
-        }
-        NDArray p = logits.softmax(-1);
-        if (rowGuard != null && !allOnes(rowGuard)) {
-            // softmax's backward needs its output: in place only when the weights are not being trained
-            p = inW.hasGradient() ? p.mul(rowGuard) : p.muli(rowGuard);
-        }
-        p = dropout(p, dropout, training);
-        NDArray o = matMul(p, vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
-        return linear(o, outW, outB);
     }
 }

@@ -81,7 +81,7 @@ public final class TorchImporter {
                         + String.join("; ", problems));
             }
             List<String> computed = new ArrayList<>();
-            for (String b : new String[] {Buffers.VIDEO_PE, Buffers.AUDIO_PE, Buffers.EMPTY_WEIGHT}) {
+            for (String b : new String[] {FixedTensors.VIDEO_PE, FixedTensors.AUDIO_PE, FixedTensors.EMPTY_WEIGHT}) {
                 boolean seen = checked.stream().anyMatch(n -> n.equals(b) || n.startsWith(b + ".rows_"));
                 if (!seen) {
                     computed.add(b);
@@ -102,21 +102,22 @@ public final class TorchImporter {
     }
 
     static boolean isBuffer(String name) {
-        return name.equals(Buffers.VIDEO_PE) || name.equals(Buffers.AUDIO_PE) || name.equals(Buffers.EMPTY_WEIGHT);
+        return name.equals(FixedTensors.VIDEO_PE) || name.equals(FixedTensors.AUDIO_PE)
+                || name.equals(FixedTensors.EMPTY_WEIGHT);
     }
 
     /** null when the given buffer (or its rows starting at {@code from}) equals the computed one. */
     static String checkBuffer(String name, int from, NDArray given, MadeConfig c) {
         float[] g = given.toType(DataType.FLOAT32, false).toFloatArray();
-        if (name.equals(Buffers.EMPTY_WEIGHT)) {
-            float[] want = Buffers.emptyWeight(c);
+        if (name.equals(FixedTensors.EMPTY_WEIGHT)) {
+            float[] want = FixedTensors.emptyWeight(c);
             if (g.length != 2) {
                 return "expected shape [2], got " + MadeParams.shapeText(given.getShape());
             }
             double diff = Math.max(Math.abs(g[0] - want[0]), Math.abs(g[1] - want[1]));
             return diff <= BUFFER_TOL ? null : "expected [" + want[0] + ", " + want[1] + "], got [" + g[0] + ", " + g[1] + "]";
         }
-        int total = name.equals(Buffers.VIDEO_PE) ? c.videoPeRows() : c.audioPeRows();
+        int total = name.equals(FixedTensors.VIDEO_PE) ? c.videoPeRows() : c.audioPeRows();
         int d = c.dModel();
         var s = given.getShape();
         if (s.dimension() != 3 || s.get(0) != 1 || s.get(2) != d) {
@@ -126,7 +127,7 @@ public final class TorchImporter {
         if (from + rows > total) {
             return "rows " + from + ".." + (from + rows) + " exceed the table length " + total;
         }
-        float[] want = Buffers.sinusoidTable(total, d);
+        float[] want = FixedTensors.sinusoidTable(total, d);
         double max = 0;
         for (int i = 0; i < g.length; i++) {
             max = Math.max(max, Math.abs(g[i] - want[from * d + i]));

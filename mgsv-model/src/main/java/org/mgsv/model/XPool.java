@@ -87,8 +87,8 @@ public final class XPool {
         long s = mu.tokens().getShape().get(1);
         NDArray u = query(videoVec); // [Bv, d]
         NDArray logits = Ops.matMul(u.expandDims(0), mu.tokens().transpose(0, 2, 1)); // [Bm, Bv, S]
-        logits = logits.add(Ops.keyBias(mu.mask()).reshape(bm, 1, s));
-        NDArray guard = Ops.anyValid(mu.mask()).reshape(bm, 1, 1);
+        logits = logits.add(Attention.keyBias(mu.mask()).reshape(bm, 1, s));
+        NDArray guard = Attention.anyValid(mu.mask()).reshape(bm, 1, 1);
         NDArray pr = logits.softmax(-1).mul(guard);
         NDArray kbar = Ops.matMul(pr, mu.tokens()); // [Bm, Bv, d]: Σ_s p_s k̃_s
         NDArray att = Ops.linear(kbar, w(V), null).add(guard.mul(b(V))); // W_v k̄ + (Σ p) b_v

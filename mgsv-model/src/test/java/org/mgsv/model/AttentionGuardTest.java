@@ -12,8 +12,8 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Ops#mha}'s fully-masked-row guard: a row without a valid key outputs out_proj's bias alone; when every row
- * has one, the guard (skipped then) changes no value and no gradient.
+ * {@link Attention#mha}'s fully-masked-row guard: a row without a valid key outputs out_proj's bias alone; when every
+ * row has one, the guard (skipped then) changes no value and no gradient.
  */
 class AttentionGuardTest {
     private static final int D = 8;
@@ -26,13 +26,13 @@ class AttentionGuardTest {
             NDArray inB = m.randomNormal(new Shape(3 * D)).mul(0.1f);
             NDArray outW = m.randomNormal(new Shape(D, D)).mul(0.3f);
             NDArray outB = m.randomNormal(new Shape(D)).mul(0.1f);
-            NDArray mask = Ops.owned(m, maskData, new Shape(2, 5));
+            NDArray mask = NativeMemory.owned(m, maskData, new Shape(2, 5));
             x.setRequiresGradient(true);
             inW.setRequiresGradient(true);
             NDArray out;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                out = Ops.mha(x, x, x, inW, inB, outW, outB, 2, Ops.keyBias(mask), guard ? Ops.anyValid(mask) : null,
-                        0f, false, m);
+                out = Attention.mha(x, x, x, inW, inB, outW, outB, 2, Attention.keyBias(mask),
+                        guard ? Attention.anyValid(mask) : null, 0f, false, m);
                 gc.backward(out.mul(out).sum());
             }
             return new float[][] {out.toFloatArray(), x.getGradient().toFloatArray(), inW.getGradient().toFloatArray(),

@@ -10,8 +10,8 @@ import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Ops#mha} with the same array as query, key and value (one stacked q;k;v product) or as query and key (one
- * q;k product) equals the plain three-product computation on distinct copies, outputs and gradients alike.
+ * {@link Attention#mha} with the same array as query, key and value (one stacked q;k;v product) or as query and key
+ * (one q;k product) equals the plain three-product computation on distinct copies, outputs and gradients alike.
  */
 class FusedProjectionTest {
     private static final int D = 16;
@@ -33,7 +33,7 @@ class FusedProjectionTest {
             for (int i = 0; i < maskData.length; i++) {
                 maskData[i] = (i % 7) < 2 + i / 7 * 2 ? 1f : 0f;
             }
-            NDArray mask = Ops.owned(m, maskData, new Shape(3, 7));
+            NDArray mask = NativeMemory.owned(m, maskData, new Shape(3, 7));
             for (NDArray a : new NDArray[] {x, other, inW, inB}) {
                 a.setRequiresGradient(true);
             }
@@ -42,7 +42,8 @@ class FusedProjectionTest {
                 NDArray q = x.mul(1f);
                 NDArray k = shared >= 1 ? q : x.mul(1f);
                 NDArray v = shared == 2 ? q : other.mul(1f);
-                out = Ops.mha(q, k, v, inW, inB, outW, outB, HEADS, Ops.keyBias(mask), Ops.anyValid(mask), 0f, false, m);
+                out = Attention.mha(q, k, v, inW, inB, outW, outB, HEADS, Attention.keyBias(mask),
+                        Attention.anyValid(mask), 0f, false, m);
                 gc.backward(out.mul(out).sum());
             }
             return new Run(out.toFloatArray(), x.getGradient().toFloatArray(), inW.getGradient().toFloatArray(),
@@ -94,14 +95,14 @@ class FusedProjectionTest {
             for (int i = 0; i < maskData.length; i++) {
                 maskData[i] = (i % 7) < 2 + i / 7 * 2 ? 1f : 0f;
             }
-            NDArray mask = Ops.owned(m, maskData, new Shape(3, 7));
+            NDArray mask = NativeMemory.owned(m, maskData, new Shape(3, 7));
             for (NDArray a : new NDArray[] {x, inW, inB}) {
                 a.setRequiresGradient(true);
             }
             NDArray out;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                out = Ops.mha(x.mul(1f), x.mul(1f), x.mul(1f), inW, inB, outW, outB, HEADS, Ops.keyBias(mask),
-                        Ops.anyValid(mask), 0f, false, m);
+                out = Attention.mha(x.mul(1f), x.mul(1f), x.mul(1f), inW, inB, outW, outB, HEADS,
+                        Attention.keyBias(mask), Attention.anyValid(mask), 0f, false, m);
                 gc.backward(out.mul(out).sum());
             }
             return new Run(out.toFloatArray(), x.getGradient().toFloatArray(), inW.getGradient().toFloatArray(),

@@ -39,17 +39,18 @@ class TorchImporterTest {
         try (NDManager m = NDManager.newBaseManager()) {
             MadeParams p = MadeParams.initialize(c, m, 1);
             Map<String, NDArray> sd = new LinkedHashMap<>(p.asMap());
-            sd.put(Buffers.VIDEO_PE, m.create(Buffers.sinusoidTable(c.videoPeRows(), c.dModel()), new Shape(1, c.videoPeRows(), c.dModel())));
-            sd.put(Buffers.EMPTY_WEIGHT, m.create(new float[] {1f, 0.1f}));
+            sd.put(FixedTensors.VIDEO_PE, m.create(FixedTensors.sinusoidTable(c.videoPeRows(), c.dModel()),
+                    new Shape(1, c.videoPeRows(), c.dModel())));
+            sd.put(FixedTensors.EMPTY_WEIGHT, m.create(new float[] {1f, 0.1f}));
             Path f = tmp.resolve("sd.safetensors");
             NpzIO.write(f, sd);
             TorchImporter.Result r = TorchImporter.read(f, null, c, m);
-            assertEquals(List.of(Buffers.AUDIO_PE), r.report().buffersComputed());
+            assertEquals(List.of(FixedTensors.AUDIO_PE), r.report().buffersComputed());
 
-            sd.put(Buffers.EMPTY_WEIGHT, m.create(new float[] {1f, 0.2f}));
+            sd.put(FixedTensors.EMPTY_WEIGHT, m.create(new float[] {1f, 0.2f}));
             NpzIO.write(f, sd);
             MgsvException e = assertThrows(MgsvException.class, () -> TorchImporter.read(f, null, c, m));
-            assertTrue(e.getMessage().contains(Buffers.EMPTY_WEIGHT), e.getMessage());
+            assertTrue(e.getMessage().contains(FixedTensors.EMPTY_WEIGHT), e.getMessage());
         }
     }
 

@@ -59,8 +59,8 @@ class XPoolTest {
                 .div((float) Math.sqrt(d));
         NDArray k = Ops.linear(kt, x.w(XPool.K), x.b(XPool.K)); // [Bm,S,d]
         NDArray v = Ops.linear(kt, x.w(XPool.V), x.b(XPool.V));
-        NDArray logits = q.expandDims(0).matMul(k.transpose(0, 2, 1)).add(Ops.keyBias(mask).reshape(BM, 1, s));
-        NDArray pr = logits.softmax(-1).mul(Ops.anyValid(mask).reshape(BM, 1, 1));
+        NDArray logits = q.expandDims(0).matMul(k.transpose(0, 2, 1)).add(Attention.keyBias(mask).reshape(BM, 1, s));
+        NDArray pr = logits.softmax(-1).mul(Attention.anyValid(mask).reshape(BM, 1, 1));
         NDArray a = Ops.linear(pr.matMul(v), x.w(XPool.OUT), x.b(XPool.OUT));
         a = Ops.layerNorm(a, x.w(XPool.LN2), x.b(XPool.LN2), eps);
         NDArray out = a.add(Ops.linear(a, x.w(XPool.LINEAR), x.b(XPool.LINEAR)));

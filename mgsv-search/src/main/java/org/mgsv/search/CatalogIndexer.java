@@ -16,7 +16,7 @@ import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.CsvLine;
 import org.mgsv.core.data.MediaFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 
 /**
  * Adds the audio files of a folder to a catalog: media pipeline (decode + AST windows + segment encoder) → the
@@ -112,14 +112,15 @@ public final class CatalogIndexer {
 
     /** Indexes one file (no commit). */
     public TrackRecord indexFile(Path file, Meta meta) {
-        MediaPipeline.MusicFeatures f = media.music(file);
+        MediaPipeline.ExtractedMusic f = media.music(file);
         GroundingModel.EncodedMusic m = model.encodeMusic(f.segmentFeatures(), f.mask());
         double[][] b = beats ? media.beats(file) : null;
         String id = idOf(file, meta);
         String title = meta != null && !meta.title().isEmpty() ? meta.title() : prettyTitle(file);
-        TrackRecord r = new TrackRecord(id, title, meta == null ? "" : meta.artist(), meta == null ? "" : meta.licence(),
-                f.durationSeconds(), file.toAbsolutePath().toString(), m.tokens(), m.mask(), m.h0(),
-                b == null ? null : b[0], b == null || b.length < 2 ? null : b[1]);
+        TrackRecord r = TrackRecord.builder(id).title(title).artist(meta == null ? "" : meta.artist())
+                .licence(meta == null ? "" : meta.licence()).durationSeconds(f.durationSeconds())
+                .sourcePath(file.toAbsolutePath().toString()).vectors(m.tokens(), m.mask(), m.h0())
+                .beats(b == null ? null : b[0], b == null || b.length < 2 ? null : b[1]).build();
         store.add(r);
         return r;
     }
@@ -196,7 +197,7 @@ public final class CatalogIndexer {
         }
         int added = 0;
         int sinceCommit = 0;
-        try (ProgressBar bar = progress ? new ProgressBar("index", todo.size()) : null) {
+        try (ConsoleProgress bar = progress ? new ConsoleProgress("index", todo.size()) : null) {
             for (Path f : todo) {
                 try {
                     indexFile(f, meta.get(f.getFileName().toString()));

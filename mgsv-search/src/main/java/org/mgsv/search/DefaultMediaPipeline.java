@@ -44,7 +44,7 @@ public final class DefaultMediaPipeline implements MediaPipeline {
     }
 
     @Override
-    public VideoFeatures video(Path file) {
+    public ExtractedVideo video(Path file) {
         List<RgbFrame> frames = new ArrayList<>();
         VideoDecoder.VideoInfo info = new VideoDecoder(frameSlots, 0).decode(file, f -> frames.add(frameEncoder.prepare(f)));
         if (frames.isEmpty()) {
@@ -59,11 +59,11 @@ public final class DefaultMediaPipeline implements MediaPipeline {
             mask[i] = 1;
         }
         double duration = info.durationSeconds() > 0 ? info.durationSeconds() : frames.size();
-        return new VideoFeatures(feats, mask, duration);
+        return new ExtractedVideo(feats, mask, duration);
     }
 
     @Override
-    public MusicFeatures music(Path file) {
+    public ExtractedMusic music(Path file) {
         // only what the 96 windows see is decoded (the duration of a longer track comes from its container):
         // memory is bounded by the windows, not by the track's length
         FbankWindows w = frontEnd.compute(file);
@@ -74,7 +74,7 @@ public final class DefaultMediaPipeline implements MediaPipeline {
                 enc[s] = new float[segmentEncoder.dim()];
             }
         }
-        return new MusicFeatures(enc, mask, w.durationSeconds());
+        return new ExtractedMusic(enc, mask, w.durationSeconds());
     }
 
     @Override

@@ -15,10 +15,10 @@ public final class GroundingService implements AutoCloseable {
     private final CatalogStore store;
     private final GroundingModel model;
     private final MediaPipeline media;
-    private final Renderer renderer;
+    private final MomentRenderer renderer;
     private final Searcher searcher;
 
-    public GroundingService(CatalogStore store, GroundingModel model, MediaPipeline media, Renderer renderer,
+    public GroundingService(CatalogStore store, GroundingModel model, MediaPipeline media, MomentRenderer renderer,
             Searcher.Kind kind, int threads) {
         this.store = store;
         this.model = model;
@@ -36,7 +36,7 @@ public final class GroundingService implements AutoCloseable {
 
     public Report ground(Path video, Searcher.Options options) {
         long t0 = System.nanoTime();
-        MediaPipeline.VideoFeatures f = media.video(video);
+        MediaPipeline.ExtractedVideo f = media.video(video);
         GroundingModel.EncodedVideo v = model.encodeVideo(f.frameFeatures(), f.mask());
         List<GroundingResult> r = searcher.search(v, f.durationSeconds(), options);
         return new Report(video.getFileName().toString(), f.durationSeconds(), model.name(), store.size(),
@@ -69,7 +69,8 @@ public final class GroundingService implements AutoCloseable {
         return p;
     }
 
-    public void render(Path video, String trackId, double start, double end, Renderer.OriginalAudio original, Path out) {
+    public void render(Path video, String trackId, double start, double end, MomentRenderer.OriginalAudio original,
+            Path out) {
         TrackInfo info = info(trackId);
         if (start < 0 || end > info.durationSeconds() + 1e-3 || !(end > start)) {
             throw new MgsvException(String.format(java.util.Locale.ROOT,

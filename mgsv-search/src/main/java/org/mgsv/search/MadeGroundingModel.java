@@ -6,12 +6,12 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.List;
 import org.mgsv.core.util.Threads;
-import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
-import org.mgsv.model.Ops;
 import org.mgsv.model.ModelDir;
+import org.mgsv.model.NativeMemory;
+import org.mgsv.search.catalog.TrackRecord;
 
 /**
  * {@link GroundingModel} on the MaDe network of mgsv-model (inference mode), loaded from a model directory.
@@ -154,8 +154,9 @@ public final class MadeGroundingModel implements GroundingModel {
     public EncodedVideo encodeVideo(float[][] frameFeatures, float[] mask) {
         int f = c.frameSlots();
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = Ops.owned(m, flat(frameFeatures, f, c.frameFeatDim(), "frame features"), new Shape(1, f, c.frameFeatDim()));
-            NDArray mk = Ops.owned(m, mask, new Shape(1, f));
+            NDArray x = NativeMemory.owned(m, flat(frameFeatures, f, c.frameFeatDim(), "frame features"),
+                    new Shape(1, f, c.frameFeatDim()));
+            NDArray mk = NativeMemory.owned(m, mask, new Shape(1, f));
             MadeNetwork.Encoded e = net.encodeVideo(x, mk, false);
             return new EncodedVideo(rows(e.tokens().toFloatArray(), f, c.dModel()), mask.clone(), e.vector().toFloatArray());
         }
@@ -165,9 +166,9 @@ public final class MadeGroundingModel implements GroundingModel {
     public EncodedMusic encodeMusic(float[][] segmentFeatures, float[] mask) {
         int s = c.segmentSlots();
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = Ops.owned(m, flat(segmentFeatures, s, c.segmentFeatDim(), "segment features"),
+            NDArray x = NativeMemory.owned(m, flat(segmentFeatures, s, c.segmentFeatDim(), "segment features"),
                     new Shape(1, s, c.segmentFeatDim()));
-            NDArray mk = Ops.owned(m, mask, new Shape(1, s));
+            NDArray mk = NativeMemory.owned(m, mask, new Shape(1, s));
             MadeNetwork.Encoded e = net.encodeMusic(x, mk, false);
             return new EncodedMusic(rows(e.tokens().toFloatArray(), s, c.dModel()), mask.clone(), e.vector().toFloatArray());
         }
@@ -199,8 +200,8 @@ public final class MadeGroundingModel implements GroundingModel {
         for (TrackRecord t : tracks) {
             s = Math.max(s, validLength(t.mask()));
         }
-        float[] tok = Ops.hostBuffer(0, n * s * d);
-        float[] mask = Ops.hostBuffer(1, n * s);
+        float[] tok = NativeMemory.hostBuffer(0, n * s * d);
+        float[] mask = NativeMemory.hostBuffer(1, n * s);
         for (int i = 0; i < n; i++) {
             TrackRecord t = tracks.get(i);
             for (int j = 0; j < s; j++) {
@@ -209,8 +210,9 @@ public final class MadeGroundingModel implements GroundingModel {
             }
         }
         try (NDManager m = parent.newSubManager()) {
-            NDArray v = Ops.owned(m, hv, new Shape(1, d));
-            NDArray pooled = net.xpool(v, Ops.owned(m, tok, new Shape(n, s, d)), Ops.owned(m, mask, new Shape(n, s)), false);
+            NDArray v = NativeMemory.owned(m, hv, new Shape(1, d));
+            NDArray pooled = net.xpool(v, NativeMemory.owned(m, tok, new Shape(n, s, d)),
+                    NativeMemory.owned(m, mask, new Shape(n, s)), false);
             return MadeNetwork.singleSimilarity(v, pooled).toFloatArray(); // [1, n]
         }
     }
@@ -289,14 +291,14 @@ public final class MadeGroundingModel implements GroundingModel {
             System.arraycopy(t.h0(), 0, h0, i * d, d);
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray fTok = Ops.owned(m, frameTok, new Shape(n, f, d));
-            NDArray fMask = Ops.owned(m, frameMask, new Shape(n, f));
-            NDArray sTok = Ops.owned(m, segTok, new Shape(n, s, d));
-            NDArray sMask = Ops.owned(m, segMask, new Shape(n, s));
-            NDArray hv = Ops.owned(m, video.hv(), new Shape(1, d));
+            NDArray fTok = NativeMemory.owned(m, frameTok, new Shape(n, f, d));
+            NDArray fMask = NativeMemory.owned(m, frameMask, new Shape(n, f));
+            NDArray sTok = NativeMemory.owned(m, segTok, new Shape(n, s, d));
+            NDArray sMask = NativeMemory.owned(m, segMask, new Shape(n, s));
+            NDArray hv = NativeMemory.owned(m, video.hv(), new Shape(1, d));
             NDArray base = switch (c.momentQuery()) {
                 case VIDEO -> hv.repeat(0, n);
-                case MUSIC -> Ops.owned(m, h0, new Shape(n, d));
+                case MUSIC -> NativeMemory.owned(m, h0, new Shape(n, d));
                 // X-Pool query: h1(M_i | v) of this video
                 case XPOOL, XPOOL_PAIRED -> net.xpool(hv, sTok, sMask, false).reshape(n, d);
                 case ZERO -> m.zeros(new Shape(n, d));

@@ -10,14 +10,14 @@ import java.nio.file.Path;
  */
 public interface MediaPipeline {
     /** Per-second frame features [F][512], mask [F] and the video's duration in seconds. */
-    record VideoFeatures(float[][] frameFeatures, float[] mask, double durationSeconds) {}
+    record ExtractedVideo(float[][] frameFeatures, float[] mask, double durationSeconds) {}
 
     /** Per-window segment features [S][768], mask [S] and the track's duration in seconds. */
-    record MusicFeatures(float[][] segmentFeatures, float[] mask, double durationSeconds) {}
+    record ExtractedMusic(float[][] segmentFeatures, float[] mask, double durationSeconds) {}
 
-    VideoFeatures video(Path file);
+    ExtractedVideo video(Path file);
 
-    MusicFeatures music(Path file);
+    ExtractedMusic music(Path file);
 
     /** Mono PCM (down-mixed) of [start, end) seconds of an audio file at {@code sampleRate} Hz. */
     float[] audio(Path file, int sampleRate, double start, double end);

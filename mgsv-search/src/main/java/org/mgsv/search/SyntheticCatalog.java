@@ -114,7 +114,8 @@ public final class SyntheticCatalog implements CatalogStore {
         for (int j = 0; j < d; j++) {
             h[j] = b[j] + NOISE * pm[j];
         }
-        return new TrackRecord(id(i), "Synthetic " + i, "", "", dur, "", tokens, mask, VecMath.normalize(h), null, null);
+        return TrackRecord.builder(id(i)).title("Synthetic " + i).durationSeconds(dur)
+                .vectors(tokens, mask, VecMath.normalize(h)).build();
     }
 
     static String id(int i) {

@@ -31,14 +31,14 @@ class CatalogIndexerTest {
         }
 
         @Override
-        public VideoFeatures video(Path file) {
+        public ExtractedVideo video(Path file) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public MusicFeatures music(Path file) {
+        public ExtractedMusic music(Path file) {
             java.util.Random r = new java.util.Random(file.getFileName().toString().hashCode());
-            return new MusicFeatures(RandomFeatures.feats(r, segs, dim, segs), RandomFeatures.mask(segs, segs), 240);
+            return new ExtractedMusic(RandomFeatures.feats(r, segs, dim, segs), RandomFeatures.mask(segs, segs), 240);
         }
 
         @Override
@@ -158,12 +158,12 @@ class CatalogIndexerTest {
         NameMedia names = new NameMedia(m.segmentSlots(), m.segmentFeatureDim());
         MediaPipeline media = new MediaPipeline() {
             @Override
-            public VideoFeatures video(Path file) {
+            public ExtractedVideo video(Path file) {
                 throw new UnsupportedOperationException();
             }
 
             @Override
-            public MusicFeatures music(Path file) {
+            public ExtractedMusic music(Path file) {
                 String n = file.getFileName().toString();
                 if (n.startsWith("huge")) {
                     throw new OutOfMemoryError("Java heap space");

@@ -53,7 +53,7 @@ public abstract class GroundingModelTestCase {
         int s = model.segmentSlots();
         int valid = Math.max(1, s / 3 + (int) (seed % Math.max(1, s / 2)));
         EncodedMusic e = model.encodeMusic(feats(new Random(seed), s, model.segmentFeatureDim(), valid), mask(s, valid));
-        return new TrackRecord(id, "", "", "", 100, "", e.tokens(), e.mask(), e.h0(), null, null);
+        return TrackRecord.builder(id).durationSeconds(100).vectors(e.tokens(), e.mask(), e.h0()).build();
     }
 
     private List<TrackRecord> tracks(int n) {

@@ -64,7 +64,7 @@ class LongTrackMemoryTest {
                 50, 1);
         long mb = 1 << 20;
 
-        MediaPipeline.MusicFeatures[] f = new MediaPipeline.MusicFeatures[1];
+        MediaPipeline.ExtractedMusic[] f = new MediaPipeline.ExtractedMusic[1];
         long musicShort = allocated(() -> media.music(fiveMinutes), f);
         long music = allocated(() -> media.music(hour), f);
         assertEquals(3600, f[0].durationSeconds(), 1, "the duration comes from the container");

@@ -90,7 +90,7 @@ class MadeGroundingModelTest {
         List<TrackRecord> tracks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             GroundingModel.EncodedMusic e = model.encodeMusic(mf.get(i), mm.get(i));
-            tracks.add(new TrackRecord("t" + i, "", "", "", 200, "", e.tokens(), e.mask(), e.h0(), null, null));
+            tracks.add(TrackRecord.builder("t" + i).durationSeconds(200).vectors(e.tokens(), e.mask(), e.h0()).build());
         }
         float[] single = model.scoreSingle(v.hv(), tracks);
         // a list longer than one scoring chunk: the same score for each track

@@ -19,8 +19,9 @@ class SearcherTest {
         Random r = new Random(9);
         for (int i = 0; i < 60; i++) {
             GroundingModel.EncodedMusic m = model.encodeMusic(feats(r, 12, 20, 12), mask(12, 12));
-            store.add(new TrackRecord("t" + i, "T" + i, "A", "", 30.0, "", m.tokens(), m.mask(), m.h0(),
-                    new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, null));
+            store.add(TrackRecord.builder("t" + i).title("T" + i).artist("A").durationSeconds(30.0)
+                    .vectors(m.tokens(), m.mask(), m.h0()).beats(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, null)
+                    .build());
         }
         GroundingModel.EncodedVideo v = model.encodeVideo(feats(r, 10, 24, 6), mask(10, 6));
         try (Searcher s = Searcher.build(store, model, Searcher.Kind.EXACT, 1, t -> null)) {

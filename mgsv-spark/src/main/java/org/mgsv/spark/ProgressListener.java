@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 
 /**
  * The console bar of a batch job, driven by Spark's listener bus: each finished task adds the files it did
@@ -12,7 +12,7 @@ import org.mgsv.core.util.ProgressBar;
  * ETA, tasks done and failures. Retried task attempts that failed add nothing (their accumulator updates are dropped).
  */
 final class ProgressListener extends SparkListener implements AutoCloseable {
-    private final ProgressBar bar;
+    private final ConsoleProgress bar;
     private final LongAccumulator files;
     private final LongAccumulator failed;
     private final int tasks;
@@ -22,7 +22,7 @@ final class ProgressListener extends SparkListener implements AutoCloseable {
     private long shown;
 
     ProgressListener(String label, long total, int tasks, LongAccumulator files, LongAccumulator failed) {
-        this.bar = new ProgressBar(label, total);
+        this.bar = new ConsoleProgress(label, total);
         this.files = files;
         this.failed = failed;
         this.tasks = tasks;

@@ -157,8 +157,7 @@ final class SparkIndex implements BatchJob {
             TrackRecord r = new CatalogIndexer(new InMemoryCatalogStore(m.dim(), m.segmentSlots()), m, media(), 1, spec.beats())
                     .indexFile(local, md);
             if (!HadoopFiles.isLocal(item.source())) {
-                r = new TrackRecord(r.id(), r.title(), r.artist(), r.licence(), r.durationSeconds(), item.source(),
-                        r.tokens(), r.mask(), r.h0(), r.beats(), r.downbeats());
+                r = r.withSourcePath(item.source());
             }
             beforeCommit.run();
             HadoopFiles.writeAtomically(HadoopFiles.resolve(staging(), item.id() + ".rec"), encode(r), attempt);
@@ -269,7 +268,8 @@ final class SparkIndex implements BatchJob {
             for (int i = 0; i < d; i++) {
                 h0[i] = in.readFloat();
             }
-            return new TrackRecord(id, title, artist, licence, dur, source, tokens, mask, h0, readDoubles(in), readDoubles(in));
+            return TrackRecord.builder(id).title(title).artist(artist).licence(licence).durationSeconds(dur)
+                    .sourcePath(source).vectors(tokens, mask, h0).beats(readDoubles(in), readDoubles(in)).build();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("staged track record: " + e.getMessage(), e);
         }

@@ -23,7 +23,7 @@ import org.mgsv.core.data.AnnotationCsv;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.core.util.Threads;
 
 /**
@@ -91,7 +91,7 @@ public final class SynthWriter {
                 allRows.addAll(plan.rows(s));
             }
             long tasks = used.length + allRows.size();
-            ProgressBar bar = progress ? new ProgressBar("synth", tasks) : null;
+            ConsoleProgress bar = progress ? new ConsoleProgress("synth", tasks) : null;
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), Threads.daemonFactory("synth-writer"));
             try {
                 List<Future<?>> futures = new ArrayList<>();
@@ -140,7 +140,7 @@ public final class SynthWriter {
                 countMoments(train), files.get(), bytes.get(), (System.nanoTime() - t0) / 1e9);
     }
 
-    private static void step(ProgressBar bar) {
+    private static void step(ConsoleProgress bar) {
         if (bar != null) {
             bar.step();
         }

@@ -15,7 +15,7 @@ import org.mgsv.annotate.MusicLibrary;
 import org.mgsv.annotate.Splits;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.MediaFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.search.catalog.FileCatalogStore;
 import org.mgsv.search.catalog.TrackInfo;
 import picocli.CommandLine.Command;
@@ -113,7 +113,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         Path indexFile = index != null ? index : out.resolve("fingerprints.mfp");
         AtomicInteger failed = new AtomicInteger();
         MusicLibrary.Update up;
-        try (ProgressBar bar = new ProgressBar("fingerprint", tracks.size())) {
+        try (ConsoleProgress bar = new ConsoleProgress("fingerprint", tracks.size())) {
             bar.suffix(() -> failed.get() == 0 ? "" : failed.get() + " failed");
             up = MusicLibrary.update(indexFile, tracks, n, bar::step, f -> {
                 failed.incrementAndGet();
@@ -138,7 +138,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         Annotator an = new Annotator(idx, new Matcher.Config(minVotes, 3, minContrast));
         AtomicInteger bad = new AtomicInteger();
         Annotator.Report report;
-        try (ProgressBar bar = new ProgressBar("annotate", videoFiles.size())) {
+        try (ConsoleProgress bar = new ConsoleProgress("annotate", videoFiles.size())) {
             bar.suffix(() -> bad.get() == 0 ? "" : bad.get() + " unreadable");
             report = an.run(videoFiles, n, bar::step, r -> {
                 bad.incrementAndGet();

@@ -22,7 +22,7 @@ import org.mgsv.annotate.SyntheticQueries;
 import org.mgsv.app.server.DemoMusic;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -109,7 +109,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
         // decode once: durations, the held-out choice, and the sources of the generated library
         List<float[]> mono = new ArrayList<>();
         double totalSeconds = 0;
-        try (ProgressBar bar = new ProgressBar("decode", tracks.size())) {
+        try (ConsoleProgress bar = new ConsoleProgress("decode", tracks.size())) {
             for (Path t : tracks) {
                 float[] x = MusicLibrary.mono(t);
                 mono.add(x);
@@ -146,7 +146,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
         Path indexFile = dir.resolve("library.mfp");
         long t0 = System.nanoTime();
         MusicLibrary.Update up;
-        try (ProgressBar bar = new ProgressBar("fingerprint", lib.size())) {
+        try (ConsoleProgress bar = new ConsoleProgress("fingerprint", lib.size())) {
             up = MusicLibrary.update(indexFile, lib, 1, bar::step, f -> System.err.println("failed: " + f.file()
                     + ": " + f.reason()));
         }
@@ -175,13 +175,13 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
         Files.createDirectories(dir.resolve("scratch"));
         List<Evaluation.Condition> conditions = Evaluation.standard();
         List<Evaluation.Case> cases;
-        try (ProgressBar bar = new ProgressBar("generate", (long) conditions.size() * perCondition)) {
+        try (ConsoleProgress bar = new ConsoleProgress("generate", (long) conditions.size() * perCondition)) {
             cases = Evaluation.generate(gen, dir.resolve("videos"), libLong, longOnes.stream().filter(held::contains)
                     .map(tracks::get).toList(), conditions, perCondition, minMoment, maxMoment, 4, seed, bar::step);
         }
         Annotator an = new Annotator(idx, Matcher.Config.DEFAULT);
         List<Evaluation.Outcome> res;
-        try (ProgressBar bar = new ProgressBar("annotate", cases.size())) {
+        try (ConsoleProgress bar = new ConsoleProgress("annotate", cases.size())) {
             res = Evaluation.run(an, cases, bar::step);
         }
         List<Evaluation.Summary> small = Evaluation.summaries(res);
@@ -204,7 +204,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
             long g0 = System.nanoTime();
             double printOnly = 0;
             try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(big);
-                    ProgressBar bar = new ProgressBar("generated library", d.size())) {
+                    ConsoleProgress bar = new ConsoleProgress("generated library", d.size())) {
                 for (int i = 0; i < d.size(); i++) {
                     float[] x = d.apply(i);
                     genSeconds += (double) x.length / Landmarks.SAMPLE_RATE;
@@ -236,7 +236,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
                     : d.window(i - real, from, length);
             Annotator bigAn = new Annotator(bigIdx, audio, Matcher.Config.DEFAULT);
             List<Evaluation.Outcome> bigRes;
-            try (ProgressBar bar = new ProgressBar("annotate", cases.size())) {
+            try (ConsoleProgress bar = new ConsoleProgress("annotate", cases.size())) {
                 bigRes = Evaluation.run(bigAn, cases, bar::step);
             }
             List<Evaluation.Summary> bigSum = Evaluation.summaries(bigRes);

@@ -22,7 +22,7 @@ import org.mgsv.search.Searcher;
 import org.mgsv.search.SyntheticCatalog;
 import org.mgsv.search.VecMath;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.model.MadeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -236,7 +236,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
         if (store.size() == n) {
             return store;
         }
-        try (ProgressBar bar = new ProgressBar("write catalog " + n, n)) {
+        try (ConsoleProgress bar = new ConsoleProgress("write catalog " + n, n)) {
             for (String id : gen.ids()) {
                 store.add(gen.get(id).orElseThrow());
                 if (store.size() % 2000 == 0) {
@@ -280,7 +280,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         Searcher.Options o = new Searcher.Options(top, k, false);
-        try (ProgressBar bar = new ProgressBar("queries " + n, warmup + queries)) {
+        try (ConsoleProgress bar = new ConsoleProgress("queries " + n, warmup + queries)) {
             for (int q = -warmup; q < queries; q++) {
                 float[] h0 = store.get(ids.get(r.nextInt(n))).orElseThrow().h0();
                 float[] hv = queryNear(h0, r);
@@ -343,12 +343,12 @@ public final class BenchSearchCommand implements Callable<Integer> {
             org.mgsv.search.catalog.InMemoryCatalogStore store = new org.mgsv.search.catalog.InMemoryCatalogStore(m.dim(),
                     m.segmentSlots());
             List<String> musics = new ArrayList<>(fs.musicIds());
-            try (ProgressBar bar = new ProgressBar("music tower", musics.size())) {
+            try (ConsoleProgress bar = new ConsoleProgress("music tower", musics.size())) {
                 for (String id : musics) {
                     org.mgsv.core.features.MusicFeatures f = fs.music(id);
                     GroundingModel.EncodedMusic e = m.encodeMusic(rows(f.feats()), f.mask().toArray());
-                    store.add(new TrackRecord(org.mgsv.core.data.MediaFiles.idFromName(id), id, "", "", 240, "", e.tokens(), e.mask(),
-                            e.h0(), null, null));
+                    store.add(TrackRecord.builder(org.mgsv.core.data.MediaFiles.idFromName(id)).title(id)
+                            .durationSeconds(240).vectors(e.tokens(), e.mask(), e.h0()).build());
                     bar.step();
                 }
             }
@@ -360,7 +360,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
             int same = 0;
             List<TrackRecord> all = tracks(store);
             try (Searcher s = Searcher.build(store, m, Searcher.Kind.EXACT, th, t -> null);
-                    ProgressBar bar = new ProgressBar("recall (features)", videos.size())) {
+                    ConsoleProgress bar = new ConsoleProgress("recall (features)", videos.size())) {
                 for (String vid : videos) {
                     org.mgsv.core.features.VideoFeatures vf = fs.video(vid);
                     float[] hv = m.encodeVideo(rows(vf.feats()), vf.mask().toArray()).hv();
@@ -410,7 +410,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
         int[] hit = new int[ks.length];
         int sameTop1AtDefault = 0;
         List<TrackRecord> all = tracks(store);
-        try (ProgressBar bar = new ProgressBar("recall " + n, recallQueries)) {
+        try (ConsoleProgress bar = new ConsoleProgress("recall " + n, recallQueries)) {
             for (int q = 0; q < recallQueries; q++) {
                 float[] hv = queryNear(all.get(r.nextInt(n)).h0(), r);
                 if (recallQuery(s, m, all, hv, maxK, ks, hit)) {

@@ -11,9 +11,9 @@ import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.train.MadeTrainer;
 import org.mgsv.model.train.SyntheticFeatures;
 import org.mgsv.model.train.TrainOptions;
-import org.mgsv.model.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,7 +89,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
         TrainOptions opt = TrainOptions.reference().withEpochs(1).withBatchSize(batchSize).withMicroBatch(microBatch);
         int mb = opt.effectiveMicroBatch();
-        Trainer t = new Trainer(cfg, opt, new Trainer.Data(data.pairs(), data.pairs(), data, Map.of()),
+        MadeTrainer t = new MadeTrainer(cfg, opt, new MadeTrainer.Data(data.pairs(), data.pairs(), data, Map.of()),
                 Path.of(System.getProperty("java.io.tmpdir")), false);
         List<Double> times = profile == null ? t.benchmark(warmup, steps)
                 : t.benchmark(warmup, steps + 1, () -> ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false),

@@ -14,14 +14,14 @@ import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.DatasetLayout;
-import org.mgsv.core.metrics.Metrics;
 import org.mgsv.core.metrics.MomentIou;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.metrics.QueryOutcome;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.eval.MsgEvaluator;
 import org.mgsv.model.eval.MsgResult;
@@ -119,7 +119,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
             List<Annotation> rows = layout.annotations(split);
             List<DatasetLayout.Problem> problems;
-            try (ProgressBar bar = new ProgressBar("check " + split, rows.size())) {
+            try (ConsoleProgress bar = new ConsoleProgress("check " + split, rows.size())) {
                 problems = layout.validate(split, bar);
             }
             if (!problems.isEmpty()) {
@@ -153,7 +153,7 @@ public final class EvalCommand implements Callable<Integer> {
                             a.musicStart(), a.musicEnd(), a.musicTotalDuration()));
                 }
             }
-            Metrics metrics = Scorer.scoreOutcomes(outcomes);
+            PaperMetrics metrics = Scorer.scoreOutcomes(outcomes);
             for (String w : metrics.warnings()) {
                 err.println("warning: " + w);
             }

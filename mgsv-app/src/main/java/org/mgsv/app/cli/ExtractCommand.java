@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.MediaFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
@@ -143,7 +143,7 @@ public final class ExtractCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(flushOnExit);
             AtomicInteger failed = new AtomicInteger();
             FeatureExtractor.Report report;
-            try (ProgressBar bar = new ProgressBar("extract", videoFiles.size() + musicFiles.size())) {
+            try (ConsoleProgress bar = new ConsoleProgress("extract", videoFiles.size() + musicFiles.size())) {
                 bar.suffix(() -> failed.get() == 0 ? "" : failed.get() + " failed");
                 report = ex.run(videoFiles, musicFiles, jobs, bar::step, f -> {
                     failed.incrementAndGet();

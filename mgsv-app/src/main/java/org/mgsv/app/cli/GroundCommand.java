@@ -12,7 +12,7 @@ import org.mgsv.search.MediaRenderer;
 import org.mgsv.search.GroundingModel;
 import org.mgsv.search.GroundingResult;
 import org.mgsv.search.GroundingService;
-import org.mgsv.search.Renderer;
+import org.mgsv.search.MomentRenderer;
 import org.mgsv.search.Searcher;
 import org.mgsv.core.MgsvException;
 import picocli.CommandLine.Command;
@@ -91,9 +91,9 @@ public final class GroundCommand implements Callable<Integer> {
         if (!snap.equals("none") && !snap.equals("beats")) {
             throw new MgsvException("--snap must be 'none' or 'beats', got '" + snap + "'");
         }
-        Renderer.OriginalAudio oa = switch (originalAudio.toLowerCase(Locale.ROOT)) {
-            case "drop" -> Renderer.OriginalAudio.DROP;
-            case "duck" -> Renderer.OriginalAudio.DUCK;
+        MomentRenderer.OriginalAudio oa = switch (originalAudio.toLowerCase(Locale.ROOT)) {
+            case "drop" -> MomentRenderer.OriginalAudio.DROP;
+            case "duck" -> MomentRenderer.OriginalAudio.DUCK;
             default -> throw new MgsvException("--original-audio must be 'drop' or 'duck', got '" + originalAudio + "'");
         };
         if (top < 1) {

@@ -12,7 +12,7 @@ import org.mgsv.core.data.DatasetLayout;
 import org.mgsv.core.features.FeaturePacker;
 import org.mgsv.core.features.FeatureSpec;
 import org.mgsv.core.features.PackedFeatureStore;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -90,7 +90,7 @@ public final class PackCommand implements Callable<Integer> {
         PackedFeatureStore.Precision precision =
                 float16 ? PackedFeatureStore.Precision.FLOAT16 : PackedFeatureStore.Precision.FLOAT32;
         FeaturePacker.Summary s = FeaturePacker.pack(features, csvs, this.out, FeatureSpec.MGSV_EC, precision,
-                skipBad, total -> new ProgressBar("pack", total));
+                skipBad, total -> new ConsoleProgress("pack", total));
         if (!s.skipped().isEmpty()) {
             err.println("warning: left out " + DatasetLayout.describe(s.skipped(), 20));
         }

@@ -2,7 +2,7 @@ package org.mgsv.app.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mgsv.model.Predictor;
+import org.mgsv.model.MadePredictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +35,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long b = Predictor.run(model, inputs, out);
+        long b = MadePredictor.run(model, inputs, out);
         System.out.println("predicted " + b + " pairs -> " + out);
         return 0;
     }

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.mgsv.app.quickstart.Quickstart;
 import org.mgsv.app.quickstart.QuickstartPreset;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.util.Threads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,7 +99,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "Test split, %d queries (R@k, MoR@k in %%):%n", r.metrics().get("model").queries());
         o.print(Quickstart.table(r.metrics()));
         o.println();
-        Metrics m = r.metrics().get("model");
+        PaperMetrics m = r.metrics().get("model");
         o.printf(Locale.ROOT, "time: data %.0f s%s, training %.0f s%s, evaluation %.0f s; total %.0f s (%d threads)%n",
                 r.seconds().get("data"), r.dataReused() ? " (reused)" : "", r.seconds().get("train"),
                 r.modelReused() ? " (reused)" : "", r.seconds().get("eval"), r.seconds().get("total"), th);

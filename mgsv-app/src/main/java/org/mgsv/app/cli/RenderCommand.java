@@ -3,7 +3,7 @@ package org.mgsv.app.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
-import org.mgsv.media.render.Renderer;
+import org.mgsv.media.render.SoundtrackRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -69,9 +69,10 @@ public final class RenderCommand implements Callable<Integer> {
         if (fadeIn < 0 || fadeOut < 0) {
             throw new MgsvException("--fade-in/--fade-out must not be negative");
         }
-        Renderer.Options o = new Renderer.Options(fadeIn, fadeOut, lufs,
-                duck ? Renderer.OriginalAudio.DUCK : Renderer.OriginalAudio.DROP, duckDb, 192_000, !reencode);
-        Renderer.Result r = Renderer.render(video, music, start, end, out, o);
+        SoundtrackRenderer.Options o = new SoundtrackRenderer.Options(fadeIn, fadeOut, lufs,
+                duck ? SoundtrackRenderer.OriginalAudio.DUCK : SoundtrackRenderer.OriginalAudio.DROP, duckDb, 192_000,
+                !reencode);
+        SoundtrackRenderer.Result r = SoundtrackRenderer.render(video, music, start, end, out, o);
         System.out.println(r.summary());
         return 0;
     }

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
@@ -61,7 +61,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         List<RunEntry> entries = RunFile.read(run);
-        Metrics m = Scorer.score(entries);
+        PaperMetrics m = Scorer.score(entries);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         for (String w : m.warnings()) {

@@ -19,9 +19,9 @@ import org.mgsv.model.MadeConfig;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.train.DataCheck;
 import org.mgsv.model.train.FeatureSource;
+import org.mgsv.model.train.MadeTrainer;
 import org.mgsv.model.train.TrainOptions;
 import org.mgsv.model.train.TrainPair;
-import org.mgsv.model.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -133,15 +133,15 @@ public final class TrainCommand implements Callable<Integer> {
     private Integer run() throws IOException {
         MadeConfig cfg;
         TrainOptions opt;
-        Trainer.recoverCheckpoints(out);
-        Path state = out.resolve(Trainer.LAST).resolve(Trainer.STATE_DIR).resolve("state.json");
+        MadeTrainer.recoverCheckpoints(out);
+        Path state = out.resolve(MadeTrainer.LAST).resolve(MadeTrainer.STATE_DIR).resolve("state.json");
         if (resume) {
             if (!Files.isRegularFile(state)) {
-                throw new MgsvException(out + ": nothing to resume (no " + Trainer.LAST + "/ checkpoint)");
+                throw new MgsvException(out + ": nothing to resume (no " + MadeTrainer.LAST + "/ checkpoint)");
             }
             JsonNode st = new ObjectMapper().readTree(state.toFile());
             cfg = config != null ? MadeConfig.read(config)
-                    : MadeConfig.read(out.resolve(Trainer.LAST).resolve(ModelDir.CONFIG));
+                    : MadeConfig.read(out.resolve(MadeTrainer.LAST).resolve(ModelDir.CONFIG));
             opt = new ObjectMapper().convertValue(st.get("options"), TrainOptions.class);
             TrainOptions asked = options(opt);
             if (!asked.equals(opt)) {
@@ -196,12 +196,12 @@ public final class TrainCommand implements Callable<Integer> {
             desc.put("valPairs", vr.kept().size());
             desc.put("skippedBadPairs", tr.skipped() + vr.skipped());
             desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.ofData(data, layout.featuresPath()));
-            Trainer t = new Trainer(cfg, opt, new Trainer.Data(tr.kept(), vr.kept(), fs, desc), out, true);
+            MadeTrainer t = new MadeTrainer(cfg, opt, new MadeTrainer.Data(tr.kept(), vr.kept(), fs, desc), out, true);
             spec.commandLine().getErr().printf(Locale.ROOT, "training on %d pairs (%d steps/epoch of %d), validating on %d; run dir %s%n",
                     tr.kept().size(), t.stepsPerEpoch(), Math.min(opt.batchSize(), tr.kept().size()),
                     vr.kept().size(), out);
             spec.commandLine().getErr().flush();
-            Trainer.Result r = t.run(resume, maxEpochsThisRun);
+            MadeTrainer.Result r = t.run(resume, maxEpochsThisRun);
             spec.commandLine().getOut().printf(Locale.ROOT, "done: %d epochs, %d steps; last val R1 %.2f mIoU %.4f MoR1@0.5 %.2f -> %s%n",
                     r.epochsDone(), r.steps(), r.lastVal().getOrDefault("R1", Double.NaN),
                     r.lastVal().getOrDefault("mIoU", Double.NaN), r.lastVal().getOrDefault("R1_iou0.5", Double.NaN),

@@ -21,7 +21,7 @@ import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.DatasetLayout;
 import org.mgsv.core.features.FeatureSpec;
 import org.mgsv.core.metrics.Baselines;
-import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
@@ -29,7 +29,7 @@ import org.mgsv.core.report.HtmlReport;
 import org.mgsv.core.report.MomentStrip;
 import org.mgsv.synth.SynthWriter;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.eval.MsgEvaluator;
@@ -38,8 +38,8 @@ import org.mgsv.model.eval.StorePairs;
 import org.mgsv.model.train.FeatureSource;
 import org.mgsv.model.train.RunDirectory;
 import org.mgsv.model.train.TrainPair;
-import org.mgsv.model.train.Trainer;
-import org.mgsv.model.train.TrainingListener;
+import org.mgsv.model.train.MadeTrainer;
+import org.mgsv.model.train.RunListener;
 
 /**
  * The quickstart pipeline: synthetic benchmark → training → streamed test evaluation → baselines → table,
@@ -77,7 +77,7 @@ public final class Quickstart {
     private final PrintStream log;
 
     /** What a run produced. */
-    public record Result(Map<String, Metrics> metrics, boolean dataReused, boolean modelReused,
+    public record Result(Map<String, PaperMetrics> metrics, boolean dataReused, boolean modelReused,
             Map<String, Double> seconds, double trainStepsPerSecond, double trainCpuSecondsPerStep) {}
 
     /**
@@ -146,7 +146,7 @@ public final class Quickstart {
                 queries.add(new Baselines.Query(a.videoId(), a.musicId(), a.videoEnd() - a.videoStart(),
                         a.musicStart(), a.musicEnd(), a.musicTotalDuration()));
             }
-            Map<String, Metrics> metrics = new LinkedHashMap<>();
+            Map<String, PaperMetrics> metrics = new LinkedHashMap<>();
             metrics.put("model", Scorer.score(entries));
             metrics.put("prior_start0", Scorer.score(Baselines.startZeroPrior(queries, null, BASELINE_SEED)));
             metrics.put("random", Scorer.score(Baselines.random(queries, null, BASELINE_SEED)));
@@ -197,7 +197,8 @@ public final class Quickstart {
         desc.put(org.mgsv.model.FeatureSpace.KEY, org.mgsv.model.FeatureSpace.SYNTHETIC);
         desc.put("trainPairs", train.size());
         desc.put("valPairs", val.size());
-        Trainer trainer = new Trainer(preset.model(), preset.train(), new Trainer.Data(train, val, fs, desc), run, progress);
+        MadeTrainer trainer = new MadeTrainer(preset.model(), preset.train(),
+                new MadeTrainer.Data(train, val, fs, desc), run, progress);
         int spe = trainer.stepsPerEpoch();
         log.printf(Locale.ROOT, "[2/4] training MaDe (%s preset: d=%d, %d+%d DETR layers) for %d epochs of %d steps "
                         + "(batch %d) on %d pairs, validating on %d%s%n",
@@ -208,13 +209,13 @@ public final class Quickstart {
         double cpu0 = cpuSeconds();
         int first = done;
         // the overall progress (epochs done, elapsed, ETA); the trainer's own bar shows the steps of an epoch
-        trainer.addListener(new TrainingListener() {
+        trainer.addListener(new RunListener() {
             @Override
-            public void onEpochEnd(TrainingListener.Epoch e) {
+            public void onEpochEnd(RunListener.Epoch e) {
                 double el = secondsSince(t0);
                 double eta = el / (e.epoch() - first) * (epochs - e.epoch());
                 log.printf(Locale.ROOT, "training: %d/%d epochs done, %s elapsed, ETA %s%n", e.epoch(), epochs,
-                        ProgressBar.formatDuration(el), ProgressBar.formatDuration(eta));
+                        ConsoleProgress.formatDuration(el), ConsoleProgress.formatDuration(eta));
             }
         });
         // one call for every epoch left: native memory stays flat across epochs (nothing a step, a validation or
@@ -227,7 +228,7 @@ public final class Quickstart {
         double cpuPerStep = steps > 0 ? (cpuSeconds() - cpu0) / steps : Double.NaN;
         if (steps > 0) {
             log.printf(Locale.ROOT, "training: %d steps in %s (%.2f steps/s incl. validation, %.2f CPU-s per step, "
-                    + "%d threads)%n", steps, ProgressBar.formatDuration(el), stepsPerSecond, cpuPerStep, threads);
+                    + "%d threads)%n", steps, ConsoleProgress.formatDuration(el), stepsPerSecond, cpuPerStep, threads);
         }
         Path src = run.resolve(preset.pick());
         if (!ModelDir.isModelDir(src)) {
@@ -263,9 +264,9 @@ public final class Quickstart {
         return entries;
     }
 
-    private void writeMetrics(Map<String, Metrics> metrics) {
+    private void writeMetrics(Map<String, PaperMetrics> metrics) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        for (Map.Entry<String, Metrics> e : metrics.entrySet()) {
+        for (Map.Entry<String, PaperMetrics> e : metrics.entrySet()) {
             Map<String, Object> section = new LinkedHashMap<>();
             section.put("run", e.getKey().equals("model") ? RUN : null);
             section.putAll(e.getValue().toJson());
@@ -299,7 +300,7 @@ public final class Quickstart {
         }
     }
 
-    private void writeReport(Map<String, Metrics> metrics, List<RunEntry> entries, Map<String, Double> seconds,
+    private void writeReport(Map<String, PaperMetrics> metrics, List<RunEntry> entries, Map<String, Double> seconds,
             boolean dataReused, boolean modelReused) {
         Path pics = out.resolve("report");
         try {
@@ -307,7 +308,7 @@ public final class Quickstart {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + pics + ": " + e.getMessage(), e);
         }
-        Map<String, Metrics> cols = new LinkedHashMap<>();
+        Map<String, PaperMetrics> cols = new LinkedHashMap<>();
         cols.put("MaDe (" + preset.name() + ")", metrics.get("model"));
         cols.put("start 0, length = video", metrics.get("prior_start0"));
         cols.put("random", metrics.get("random"));
@@ -321,13 +322,14 @@ public final class Quickstart {
                         c.dModel(), c.detrEncoderLayers(), c.detrDecoderLayers(), preset.train().epochs(),
                         preset.train().batchSize(), preset.train().lr(), preset.synth().trainVideos(),
                         preset.synth().valVideos(), preset.synth().testVideos()))
-                .metricsTable("Test metrics (" + metrics.get("model").queries() + " queries)", Metrics.PAPER_KEYS, cols)
+                .metricsTable("Test metrics (" + metrics.get("model").queries() + " queries)", PaperMetrics.PAPER_KEYS,
+                        cols)
                 .paragraph("Baselines on the same data: 'start 0, length = video' predicts the moment [0 s, video "
                         + "length] with a random ranking; 'random' ranks the tracks at random and places a moment "
                         + "of the video's length uniformly inside the track. R@k and MoR@k are percentages.");
-        Path curves = out.resolve("train").resolve(Trainer.CURVES);
+        Path curves = out.resolve("train").resolve(MadeTrainer.CURVES);
         if (Files.isRegularFile(curves)) {
-            r.heading("Learning curves").image("train/" + Trainer.CURVES,
+            r.heading("Learning curves").image("train/" + MadeTrainer.CURVES,
                     "Training losses (left) and validation metrics (right) per epoch");
         }
         List<MomentStrip.Query> strip = new ArrayList<>();
@@ -350,17 +352,17 @@ public final class Quickstart {
     }
 
     /** The paper-style table: one row per key, columns model | start-0 prior | random. */
-    public static String table(Map<String, Metrics> metrics) {
+    public static String table(Map<String, PaperMetrics> metrics) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-6s %-10s %12s %15s %10s%n", "", "metric", "MaDe", "start-0 prior",
                 "random"));
         String group = "";
-        for (String key : Metrics.PAPER_KEYS) {
+        for (String key : PaperMetrics.PAPER_KEYS) {
             String g = key.equals("mIoU") ? "SmG" : key.matches("R\\d+") ? "V2MR" : "MsG";
             sb.append(String.format(Locale.ROOT, "%-6s %-10s %12s %15s %10s%n", g.equals(group) ? "" : g,
-                    Metrics.label(key), Metrics.format(key, metrics.get("model").get(key)),
-                    Metrics.format(key, metrics.get("prior_start0").get(key)),
-                    Metrics.format(key, metrics.get("random").get(key))));
+                    PaperMetrics.label(key), PaperMetrics.format(key, metrics.get("model").get(key)),
+                    PaperMetrics.format(key, metrics.get("prior_start0").get(key)),
+                    PaperMetrics.format(key, metrics.get("random").get(key))));
             group = g;
         }
         return sb.toString();

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeFlops;
+import org.mgsv.model.train.MadeTrainer;
 import org.mgsv.model.train.SyntheticFeatures;
 import org.mgsv.model.train.TrainOptions;
-import org.mgsv.model.train.Trainer;
 
 /** The profiler summary of a real training step, and MadeFlops against the GEMM FLOPs libtorch actually ran. */
 class TorchProfileTest {
@@ -27,7 +27,8 @@ class TorchProfileTest {
         int batch = 4;
         SyntheticFeatures data = new SyntheticFeatures(cfg, batch * 3, 1);
         TrainOptions opt = TrainOptions.reference().withEpochs(1).withBatchSize(batch).withMicroBatch(0);
-        Trainer t = new Trainer(cfg, opt, new Trainer.Data(data.pairs(), data.pairs(), data, Map.of()), tmp, false);
+        MadeTrainer t = new MadeTrainer(cfg, opt, new MadeTrainer.Data(data.pairs(), data.pairs(), data, Map.of()), tmp,
+                false);
         Path trace = tmp.resolve("trace.json");
         List<Double> times = t.benchmark(1, 1, () -> JniUtils.startProfile(false, true, false),
                 () -> JniUtils.stopProfile(trace.toString()));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.CliRun;
 import org.mgsv.core.features.FeatureSpec;
-import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
 import org.mgsv.core.testing.TestDatasets;
@@ -49,7 +49,7 @@ class EvalCommandTest {
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals(12, j.get("queries").asInt());
         // the run file lists every distinct track (top 100 > tracks), so scoring it must give the same metrics
-        Metrics fromRun = Scorer.score(RunFile.read(run));
+        PaperMetrics fromRun = Scorer.score(RunFile.read(run));
         for (String k : new String[] {"R1", "R5", "R10", "mIoU", "MeanR", "MRR", "R1_iou0.5", "R10_iou0.7"}) {
             Double v = fromRun.get(k);
             JsonNode node = j.has(k) ? j.get(k) : j.path("metrics").get(k);

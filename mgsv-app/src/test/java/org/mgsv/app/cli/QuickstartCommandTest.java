@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.CliRun;
 import org.mgsv.app.quickstart.Quickstart;
 import org.mgsv.app.quickstart.QuickstartPreset;
-import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
@@ -34,8 +34,8 @@ class QuickstartCommandTest {
         CliRun r = CliRun.run(args);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("start-0 prior"), r.out());
-        for (String key : Metrics.PAPER_KEYS) {
-            assertTrue(r.out().contains(Metrics.label(key)), "table lacks " + key + ":\n" + r.out());
+        for (String key : PaperMetrics.PAPER_KEYS) {
+            assertTrue(r.out().contains(PaperMetrics.label(key)), "table lacks " + key + ":\n" + r.out());
         }
 
         // data in the published layout, model directory, run file, report and its pictures
@@ -57,14 +57,14 @@ class QuickstartCommandTest {
         for (String section : Quickstart.SECTIONS) {
             JsonNode s = doc.get(section);
             assertEquals(run.size(), s.get("queries").asInt(), section);
-            assertEquals(Metrics.KEYS, iterable(s.get("metrics").fieldNames()), section);
+            assertEquals(PaperMetrics.KEYS, iterable(s.get("metrics").fieldNames()), section);
             for (String key : List.of("mIoU", "R1", "R5", "R10", "R1_iou0.5", "MedianR")) {
                 assertTrue(s.get("metrics").get(key).isNumber(), section + " " + key);
             }
         }
         // the model's section is what 'mgsv score' computes from the run file (full rankings: nothing null)
-        Metrics scored = Scorer.score(run);
-        for (String key : Metrics.PAPER_KEYS) {
+        PaperMetrics scored = Scorer.score(run);
+        for (String key : PaperMetrics.PAPER_KEYS) {
             assertEquals(scored.get(key), doc.get("model").get("metrics").get(key).asDouble(), 1e-12, key);
         }
         // the run file holds full rankings

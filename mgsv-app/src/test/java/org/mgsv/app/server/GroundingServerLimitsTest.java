@@ -32,7 +32,7 @@ class GroundingServerLimitsTest {
         }
 
         @Override
-        public VideoFeatures video(Path file) {
+        public ExtractedVideo video(Path file) {
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
@@ -45,11 +45,11 @@ class GroundingServerLimitsTest {
                 m[i] = 1;
                 f[i][i] = 1;
             }
-            return new VideoFeatures(f, m, 5.0);
+            return new ExtractedVideo(f, m, 5.0);
         }
 
         @Override
-        public MusicFeatures music(Path file) {
+        public ExtractedMusic music(Path file) {
             throw new UnsupportedOperationException();
         }
 
@@ -81,7 +81,8 @@ class GroundingServerLimitsTest {
             feats[s][s] = 1;
         }
         GroundingModel.EncodedMusic e = model.encodeMusic(feats, mask);
-        store.add(new TrackRecord("t1", "T", "", "", 100, "", e.tokens(), e.mask(), e.h0(), null, null));
+        store.add(TrackRecord.builder("t1").title("T").durationSeconds(100).vectors(e.tokens(), e.mask(), e.h0())
+                .build());
         GroundingService svc = new GroundingService(store, model, new SlowMedia(mediaMillis), null, Searcher.Kind.EXACT, 1);
         return new GroundingServer(svc, new GroundingServer.Config("127.0.0.1", 0, 1 << 20, timeout, workers, queue, 4))
                 .start();
@@ -155,7 +156,8 @@ class GroundingServerLimitsTest {
         mask[0] = 1;
         feats[0][0] = 1;
         GroundingModel.EncodedMusic e = model.encodeMusic(feats, mask);
-        store.add(new TrackRecord("long", "L", "", "", 3600, src.toString(), e.tokens(), e.mask(), e.h0(), null, null));
+        store.add(TrackRecord.builder("long").title("L").durationSeconds(3600).sourcePath(src.toString())
+                .vectors(e.tokens(), e.mask(), e.h0()).build());
         GroundingService svc = new GroundingService(store, model, media, null, Searcher.Kind.EXACT, 1);
         try (GroundingServer s = new GroundingServer(svc, new GroundingServer.Config("127.0.0.1", 0, 1 << 20,
                 Duration.ofSeconds(30), 1, 2, 4)).start()) {

@@ -15,7 +15,7 @@ import org.mgsv.core.features.DirectoryFeatureStore;
 import org.mgsv.core.features.FeatureSpec;
 import org.mgsv.core.features.FeatureStore;
 import org.mgsv.core.features.PackedFeatureStore;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 
 /**
  * Where a dataset's annotation CSVs and features are. A {@code <dataset>} argument may be:
@@ -197,7 +197,7 @@ public final class DatasetLayout implements AutoCloseable {
     }
 
     /** As {@link #validate(String)}, stepping {@code bar} (may be null) once per row. */
-    public List<Problem> validate(String split, ProgressBar bar) {
+    public List<Problem> validate(String split, ConsoleProgress bar) {
         FeatureStore fs = features();
         List<Problem> problems = new ArrayList<>();
         Set<String> seenMusic = new HashSet<>();

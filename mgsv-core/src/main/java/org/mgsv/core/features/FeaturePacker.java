@@ -16,7 +16,7 @@ import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.AnnotationCsv;
 import org.mgsv.core.data.DatasetLayout;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 
 /**
  * Packs the features of every id in some annotation CSVs into a {@link PackedFeatureStore} (what
@@ -38,7 +38,7 @@ public final class FeaturePacker {
      * @param bar makes the progress bar for a given number of records
      */
     public static Summary pack(Path features, List<Path> csvs, Path out, FeatureSpec spec,
-            PackedFeatureStore.Precision precision, boolean skipBad, LongFunction<ProgressBar> bar) {
+            PackedFeatureStore.Precision precision, boolean skipBad, LongFunction<ConsoleProgress> bar) {
         long t0 = System.nanoTime();
         if (csvs.isEmpty()) {
             throw new MgsvException("no annotation CSV given");
@@ -81,7 +81,7 @@ public final class FeaturePacker {
             skipped.addAll(missing);
             long total = videoIds.size() + musicIds.size() - missing.size();
             PackedFeatureStore.write(out, spec, precision, (w, dir) -> {
-                try (ProgressBar pb = bar.apply(total)) {
+                try (ConsoleProgress pb = bar.apply(total)) {
                     packAll("video", videoIds, noVideo, skipBad, skipped, pb, id -> w.addVideo(src.video(id)));
                     packAll("music", musicIds, noMusic, skipBad, skipped, pb, id -> w.addMusic(src.music(id)));
                 }
@@ -131,7 +131,7 @@ public final class FeaturePacker {
      * {@code skipped} instead of stopping the pack.
      */
     private static void packAll(String kind, Set<String> ids, Set<String> absent, boolean skipBad,
-            List<DatasetLayout.Problem> skipped, ProgressBar pb, IdWriter writer) throws IOException {
+            List<DatasetLayout.Problem> skipped, ConsoleProgress pb, IdWriter writer) throws IOException {
         for (String id : ids) {
             if (absent.contains(id)) {
                 continue;

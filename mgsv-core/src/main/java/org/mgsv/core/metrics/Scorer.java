@@ -55,7 +55,7 @@ public final class Scorer {
     }
 
     /** Scores run entries (de-duplicating their rankings). */
-    public static Metrics score(List<RunEntry> entries) {
+    public static PaperMetrics score(List<RunEntry> entries) {
         List<QueryOutcome> outs = new ArrayList<>(entries.size());
         int emptyGt = 0;
         for (RunEntry e : entries) {
@@ -74,11 +74,11 @@ public final class Scorer {
     }
 
     /** Scores per-query outcomes (e.g. from {@link RetrievalRanks} and {@link MomentIou}). */
-    public static Metrics scoreOutcomes(List<QueryOutcome> outcomes) {
+    public static PaperMetrics scoreOutcomes(List<QueryOutcome> outcomes) {
         return scoreOutcomes(outcomes, List.of());
     }
 
-    private static Metrics scoreOutcomes(List<QueryOutcome> outs, List<String> extraWarnings) {
+    private static PaperMetrics scoreOutcomes(List<QueryOutcome> outs, List<String> extraWarnings) {
         int n = outs.size();
         if (n == 0) {
             throw new IllegalArgumentException("no queries to score");
@@ -96,7 +96,7 @@ public final class Scorer {
 
         // V2MR: float(np.sum(ind < k)) * 100 / len(ind), in float64.
         List<Integer> undecided = new ArrayList<>();
-        for (int k : Metrics.RECALL_KS) {
+        for (int k : PaperMetrics.RECALL_KS) {
             if (decides(outs, k)) {
                 int c = 0;
                 for (QueryOutcome o : outs) {
@@ -140,7 +140,7 @@ public final class Scorer {
             iouSum += o.iou();
         }
         v.put("mIoU", (double) (iouSum / (float) n));
-        for (String t : Metrics.IOU_THRESHOLDS) {
+        for (String t : PaperMetrics.IOU_THRESHOLDS) {
             float th = Float.parseFloat(t);
             int c = 0;
             for (QueryOutcome o : outs) {
@@ -150,11 +150,11 @@ public final class Scorer {
         }
 
         // MsG: float32 tensor accumulation, divided by N then multiplied by 100 in float32.
-        for (String t : Metrics.MOR_THRESHOLDS) {
+        for (String t : PaperMetrics.MOR_THRESHOLDS) {
             float th = Float.parseFloat(t);
-            for (int k : Metrics.MOR_KS) {
+            for (int k : PaperMetrics.MOR_KS) {
                 if (!decides(outs, k)) {
-                    v.put(Metrics.morKey(k, t), null);
+                    v.put(PaperMetrics.morKey(k, t), null);
                     continue;
                 }
                 float c = 0f;
@@ -163,15 +163,15 @@ public final class Scorer {
                         c += 1f;
                     }
                 }
-                v.put(Metrics.morKey(k, t), (double) ((c / (float) n) * 100f));
+                v.put(PaperMetrics.morKey(k, t), (double) ((c / (float) n) * 100f));
             }
         }
         Map<String, Double> upstream = new LinkedHashMap<>();
-        for (int k : Metrics.MOR_KS) {
-            String key = Metrics.miouKey(k);
+        for (int k : PaperMetrics.MOR_KS) {
+            String key = PaperMetrics.miouKey(k);
             if (!decides(outs, k)) {
                 v.put(key, null);
-                upstream.put(key + Metrics.UPSTREAM_SUFFIX, null);
+                upstream.put(key + PaperMetrics.UPSTREAM_SUFFIX, null);
                 continue;
             }
             float s = 0f;
@@ -183,11 +183,12 @@ public final class Scorer {
                 }
             }
             v.put(key, count == 0 ? null : (double) s / count);
-            upstream.put(key + Metrics.UPSTREAM_SUFFIX, count == 0 ? 0.0 : (double) ((s / (float) n) / (float) count));
+            upstream.put(key + PaperMetrics.UPSTREAM_SUFFIX,
+                    count == 0 ? 0.0 : (double) ((s / (float) n) / (float) count));
         }
         v.putAll(upstream);
         warnings.addAll(extraWarnings);
-        return new Metrics(n, v, warnings);
+        return new PaperMetrics(n, v, warnings);
     }
 
     private static boolean decides(List<QueryOutcome> outs, int k) {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.util.AtomicFiles;
 
 /**
@@ -15,7 +15,7 @@ import org.mgsv.core.util.AtomicFiles;
  * <pre>{@code
  * new HtmlReport("Quickstart")
  *         .paragraph("MaDe trained 20 epochs on the synthetic set.")
- *         .metricsTable("Test metrics", Metrics.PAPER_KEYS, Map.of("MaDe", made, "random", random))
+ *         .metricsTable("Test metrics", PaperMetrics.PAPER_KEYS, Map.of("MaDe", made, "random", random))
  *         .image("curves/losses.png", "Training losses")
  *         .write(dir.resolve("report.html"));
  * }</pre>
@@ -76,7 +76,7 @@ public final class HtmlReport {
      * and its baselines, in map order). The best value of each row is bold (lowest for MedianR/MeanR);
      * missing values show as "n/a".
      */
-    public HtmlReport metricsTable(String caption, List<String> keys, Map<String, Metrics> columns) {
+    public HtmlReport metricsTable(String caption, List<String> keys, Map<String, PaperMetrics> columns) {
         List<String> names = new ArrayList<>(columns.keySet());
         StringBuilder sb = new StringBuilder("<table class=\"metrics\">");
         if (caption != null && !caption.isEmpty()) {
@@ -96,11 +96,11 @@ public final class HtmlReport {
                     best = v;
                 }
             }
-            sb.append("<tr><th>").append(esc(Metrics.label(key))).append("</th>");
+            sb.append("<tr><th>").append(esc(PaperMetrics.label(key))).append("</th>");
             for (String n : names) {
                 Double v = columns.get(n).get(key);
                 boolean bold = v != null && v.equals(best) && names.size() > 1;
-                sb.append("<td>").append(bold ? "<b>" : "").append(esc(Metrics.format(key, v)))
+                sb.append("<td>").append(bold ? "<b>" : "").append(esc(PaperMetrics.format(key, v)))
                         .append(bold ? "</b>" : "").append("</td>");
             }
             sb.append("</tr>");

@@ -22,7 +22,7 @@ import org.mgsv.core.features.PackedFeatureStore;
 import org.mgsv.core.tensor.Tensor;
 import org.mgsv.core.tensor.TorchSave;
 import org.mgsv.core.testing.TestDatasets;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 
 class DatasetLayoutTest {
     @TempDir Path tmp;
@@ -34,8 +34,9 @@ class DatasetLayoutTest {
         ds = TestDatasets.builder().train(6).val(3).test(3).spec(SPEC).seed(5).write(tmp.resolve("ds"));
     }
 
-    static ProgressBar quietBar(long total) {
-        return new ProgressBar("pack", total, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8), false, 1e9);
+    static ConsoleProgress quietBar(long total) {
+        return new ConsoleProgress("pack", total,
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8), false, 1e9);
     }
 
     @Test

@@ -41,7 +41,7 @@ class BaselinesTest {
             assertTrue(e.predStart() >= 0 && e.predEnd() <= q.musicDuration() + 1e-9);
             assertEquals(Math.min(q.videoDuration(), q.musicDuration()), e.predEnd() - e.predStart(), 1e-9);
         }
-        Metrics m = Scorer.score(a);
+        PaperMetrics m = Scorer.score(a);
         assertEquals(100.0, m.get("R100"));
         assertTrue(m.get("R1") < 10, "random R1 should be near 1%: " + m.get("R1"));
         assertTrue(m.get("MedianR") > 25 && m.get("MedianR") < 75, "random MedianR near 50: " + m.get("MedianR"));
@@ -80,7 +80,7 @@ class BaselinesTest {
                     Double.parseDouble(f[5]), Double.parseDouble(f[6])));
         }
         assertEquals(2000, qs.size());
-        Metrics m = Scorer.score(Baselines.startZeroPrior(qs, q -> List.of()));
+        PaperMetrics m = Scorer.score(Baselines.startZeroPrior(qs, q -> List.of()));
         assertEquals(0.478, m.get("mIoU"), 0.0005);
     }
 }

@@ -29,7 +29,7 @@ class MetricsParityTest {
 
     static Path dir;
     static List<RunEntry> run;
-    static Metrics ours;
+    static PaperMetrics ours;
     static JsonNode reference;
 
     @BeforeAll
@@ -70,12 +70,12 @@ class MetricsParityTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = reference.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
-            assertTrue(Metrics.KEYS.contains(key), "reference key not produced: " + key);
+            assertTrue(PaperMetrics.KEYS.contains(key), "reference key not produced: " + key);
             double expected = e.getValue().asDouble();
             if (key.endsWith("_miou")) {
                 // The reference divides these twice; ours is the intended mean (checked below). Its own value
                 // is kept under the _upstream key.
-                key = key + Metrics.UPSTREAM_SUFFIX;
+                key = key + PaperMetrics.UPSTREAM_SUFFIX;
             }
             Double actual = ours.get(key);
             assertRel(expected, actual, key);
@@ -92,7 +92,7 @@ class MetricsParityTest {
         List<double[]> ans = answers();
         int n = ans.size();
         assertEquals(run.size(), n);
-        for (int k : Metrics.MOR_KS) {
+        for (int k : PaperMetrics.MOR_KS) {
             double sum = 0;
             int count = 0;
             for (double[] a : ans) {
@@ -102,7 +102,7 @@ class MetricsParityTest {
                 }
             }
             assertTrue(count > 0);
-            String key = Metrics.miouKey(k);
+            String key = PaperMetrics.miouKey(k);
             assertRel(sum / count, ours.get(key), key + " (intended mean)");
             // The reference's value is sum / N / count, i.e. our intended mean divided by N.
             assertRel(ours.get(key) / n, reference.get(key).asDouble(), key + " reference = ours / N");
@@ -111,7 +111,7 @@ class MetricsParityTest {
 
     @Test
     void perQueryRanksAndIousMatchReference() throws IOException {
-        Map<String, Npz.Array> pq = Npz.read(dir.resolve("per_query.npz"));
+        Map<String, ReferenceNpz.Array> pq = ReferenceNpz.read(dir.resolve("per_query.npz"));
         int[] rank0 = pq.get("rank0").ints();
         float[] iou = pq.get("iou").floats();
         List<double[]> ans = answers();

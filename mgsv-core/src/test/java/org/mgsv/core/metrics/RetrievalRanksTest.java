@@ -111,9 +111,9 @@ class RetrievalRanksTest {
         String shared = System.getProperty("mgsv.shared", "");
         Path dir = Path.of(shared.isEmpty() ? "does-not-exist" : shared, "golden", "metrics-A");
         Assumptions.assumeTrue(Files.isDirectory(dir), "reference data absent: " + dir);
-        Map<String, Npz.Array> in = Npz.read(dir.resolve("inputs.npz"));
-        Map<String, Npz.Array> pq = Npz.read(dir.resolve("per_query.npz"));
-        Npz.Array simA = in.get("sim_matrix");
+        Map<String, ReferenceNpz.Array> in = ReferenceNpz.read(dir.resolve("inputs.npz"));
+        Map<String, ReferenceNpz.Array> pq = ReferenceNpz.read(dir.resolve("per_query.npz"));
+        ReferenceNpz.Array simA = in.get("sim_matrix");
         int n = simA.shape()[0];
         double[] flat = simA.doubles();
         double[][] sim = new double[n][];

@@ -48,7 +48,7 @@ class ScorerTest {
     void thresholdsAreStrict() {
         // IoU exactly 0.5 counts for IoU@0.3 but not IoU@0.5
         List<RunEntry> run = List.of(q("v1", "g", List.of("g"), 0, 5, 0, 10, 100));
-        Metrics m = Scorer.score(run);
+        PaperMetrics m = Scorer.score(run);
         assertEquals(0.5, m.get("mIoU"));
         assertEquals(100.0, m.get("IoU@0.3"));
         assertEquals(0.0, m.get("IoU@0.5"));
@@ -68,7 +68,7 @@ class ScorerTest {
         }
         long10.add("d");
         run.add(q("v4", "d", long10, 0, 2, 0, 10, 100));
-        Metrics m = Scorer.score(run);
+        PaperMetrics m = Scorer.score(run);
         assertEquals(50.0, m.get("R1"));
         assertEquals(75.0, m.get("R3"));
         assertEquals(75.0, m.get("R5"));
@@ -87,7 +87,7 @@ class ScorerTest {
         assertEquals((1.0 + 0.5) / 2 / 4, m.get("R1_miou_upstream"), 1e-7);
         assertEquals((1.0 + 0.5 + 0.8 + 0.2) / 4, m.get("R10_miou"), 1e-7);
         assertTrue(m.warnings().isEmpty(), m.warnings().toString());
-        assertEquals(Metrics.KEYS, List.copyOf(m.values().keySet()));
+        assertEquals(PaperMetrics.KEYS, List.copyOf(m.values().keySet()));
     }
 
     @Test
@@ -96,7 +96,7 @@ class ScorerTest {
         List<RunEntry> run = List.of(
                 q("v1", "a", List.of("a"), 0, 10, 0, 10, 100),
                 q("v2", "z", List.of("a", "b", "a", "c"), 0, 10, 0, 10, 100));
-        Metrics m = Scorer.score(run);
+        PaperMetrics m = Scorer.score(run);
         assertEquals(50.0, m.get("R1"));
         assertEquals(50.0, m.get("R3"));
         assertNull(m.get("R5"));
@@ -111,7 +111,7 @@ class ScorerTest {
         assertFalse(m.warnings().isEmpty());
         assertTrue(m.warnings().get(0).contains("MRR"), m.warnings().get(0));
         // every ground truth listed: all exact even though the lists are short
-        Metrics full = Scorer.score(List.of(q("v1", "a", List.of("a"), 0, 1, 0, 1, 10),
+        PaperMetrics full = Scorer.score(List.of(q("v1", "a", List.of("a"), 0, 1, 0, 1, 10),
                 q("v2", "b", List.of("a", "b"), 0, 1, 0, 1, 10)));
         assertEquals(100.0, full.get("R100"));
         assertEquals(1.5, full.get("MedianR"));
@@ -120,7 +120,7 @@ class ScorerTest {
 
     @Test
     void emptyRankingStillScoresGrounding() {
-        Metrics m = Scorer.score(List.of(q("v1", "a", List.of(), 0, 10, 0, 10, 100)));
+        PaperMetrics m = Scorer.score(List.of(q("v1", "a", List.of(), 0, 10, 0, 10, 100)));
         assertNull(m.get("R1"));
         assertNull(m.get("R1_iou0.5"));
         assertEquals(1.0, m.get("mIoU"));
@@ -129,7 +129,7 @@ class ScorerTest {
 
     @Test
     void zeroLengthGroundTruthWarned() {
-        Metrics m = Scorer.score(List.of(q("v1", "a", List.of("a"), 0, 10, 5, 5, 100),
+        PaperMetrics m = Scorer.score(List.of(q("v1", "a", List.of("a"), 0, 10, 5, 5, 100),
                 q("v2", "b", List.of("b"), 0, 10, 0, 10, 100)));
         assertEquals(0.5, m.get("mIoU"));
         assertTrue(m.warnings().stream().anyMatch(w -> w.contains("empty ground-truth")));
@@ -142,7 +142,7 @@ class ScorerTest {
 
     @Test
     void unknownKeyRejected() {
-        Metrics m = Scorer.score(List.of(q("v1", "a", List.of("a"), 0, 10, 0, 10, 100)));
+        PaperMetrics m = Scorer.score(List.of(q("v1", "a", List.of("a"), 0, 10, 0, 10, 100)));
         assertThrows(IllegalArgumentException.class, () -> m.get("R2"));
         assertTrue(m.table().contains("MoR100"));
     }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.core.metrics.Metrics;
+import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.Scorer;
 
@@ -19,16 +19,16 @@ class HtmlReportTest {
 
     @Test
     void writesASelfContainedPage() throws Exception {
-        Metrics good = Scorer.score(List.of(new RunEntry("v1", "a", List.of("a", "b"), 0, 10, 0, 10, 100),
+        PaperMetrics good = Scorer.score(List.of(new RunEntry("v1", "a", List.of("a", "b"), 0, 10, 0, 10, 100),
                 new RunEntry("v2", "b", List.of("b"), 0, 8, 0, 10, 100)));
-        Metrics bad = Scorer.score(List.of(new RunEntry("v1", "a", List.of("b", "a"), 50, 60, 0, 10, 100),
+        PaperMetrics bad = Scorer.score(List.of(new RunEntry("v1", "a", List.of("b", "a"), 50, 60, 0, 10, 100),
                 new RunEntry("v2", "b", List.of("c"), 0, 5, 0, 10, 100)));
-        Map<String, Metrics> cols = new LinkedHashMap<>();
+        Map<String, PaperMetrics> cols = new LinkedHashMap<>();
         cols.put("MaDe", good);
         cols.put("random <baseline>", bad);
         Path page = tmp.resolve("report/index.html");
         new HtmlReport("Quickstart & results").paragraph("Trained on <synthetic> data.")
-                .metricsTable("Test", Metrics.PAPER_KEYS, cols)
+                .metricsTable("Test", PaperMetrics.PAPER_KEYS, cols)
                 .metricsTable("Ranks", List.of("MedianR", "MRR"), cols)
                 .table("Data", List.of("split", "queries"), List.of(List.of("test", "2")))
                 .image("curves/losses.png", "Training losses").preformatted(good.table()).write(page);

@@ -113,7 +113,30 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         double[] fftIn = new double[1024];
         double[] fftPow = new double[513];
 
-        // --- band means and stds (normalised units)
+        bandMeansAndStds(x, n, o);
+        // --- 32 groups of 4 bands: envelopes
+        double[][] g32 = groupEnvelopes(x, n, 32);
+        groupPercentiles(g32, o);
+        // --- modulation spectrum of 16 group envelopes
+        groupModulation(groupEnvelopes(x, n, 16), fft, fftIn, fftPow, o);
+        groupFlux(g32, n, o);
+
+        // --- onset envelope (natural-log units)
+        float[] logMel = logMel(x, n);
+        double[] onset = BeatTracker.onsetStrength(logMel, BINS, n, 0, BINS);
+        onsetStatistics(onset, n, o);
+        tempo(onset, n, fft, fftIn, fftPow, o);
+        chroma(logMel, n, o);
+        loudnessAndShape(x, logMel, n, o);
+        spectralContrast(x, n, o);
+        cepstrum(x, n, o);
+        temporalProfile(x, n, onset, o);
+        coherence(g32, o);
+        return o.finish();
+    }
+
+    /** [0, 256): the mean and the standard deviation over time of each band. */
+    private static void bandMeansAndStds(float[] x, int n, Out o) {
         double[] mean = new double[BINS], sd = new double[BINS];
         for (int t = 0; t < n; t++) {
             for (int b = 0; b < BINS; b++) {
@@ -136,9 +159,10 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         for (int b = 0; b < BINS; b++) {
             o.add(8 * sd[b] - 1);
         }
+    }
 
-        // --- 32 groups of 4 bands: envelopes
-        double[][] g32 = groupEnvelopes(x, n, 32);
+    /** [256, 352): 10th, 50th and 90th percentile of each 4-band group's level. */
+    private static void groupPercentiles(double[][] g32, Out o) {
         for (double[] env : g32) {
             double[] srt = env.clone();
             Arrays.sort(srt);
@@ -146,8 +170,10 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
             o.add(2 * (pct(srt, 0.5) - 0.2));
             o.add(2 * (pct(srt, 0.9) - 0.2));
         }
-        // --- modulation spectrum of 16 group envelopes
-        double[][] g16 = groupEnvelopes(x, n, 16);
+    }
+
+    /** [352, 448): modulation energy of each 8-band group's envelope in 6 octave bands 0.25–16 Hz. */
+    private static void groupModulation(double[][] g16, RealFft fft, double[] fftIn, double[] fftPow, Out o) {
         double[] modEdges = {0.25, 0.5, 1, 2, 4, 8, 16};
         for (double[] env : g16) {
             double[] bands = modulation(env, modEdges, fft, fftIn, fftPow);
@@ -155,7 +181,10 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
                 o.add(0.5 * (Math.log10(v + 1e-6) + 3));
             }
         }
-        // --- flux per group of 4
+    }
+
+    /** [448, 480): mean absolute frame-to-frame change of each 4-band group. */
+    private static void groupFlux(double[][] g32, int n, Out o) {
         for (double[] env : g32) {
             double s = 0;
             for (int t = 1; t < n; t++) {
@@ -163,13 +192,19 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
             }
             o.add(20 * s / (n - 1) - 1);
         }
+    }
 
-        // --- onset envelope (natural-log units)
+    /** The valid frames back in log-mel units (natural log). */
+    private static float[] logMel(float[] x, int n) {
         float[] logMel = new float[n * BINS];
         for (int i = 0; i < logMel.length; i++) {
             logMel[i] = x[i] * AstFrontEnd.NORM_DIV + AstFrontEnd.NORM_MEAN;
         }
-        double[] onset = BeatTracker.onsetStrength(logMel, BINS, n, 0, BINS);
+        return logMel;
+    }
+
+    /** [480, 487): statistics of the onset envelope, its peaks per second and its strong frames. */
+    private static void onsetStatistics(double[] onset, int n, Out o) {
         double[] os = onset.clone();
         Arrays.sort(os);
         double om = avg(onset), osd = BeatTracker.std(onset);
@@ -189,8 +224,10 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         o.add(4 * pct(os, 0.9) - 1);
         o.add(peaks / (n / FPS) / 2 - 1);
         o.add(8 * (double) strong / n - 1);
+    }
 
-        // --- tempogram
+    /** [487, 571): tempogram, tempo and beat strength, and the onset envelope's modulation spectrum. */
+    private static void tempo(double[] onset, int n, RealFft fft, double[] fftIn, double[] fftPow, Out o) {
         int maxLag = Math.min(n - 2, (int) Math.ceil(60 * FPS / BeatTracker.MIN_BPM) + 2);
         double[] ac = BeatTracker.autocorrelation(onset, Math.max(maxLag, 4));
         double lb0 = Math.log(BeatTracker.MIN_BPM), lb1 = Math.log(BeatTracker.MAX_BPM);
@@ -223,8 +260,13 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         for (double v : rhythm) {
             o.add(0.5 * (Math.log10(v + 1e-6) + 2));
         }
+    }
 
-        // --- chroma
+    /** Each frame's chroma accumulated over the window: sums, sums of squares, per half, and change. */
+    private record ChromaSums(double[] cmean, double[] csq, double[] h1, double[] h2, double change, int halfN) {}
+
+    /** The chroma sums of the window's frames ({@code cmean} already divided by {@code n}). */
+    private static ChromaSums chromaSums(float[] logMel, int n) {
         double[] cmean = new double[12], csq = new double[12], h1 = new double[12], h2 = new double[12];
         double[] prevC = null;
         double change = 0;
@@ -270,6 +312,15 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         for (int k = 0; k < 12; k++) {
             cmean[k] /= n;
         }
+        return new ChromaSums(cmean, csq, h1, h2, change, halfN);
+    }
+
+    /** [571, 623): chroma mean, std and halves, entropy, change rate and key-profile correlations. */
+    private static void chroma(float[] logMel, int n, Out o) {
+        ChromaSums sums = chromaSums(logMel, n);
+        double[] cmean = sums.cmean(), csq = sums.csq(), h1 = sums.h1(), h2 = sums.h2();
+        double change = sums.change();
+        int halfN = sums.halfN();
         for (int k = 0; k < 12; k++) {
             o.add(12 * (cmean[k] - 1.0 / 12));
         }
@@ -293,8 +344,14 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         o.add(10 * change / n - 1);
         o.add(2 * bestKeyCorrelation(cmean, KK_MAJOR));
         o.add(2 * bestKeyCorrelation(cmean, KK_MINOR));
+    }
 
-        // --- loudness (log power of the frame, natural log)
+    /** Per frame: log power, whether silent, and the spectral shape. */
+    private record FrameShape(double[] loud, int silent, double[] centroid, double[] spread, double[] rolloff,
+            double[] flat, double[] lowS, double[] midS, double[] highS) {}
+
+    /** Loudness and spectral shape of each valid frame. */
+    private static FrameShape frameShape(float[] x, float[] logMel, int n) {
         double[] loud = new double[n];
         int silent = 0;
         double[] centroid = new double[n], spread = new double[n], rolloff = new double[n], flat = new double[n];
@@ -344,6 +401,16 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
             midS[t] = midE / (tot + 1e-30);
             highS[t] = 1 - lowS[t] - midS[t];
         }
+        return new FrameShape(loud, silent, centroid, spread, rolloff, flat, lowS, midS, highS);
+    }
+
+    /** [623, 645): loudness statistics and the spectral shape's mean and std over time. */
+    private static void loudnessAndShape(float[] x, float[] logMel, int n, Out o) {
+        FrameShape fs = frameShape(x, logMel, n);
+        double[] loud = fs.loud();
+        int silent = fs.silent();
+        double[] centroid = fs.centroid(), spread = fs.spread(), rolloff = fs.rolloff(), flat = fs.flat();
+        double[] lowS = fs.lowS(), midS = fs.midS(), highS = fs.highS();
         double[] ls = loud.clone();
         Arrays.sort(ls);
         o.add((avg(loud) - 5) / 3);
@@ -358,8 +425,10 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
             o.add(4 * (avg(f) - 0.25));
             o.add(8 * BeatTracker.std(f));
         }
+    }
 
-        // --- spectral contrast, 8 groups of 16 bands
+    /** [645, 661): spectral contrast, 8 groups of 16 bands. */
+    private static void spectralContrast(float[] x, int n, Out o) {
         double[] vals = new double[16];
         for (int gi = 0; gi < 8; gi++) {
             double cm = 0, cs = 0;
@@ -376,8 +445,10 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
             o.add(4 * cm - 1);
             o.add(8 * Math.sqrt(Math.max(0, cs / n - cm * cm)));
         }
+    }
 
-        // --- cepstrum (on normalised values)
+    /** [661, 701): cepstrum (on normalised values), mean and std of the first 20 coefficients. */
+    private static void cepstrum(float[] x, int n, Out o) {
         double[] cepM = new double[20], cepS = new double[20];
         for (int t = 0; t < n; t++) {
             for (int k = 0; k < 20; k++) {
@@ -397,8 +468,10 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
         for (int k = 0; k < 20; k++) {
             o.add(4 * Math.sqrt(Math.max(0, cepS[k] / n - cepM[k] * cepM[k])) - 1);
         }
+    }
 
-        // --- temporal profile: 8 register groups x 4 quarters, onset per quarter
+    /** [701, 737): 8 register groups × 4 quarters, onset strength per quarter. */
+    private static void temporalProfile(float[] x, int n, double[] onset, Out o) {
         double[][] g8 = groupEnvelopes(x, n, 8);
         for (double[] env : g8) {
             for (int q = 0; q < 4; q++) {
@@ -418,12 +491,13 @@ public final class BuiltinSegmentEncoder implements SegmentEncoder {
             }
             o.add(4 * s / Math.max(1, b - a) - 1);
         }
+    }
 
-        // --- coherence of adjacent registers
+    /** [737, 768): coherence of adjacent registers. */
+    private static void coherence(double[][] g32, Out o) {
         for (int gi = 0; gi + 1 < 32; gi++) {
             o.add(2 * correlation(g32[gi], g32[gi + 1]) - 1);
         }
-        return o.finish();
     }
 
     /** Appends values, scaled, clipped to ±8. */

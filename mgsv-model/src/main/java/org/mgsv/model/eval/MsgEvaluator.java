@@ -9,14 +9,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.core.util.TopKHeap;
-import org.mgsv.model.DirectBuffers;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.Ops;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
-import org.mgsv.model.Predictor;
+import org.mgsv.model.MadePredictor;
+import org.mgsv.model.NativeMemory;
 
 /**
  * The full MsG evaluation, streamed: encode N videos and N musics, detect the moment of every ground-truth pair,
@@ -83,12 +82,81 @@ public final class MsgEvaluator {
         this.opt = options;
     }
 
+    /** The distinct musics in first-occurrence order: id → column, each column's first row, each row's column. */
+    private record Musics(Map<String, Integer> index, List<Integer> firstRow, int[] gt) {
+        int size() {
+            return index.size();
+        }
+    }
+
+    /** Pass 1's results per row: the detected moment, the ground-truth score and the video's X-Pool vectors. */
+    private static final class Detections {
+        final float[] predStart;
+        final float[] predEnd;
+        final float[] predScore;
+        final float[] gtScore;
+        final float[] allQ;
+        final float[] allH;
+        final float[] allGH;
+        final float[] allHb;
+        final float[] allHc;
+
+        Detections(int n, int d) {
+            predStart = new float[n];
+            predEnd = new float[n];
+            predScore = new float[n];
+            gtScore = new float[n];
+            allQ = new float[n * d];
+            allH = new float[n * d];
+            allGH = new float[n * d];
+            allHb = new float[n];
+            allHc = new float[n];
+        }
+    }
+
+    /** Pass 2's counts per row (musics above, tied with, and tied before the truth), the top-K and the NaNs. */
+    private static final class Ranking {
+        final int[] greater;
+        final int[] ties;
+        final int[] tiesBefore;
+        final TopKHeap top;
+        long nonFinite;
+
+        Ranking(int n, int topK) {
+            greater = new int[n];
+            ties = new int[n];
+            tiesBefore = new int[n];
+            top = new TopKHeap(n, topK);
+        }
+    }
+
     public MsgResult evaluate(PairSource src) {
         int n = src.size();
         if (n == 0) {
             throw new org.mgsv.core.MgsvException("no pairs to evaluate");
         }
-        // distinct musics in first-occurrence order
+        Musics musics = distinctMusics(src);
+        int nm = musics.size();
+        MadeParams params = net.params();
+        MadeNetwork.Decoder decoder = FastDecoder.forInference(net);
+        Detections det = new Detections(n, c.dModel());
+        try (NDManager root = NDManager.newBaseManager();
+                ConsoleProgress bar = opt.progress() ? new ConsoleProgress("msg-eval", (long) n + nm) : null) {
+            XPoolScorer xs = new XPoolScorer(params, root);
+            CachedMusic[] cache = new CachedMusic[nm];
+            long t0 = System.nanoTime();
+            detectAll(src, musics.gt(), decoder, xs, cache, det, root, bar);
+            long t1 = System.nanoTime();
+            Ranking r = rankAll(src, musics, xs, cache, det, root, bar);
+            long t2 = System.nanoTime();
+            xs.close();
+            return result(musics, det, r, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        }
+    }
+
+    /** Distinct musics in first-occurrence order. */
+    private static Musics distinctMusics(PairSource src) {
+        int n = src.size();
         Map<String, Integer> index = new LinkedHashMap<>();
         List<Integer> firstRow = new ArrayList<>();
         int[] gt = new int[n];
@@ -102,177 +170,196 @@ public final class MsgEvaluator {
             }
             gt[i] = u;
         }
-        int nm = index.size();
-        int d = c.dModel();
-        MadeParams params = net.params();
-        MadeNetwork.Decoder decoder = FastDecoder.forInference(net);
+        return new Musics(index, firstRow, gt);
+    }
 
-        float[] predStart = new float[n];
-        float[] predEnd = new float[n];
-        float[] predScore = new float[n];
-        float[] gtScore = new float[n];
-        float[] allQ = new float[n * d];
-        float[] allH = new float[n * d];
-        float[] allGH = new float[n * d];
-        float[] allHb = new float[n];
-        float[] allHc = new float[n];
-
-        try (NDManager root = NDManager.newBaseManager();
-                ProgressBar bar = opt.progress() ? new ProgressBar("msg-eval", (long) n + nm) : null) {
-            XPoolScorer xs = new XPoolScorer(params, root);
-            CachedMusic[] cache = new CachedMusic[nm];
-            long[] cacheUsed = {0};
-            long t0 = System.nanoTime();
-            // ---------------- pass 1: encode, detect, ground-truth scores
-            // rows of similar length share a chunk, so trimming the all-padding tail of a chunk saves work
-            int[] order = sortedBy(n, i -> lengthHint(src.videoLengthHint(i)) + lengthHint(src.musicLengthHint(i)));
-            for (int a = 0; a < n; a += opt.chunk()) {
-                int b = Math.min(n, a + opt.chunk());
-                int[] rows = Arrays.copyOfRange(order, a, b);
-                try (NDManager m = root.newSubManager()) {
-                    NDArray[] vin = trimmed(src.videos(m, rows));
-                    NDArray[] min = trimmed(src.musics(m, rows));
-                    MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
-                    MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
-                    NDArray pooled = c.momentQuery().usesXPool()
-                            ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
-                    NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
-                    NDArray[] packed = packed(v, mu);
-                    MadeNetwork.DetrMemory mem = net.detrEncode(packed[0], packed[1], false);
-                    NDArray hidden = decoder.decode(mem, target, false);
-                    long layers = hidden.getShape().get(0);
-                    NDArray last = hidden.get(new NDIndex((layers - 1) + ":" + layers));
-                    NDArray width = null;
-                    if (c.predictCenter()) {
-                        float[] dur = src.videoDurations(rows);
-                        NDArray du = dur != null ? Ops.owned(m, dur, new Shape(dur.length)) : v.mask().sum(new int[] {1});
-                        width = du.div(c.maxMDuration()).reshape(rows.length, 1, 1).repeat(1, c.numMomentQueries());
-                    }
-                    MadeNetwork.Heads h = net.heads(last, width);
-                    float[] mom = Predictor.moments(h.logits().get(0), h.spans().get(0), c.maxMDuration()).toFloatArray();
-                    cacheMusics(cache, rows, gt, mu, cacheUsed);
-                    XPoolScorer.VideoSide vs = xs.prepareVideos(v.vector());
-                    XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
-                    XPoolScorer.Block blk = xs.score(ms, vs, m);
-                    float[] q = vs.query().toFloatArray();
-                    float[] hv = vs.vector().toFloatArray();
-                    float[] gh = vs.gammaH().toFloatArray();
-                    int k = b - a;
-                    for (int i = 0; i < k; i++) {
-                        int row = rows[i];
-                        predStart[row] = mom[3 * i];
-                        predEnd[row] = mom[3 * i + 1];
-                        predScore[row] = mom[3 * i + 2];
-                        gtScore[row] = combine(blk.dual()[i * k + i], blk.single()[i * k + i]);
-                        allHb[row] = vs.hb()[i];
-                        allHc[row] = vs.hc()[i];
-                        System.arraycopy(q, i * d, allQ, row * d, d);
-                        System.arraycopy(hv, i * d, allH, row * d, d);
-                        System.arraycopy(gh, i * d, allGH, row * d, d);
-                    }
-                }
-                DirectBuffers.release(DIRECT_LIMIT);
-                if (bar != null) {
-                    bar.step(b - a);
-                }
+    /** Pass 1: encode, detect and score the ground truth of every row, chunk by chunk. */
+    private void detectAll(PairSource src, int[] gt, MadeNetwork.Decoder decoder, XPoolScorer xs, CachedMusic[] cache,
+            Detections det, NDManager root, ConsoleProgress bar) {
+        int n = src.size();
+        long[] cacheUsed = {0};
+        // rows of similar length share a chunk, so trimming the all-padding tail of a chunk saves work
+        int[] order = sortedBy(n, i -> lengthHint(src.videoLengthHint(i)) + lengthHint(src.musicLengthHint(i)));
+        for (int a = 0; a < n; a += opt.chunk()) {
+            int b = Math.min(n, a + opt.chunk());
+            int[] rows = Arrays.copyOfRange(order, a, b);
+            try (NDManager m = root.newSubManager()) {
+                detectChunk(src, rows, gt, decoder, xs, cache, cacheUsed, det, m);
             }
-            long t1 = System.nanoTime();
-
-            // ---------------- pass 2: rank every (video, distinct music) pair
-            long nonFinite = 0;
-            int[] greater = new int[n];
-            int[] ties = new int[n];
-            int[] tiesBefore = new int[n];
-            TopKHeap top = new TopKHeap(n, opt.topK());
-            try (NDManager videos = root.newSubManager()) {
-                XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(Ops.owned(videos, allQ, new Shape(n, d)),
-                        Ops.owned(videos, allH, new Shape(n, d)), Ops.owned(videos, allGH, new Shape(n, d)), allHb, allHc);
-                int[] musicOrder = sortedBy(nm, u -> lengthHint(src.musicLengthHint(firstRow.get(u))));
-                for (int ua = 0; ua < nm; ua += opt.musicChunk()) {
-                    int ub = Math.min(nm, ua + opt.musicChunk());
-                    int[] us = Arrays.copyOfRange(musicOrder, ua, ub);
-                    int[] rows = new int[ub - ua];
-                    for (int i = 0; i < rows.length; i++) {
-                        rows[i] = firstRow.get(us[i]);
-                    }
-                    try (NDManager m = root.newSubManager()) {
-                        MadeNetwork.Encoded mu = fromCache(cache, us, m);
-                        if (mu == null) {
-                            NDArray[] min = trimmed(src.musics(m, rows));
-                            mu = net.encodeMusic(min[0], min[1], false);
-                        }
-                        for (int u : us) {
-                            cache[u] = null; // each music is scored once
-                        }
-                        XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
-                        for (int va = 0; va < n; va += opt.videoBlock()) {
-                            int vb = Math.min(n, va + opt.videoBlock());
-                            try (NDManager bm = m.newSubManager()) {
-                                XPoolScorer.VideoSide vs = XPoolScorer.slice(all, va, vb);
-                                for (NDArray x : new NDArray[] {vs.query(), vs.vector(), vs.gammaH()}) {
-                                    x.attach(bm);
-                                }
-                                XPoolScorer.Block blk = xs.score(ms, vs, bm);
-                                int nv = vb - va;
-                                for (int mi = 0; mi < rows.length; mi++) {
-                                    int u = us[mi];
-                                    for (int vi = 0; vi < nv; vi++) {
-                                        int row = va + vi;
-                                        if (u == gt[row]) {
-                                            continue;
-                                        }
-                                        int kk = mi * nv + vi;
-                                        float s = combine(blk.dual()[kk], blk.single()[kk]);
-                                        float g = gtScore[row];
-                                        if (s > g) {
-                                            greater[row]++;
-                                        } else if (s == g) {
-                                            ties[row]++;
-                                            if (u < gt[row]) {
-                                                tiesBefore[row]++;
-                                            }
-                                        } else if (s != s) {
-                                            nonFinite++; // NaN compares false: it would rank the truth first
-                                        }
-                                        top.offer(row, s, u);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    DirectBuffers.release(DIRECT_LIMIT);
-                    if (bar != null) {
-                        bar.step(ub - ua);
-                    }
-                }
+            NativeMemory.release(DIRECT_LIMIT);
+            if (bar != null) {
+                bar.step(b - a);
             }
-            for (int row = 0; row < n; row++) {
-                top.offer(row, gtScore[row], gt[row]);
-            }
-            long t2 = System.nanoTime();
-            xs.close();
-            for (int row = 0; row < n; row++) {
-                if (!Float.isFinite(gtScore[row]) || !Float.isFinite(predStart[row]) || !Float.isFinite(predEnd[row])) {
-                    nonFinite++;
-                }
-            }
-            if (nonFinite > 0) {
-                throw new org.mgsv.core.MgsvException("the model produced " + nonFinite + " non-finite score(s) or "
-                        + "moment(s): no metric would be meaningful (are its weights corrupt?)");
-            }
-            int[] rank0 = new int[n];
-            for (int i = 0; i < n; i++) {
-                rank0[i] = greater[i] + tiesBefore[i];
-            }
-            int[][] topMusic = new int[n][];
-            float[][] topScore = new float[n][];
-            for (int row = 0; row < n; row++) {
-                topMusic[row] = top.indices(row);
-                topScore[row] = top.scores(row);
-            }
-            return new MsgResult(List.copyOf(index.keySet()), gt, rank0, ties, gtScore, predStart, predEnd, predScore,
-                    topMusic, topScore, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         }
+    }
+
+    /** Pass 1 on the pairs {@code rows}: their moments, ground-truth scores and video vectors go into {@code det}. */
+    private void detectChunk(PairSource src, int[] rows, int[] gt, MadeNetwork.Decoder decoder, XPoolScorer xs,
+            CachedMusic[] cache, long[] cacheUsed, Detections det, NDManager m) {
+        int d = c.dModel();
+        NDArray[] vin = trimmed(src.videos(m, rows));
+        NDArray[] min = trimmed(src.musics(m, rows));
+        MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
+        MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
+        float[] mom = moments(src, rows, v, mu, decoder, m);
+        cacheMusics(cache, rows, gt, mu, cacheUsed);
+        XPoolScorer.VideoSide vs = xs.prepareVideos(v.vector());
+        XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
+        XPoolScorer.Block blk = xs.score(ms, vs, m);
+        float[] q = vs.query().toFloatArray();
+        float[] hv = vs.vector().toFloatArray();
+        float[] gh = vs.gammaH().toFloatArray();
+        int k = rows.length;
+        for (int i = 0; i < k; i++) {
+            int row = rows[i];
+            det.predStart[row] = mom[3 * i];
+            det.predEnd[row] = mom[3 * i + 1];
+            det.predScore[row] = mom[3 * i + 2];
+            det.gtScore[row] = combine(blk.dual()[i * k + i], blk.single()[i * k + i]);
+            det.allHb[row] = vs.hb()[i];
+            det.allHc[row] = vs.hc()[i];
+            System.arraycopy(q, i * d, det.allQ, row * d, d);
+            System.arraycopy(hv, i * d, det.allH, row * d, d);
+            System.arraycopy(gh, i * d, det.allGH, row * d, d);
+        }
+    }
+
+    /** The moment DETR detects in each pair of a chunk: {start, end, score} per row. */
+    private float[] moments(PairSource src, int[] rows, MadeNetwork.Encoded v, MadeNetwork.Encoded mu,
+            MadeNetwork.Decoder decoder, NDManager m) {
+        NDArray pooled = c.momentQuery().usesXPool()
+                ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
+        NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
+        NDArray[] packed = packed(v, mu);
+        MadeNetwork.DetrMemory mem = net.detrEncode(packed[0], packed[1], false);
+        NDArray hidden = decoder.decode(mem, target, false);
+        long layers = hidden.getShape().get(0);
+        NDArray last = hidden.get(new NDIndex((layers - 1) + ":" + layers));
+        NDArray width = null;
+        if (c.predictCenter()) {
+            float[] dur = src.videoDurations(rows);
+            NDArray du = dur != null ? NativeMemory.owned(m, dur, new Shape(dur.length))
+                    : v.mask().sum(new int[] {1});
+            width = du.div(c.maxMDuration()).reshape(rows.length, 1, 1).repeat(1, c.numMomentQueries());
+        }
+        MadeNetwork.Heads h = net.heads(last, width);
+        return MadePredictor.moments(h.logits().get(0), h.spans().get(0), c.maxMDuration()).toFloatArray();
+    }
+
+    /** Pass 2: every (video, distinct music) pair against the video's ground truth, chunk of musics by chunk. */
+    private Ranking rankAll(PairSource src, Musics musics, XPoolScorer xs, CachedMusic[] cache, Detections det,
+            NDManager root, ConsoleProgress bar) {
+        int n = src.size();
+        int nm = musics.size();
+        int d = c.dModel();
+        Ranking r = new Ranking(n, opt.topK());
+        try (NDManager videos = root.newSubManager()) {
+            XPoolScorer.VideoSide all = new XPoolScorer.VideoSide(NativeMemory.owned(videos, det.allQ, new Shape(n, d)),
+                    NativeMemory.owned(videos, det.allH, new Shape(n, d)),
+                    NativeMemory.owned(videos, det.allGH, new Shape(n, d)), det.allHb, det.allHc);
+            int[] musicOrder = sortedBy(nm, u -> lengthHint(src.musicLengthHint(musics.firstRow().get(u))));
+            for (int ua = 0; ua < nm; ua += opt.musicChunk()) {
+                int ub = Math.min(nm, ua + opt.musicChunk());
+                int[] us = Arrays.copyOfRange(musicOrder, ua, ub);
+                int[] rows = new int[ub - ua];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = musics.firstRow().get(us[i]);
+                }
+                try (NDManager m = root.newSubManager()) {
+                    rankMusics(src, us, rows, musics.gt(), xs, cache, all, det.gtScore, r, m);
+                }
+                NativeMemory.release(DIRECT_LIMIT);
+                if (bar != null) {
+                    bar.step(ub - ua);
+                }
+            }
+        }
+        for (int row = 0; row < n; row++) {
+            r.top.offer(row, det.gtScore[row], musics.gt()[row]);
+        }
+        return r;
+    }
+
+    /** Pass 2 for the distinct musics {@code us} (first rows {@code rows}) against every video, block by block. */
+    private void rankMusics(PairSource src, int[] us, int[] rows, int[] gt, XPoolScorer xs, CachedMusic[] cache,
+            XPoolScorer.VideoSide all, float[] gtScore, Ranking r, NDManager m) {
+        int n = gt.length;
+        MadeNetwork.Encoded mu = fromCache(cache, us, m);
+        if (mu == null) {
+            NDArray[] min = trimmed(src.musics(m, rows));
+            mu = net.encodeMusic(min[0], min[1], false);
+        }
+        for (int u : us) {
+            cache[u] = null; // each music is scored once
+        }
+        XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
+        for (int va = 0; va < n; va += opt.videoBlock()) {
+            int vb = Math.min(n, va + opt.videoBlock());
+            try (NDManager bm = m.newSubManager()) {
+                XPoolScorer.VideoSide vs = XPoolScorer.slice(all, va, vb);
+                for (NDArray x : new NDArray[] {vs.query(), vs.vector(), vs.gammaH()}) {
+                    x.attach(bm);
+                }
+                XPoolScorer.Block blk = xs.score(ms, vs, bm);
+                count(blk, us, va, vb - va, gt, gtScore, r);
+            }
+        }
+    }
+
+    /** Counts, for each of the {@code nv} videos from {@code va}, the musics {@code us} that beat or tie its truth. */
+    private void count(XPoolScorer.Block blk, int[] us, int va, int nv, int[] gt, float[] gtScore, Ranking r) {
+        for (int mi = 0; mi < us.length; mi++) {
+            int u = us[mi];
+            for (int vi = 0; vi < nv; vi++) {
+                int row = va + vi;
+                if (u == gt[row]) {
+                    continue;
+                }
+                int kk = mi * nv + vi;
+                float s = combine(blk.dual()[kk], blk.single()[kk]);
+                float g = gtScore[row];
+                if (s > g) {
+                    r.greater[row]++;
+                } else if (s == g) {
+                    r.ties[row]++;
+                    if (u < gt[row]) {
+                        r.tiesBefore[row]++;
+                    }
+                } else if (s != s) {
+                    r.nonFinite++; // NaN compares false: it would rank the truth first
+                }
+                r.top.offer(row, s, u);
+            }
+        }
+    }
+
+    /** The result: refuses non-finite scores or moments; ranks are 0-based with ties broken by first occurrence. */
+    private static MsgResult result(Musics musics, Detections det, Ranking r, double pass1Seconds,
+            double pass2Seconds) {
+        int n = musics.gt().length;
+        long nonFinite = r.nonFinite;
+        for (int row = 0; row < n; row++) {
+            if (!Float.isFinite(det.gtScore[row]) || !Float.isFinite(det.predStart[row])
+                    || !Float.isFinite(det.predEnd[row])) {
+                nonFinite++;
+            }
+        }
+        if (nonFinite > 0) {
+            throw new org.mgsv.core.MgsvException("the model produced " + nonFinite + " non-finite score(s) or "
+                    + "moment(s): no metric would be meaningful (are its weights corrupt?)");
+        }
+        int[] rank0 = new int[n];
+        for (int i = 0; i < n; i++) {
+            rank0[i] = r.greater[i] + r.tiesBefore[i];
+        }
+        int[][] topMusic = new int[n][];
+        float[][] topScore = new float[n][];
+        for (int row = 0; row < n; row++) {
+            topMusic[row] = r.top.indices(row);
+            topScore[row] = r.top.scores(row);
+        }
+        return new MsgResult(List.copyOf(musics.index().keySet()), musics.gt(), rank0, r.ties, det.gtScore,
+                det.predStart, det.predEnd, det.predScore, topMusic, topScore, pass1Seconds, pass2Seconds);
     }
 
     /** Keeps the chunk's encoded musics (first occurrence of each) while the byte budget allows. */
@@ -335,8 +422,9 @@ public final class MsgEvaluator {
             System.arraycopy(cm.mask(), 0, mask, i * slots, cm.mask().length);
             System.arraycopy(cm.vector(), 0, vec, i * d, d);
         }
-        return new MadeNetwork.Encoded(Ops.owned(m, tok, new Shape(us.length, slots, d)),
-                Ops.owned(m, vec, new Shape(us.length, d)), Ops.owned(m, mask, new Shape(us.length, slots)));
+        return new MadeNetwork.Encoded(NativeMemory.owned(m, tok, new Shape(us.length, slots, d)),
+                NativeMemory.owned(m, vec, new Shape(us.length, d)),
+                NativeMemory.owned(m, mask, new Shape(us.length, slots)));
     }
 
     /**
@@ -390,7 +478,7 @@ public final class MsgEvaluator {
             }
         }
         NDManager m = src.getManager();
-        NDArray index = Ops.owned(m, idx, new Shape(b, longest));
+        NDArray index = NativeMemory.owned(m, idx, new Shape(b, longest));
         NDArray tokens = src.gather(index.reshape(b, longest, 1).repeat(2, d), 1);
         return new NDArray[] {tokens, mask.gather(index, 1)};
     }

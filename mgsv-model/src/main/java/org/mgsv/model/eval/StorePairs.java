@@ -10,7 +10,7 @@ import org.mgsv.core.features.FeatureStore;
 import org.mgsv.core.features.MusicFeatures;
 import org.mgsv.core.features.VideoFeatures;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.Ops;
+import org.mgsv.model.NativeMemory;
 
 /** The rows of an annotation split, reading features from a {@link FeatureStore} chunk by chunk. */
 public final class StorePairs implements PairSource {
@@ -45,8 +45,8 @@ public final class StorePairs implements PairSource {
     public NDArray[] videos(NDManager m, int[] idx) {
         int f = c.frameSlots();
         int dim = c.frameFeatDim();
-        float[] feats = Ops.hostBuffer(0, idx.length * f * dim);
-        float[] mask = Ops.hostBuffer(1, idx.length * f);
+        float[] feats = NativeMemory.hostBuffer(0, idx.length * f * dim);
+        float[] mask = NativeMemory.hostBuffer(1, idx.length * f);
         for (int i = 0; i < idx.length; i++) {
             VideoFeatures v = store.video(rows.get(idx[i]).videoId());
             if (v.validCount() == 0) {
@@ -55,15 +55,16 @@ public final class StorePairs implements PairSource {
             v.feats().copyTo(feats, i * f * dim);
             v.mask().copyTo(mask, i * f);
         }
-        return new NDArray[] {Ops.owned(m, feats, new Shape(idx.length, f, dim)), Ops.owned(m, mask, new Shape(idx.length, f))};
+        return new NDArray[] {NativeMemory.owned(m, feats, new Shape(idx.length, f, dim)),
+            NativeMemory.owned(m, mask, new Shape(idx.length, f))};
     }
 
     @Override
     public NDArray[] musics(NDManager m, int[] idx) {
         int s = c.segmentSlots();
         int dim = c.segmentFeatDim();
-        float[] feats = Ops.hostBuffer(2, idx.length * s * dim);
-        float[] mask = Ops.hostBuffer(3, idx.length * s);
+        float[] feats = NativeMemory.hostBuffer(2, idx.length * s * dim);
+        float[] mask = NativeMemory.hostBuffer(3, idx.length * s);
         for (int i = 0; i < idx.length; i++) {
             MusicFeatures mf = store.music(rows.get(idx[i]).musicId());
             if (mf.validCount() == 0) {
@@ -72,7 +73,8 @@ public final class StorePairs implements PairSource {
             mf.feats().copyTo(feats, i * s * dim);
             mf.mask().copyTo(mask, i * s);
         }
-        return new NDArray[] {Ops.owned(m, feats, new Shape(idx.length, s, dim)), Ops.owned(m, mask, new Shape(idx.length, s))};
+        return new NDArray[] {NativeMemory.owned(m, feats, new Shape(idx.length, s, dim)),
+            NativeMemory.owned(m, mask, new Shape(idx.length, s))};
     }
 
     /** One frame per second of the video segment. */

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.Ops;
+import org.mgsv.model.NativeMemory;
 
 /**
  * Deterministic synthetic pairs of the reference shapes, generated on demand (nothing is stored, so memory is
@@ -62,8 +62,8 @@ public final class SyntheticPairs implements PairSource {
     }
 
     private NDArray[] make(NDManager m, int[] rows, int slots, int dim, int minValid, int kind) {
-        float[] f = Ops.hostBuffer(2 * kind, rows.length * slots * dim);
-        float[] mask = Ops.hostBuffer(2 * kind + 1, rows.length * slots);
+        float[] f = NativeMemory.hostBuffer(2 * kind, rows.length * slots * dim);
+        float[] mask = NativeMemory.hostBuffer(2 * kind + 1, rows.length * slots);
         final float scale = (float) (Math.sqrt(3.0) / (1L << 31));
         for (int i = 0; i < rows.length; i++) {
             SplittableRandom r = new SplittableRandom(seed * 1_000_003L + rows[i] * 4L + kind);
@@ -76,6 +76,7 @@ public final class SyntheticPairs implements PairSource {
                 f[base + k] = r.nextInt() * scale;
             }
         }
-        return new NDArray[] {Ops.owned(m, f, new Shape(rows.length, slots, dim)), Ops.owned(m, mask, new Shape(rows.length, slots))};
+        return new NDArray[] {NativeMemory.owned(m, f, new Shape(rows.length, slots, dim)),
+            NativeMemory.owned(m, mask, new Shape(rows.length, slots))};
     }
 }

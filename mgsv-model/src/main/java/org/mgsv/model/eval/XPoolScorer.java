@@ -6,8 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.mgsv.model.Attention;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeParams;
+import org.mgsv.model.NativeMemory;
 import org.mgsv.model.Ops;
 import org.mgsv.model.XPool;
 
@@ -139,7 +141,7 @@ public final class XPoolScorer {
         NDArray wbar = centred(Ops.linear(ubar, mMat, null)); // (3): w̄_s = M ū_s centred
         NDArray gu = ubar.matMul(ubar.transpose(0, 2, 1)); // Ḡ [Mc,S,S]
         NDArray gw = wbar.matMul(wbar.transpose(0, 2, 1)); // G_w
-        NDArray g3a = Ops.owned(m, g3, new Shape(1, 1, d));
+        NDArray g3a = NativeMemory.owned(m, g3, new Shape(1, 1, d));
         NDArray gg = wbar.mul(g3a.mul(g3a)).matMul(wbar.transpose(0, 2, 1)); // G_γ = W̄ D W̄ᵀ
         NDArray grams = NDArrays.concat(new NDList(gu, gw, gg), 1); // [Mc,3S,S], each block symmetric
         float[] v1 = cbar;
@@ -155,9 +157,10 @@ public final class XPoolScorer {
             lv[i * 3 + 1] = v2[i];
             lv[i * 3 + 2] = v3[i];
         }
-        NDArray lins = wbar.matMul(Ops.owned(m, lv, new Shape(d, 3))).transpose(0, 2, 1); // [Mc,3,S]: W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
+        // [Mc,3,S]: W̄c̄, W̄Dc̄, W̄(γ3⊙β3)
+        NDArray lins = wbar.matMul(NativeMemory.owned(m, lv, new Shape(d, 3))).transpose(0, 2, 1);
         NDArray mask = segmentMasks.toType(DataType.FLOAT32, false);
-        NDArray bias = Ops.keyBias(mask).reshape(mc, 1, s);
+        NDArray bias = Attention.keyBias(mask).reshape(mc, 1, s);
         return new MusicSide(keys, wbar, grams, lins, bias, Ops.l2normalize(musicVec));
     }
 
@@ -175,9 +178,9 @@ public final class XPoolScorer {
         NDManager m = videoVec.getManager();
         NDArray h = Ops.l2normalize(videoVec);
         NDArray q = xp.query(videoVec);
-        NDArray gh = h.mul(Ops.owned(m, g3, new Shape(1, d)));
-        NDArray hb = h.matMul(Ops.owned(m, b3, new Shape(d, 1))).reshape(-1);
-        NDArray hc = gh.matMul(Ops.owned(m, cbar, new Shape(d, 1))).reshape(-1);
+        NDArray gh = h.mul(NativeMemory.owned(m, g3, new Shape(1, d)));
+        NDArray hb = h.matMul(NativeMemory.owned(m, b3, new Shape(d, 1))).reshape(-1);
+        NDArray hc = gh.matMul(NativeMemory.owned(m, cbar, new Shape(d, 1))).reshape(-1);
         return new VideoSide(q, h, gh, hb.toFloatArray(), hc.toFloatArray());
     }
 

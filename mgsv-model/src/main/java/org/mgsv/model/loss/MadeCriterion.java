@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mgsv.model.NativeMemory;
 import org.mgsv.model.Ops;
 
 /**
@@ -119,7 +120,7 @@ public final class MadeCriterion {
                     sel[k * b * q + i * q + match[i].queries()[j]] = 1f;
                 }
             }
-            src = Ops.owned(m, sel, new Shape(n, (long) b * q)).matMul(flatSpans);
+            src = NativeMemory.owned(m, sel, new Shape(n, (long) b * q)).matMul(flatSpans);
         }
         for (int i = 0, k = 0; i < b; i++) {
             for (int j = 0; j < match[i].targets().length; j++, k++) {
@@ -127,7 +128,7 @@ public final class MadeCriterion {
                 tv[2 * k + 1] = tgt[i][match[i].targets()[j]][1];
             }
         }
-        NDArray dst = Ops.owned(m, tv, new Shape(n, 2));
+        NDArray dst = NativeMemory.owned(m, tv, new Shape(n, 2));
         NDArray lossSpan = src.sub(dst).abs().mean();
         NDArray sc = src.get(":, 0");
         NDArray sw = Ops.mul(src.get(":, 1"), 0.5f);
@@ -166,7 +167,7 @@ public final class MadeCriterion {
                 correct += top == FOREGROUND ? 1 : 0;
             }
         }
-        NDArray weights = Ops.owned(m, wt, ls);
+        NDArray weights = NativeMemory.owned(m, wt, ls);
         NDArray lossLabel = Ops.div(out.predLogits().logSoftmax(2).mul(weights).sum(), -(float) (b * q));
         double classErr = 100.0 - (n == 0 ? 0.0 : 100.0 * correct / n);
 
@@ -189,7 +190,7 @@ public final class MadeCriterion {
                 }
             }
             // −pos_term/num_pos + logsumexp = −Σ_q (pos/num_pos)·log_softmax, since Σ_q pos/num_pos = 1
-            lossAlign = Ops.div(al.logSoftmax(1).mul(Ops.owned(m, pos, new Shape(b, q))).sum(), -(float) b);
+            lossAlign = Ops.div(al.logSoftmax(1).mul(NativeMemory.owned(m, pos, new Shape(b, q))).sum(), -(float) b);
         }
         terms.put("loss_span" + suffix, lossSpan);
         terms.put("loss_giou" + suffix, lossGiou);

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 
 /**
  * Up-front validation of a split before training: every video and music id of the annotation must have a
@@ -24,7 +24,7 @@ public final class DataCheck {
         Map<String, String> musicProblem = new HashMap<>();
         List<String> problems = new ArrayList<>();
         List<TrainPair> kept = new ArrayList<>();
-        ProgressBar bar = showProgress ? new ProgressBar("check " + split, pairs.size()) : null;
+        ConsoleProgress bar = showProgress ? new ConsoleProgress("check " + split, pairs.size()) : null;
         try {
             for (TrainPair p : pairs) {
                 String vp = videoProblem.computeIfAbsent(p.videoId(),

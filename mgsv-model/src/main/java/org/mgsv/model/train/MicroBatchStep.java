@@ -14,6 +14,7 @@ import java.util.Map;
 import org.mgsv.core.MgsvException;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
+import org.mgsv.model.NativeMemory;
 import org.mgsv.model.Ops;
 import org.mgsv.model.XPool;
 import org.mgsv.model.loss.LayerOutput;
@@ -70,7 +71,7 @@ final class MicroBatchStep {
             List<NDArray> masks = new ArrayList<>();
             for (int k = 0; k < slices; k++) {
                 try (NDManager km = sm.newSubManager()) {
-                    Batch b = Batch.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
+                    PairBatch b = PairBatch.load(km, pairs.subList(k * mb, Math.min(n, (k + 1) * mb)), src, c);
                     Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
@@ -162,10 +163,10 @@ final class MicroBatchStep {
                 int from = k * mb;
                 int to = Math.min(n, (k + 1) * mb);
                 float share = (float) (to - from) / n;
-                org.mgsv.model.DirectBuffers.release(Trainer.DIRECT_BUFFER_LIMIT);
+                org.mgsv.model.NativeMemory.release(MadeTrainer.DIRECT_BUFFER_LIMIT);
                 try (NDManager km = sm.newSubManager();
                         GradientCollector gc = engine.newGradientCollector()) {
-                    Batch b = Batch.load(km, pairs.subList(from, to), src, c);
+                    PairBatch b = PairBatch.load(km, pairs.subList(from, to), src, c);
                     Ops.seedRandom(engine, sliceSeed(seed, k));
                     MadeNetwork.Encoded v = net.encodeVideo(b.frames(), b.frameMask(), true);
                     MadeNetwork.Encoded mu = net.encodeMusic(b.segments(), b.segmentMask(), true);
@@ -188,7 +189,7 @@ final class MicroBatchStep {
                     try {
                         l = criterion.localization(lo, det.projVid(), b.targets(), terms, ce);
                     } catch (IllegalArgumentException e) {
-                        throw new TrainingDivergedException("training diverged: non-finite network outputs ("
+                        throw new DivergenceException("training diverged: non-finite network outputs ("
                                 + e.getMessage() + ")", -1);
                     }
                     double lv = l.getFloat();
@@ -229,7 +230,7 @@ final class MicroBatchStep {
             int from, int to, int seed, int k) {
         Ops.seedRandom(engine, sliceSeed(seed, -2 - k));
         // intermediates in a sub-manager closed on return (autograd keeps what its backward needs)
-        return Ops.scoped(x -> {
+        return NativeMemory.scoped(x -> {
             NDArray v = x[0].get(new NDIndex(from + ":" + to));
             NDArray pooled = net.xpool(v, new XPool.Music(x[1], x[2]), true); // [B_musics, to-from, d]
             return MadeNetwork.singleSimilarity(v, pooled); // [to - from, B_musics]

@@ -23,7 +23,7 @@ import org.mgsv.model.NpzIO;
 import org.mgsv.model.Provenance;
 
 /**
- * The layout of a training run's directory, as {@link Trainer} writes it (see its class comment): the checkpoints
+ * The layout of a training run's directory, as {@link MadeTrainer} writes it (see its class comment): the checkpoints
  * ({@code last/}, {@code best-*}/, each a model directory with the trainer's state in {@code trainer/state.json}
  * and {@code trainer/optimizer.npz}), {@code metrics.jsonl} and {@code learning-curves.png}. The trainer writes
  * them, and callers that inspect or resume a run read them, through here instead of composing the paths.
@@ -33,26 +33,26 @@ public record RunDirectory(Path root) {
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String OPTIMIZER = "optimizer.npz";
 
-    /** A checkpoint directory: {@link Trainer#LAST} or a key of {@link Trainer#BEST}. */
+    /** A checkpoint directory: {@link MadeTrainer#LAST} or a key of {@link MadeTrainer#BEST}. */
     public Path checkpoint(String name) {
         return root.resolve(name);
     }
 
     public Path last() {
-        return checkpoint(Trainer.LAST);
+        return checkpoint(MadeTrainer.LAST);
     }
 
     /** The trainer's state of the last checkpoint (epoch, global step, best values, options). */
     public Path lastState() {
-        return last().resolve(Trainer.STATE_DIR).resolve("state.json");
+        return last().resolve(MadeTrainer.STATE_DIR).resolve("state.json");
     }
 
     public Path metrics() {
-        return root.resolve(Trainer.METRICS);
+        return root.resolve(MadeTrainer.METRICS);
     }
 
     public Path curves() {
-        return root.resolve(Trainer.CURVES);
+        return root.resolve(MadeTrainer.CURVES);
     }
 
     /** True when the run has a complete last checkpoint to resume from. */
@@ -82,9 +82,9 @@ public record RunDirectory(Path root) {
         }
     }
 
-    /** The optimizer state of the last checkpoint, each array named as {@link Adam#stateArrays()} names it. */
+    /** The optimizer state of the last checkpoint, each array named as {@link FusedAdam#stateArrays()} names it. */
     NDList readLastOptimizer(NDManager m) {
-        Map<String, NDArray> arrays = NpzIO.read(last().resolve(Trainer.STATE_DIR).resolve(OPTIMIZER), m);
+        Map<String, NDArray> arrays = NpzIO.read(last().resolve(MadeTrainer.STATE_DIR).resolve(OPTIMIZER), m);
         NDList list = new NDList();
         arrays.forEach((k, v) -> {
             v.setName(k);
@@ -97,9 +97,10 @@ public record RunDirectory(Path root) {
      * Writes checkpoint {@code name} atomically: a model directory of {@code params} with the trainer's
      * {@code state} ({@code trainer/state.json}) and the optimizer's state ({@code trainer/optimizer.npz}).
      */
-    void writeCheckpoint(String name, MadeParams params, Provenance provenance, Map<String, Object> state, Adam adam) {
+    void writeCheckpoint(String name, MadeParams params, Provenance provenance, Map<String, Object> state,
+            FusedAdam adam) {
         ModelDir.save(checkpoint(name), params, provenance, tmp -> {
-            Path sd = tmp.resolve(Trainer.STATE_DIR);
+            Path sd = tmp.resolve(MadeTrainer.STATE_DIR);
             Files.createDirectories(sd);
             Files.writeString(sd.resolve("state.json"), PRETTY.writeValueAsString(state));
             Map<String, NDArray> arrays = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import org.mgsv.core.metrics.QueryOutcome;
 import org.mgsv.core.metrics.Scorer;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
-import org.mgsv.model.Ops;
+import org.mgsv.model.NativeMemory;
 import org.mgsv.model.eval.MsgEvaluator;
 import org.mgsv.model.eval.MsgResult;
 import org.mgsv.model.eval.PairSource;
@@ -83,16 +83,16 @@ public final class Validator {
             int slots = video ? c.frameSlots() : c.segmentSlots();
             int dim = video ? c.frameFeatDim() : c.segmentFeatDim();
             // host buffers as StorePairs uses them (copied into native memory before returning)
-            float[] v = Ops.hostBuffer(video ? 0 : 2, rows.length * slots * dim);
-            float[] mk = Ops.hostBuffer(video ? 1 : 3, rows.length * slots);
+            float[] v = NativeMemory.hostBuffer(video ? 0 : 2, rows.length * slots * dim);
+            float[] mk = NativeMemory.hostBuffer(video ? 1 : 3, rows.length * slots);
             for (int i = 0; i < rows.length; i++) {
                 TrainPair p = pairs.get(rows[i]);
                 String id = video ? p.videoId() : p.musicId();
-                Batch.copyRow(video ? src.video(id) : src.music(id), slots, dim, (video ? "video " : "music ") + id,
+                PairBatch.copyRow(video ? src.video(id) : src.music(id), slots, dim, (video ? "video " : "music ") + id,
                         v, mk, i);
             }
-            return new NDArray[] {Ops.owned(m, v, new Shape(rows.length, slots, dim)),
-                Ops.owned(m, mk, new Shape(rows.length, slots))};
+            return new NDArray[] {NativeMemory.owned(m, v, new Shape(rows.length, slots, dim)),
+                NativeMemory.owned(m, mk, new Shape(rows.length, slots))};
         }
 
         @Override

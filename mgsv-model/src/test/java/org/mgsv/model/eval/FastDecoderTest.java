@@ -6,11 +6,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.mgsv.model.Attention;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;
-import org.mgsv.model.Ops;
 import org.mgsv.model.TinyModels;
 
 /** The single-query decoder rewrites of {@link FastDecoder} against the plain attention (≤ 1e-4). */
@@ -42,7 +42,7 @@ class FastDecoderTest {
             String pre = "detr_transformer.decoder.layers.0.self_attn.";
             NDArray t3 = t.reshape(4, 1, c.dModel());
             NDArray tq = t3.add(qpos.expandDims(0));
-            NDArray plain = Ops.mha(tq, tq, t3, p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"),
+            NDArray plain = Attention.mha(tq, tq, t3, p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"),
                     p.get(pre + "out_proj.weight"), p.get(pre + "out_proj.bias"), c.detrHeads(), null, null, 0f, false, m);
             double diff = maxAbs(plain, fd.selfAttention(t, pre, false, m));
             System.out.printf(Locale.ROOT, "rewrite decoder SA with one query: max|diff| = %.3g%n", diff);
@@ -60,7 +60,7 @@ class FastDecoderTest {
             String pre = "detr_transformer.decoder.layers.1.multihead_attn.";
             long b = s.target().getShape().get(0);
             NDArray q = s.target().reshape(b, c.dModel()).add(p.get("decoder_query_embed.weight"));
-            NDArray plain = Ops.mha(q.reshape(b, 1, c.dModel()), s.mem().memoryPos(), s.mem().memory(),
+            NDArray plain = Attention.mha(q.reshape(b, 1, c.dModel()), s.mem().memoryPos(), s.mem().memory(),
                     p.get(pre + "in_proj_weight"), p.get(pre + "in_proj_bias"), p.get(pre + "out_proj.weight"),
                     p.get(pre + "out_proj.bias"), c.detrHeads(), s.mem().keyBias(), s.mem().rowGuard(), 0f, false, m);
             double diff = maxAbs(plain, fd.crossAttention(q, s.mem(), pre, false, m));

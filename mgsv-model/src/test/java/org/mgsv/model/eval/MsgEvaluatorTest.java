@@ -18,7 +18,7 @@ import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeOutput;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.TinyModels;
-import org.mgsv.model.Predictor;
+import org.mgsv.model.MadePredictor;
 
 /** The streamed evaluator against one plain forward pass over all pairs (ranks, moments, scores, top-K). */
 class MsgEvaluatorTest {
@@ -71,7 +71,7 @@ class MsgEvaluatorTest {
             NDArray[] mu = src.musics(m, all);
             MadeOutput o = net.forward(new MadeInputs(v[0], v[1], mu[0], mu[1]), false);
             float[] sim = o.sim().toFloatArray(); // [videos, musics]
-            float[] mom = Predictor.moments(o.predLogits(), o.predSpans(), c.maxMDuration()).toFloatArray();
+            float[] mom = MadePredictor.moments(o.predLogits(), o.predSpans(), c.maxMDuration()).toFloatArray();
             double maxScore = 0;
             double maxMoment = 0;
             for (int i = 0; i < n; i++) {

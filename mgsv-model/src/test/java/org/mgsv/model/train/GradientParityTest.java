@@ -288,7 +288,7 @@ class GradientParityTest {
             }
             List<ParamGroup> cg = OptimizerGroups.of(copy, false);
             double worstClip = 0;
-            try (Adam adam = Adam.reference(m)) {
+            try (FusedAdam adam = FusedAdam.reference(m)) {
                 for (ParamGroup g : cg) {
                     double norm = GradClip.clip(g.params().values(), 1.0);
                     double want = clip.get(g.name()).asDouble();

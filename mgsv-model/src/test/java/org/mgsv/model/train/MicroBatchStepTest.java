@@ -42,7 +42,7 @@ class MicroBatchStepTest {
             double fullLoss;
             Map<String, float[]> full = new HashMap<>();
             try (NDManager sm = root.newSubManager()) {
-                Batch b = Batch.load(sm, d.train, d, c);
+                PairBatch b = PairBatch.load(sm, d.train, d, c);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     MadeOutput out = net.forward(new MadeInputs(b.frames(), b.frameMask(), b.segments(),
                             b.segmentMask()), true);

@@ -32,8 +32,8 @@ class PredictCenterTrainingTest {
 
     private static void trainsAndKeepsTheVideoWidth(MadeConfig config, Path dir) throws Exception {
         PlantedData d = new PlantedData(config, 64, 1, 16, 13);
-        new Trainer(config, TrainerTest.tinyOptions(5), TrainerTest.data(d), dir, false).run(false, 0);
-        List<String> lines = Files.readAllLines(dir.resolve(Trainer.METRICS));
+        new MadeTrainer(config, MadeTrainerTest.tinyOptions(5), MadeTrainerTest.data(d), dir, false).run(false, 0);
+        List<String> lines = Files.readAllLines(dir.resolve(MadeTrainer.METRICS));
         assertEquals(5, lines.size());
         ObjectMapper om = new ObjectMapper();
         double l0 = om.readTree(lines.get(0)).get("train").get("loss_total").asDouble();
@@ -44,7 +44,7 @@ class PredictCenterTrainingTest {
             assertTrue(l.config().predictCenter());
             MadeNetwork net = new MadeNetwork(l.params());
             List<TrainPair> pairs = d.val;
-            Batch b = Batch.load(sm, pairs, d, l.config());
+            PairBatch b = PairBatch.load(sm, pairs, d, l.config());
             // the training forward pass (falls back to the network's) and the evaluation one
             for (MadeOutput out : List.of(TrainForward.forward(net, b.inputs(), true), net.forward(b.inputs(), false))) {
                 float[] spans = out.predSpans().toFloatArray(); // [B, Q=1, 2]
@@ -62,8 +62,8 @@ class PredictCenterTrainingTest {
     @Test
     void microBatchedStepRuns(@TempDir Path dir) throws Exception {
         PlantedData d = new PlantedData(CONFIG, 24, 1, 8, 17);
-        Trainer.Result r = new Trainer(CONFIG, TrainerTest.tinyOptions(2).withMicroBatch(5), TrainerTest.data(d), dir,
-                false).run(false, 0);
+        MadeTrainer.Result r = new MadeTrainer(CONFIG, MadeTrainerTest.tinyOptions(2).withMicroBatch(5),
+                MadeTrainerTest.data(d), dir, false).run(false, 0);
         assertEquals(2, r.epochsDone());
         assertTrue(Double.isFinite(r.lastTrain().get("loss_total")));
         assertTrue(Double.isFinite(r.lastVal().get("mIoU")));

@@ -18,7 +18,7 @@ import org.mgsv.model.MadeParams;
 
 /**
  * A training step, and a whole epoch (steps, validation, checkpoints, learning curves), leave nothing behind in
- * long-lived managers: native memory stays bounded in a run of any number of epochs in one {@link Trainer#run}.
+ * long-lived managers: native memory stays bounded in a run of any number of epochs in one {@link MadeTrainer#run}.
  */
 class StepMemoryTest {
 
@@ -28,10 +28,10 @@ class StepMemoryTest {
                 .build())) {
             PlantedData d = new PlantedData(c, 32, 1, 4, 3);
             for (int mb : new int[] {0, 6}) {
-                Trainer t = new Trainer(c, TrainerTest.tinyOptions(1).withMicroBatch(mb), TrainerTest.data(d), dir,
-                        false);
+                MadeTrainer t = new MadeTrainer(c, MadeTrainerTest.tinyOptions(1).withMicroBatch(mb),
+                        MadeTrainerTest.data(d), dir, false);
                 try (NDManager root = NDManager.newBaseManager();
-                        Adam adam = new Adam(root, 0.9, 0.999, 1e-8)) {
+                        FusedAdam adam = new FusedAdam(root, 0.9, 0.999, 1e-8)) {
                     MadeParams params;
                     try (MadeParams init = MadeParams.initialize(c, root, 1)) {
                         params = init.copy(root);
@@ -67,10 +67,10 @@ class StepMemoryTest {
                 .momentQuery(MadeConfig.MomentQuery.XPOOL_PAIRED).build();
         PlantedData d = new PlantedData(c, 32, 1, 6, 3);
         List<Integer> live = new ArrayList<>();
-        Trainer t = new Trainer(c, TrainerTest.tinyOptions(4), TrainerTest.data(d), dir, false);
-        t.addListener(new TrainingListener() {
+        MadeTrainer t = new MadeTrainer(c, MadeTrainerTest.tinyOptions(4), MadeTrainerTest.data(d), dir, false);
+        t.addListener(new RunListener() {
             @Override
-            public void onEpochEnd(TrainingListener.Epoch e) {
+            public void onEpochEnd(RunListener.Epoch e) {
                 live.add(liveArrays());
             }
         });

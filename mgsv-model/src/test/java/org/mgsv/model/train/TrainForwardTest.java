@@ -20,7 +20,7 @@ import org.mgsv.model.loss.MadeCriterion;
 /** The rewritten single-query decoder gives the plain forward's outputs and gradients (dropout off). */
 class TrainForwardTest {
 
-    private static Map<String, float[]> run(MadeNetwork net, MadeParams p, Batch b, boolean fast, float[][] outs) {
+    private static Map<String, float[]> run(MadeNetwork net, MadeParams p, PairBatch b, boolean fast, float[][] outs) {
         for (NDArray a : p.asMap().values()) {
             try (NDArray g = a.getGradient()) {
                 g.muli(0f);
@@ -50,7 +50,7 @@ class TrainForwardTest {
             MadeParams p = MadeParams.initialize(c, m, 5);
             p.attachGradients();
             MadeNetwork net = new MadeNetwork(p);
-            Batch b = Batch.load(m, d.train, d, c);
+            PairBatch b = PairBatch.load(m, d.train, d, c);
             float[][] plain = new float[2][];
             float[][] fast = new float[2][];
             Map<String, float[]> gp = run(net, p, b, false, plain);

@@ -73,7 +73,7 @@ class TrainModeParityTest {
                 v[i] = ((bits[i >> 3] >> (7 - (i & 7))) & 1) != 0 ? scale : 0f;
             }
             next++;
-            try (NDArray t = org.mgsv.model.Ops.owned(m, v, torch)) {
+            try (NDArray t = org.mgsv.model.NativeMemory.owned(m, v, torch)) {
                 // torch runs the temporal encoders and DETR sequence-first ([L, B, d]), the Java network batch-first
                 boolean seqFirst = ts.length == 3 && shape.dimension() == 3 && ts[0] != ts[1]
                         && shape.get(0) == ts[1] && shape.get(1) == ts[0] && shape.get(2) == ts[2];

@@ -492,8 +492,7 @@ public final class FileCatalogStore implements CatalogStore {
         for (int s = 0; s < segments; s++) {
             p.tokens.get((int) (base + (long) s * dim), tokens[s]);
         }
-        return new TrackRecord(info.id(), info.title(), info.artist(), info.licence(), info.durationSeconds(),
-                info.sourcePath(), tokens, mask, h0, info.beats(), info.downbeats());
+        return TrackRecord.of(info, tokens, mask, h0);
     }
 
     @Override

@@ -6,7 +6,11 @@ import org.mgsv.core.data.MediaFiles;
 
 /**
  * One indexed track: metadata, the music tower's per-segment tokens and mask, the pooled embedding h0 and
- * (optionally) beat and downbeat times.
+ * (optionally) beat and downbeat times. Made with {@link #builder} (or {@link #of} from its {@link TrackInfo}):
+ *
+ * <pre>{@code
+ * TrackRecord.builder(id).title(title).durationSeconds(seconds).sourcePath(path).vectors(tokens, mask, h0).build()
+ * }</pre>
  *
  * @param id stable track id ({@link MediaFiles#isValidId}: letters and digits of any script, {@code . _ -})
  * @param title display title (may be empty)
@@ -52,6 +56,86 @@ public record TrackRecord(
         }
         beats = beats == null ? new double[0] : beats;
         downbeats = downbeats == null ? new double[0] : downbeats;
+    }
+
+    /** A record of track {@code id}; title, artist, licence and source path default to empty, beats to none. */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** The record of a track's metadata and its vectors. */
+    public static TrackRecord of(TrackInfo info, float[][] tokens, float[] mask, float[] h0) {
+        return new TrackRecord(info.id(), info.title(), info.artist(), info.licence(), info.durationSeconds(),
+                info.sourcePath(), tokens, mask, h0, info.beats(), info.downbeats());
+    }
+
+    /** This record with another {@code sourcePath}. */
+    public TrackRecord withSourcePath(String path) {
+        return new TrackRecord(id, title, artist, licence, durationSeconds, path, tokens, mask, h0, beats, downbeats);
+    }
+
+    /** Builds a {@link TrackRecord}; {@link #build} checks it as the record does. */
+    public static final class Builder {
+        private final String id;
+        private String title = "";
+        private String artist = "";
+        private String licence = "";
+        private double durationSeconds;
+        private String sourcePath = "";
+        private float[][] tokens;
+        private float[] mask;
+        private float[] h0;
+        private double[] beats;
+        private double[] downbeats;
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        public Builder title(String title) {
+            this.title = title;
+            return this;
+        }
+
+        public Builder artist(String artist) {
+            this.artist = artist;
+            return this;
+        }
+
+        public Builder licence(String licence) {
+            this.licence = licence;
+            return this;
+        }
+
+        public Builder durationSeconds(double seconds) {
+            this.durationSeconds = seconds;
+            return this;
+        }
+
+        public Builder sourcePath(String path) {
+            this.sourcePath = path;
+            return this;
+        }
+
+        /** The music tower's output: tokens [S][d], mask [S] and h0 [d]. */
+        public Builder vectors(float[][] tokens, float[] mask, float[] h0) {
+            this.tokens = tokens;
+            this.mask = mask;
+            this.h0 = h0;
+            return this;
+        }
+
+        /** Beat and downbeat times in seconds (either may be null: none). */
+        public Builder beats(double[] beats, double[] downbeats) {
+            this.beats = beats;
+            this.downbeats = downbeats;
+            return this;
+        }
+
+        public TrackRecord build() {
+            return new TrackRecord(id, title, artist, licence, durationSeconds, sourcePath, tokens, mask, h0, beats,
+                    downbeats);
+        }
     }
 
     /** Checks a track id: {@link MediaFiles#isValidId} ({@value MediaFiles#MAX_ID_CHARS} characters at most). */

@@ -52,8 +52,9 @@ public abstract class CatalogStoreTestCase {
         for (int j = 0; j < DIM; j++) {
             h0[j] /= (float) Math.sqrt(n);
         }
-        return new TrackRecord(id, "Title " + id, "Artist", "CC-BY-4.0", 30 + r.nextInt(200), "/music/" + id + ".ogg",
-                tokens, mask, h0, new double[] {0.5, 1.0, 1.5}, new double[] {0.5});
+        return TrackRecord.builder(id).title("Title " + id).artist("Artist").licence("CC-BY-4.0")
+                .durationSeconds(30 + r.nextInt(200)).sourcePath("/music/" + id + ".ogg").vectors(tokens, mask, h0)
+                .beats(new double[] {0.5, 1.0, 1.5}, new double[] {0.5}).build();
     }
 
     @Test
@@ -170,10 +171,10 @@ public abstract class CatalogStoreTestCase {
     void rejectsWrongShapeAndBadIds() {
         CatalogStore s = create();
         TrackRecord a = track("a", 1);
-        TrackRecord wrong = new TrackRecord("w", "", "", "", 1, "", new float[SEG][DIM + 1], new float[SEG],
-                new float[DIM + 1], null, null);
+        TrackRecord wrong = TrackRecord.builder("w").durationSeconds(1)
+                .vectors(new float[SEG][DIM + 1], new float[SEG], new float[DIM + 1]).build();
         assertThrows(IllegalArgumentException.class, () -> s.add(wrong));
-        assertThrows(IllegalArgumentException.class, () -> new TrackRecord("../etc", "", "", "", 1, "", a.tokens(),
-                a.mask(), a.h0(), null, null));
+        assertThrows(IllegalArgumentException.class, () -> TrackRecord.builder("../etc").durationSeconds(1)
+                .vectors(a.tokens(), a.mask(), a.h0()).build());
     }
 }

@@ -51,7 +51,7 @@ class Int8QuantizerTest {
 
     /** The fixture images (97×61 … 1920×1080, real photos and drawings) as frames. */
     static List<RgbFrame> images() throws Exception {
-        Path dir = TinyModels.resource("clip/expected.npz").getParent();
+        Path dir = TinyOnnxModels.resource("clip/expected.npz").getParent();
         List<RgbFrame> out = new ArrayList<>();
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
@@ -66,11 +66,11 @@ class Int8QuantizerTest {
 
     @Test
     void rewritesTheGemmOfTheFixtures() throws Exception {
-        Int8Quantizer.Result r = Int8Quantizer.quantize(Files.readAllBytes(TinyModels.clip()), "tiny_clip.onnx");
+        Int8Quantizer.Result r = Int8Quantizer.quantize(Files.readAllBytes(TinyOnnxModels.clip()), "tiny_clip.onnx");
         assertEquals(1, r.quantized());
         assertEquals(16L * 512, r.weightsQuantized());
-        assertTrue(r.model().length < Files.size(TinyModels.clip()), "int8 weights are smaller");
-        assertCloseToFp32(TinyModels.clip(), 0.9995, 0.999);
+        assertTrue(r.model().length < Files.size(TinyOnnxModels.clip()), "int8 weights are smaller");
+        assertCloseToFp32(TinyOnnxModels.clip(), 0.9995, 0.999);
     }
 
     @Test
@@ -111,11 +111,11 @@ class Int8QuantizerTest {
     @Test
     void refusesAFixedBatchAboveOne() throws Exception {
         // a batch of 1 is fine (the fixture); the check itself is on the model's fixed batch
-        try (OnnxFrameEncoder e = new OnnxFrameEncoder(TinyModels.clipBatch1(), null, null, 8, OrtOptions.defaults(1),
-                EncoderPrecision.INT8)) {
+        try (OnnxFrameEncoder e = new OnnxFrameEncoder(TinyOnnxModels.clipBatch1(), null, null, 8,
+                OrtOptions.defaults(1), EncoderPrecision.INT8)) {
             assertEquals(1, e.batch);
         }
-        try (OnnxFrameEncoder e = new OnnxFrameEncoder(TinyModels.clip(), null, null, 8, OrtOptions.defaults(1),
+        try (OnnxFrameEncoder e = new OnnxFrameEncoder(TinyOnnxModels.clip(), null, null, 8, OrtOptions.defaults(1),
                 EncoderPrecision.INT8)) {
             assertEquals(1, e.batch, "int8 runs one sample per call so rows do not depend on their batch");
         }
@@ -141,7 +141,8 @@ class Int8QuantizerTest {
     class Int8FrameEncoderContract extends FrameEncoderTestCase {
         @Override
         protected FrameEncoder createEncoder() {
-            return new OnnxFrameEncoder(TinyModels.clip(), null, null, 4, OrtOptions.defaults(1), EncoderPrecision.INT8);
+            return new OnnxFrameEncoder(TinyOnnxModels.clip(), null, null, 4, OrtOptions.defaults(1),
+                    EncoderPrecision.INT8);
         }
     }
 
@@ -149,7 +150,8 @@ class Int8QuantizerTest {
     class Int8SegmentEncoderContract extends SegmentEncoderTestCase {
         @Override
         protected SegmentEncoder createEncoder() {
-            return new OnnxSegmentEncoder(TinyModels.ast(), null, null, 3, OrtOptions.defaults(1), EncoderPrecision.INT8);
+            return new OnnxSegmentEncoder(TinyOnnxModels.ast(), null, null, 3, OrtOptions.defaults(1),
+                    EncoderPrecision.INT8);
         }
     }
 
@@ -166,9 +168,9 @@ class Int8QuantizerTest {
             mask[s] = 1;
         }
         FbankWindows fb = new FbankWindows(w, mask, 20);
-        try (OnnxSegmentEncoder a = new OnnxSegmentEncoder(TinyModels.ast(), null, null, 4, OrtOptions.defaults(1),
+        try (OnnxSegmentEncoder a = new OnnxSegmentEncoder(TinyOnnxModels.ast(), null, null, 4, OrtOptions.defaults(1),
                 EncoderPrecision.FP32);
-             OnnxSegmentEncoder b = new OnnxSegmentEncoder(TinyModels.ast(), null, null, 4, OrtOptions.defaults(1),
+             OnnxSegmentEncoder b = new OnnxSegmentEncoder(TinyOnnxModels.ast(), null, null, 4, OrtOptions.defaults(1),
                      EncoderPrecision.INT8)) {
             float[][] ya = java.util.Arrays.copyOf(a.encode(fb), 6);
             float[][] yb = java.util.Arrays.copyOf(b.encode(fb), 6);

@@ -23,22 +23,22 @@ import org.mgsv.media.testutil.TestImages;
 class OnnxFrameEncoderTest extends FrameEncoderTestCase {
     @Override
     protected FrameEncoder createEncoder() {
-        return new OnnxFrameEncoder(TinyModels.clip(), null, null, 4, 1);
+        return new OnnxFrameEncoder(TinyOnnxModels.clip(), null, null, 4, 1);
     }
 
     @Nested
     class FixedBatchOfOne extends FrameEncoderTestCase {
         @Override
         protected FrameEncoder createEncoder() {
-            return new OnnxFrameEncoder(TinyModels.clipBatch1(), "pixel_values", "image_embeds", 8, 1);
+            return new OnnxFrameEncoder(TinyOnnxModels.clipBatch1(), "pixel_values", "image_embeds", 8, 1);
         }
     }
 
     /** Java preprocessing + ONNX Runtime against torchvision preprocessing + the same network in PyTorch. */
     @Test
     void matchesTorchOnFixtureImages() throws Exception {
-        Map<String, TestNpz.Array> expected = TestNpz.read(TinyModels.resource("onnx/expected.npz"));
-        Path clipDir = TinyModels.resource("clip/expected.npz").getParent();
+        Map<String, TestNpz.Array> expected = TestNpz.read(TinyOnnxModels.resource("onnx/expected.npz"));
+        Path clipDir = TinyOnnxModels.resource("clip/expected.npz").getParent();
         List<RgbFrame> frames = new ArrayList<>();
         List<float[]> want = new ArrayList<>();
         for (var e : expected.entrySet()) {
@@ -68,11 +68,11 @@ class OnnxFrameEncoderTest extends FrameEncoderTestCase {
         MgsvException bad = assertThrows(MgsvException.class, () -> new OnnxFrameEncoder(junk));
         assertTrue(bad.getMessage().contains("junk.onnx"), bad.getMessage());
 
-        MgsvException shape = assertThrows(MgsvException.class, () -> new OnnxFrameEncoder(TinyModels.ast()));
+        MgsvException shape = assertThrows(MgsvException.class, () -> new OnnxFrameEncoder(TinyOnnxModels.ast()));
         assertTrue(shape.getMessage().contains("[N, 3, 224, 224]"), shape.getMessage());
 
         MgsvException name = assertThrows(MgsvException.class,
-                () -> new OnnxFrameEncoder(TinyModels.clip(), "image", null, 1, 1));
+                () -> new OnnxFrameEncoder(TinyOnnxModels.clip(), "image", null, 1, 1));
         assertTrue(name.getMessage().contains("pixel_values"), name.getMessage());
     }
 

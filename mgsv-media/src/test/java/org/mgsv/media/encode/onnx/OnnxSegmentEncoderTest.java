@@ -14,12 +14,12 @@ import org.mgsv.media.testutil.TestNpz;
 class OnnxSegmentEncoderTest extends SegmentEncoderTestCase {
     @Override
     protected SegmentEncoder createEncoder() {
-        return new OnnxSegmentEncoder(TinyModels.ast(), null, null, 3, 1);
+        return new OnnxSegmentEncoder(TinyOnnxModels.ast(), null, null, 3, 1);
     }
 
     @Test
     void matchesTorchOnASyntheticWindow() throws Exception {
-        float[] want = TestNpz.read(TinyModels.resource("onnx/expected.npz")).get("ast_window").data();
+        float[] want = TestNpz.read(TinyOnnxModels.resource("onnx/expected.npz")).get("ast_window").data();
         float[] x = new float[FbankWindows.FRAMES * FbankWindows.MEL_BINS];
         for (int t = 0; t < FbankWindows.FRAMES; t++) {
             for (int m = 0; m < FbankWindows.MEL_BINS; m++) {
@@ -41,7 +41,7 @@ class OnnxSegmentEncoderTest extends SegmentEncoderTestCase {
 
     @Test
     void rejectsAFrameModel() {
-        MgsvException e = assertThrows(MgsvException.class, () -> new OnnxSegmentEncoder(TinyModels.clip()));
+        MgsvException e = assertThrows(MgsvException.class, () -> new OnnxSegmentEncoder(TinyOnnxModels.clip()));
         assertTrue(e.getMessage().contains("[N, 1024, 128]"), e.getMessage());
     }
 }

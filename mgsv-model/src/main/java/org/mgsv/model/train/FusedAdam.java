@@ -25,10 +25,10 @@ import org.mgsv.model.TensorStorage;
  * written in libtorch's own storage, in cache-sized chunks spread over as many threads as libtorch's intra-op
  * pool): the same float operations in the same order as the element-wise libtorch formulation (IEEE float
  * products, sums, quotients and a correctly rounded square root, no fused multiply-add): the same moments bit for
- * bit and the same parameters within one ulp, nearly all bit for bit ({@code AdamTest}), where libtorch needs
+ * bit and the same parameters within one ulp, nearly all bit for bit ({@code FusedAdamTest}), where libtorch needs
  * thirteen passes and four temporaries per parameter.
  */
-public final class Adam implements AutoCloseable {
+public final class FusedAdam implements AutoCloseable {
     /** Elements per unit of work: a chunk's gradient, weights and moments stay in the core's L2 cache. */
     private static final int CHUNK = 1 << 14;
 
@@ -41,7 +41,7 @@ public final class Adam implements AutoCloseable {
     private final Map<String, Shape> shapes = new LinkedHashMap<>();
     private final Map<String, Long> steps = new LinkedHashMap<>();
 
-    public Adam(NDManager parent, double beta1, double beta2, double eps) {
+    public FusedAdam(NDManager parent, double beta1, double beta2, double eps) {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -49,8 +49,8 @@ public final class Adam implements AutoCloseable {
     }
 
     /** torch's defaults: β = (0.9, 0.999), ε = 1e-8. */
-    public static Adam reference(NDManager parent) {
-        return new Adam(parent, 0.9, 0.999, 1e-8);
+    public static FusedAdam reference(NDManager parent) {
+        return new FusedAdam(parent, 0.9, 0.999, 1e-8);
     }
 
     /** One update of every parameter of {@code group} with learning rate {@code lr}. */

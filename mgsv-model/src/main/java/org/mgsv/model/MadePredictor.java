@@ -15,8 +15,8 @@ import org.mgsv.core.MgsvException;
  * {@code segment_feats [B,S,768]}, {@code segment_masks [B,S]} (and {@code v_duration [B]} seconds, used only
  * by center-only models), runs the network in inference mode and returns the named outputs.
  */
-public final class Predictor {
-    private Predictor() {}
+public final class MadePredictor {
+    private MadePredictor() {}
 
     /** Output names in the order they are written. */
     public static final String[] OUTPUTS = {"video_feats", "music_feats", "dual_sim_matrix", "single_sim_matrix",
@@ -137,7 +137,7 @@ public final class Predictor {
             out[3 * i + 1] = (cc + w / 2) * maxDuration;
             out[3 * i + 2] = sc[k];
         }
-        return Ops.owned(score.getManager(), out, new Shape(b, 3));
+        return NativeMemory.owned(score.getManager(), out, new Shape(b, 3));
     }
 
     /** Loads the model directory and the inputs, predicts, writes the outputs atomically. Returns B. */

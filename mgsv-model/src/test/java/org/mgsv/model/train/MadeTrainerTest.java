@@ -21,15 +21,15 @@ import org.mgsv.model.MadeConfig;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.NpzIO;
 
-class TrainerTest {
+class MadeTrainerTest {
 
     static TrainOptions tinyOptions(int epochs) {
         return TrainOptions.reference().withEpochs(epochs).withBatchSize(16).withEvalBatchSize(32).withLr(3e-3)
                 .withSeed(7);
     }
 
-    static Trainer.Data data(PlantedData d) {
-        return new Trainer.Data(d.train, d.val, d, Map.of("data", "planted"));
+    static MadeTrainer.Data data(PlantedData d) {
+        return new MadeTrainer.Data(d.train, d.val, d, Map.of("data", "planted"));
     }
 
     /** Mean IoU of predicting "start 0, length = video length" on the validation pairs. */
@@ -45,10 +45,10 @@ class TrainerTest {
     void tinyRunLearnsThePlantedStructure(@TempDir Path dir) throws Exception {
         MadeConfig c = PlantedData.tinyConfig();
         PlantedData d = new PlantedData(c, 96, 1, 32, 11);
-        Trainer t = new Trainer(c, tinyOptions(12), data(d), dir, false);
-        Trainer.Result r = t.run(false, 0);
+        MadeTrainer t = new MadeTrainer(c, tinyOptions(12), data(d), dir, false);
+        MadeTrainer.Result r = t.run(false, 0);
         assertEquals(12, r.epochsDone());
-        List<String> lines = Files.readAllLines(dir.resolve(Trainer.METRICS));
+        List<String> lines = Files.readAllLines(dir.resolve(MadeTrainer.METRICS));
         assertEquals(12, lines.size());
         ObjectMapper om = new ObjectMapper();
         JsonNode first = om.readTree(lines.get(0));
@@ -66,7 +66,7 @@ class TrainerTest {
         for (String b : List.of("last", "best-r1", "best-miou", "best-mor1", "best-mor1-0.7")) {
             assertTrue(ModelDir.isModelDir(dir.resolve(b)), b);
         }
-        assertTrue(Files.size(dir.resolve(Trainer.CURVES)) > 1000);
+        assertTrue(Files.size(dir.resolve(MadeTrainer.CURVES)) > 1000);
         // the saved model loads with its config
         try (NDManager m = NDManager.newBaseManager(); ModelDir.Loaded l = ModelDir.load(dir.resolve("last"), m)) {
             assertEquals(c, l.config());
@@ -81,10 +81,10 @@ class TrainerTest {
         PlantedData d = new PlantedData(c, 40, 1, 12, 5);
         Path straight = dir.resolve("straight");
         Path split = dir.resolve("split");
-        new Trainer(c, tinyOptions(2), data(d), straight, false).run(false, 0);
-        new Trainer(c, tinyOptions(2), data(d), split, false).run(false, 1);
-        assertEquals(1, Files.readAllLines(split.resolve(Trainer.METRICS)).size());
-        new Trainer(c, tinyOptions(2), data(d), split, false).run(true, 0);
+        new MadeTrainer(c, tinyOptions(2), data(d), straight, false).run(false, 0);
+        new MadeTrainer(c, tinyOptions(2), data(d), split, false).run(false, 1);
+        assertEquals(1, Files.readAllLines(split.resolve(MadeTrainer.METRICS)).size());
+        new MadeTrainer(c, tinyOptions(2), data(d), split, false).run(true, 0);
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> a = NpzIO.read(straight.resolve("last").resolve(ModelDir.WEIGHTS), m);
             Map<String, NDArray> b = NpzIO.read(split.resolve("last").resolve(ModelDir.WEIGHTS), m);
@@ -98,8 +98,8 @@ class TrainerTest {
                 assertTrue(oa.get(k).contentEquals(ob.get(k)), k + " optimizer state differs after resume");
             }
         }
-        List<String> la = Files.readAllLines(straight.resolve(Trainer.METRICS));
-        List<String> lb = Files.readAllLines(split.resolve(Trainer.METRICS));
+        List<String> la = Files.readAllLines(straight.resolve(MadeTrainer.METRICS));
+        List<String> lb = Files.readAllLines(split.resolve(MadeTrainer.METRICS));
         assertEquals(2, lb.size());
         ObjectMapper om = new ObjectMapper();
         for (int i = 0; i < 2; i++) {
@@ -107,7 +107,8 @@ class TrainerTest {
             assertEquals(om.readTree(la.get(i)).get("val"), om.readTree(lb.get(i)).get("val"));
         }
         // a finished run cannot be started again over itself
-        assertThrows(MgsvException.class, () -> new Trainer(c, tinyOptions(2), data(d), split, false).run(false, 0));
+        assertThrows(MgsvException.class,
+                () -> new MadeTrainer(c, tinyOptions(2), data(d), split, false).run(false, 0));
     }
 
     @Test
@@ -122,14 +123,14 @@ class TrainerTest {
             var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
             assertEquals("locked", in.readLine());
             MgsvException e = assertThrows(MgsvException.class,
-                    () -> new Trainer(c, tinyOptions(1), data(d), run, false).run(false, 0));
+                    () -> new MadeTrainer(c, tinyOptions(1), data(d), run, false).run(false, 0));
             assertTrue(e.getMessage().contains("run directory is in use by another mgsv process"), e.getMessage());
-            assertTrue(!Files.exists(run.resolve(Trainer.METRICS)) && !Files.exists(run.resolve(Trainer.LAST)));
+            assertTrue(!Files.exists(run.resolve(MadeTrainer.METRICS)) && !Files.exists(run.resolve(MadeTrainer.LAST)));
         } finally {
             p.destroyForcibly().waitFor();
         }
         // the killed holder's lock is gone with it: the run starts
-        assertEquals(1, new Trainer(c, tinyOptions(1), data(d), run, false).run(false, 0).epochsDone());
+        assertEquals(1, new MadeTrainer(c, tinyOptions(1), data(d), run, false).run(false, 0).epochsDone());
     }
 
     @Test
@@ -137,15 +138,15 @@ class TrainerTest {
         MadeConfig c = PlantedData.tinyConfig();
         PlantedData d = new PlantedData(c, 40, 1, 12, 5);
         Path run = dir.resolve("run");
-        new Trainer(c, tinyOptions(2), data(d), run, false).run(false, 1);
+        new MadeTrainer(c, tinyOptions(2), data(d), run, false).run(false, 1);
         // the state a kill between the two renames of the next 'last' write leaves: no last/, two hidden copies
         Path old = run.resolve(".last.old-100");
         Files.move(run.resolve("last"), old);
         copyTree(old, run.resolve(".last.new-200"));
         MgsvException e = assertThrows(MgsvException.class,
-                () -> new Trainer(c, tinyOptions(2), data(d), run.resolve("elsewhere"), false).run(true, 0));
+                () -> new MadeTrainer(c, tinyOptions(2), data(d), run.resolve("elsewhere"), false).run(true, 0));
         assertTrue(e.getMessage().contains("nothing to resume"));
-        Trainer.Result r = new Trainer(c, tinyOptions(2), data(d), run, false).run(true, 0);
+        MadeTrainer.Result r = new MadeTrainer(c, tinyOptions(2), data(d), run, false).run(true, 0);
         assertEquals(2, r.epochsDone());
         try (var s = Files.list(run)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".last.")), "leftovers cleaned");

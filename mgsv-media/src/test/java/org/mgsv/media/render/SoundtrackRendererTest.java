@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.core.MgsvException;
 import org.mgsv.media.testutil.Ffmpeg;
 
-class RendererTest {
+class SoundtrackRendererTest {
     @TempDir Path tmp;
 
     static float[][] sine(double freq, double amp, double seconds, int rate) {
@@ -68,8 +68,9 @@ class RendererTest {
         Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=330:sample_rate=44100:d=20", "-f", "lavfi", "-i",
                 "anoisesrc=d=20:a=0.02:sample_rate=44100", "-filter_complex", "[0][1]amix=inputs=2", music.toString());
         Path out = tmp.resolve("out/rendered.mp4");
-        Renderer.Options noFades = new Renderer.Options(0, 0, -14, Renderer.OriginalAudio.DROP, -18, 192_000, false);
-        Renderer.Result r = Renderer.render(video, music, 5.0, 12.0, out, noFades);
+        SoundtrackRenderer.Options noFades = new SoundtrackRenderer.Options(0, 0, -14,
+                SoundtrackRenderer.OriginalAudio.DROP, -18, 192_000, false);
+        SoundtrackRenderer.Result r = SoundtrackRenderer.render(video, music, 5.0, 12.0, out, noFades);
         assertTrue(Files.isRegularFile(out));
         assertEquals(100, r.videoFrames());
         String streams = Ffmpeg.probe("-show_entries", "stream=codec_type,codec_name", "-of", "csv=p=0", out.toString());
@@ -95,7 +96,8 @@ class RendererTest {
         for (Path out : new Path[] {video, dir.resolve(".").resolve("clip.mp4"), music}) {
             org.mgsv.core.MgsvException e = org.junit.jupiter.api.Assertions.assertThrows(
                     org.mgsv.core.MgsvException.class,
-                    () -> Renderer.render(video, music, 1.0, 3.0, out, Renderer.Options.defaults()));
+                    () -> SoundtrackRenderer.render(video, music, 1.0, 3.0, out,
+                            SoundtrackRenderer.Options.defaults()));
             assertTrue(e.getMessage().contains("would be overwritten"), e.getMessage());
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(video), "the input is intact");
@@ -109,7 +111,8 @@ class RendererTest {
         Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=500:d=2", "-c:a", "libvorbis", music.toString());
         Path out = tmp.resolve("ducked.mp4");
         // a moment shorter than the video: the rest is silence (plus the ducked original)
-        Renderer.render(video, music, 0.5, 2.0, out, Renderer.Options.defaults().withOriginal(Renderer.OriginalAudio.DUCK));
+        SoundtrackRenderer.render(video, music, 0.5, 2.0, out,
+                SoundtrackRenderer.Options.defaults().withOriginal(SoundtrackRenderer.OriginalAudio.DUCK));
         String streams = Ffmpeg.probe("-show_entries", "stream=codec_type", "-of", "csv=p=0", out.toString());
         assertTrue(streams.contains("video") && streams.contains("audio"), streams);
         double duration = Double.parseDouble(Ffmpeg.probe("-show_entries", "format=duration", "-of", "csv=p=0",
@@ -126,7 +129,8 @@ class RendererTest {
         Path music = tmp2.resolve("m.mp3");
         Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=300:d=10", music.toString());
         Path out = tmp2.resolve("copied.mp4");
-        Renderer.Result r = Renderer.render(rot, music, 1, 9, out, Renderer.Options.defaults());
+        SoundtrackRenderer.Result r = SoundtrackRenderer.render(rot, music, 1, 9, out,
+                SoundtrackRenderer.Options.defaults());
         assertEquals("copy", r.videoCodec());
         assertEquals(75, r.videoFrames());
         String streams = Ffmpeg.probe("-show_entries", "stream=codec_type,codec_name,width,height", "-of", "csv=p=0",
@@ -142,8 +146,8 @@ class RendererTest {
         assertEquals(64, f.width());
         assertEquals(96, f.height());
         // and the same clip with copying off is re-encoded upright
-        Renderer.Result re = Renderer.render(rot, music, 1, 9, tmp2.resolve("re.mp4"),
-                Renderer.Options.defaults().withCopyVideo(false));
+        SoundtrackRenderer.Result re = SoundtrackRenderer.render(rot, music, 1, 9, tmp2.resolve("re.mp4"),
+                SoundtrackRenderer.Options.defaults().withCopyVideo(false));
         assertFalse(re.videoCodec().equals("copy"));
         String reStreams = Ffmpeg.probe("-show_entries", "stream=codec_type,width,height", "-of", "csv=p=0",
                 tmp2.resolve("re.mp4").toString());
@@ -156,10 +160,11 @@ class RendererTest {
         Path video = Ffmpeg.testVideo(tmp.resolve("clip.mp4"), 1, "64x48", 10);
         Path text = Files.writeString(tmp.resolve("notes.mp3"), "not audio");
         Path out = tmp.resolve("x.mp4");
-        MgsvException e1 = assertThrows(MgsvException.class, () -> Renderer.render(video, text, 0, 5, out,
-                Renderer.Options.defaults()));
+        MgsvException e1 = assertThrows(MgsvException.class, () -> SoundtrackRenderer.render(video, text, 0, 5, out,
+                SoundtrackRenderer.Options.defaults()));
         assertTrue(e1.getMessage().contains("notes.mp3"), e1.getMessage());
-        assertThrows(MgsvException.class, () -> Renderer.render(video, text, 5, 2, out, Renderer.Options.defaults()));
+        assertThrows(MgsvException.class,
+                () -> SoundtrackRenderer.render(video, text, 5, 2, out, SoundtrackRenderer.Options.defaults()));
         assertFalse(Files.exists(out));
     }
 }

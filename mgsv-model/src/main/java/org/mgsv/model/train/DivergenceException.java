@@ -6,10 +6,10 @@ import org.mgsv.core.MgsvException;
  * Training stopped because the network's outputs or the loss became non-finite. The run directory's last
  * checkpoint is intact (it is written only after a complete epoch), so a caller may resume from it.
  */
-public final class TrainingDivergedException extends MgsvException {
+public final class DivergenceException extends MgsvException {
     private final long step;
 
-    public TrainingDivergedException(String message, long step) {
+    public DivergenceException(String message, long step) {
         super(message);
         this.step = step;
     }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * out, loudness-normalised (about −14 LUFS), the original audio dropped or ducked under the music; the output
  * lasts exactly as long as the video.
  */
-public interface Renderer {
+public interface MomentRenderer {
     enum OriginalAudio { DROP, DUCK }
 
     void render(Path video, Path music, double start, double end, OriginalAudio original, Path out);

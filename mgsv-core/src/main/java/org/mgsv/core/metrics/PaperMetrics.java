@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>Units follow the reference: {@code R*}, {@code IoU@*}, {@code R*_iou*} are percentages; {@code MedianR},
  * {@code MeanR} are 1-based ranks; {@code MRR}, {@code mIoU}, {@code R*_miou} are fractions in [0, 1].
  */
-public final class Metrics {
+public final class PaperMetrics {
     /** Recall cut-offs of V2MR. */
     public static final int[] RECALL_KS = {1, 3, 5, 10, 20, 25, 50, 100};
     /** IoU thresholds of SmG (strict {@code >}). */
@@ -35,7 +35,7 @@ public final class Metrics {
     private final Map<String, Double> values;
     private final List<String> warnings;
 
-    Metrics(int queries, Map<String, Double> values, List<String> warnings) {
+    PaperMetrics(int queries, Map<String, Double> values, List<String> warnings) {
         this.queries = queries;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.warnings = List.copyOf(warnings);

@@ -27,7 +27,7 @@ import org.mgsv.media.video.VideoDecoder;
  * then renamed). The picture is taken frame by frame at a constant rate, so variable-frame-rate sources are
  * retimed to their average rate.
  */
-public final class Renderer {
+public final class SoundtrackRenderer {
     static final int RATE = 48_000;
     static final int CHANNELS = 2;
 
@@ -71,7 +71,7 @@ public final class Renderer {
         }
     }
 
-    private Renderer() {}
+    private SoundtrackRenderer() {}
 
     public static Result render(Path video, Path music, double start, double end, Path out, Options o) {
         if (!(start >= 0) || !(end > start)) {

@@ -14,7 +14,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /** Minimal .npz reader for the reference data in tests (C-order little-endian f4, f8, i8 and U strings). */
-final class Npz {
+final class ReferenceNpz {
     /** One array: its dtype descr, shape and raw little-endian data. */
     record Array(String descr, int[] shape, ByteBuffer data) {
         int size() {
@@ -129,6 +129,6 @@ final class Npz {
         return new Array(d.group(1), sh, data);
     }
 
-    private Npz() {}
+    private ReferenceNpz() {}
 
 }

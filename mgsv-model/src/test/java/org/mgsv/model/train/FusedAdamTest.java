@@ -15,11 +15,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused {@link Adam} gives the element-wise libtorch formulation's moments bit for bit and its parameters within
+ * {@link FusedAdam} gives the element-wise libtorch formulation's moments bit for bit and its parameters within
  * one ulp (nearly all bit for bit), step by step over
  * several steps (bias corrections changing, lr 0 included) and parameters of several shapes.
  */
-class AdamTest {
+class FusedAdamTest {
     private static final double B1 = 0.9;
     private static final double B2 = 0.999;
     private static final double EPS = 1e-8;
@@ -53,7 +53,7 @@ class AdamTest {
             }
             int differ = 0;
             int total = 0;
-            try (Adam adam = new Adam(m, B1, B2, EPS)) {
+            try (FusedAdam adam = new FusedAdam(m, B1, B2, EPS)) {
                 for (int t = 1; t <= lrs.length; t++) {
                     Map<String, NDArray> grads = new LinkedHashMap<>();
                     for (String k : fused.keySet()) {

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Events of a {@link Trainer} run, for progress displays, logging or early stopping in the caller (as DJL's
+ * Events of a {@link MadeTrainer} run, for progress displays, logging or early stopping in the caller (as DJL's
  * {@code TrainingListener}). Called on the training thread, after the trainer's own work for the event is done
  * (a checkpoint is on disk when {@link #onCheckpoint} is called, the metrics line is written before
  * {@link #onEpochEnd}); listeners must not change the arrays they are not given, and see no arrays at all, so
  * they cannot change what is trained. Every method does nothing by default.
  */
-public interface TrainingListener {
+public interface RunListener {
     /** Before the first step of {@code epoch} (1-based) of {@code epochs}. */
     default void onEpochStart(int epoch, int epochs) {}
 
@@ -29,7 +29,7 @@ public interface TrainingListener {
      *
      * @param epoch 1-based epoch number
      * @param epochs the run's number of epochs
-     * @param firstEpochThisCall the first epoch this call of {@link Trainer#run} trained (epochs before it were
+     * @param firstEpochThisCall the first epoch this call of {@link MadeTrainer#run} trained (epochs before it were
      *     resumed)
      * @param steps optimizer steps done so far over the whole run
      * @param seconds the epoch's wall time, validation included

@@ -5,8 +5,8 @@ package org.mgsv.model;
  * float32: the sinusoidal position tables {@code video_position_embedding.pe} [1, 250, d] and
  * {@code audio_position_embedding.pe} [1, 300, d], and {@code criterion.empty_weight} = [1, eosCoef].
  */
-public final class Buffers {
-    private Buffers() {}
+public final class FixedTensors {
+    private FixedTensors() {}
 
     public static final String VIDEO_PE = "video_position_embedding.pe";
     public static final String AUDIO_PE = "audio_position_embedding.pe";

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.core.util.ProgressBar;
+import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeOutput;
@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * per-epoch shuffle and every step's dropout masks derive from the seed, the epoch and the step number only, so
  * a run resumed from {@code last/} continues exactly as an uninterrupted run would.
  */
-public final class Trainer {
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+public final class MadeTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(MadeTrainer.class);
     private static final ObjectMapper LINE = new ObjectMapper();
 
     public static final String LAST = "last";
@@ -69,9 +69,9 @@ public final class Trainer {
     private final RunDirectory dir;
     private final boolean progress;
     private final MadeCriterion criterion;
-    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final List<RunListener> listeners = new ArrayList<>();
 
-    public Trainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
+    public MadeTrainer(MadeConfig config, TrainOptions opt, Data data, Path runDir, boolean progress) {
         opt.validate();
         this.config = config;
         this.opt = opt;
@@ -85,8 +85,8 @@ public final class Trainer {
                 org.mgsv.model.loss.HungarianMatcher.reference());
     }
 
-    /** Adds a listener of this trainer's epochs, steps and checkpoints (see {@link TrainingListener}). */
-    public Trainer addListener(TrainingListener l) {
+    /** Adds a listener of this trainer's epochs, steps and checkpoints (see {@link RunListener}). */
+    public MadeTrainer addListener(RunListener l) {
         listeners.add(java.util.Objects.requireNonNull(l, "listener"));
         return this;
     }
@@ -169,6 +169,22 @@ public final class Trainer {
         }
     }
 
+    /** Where a run stands: its parameters, the epochs and steps done, the best metrics and the metrics history. */
+    private static final class RunState {
+        MadeParams params;
+        int epochsDone;
+        long step;
+        final Map<String, Double> best = new LinkedHashMap<>();
+        final List<Map<String, Double>> history = new ArrayList<>();
+    }
+
+    /** What a training step needs besides its pairs: the network, its parameter groups and the optimizer. */
+    private record Stepper(NDManager root, Engine engine, MadeNetwork net, List<ParamGroup> groups, List<NDArray> all,
+            FusedAdam adam) {}
+
+    /** One epoch's training: the mean losses over its pairs and the learning rate of its last step. */
+    private record EpochLosses(Map<String, Double> train, double lr) {}
+
     private Result runLocked(boolean resume, int maxEpochsThisRun) {
         recoverLocked(runDir);
         Engine engine = Engine.getInstance();
@@ -176,141 +192,173 @@ public final class Trainer {
         long total = (long) spe * opt.epochs();
         WarmupCosineSchedule schedule = WarmupCosineSchedule.reference(total, opt.warmupRate(), opt.zeroFirstStep());
         try (NDManager root = NDManager.newBaseManager()) {
-            MadeParams params;
-            int epochsDone;
-            long step;
-            Map<String, Double> best = new LinkedHashMap<>();
-            List<Map<String, Double>> history = new ArrayList<>();
-            Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps());
-            if (resume) {
-                Path last = dir.last();
-                if (!dir.resumable()) {
-                    throw new MgsvException(runDir + ": nothing to resume (no complete " + LAST + "/ checkpoint)");
-                }
-                JsonNode st = dir.readLastState();
-                checkCompatible(st, spe);
-                ModelDir.Loaded loaded = ModelDir.load(last, root);
-                params = loaded.params();
-                epochsDone = st.get("epoch").asInt();
-                step = st.get("globalStep").asLong();
-                st.get("best").fields().forEachRemaining(e -> best.put(e.getKey(), e.getValue().asDouble()));
-                Map<String, Long> steps = new LinkedHashMap<>();
-                st.get("adamSteps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
-                adam.load(dir.readLastOptimizer(root), steps);
-                history.addAll(dir.truncateMetrics(epochsDone));
-                LOG.info("resuming {} after epoch {} (step {})", runDir, epochsDone, step);
-            } else {
-                if (Files.exists(dir.last()) || Files.exists(dir.metrics())) {
-                    throw new MgsvException(runDir + " already holds a run: use --resume to continue it or choose "
-                            + "another --out");
-                }
-                params = ownedInit(root);
-                epochsDone = 0;
-                step = 0;
-            }
-            params.attachGradients();
-            MadeNetwork net = new MadeNetwork(params);
-            List<ParamGroup> groups = OptimizerGroups.of(params, opt.trainQueryEmbed());
-            List<NDArray> all = new ArrayList<>(params.asMap().values());
-            int target = maxEpochsThisRun > 0 ? Math.min(opt.epochs(), epochsDone + maxEpochsThisRun) : opt.epochs();
+            FusedAdam adam = new FusedAdam(root, opt.beta1(), opt.beta2(), opt.eps());
+            RunState rs = resume ? resumedState(root, adam, spe) : freshState(root);
+            rs.params.attachGradients();
+            MadeNetwork net = new MadeNetwork(rs.params);
+            List<ParamGroup> groups = OptimizerGroups.of(rs.params, opt.trainQueryEmbed());
+            List<NDArray> all = new ArrayList<>(rs.params.asMap().values());
+            Stepper stepper = new Stepper(root, engine, net, groups, all, adam);
+            int firstEpoch = rs.epochsDone + 1;
+            int target = maxEpochsThisRun > 0 ? Math.min(opt.epochs(), rs.epochsDone + maxEpochsThisRun) : opt.epochs();
             Map<String, Double> lastVal = Map.of();
             Map<String, Double> lastTrain = Map.of();
-            for (int epoch = epochsDone + 1; epoch <= target; epoch++) {
+            for (int epoch = firstEpoch; epoch <= target; epoch++) {
                 long t0 = System.nanoTime();
-                int[] ord = order(epoch);
-                Map<String, Double> sums = new LinkedHashMap<>();
-                long items = 0;
-                double lr = 0;
-                int bs = batchSize();
-                final Map<String, Double> running = new LinkedHashMap<>();
-                ProgressBar bar = progress ? new ProgressBar(String.format(Locale.ROOT, "epoch %d/%d", epoch,
-                        opt.epochs()), spe).suffix(() -> suffix(running)) : null;
-                for (TrainingListener l : listeners) {
-                    l.onEpochStart(epoch, opt.epochs());
-                }
-                try {
-                    for (int s = 0; s < spe; s++, step++) {
-                        List<TrainPair> pairs = stepPairs(ord, s, bs);
-                        lr = opt.lr() * schedule.factorForUpdate(step);
-                        Map<String, Double> v = trainStep(root, engine, net, params, groups, all, adam, pairs, step, lr);
-                        for (Map.Entry<String, Double> e : v.entrySet()) {
-                            sums.merge(e.getKey(), e.getValue() * pairs.size(), Double::sum);
-                            running.merge(e.getKey(), e.getValue(), (a, b) -> 0.9 * a + 0.1 * b);
-                        }
-                        running.put("lr", lr);
-                        items += pairs.size();
-                        for (TrainingListener l : listeners) {
-                            l.onStep(step, lr, v);
-                        }
-                        if (bar != null) {
-                            bar.step();
-                        }
-                    }
-                } finally {
-                    if (bar != null) {
-                        bar.close();
-                    }
-                }
-                Map<String, Double> train = new LinkedHashMap<>();
-                for (Map.Entry<String, Double> e : sums.entrySet()) {
-                    train.put(e.getKey(), e.getValue() / items);
-                }
+                EpochLosses losses = trainEpoch(epoch, rs, stepper, schedule, spe);
                 Validator.Result vr = Validator.evaluate(net, data.val(), data.features(), opt.evalBatchSize(), root);
                 Map<String, Double> val = vr.metrics();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                List<String> improved = new ArrayList<>();
-                for (Map.Entry<String, String> b : new java.util.TreeMap<>(BEST).entrySet()) {
-                    Double v = val.get(b.getValue());
-                    if (v != null && (!best.containsKey(b.getValue()) || v > best.get(b.getValue()))) {
-                        best.put(b.getValue(), v);
-                        improved.add(b.getKey());
-                    }
-                }
-                Map<String, Object> state = stateJson(epoch, step, best, adam, spe);
-                for (String name : improved) {
-                    save(name, params, adam, state, epoch);
-                }
-                save(LAST, params, adam, state, epoch);
-                for (TrainingListener l : listeners) {
-                    for (String name : improved) {
-                        l.onCheckpoint(dir.checkpoint(name), epoch);
-                    }
-                    l.onCheckpoint(dir.last(), epoch);
-                }
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("epoch", epoch);
-                line.put("steps", step);
-                line.put("lr", lr);
-                line.put("seconds", seconds);
-                line.put("train", train);
-                line.put("val", val);
-                line.put("saved", improved);
-                dir.appendMetrics(line);
-                Map<String, Double> flat = new LinkedHashMap<>();
-                train.forEach((k, v) -> flat.put("train/" + k, v));
-                val.forEach((k, v) -> flat.put("val/" + k, v));
-                history.add(flat);
-                LearningCurves.write(dir.curves(), history);
+                List<String> improved = improveBest(rs.best, val);
+                saveCheckpoints(epoch, rs, adam, spe, improved);
+                finishEpoch(epoch, firstEpoch, rs, losses, val, seconds, improved);
                 lastVal = val;
-                lastTrain = train;
-                LOG.info("epoch {}: loss {} val R1 {} mIoU {} MoR1@0.5 {}", epoch, train.get("loss_total"),
-                        val.get("R1"), val.get("mIoU"), val.get("R1_iou0.5"));
-                if (progress) {
-                    System.err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (ret %.4f, loc %.4f) | val R1 %.2f R10 %.2f "
-                            + "mIoU %.4f MoR1@0.5 %.2f MoR1@0.7 %.2f | %.1f s%s%n", epoch, opt.epochs(),
-                            train.get("loss_total"), train.get("loss_retrieval"), train.get("loss_localization"),
-                            val.get("R1"), val.get("R10"), val.get("mIoU"), val.get("R1_iou0.5"),
-                            val.get("R1_iou0.7"), seconds, improved.isEmpty() ? "" : " | saved " + improved);
-                }
-                TrainingListener.Epoch done = new TrainingListener.Epoch(epoch, opt.epochs(), epochsDone + 1, step,
-                        seconds, java.util.Collections.unmodifiableMap(train), java.util.Collections.unmodifiableMap(val),
-                        List.copyOf(improved));
-                for (TrainingListener l : listeners) {
-                    l.onEpochEnd(done);
-                }
+                lastTrain = losses.train();
             }
             adam.close();
-            return new Result(target, step, lastVal, lastTrain);
+            return new Result(target, rs.step, lastVal, lastTrain);
+        }
+    }
+
+    /** The state of {@code last/}, with the optimizer's state loaded into {@code adam}. */
+    private RunState resumedState(NDManager root, FusedAdam adam, int spe) {
+        RunState rs = new RunState();
+        Path last = dir.last();
+        if (!dir.resumable()) {
+            throw new MgsvException(runDir + ": nothing to resume (no complete " + LAST + "/ checkpoint)");
+        }
+        JsonNode st = dir.readLastState();
+        checkCompatible(st, spe);
+        ModelDir.Loaded loaded = ModelDir.load(last, root);
+        rs.params = loaded.params();
+        rs.epochsDone = st.get("epoch").asInt();
+        rs.step = st.get("globalStep").asLong();
+        st.get("best").fields().forEachRemaining(e -> rs.best.put(e.getKey(), e.getValue().asDouble()));
+        Map<String, Long> steps = new LinkedHashMap<>();
+        st.get("adamSteps").fields().forEachRemaining(e -> steps.put(e.getKey(), e.getValue().asLong()));
+        adam.load(dir.readLastOptimizer(root), steps);
+        rs.history.addAll(dir.truncateMetrics(rs.epochsDone));
+        LOG.info("resuming {} after epoch {} (step {})", runDir, rs.epochsDone, rs.step);
+        return rs;
+    }
+
+    /** A new run from the seed's initialisation; refuses a run directory that already holds one. */
+    private RunState freshState(NDManager root) {
+        if (Files.exists(dir.last()) || Files.exists(dir.metrics())) {
+            throw new MgsvException(runDir + " already holds a run: use --resume to continue it or choose "
+                    + "another --out");
+        }
+        RunState rs = new RunState();
+        rs.params = ownedInit(root);
+        rs.epochsDone = 0;
+        rs.step = 0;
+        return rs;
+    }
+
+    /** The optimizer steps of one epoch, advancing {@code rs.step}; returns the epoch's mean losses. */
+    private EpochLosses trainEpoch(int epoch, RunState rs, Stepper st, WarmupCosineSchedule schedule, int spe) {
+        int[] ord = order(epoch);
+        Map<String, Double> sums = new LinkedHashMap<>();
+        long items = 0;
+        double lr = 0;
+        int bs = batchSize();
+        final Map<String, Double> running = new LinkedHashMap<>();
+        ConsoleProgress bar = progress ? new ConsoleProgress(String.format(Locale.ROOT, "epoch %d/%d", epoch,
+                opt.epochs()), spe).suffix(() -> suffix(running)) : null;
+        for (RunListener l : listeners) {
+            l.onEpochStart(epoch, opt.epochs());
+        }
+        try {
+            for (int s = 0; s < spe; s++, rs.step++) {
+                List<TrainPair> pairs = stepPairs(ord, s, bs);
+                lr = opt.lr() * schedule.factorForUpdate(rs.step);
+                Map<String, Double> v = trainStep(st.root(), st.engine(), st.net(), rs.params, st.groups(), st.all(),
+                        st.adam(), pairs, rs.step, lr);
+                for (Map.Entry<String, Double> e : v.entrySet()) {
+                    sums.merge(e.getKey(), e.getValue() * pairs.size(), Double::sum);
+                    running.merge(e.getKey(), e.getValue(), (a, b) -> 0.9 * a + 0.1 * b);
+                }
+                running.put("lr", lr);
+                items += pairs.size();
+                for (RunListener l : listeners) {
+                    l.onStep(rs.step, lr, v);
+                }
+                if (bar != null) {
+                    bar.step();
+                }
+            }
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+        Map<String, Double> train = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : sums.entrySet()) {
+            train.put(e.getKey(), e.getValue() / items);
+        }
+        return new EpochLosses(train, lr);
+    }
+
+    /** Records in {@code best} the tracked metrics {@code val} improved; returns their checkpoint names, sorted. */
+    private static List<String> improveBest(Map<String, Double> best, Map<String, Double> val) {
+        List<String> improved = new ArrayList<>();
+        for (Map.Entry<String, String> b : new java.util.TreeMap<>(BEST).entrySet()) {
+            Double v = val.get(b.getValue());
+            if (v != null && (!best.containsKey(b.getValue()) || v > best.get(b.getValue()))) {
+                best.put(b.getValue(), v);
+                improved.add(b.getKey());
+            }
+        }
+        return improved;
+    }
+
+    /** Writes the improved {@code best-*} checkpoints and {@code last/}, then tells the listeners. */
+    private void saveCheckpoints(int epoch, RunState rs, FusedAdam adam, int spe, List<String> improved) {
+        Map<String, Object> state = stateJson(epoch, rs.step, rs.best, adam, spe);
+        for (String name : improved) {
+            save(name, rs.params, adam, state, epoch);
+        }
+        save(LAST, rs.params, adam, state, epoch);
+        for (RunListener l : listeners) {
+            for (String name : improved) {
+                l.onCheckpoint(dir.checkpoint(name), epoch);
+            }
+            l.onCheckpoint(dir.last(), epoch);
+        }
+    }
+
+    /** The epoch's metrics line, learning curves, log and progress lines, and the listeners' end of epoch. */
+    private void finishEpoch(int epoch, int firstEpoch, RunState rs, EpochLosses losses, Map<String, Double> val,
+            double seconds, List<String> improved) {
+        Map<String, Double> train = losses.train();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", epoch);
+        line.put("steps", rs.step);
+        line.put("lr", losses.lr());
+        line.put("seconds", seconds);
+        line.put("train", train);
+        line.put("val", val);
+        line.put("saved", improved);
+        dir.appendMetrics(line);
+        Map<String, Double> flat = new LinkedHashMap<>();
+        train.forEach((k, v) -> flat.put("train/" + k, v));
+        val.forEach((k, v) -> flat.put("val/" + k, v));
+        rs.history.add(flat);
+        LearningCurves.write(dir.curves(), rs.history);
+        LOG.info("epoch {}: loss {} val R1 {} mIoU {} MoR1@0.5 {}", epoch, train.get("loss_total"),
+                val.get("R1"), val.get("mIoU"), val.get("R1_iou0.5"));
+        if (progress) {
+            System.err.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (ret %.4f, loc %.4f) | val R1 %.2f R10 %.2f "
+                    + "mIoU %.4f MoR1@0.5 %.2f MoR1@0.7 %.2f | %.1f s%s%n", epoch, opt.epochs(),
+                    train.get("loss_total"), train.get("loss_retrieval"), train.get("loss_localization"),
+                    val.get("R1"), val.get("R10"), val.get("mIoU"), val.get("R1_iou0.5"),
+                    val.get("R1_iou0.7"), seconds, improved.isEmpty() ? "" : " | saved " + improved);
+        }
+        RunListener.Epoch done = new RunListener.Epoch(epoch, opt.epochs(), firstEpoch, rs.step,
+                seconds, java.util.Collections.unmodifiableMap(train), java.util.Collections.unmodifiableMap(val),
+                List.copyOf(improved));
+        for (RunListener l : listeners) {
+            l.onEpochEnd(done);
         }
     }
 
@@ -333,7 +381,7 @@ public final class Trainer {
         int spe = stepsPerEpoch();
         List<Double> times = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager();
-                Adam adam = new Adam(root, opt.beta1(), opt.beta2(), opt.eps())) {
+                FusedAdam adam = new FusedAdam(root, opt.beta1(), opt.beta2(), opt.eps())) {
             MadeParams params = ownedInit(root);
             params.attachGradients();
             MadeNetwork net = new MadeNetwork(params);
@@ -370,7 +418,7 @@ public final class Trainer {
     /** Direct-buffer bytes above which a step first asks for a collection. */
     static final long DIRECT_BUFFER_LIMIT = 192L << 20;
 
-    /** Fresh parameters in libtorch-owned memory (see {@link org.mgsv.model.Ops#owned}). */
+    /** Fresh parameters in libtorch-owned memory (see {@link org.mgsv.model.NativeMemory#owned}). */
     private MadeParams ownedInit(NDManager root) {
         try (MadeParams init = MadeParams.initialize(config, root, opt.seed())) {
             return init.copy(root);
@@ -379,9 +427,9 @@ public final class Trainer {
 
     /** One optimizer step; returns the loss values of the batch. */
     Map<String, Double> trainStep(NDManager root, Engine engine, MadeNetwork net, MadeParams params, List<ParamGroup> groups,
-            List<NDArray> all, Adam adam, List<TrainPair> pairs, long step, double lr) {
+            List<NDArray> all, FusedAdam adam, List<TrainPair> pairs, long step, double lr) {
         // batches enter native memory through direct buffers that only a collection frees
-        org.mgsv.model.DirectBuffers.release(DIRECT_BUFFER_LIMIT);
+        org.mgsv.model.NativeMemory.release(DIRECT_BUFFER_LIMIT);
         int mb = opt.effectiveMicroBatch();
         if (mb > 0 && mb < pairs.size()) {
             Map<String, Double> v = MicroBatchStep.lossAndGradients(net, criterion, data.features(), pairs, mb,
@@ -392,7 +440,7 @@ public final class Trainer {
         }
         try (NDManager sm = root.newSubManager()) {
             long t0 = System.nanoTime();
-            Batch b = Batch.load(sm, pairs, data.features(), config);
+            PairBatch b = PairBatch.load(sm, pairs, data.features(), config);
             Grads.zero(all);
             org.mgsv.model.Ops.seedRandom(engine, stepSeed(step));
             Map<String, Double> v;
@@ -408,7 +456,7 @@ public final class Trainer {
                 try {
                     l = TrainLoss.compute(criterion, out, params.get("logit_scale"), b.targets());
                 } catch (IllegalArgumentException e) {
-                    throw new TrainingDivergedException("training diverged: non-finite network outputs at step " + step
+                    throw new DivergenceException("training diverged: non-finite network outputs at step " + step
                             + " (" + e.getMessage() + "; the last checkpoint in " + runDir.resolve(LAST) + " is intact)",
                             step);
                 }
@@ -431,13 +479,13 @@ public final class Trainer {
 
     private void checkFinite(Map<String, Double> v, long step) {
         if (!Double.isFinite(v.get("loss_total"))) {
-            throw new TrainingDivergedException("training diverged: the loss is " + v.get("loss_total") + " at step "
+            throw new DivergenceException("training diverged: the loss is " + v.get("loss_total") + " at step "
                     + step + " (the last checkpoint in " + runDir.resolve(LAST) + " is intact)", step);
         }
     }
 
     /** Clips each group's gradients (its norm before clipping goes into {@code v}), then Adam updates every group. */
-    private void clipAndUpdate(List<ParamGroup> groups, Adam adam, Map<String, Double> v, double lr) {
+    private void clipAndUpdate(List<ParamGroup> groups, FusedAdam adam, Map<String, Double> v, double lr) {
         for (ParamGroup g : groups) {
             v.put("grad_norm_" + g.name(), GradClip.clip(g.params().values(), opt.maxGradNorm()));
         }
@@ -455,7 +503,7 @@ public final class Trainer {
                 r.getOrDefault("lr", 0.0));
     }
 
-    private Map<String, Object> stateJson(int epoch, long step, Map<String, Double> best, Adam adam, int spe) {
+    private Map<String, Object> stateJson(int epoch, long step, Map<String, Double> best, FusedAdam adam, int spe) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("epoch", epoch);
         s.put("globalStep", step);
@@ -475,7 +523,7 @@ public final class Trainer {
         return s;
     }
 
-    private void save(String checkpoint, MadeParams params, Adam adam, Map<String, Object> state, int epoch) {
+    private void save(String checkpoint, MadeParams params, FusedAdam adam, Map<String, Object> state, int epoch) {
         Map<String, Object> details = new LinkedHashMap<>(data.description());
         details.put("seed", opt.seed());
         details.put("epoch", epoch);

@@ -21,7 +21,7 @@ import org.mgsv.model.ModelDir;
 import org.mgsv.model.NpzIO;
 
 /** The trainer's events, its run directory as {@link RunDirectory} reads it, and its typed divergence. */
-class TrainingListenerTest {
+class RunListenerTest {
 
     @Test
     void listenersSeeEveryEpochStepAndCheckpointAndChangeNothing(@TempDir Path dir) throws Exception {
@@ -31,9 +31,9 @@ class TrainingListenerTest {
         Path without = dir.resolve("without");
         List<String> events = new ArrayList<>();
         List<Long> steps = new ArrayList<>();
-        List<TrainingListener.Epoch> epochs = new ArrayList<>();
-        Trainer t = new Trainer(c, TrainerTest.tinyOptions(2), TrainerTest.data(d), with, false);
-        t.addListener(new TrainingListener() {
+        List<RunListener.Epoch> epochs = new ArrayList<>();
+        MadeTrainer t = new MadeTrainer(c, MadeTrainerTest.tinyOptions(2), MadeTrainerTest.data(d), with, false);
+        t.addListener(new RunListener() {
             @Override
             public void onEpochStart(int epoch, int total) {
                 events.add("start " + epoch + "/" + total);
@@ -48,19 +48,19 @@ class TrainingListenerTest {
             @Override
             public void onCheckpoint(Path ckpt, int epoch) {
                 assertTrue(ModelDir.isModelDir(ckpt), ckpt + " is on disk when announced");
-                if (ckpt.getFileName().toString().equals(Trainer.LAST)) {
+                if (ckpt.getFileName().toString().equals(MadeTrainer.LAST)) {
                     events.add("last " + epoch);
                 }
             }
 
             @Override
-            public void onEpochEnd(TrainingListener.Epoch e) {
+            public void onEpochEnd(RunListener.Epoch e) {
                 events.add("end " + e.epoch());
                 epochs.add(e);
             }
         });
         t.run(false, 0);
-        new Trainer(c, TrainerTest.tinyOptions(2), TrainerTest.data(d), without, false).run(false, 0);
+        new MadeTrainer(c, MadeTrainerTest.tinyOptions(2), MadeTrainerTest.data(d), without, false).run(false, 0);
         int spe = t.stepsPerEpoch();
         assertEquals(List.of("start 1/2", "last 1", "end 1", "start 2/2", "last 2", "end 2"), events);
         assertEquals(2 * spe, steps.size());
@@ -68,11 +68,11 @@ class TrainingListenerTest {
             assertEquals(i, steps.get(i).longValue());
         }
         // the epoch summaries are what metrics.jsonl holds
-        List<String> lines = Files.readAllLines(with.resolve(Trainer.METRICS));
+        List<String> lines = Files.readAllLines(with.resolve(MadeTrainer.METRICS));
         ObjectMapper om = new ObjectMapper();
         for (int i = 0; i < 2; i++) {
             JsonNode line = om.readTree(lines.get(i));
-            TrainingListener.Epoch e = epochs.get(i);
+            RunListener.Epoch e = epochs.get(i);
             assertEquals(1, e.firstEpochThisCall());
             assertEquals(line.get("steps").asLong(), e.steps());
             assertEquals(line.get("train").get("loss_total").asDouble(), e.train().get("loss_total"));
@@ -99,8 +99,9 @@ class TrainingListenerTest {
     void aDivergingRunThrowsTheTypedExceptionWithItsStep(@TempDir Path dir) {
         MadeConfig c = PlantedData.tinyConfig();
         PlantedData d = new PlantedData(c, 40, 1, 12, 5);
-        Trainer t = new Trainer(c, TrainerTest.tinyOptions(2).withLr(1e12), TrainerTest.data(d), dir, false);
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.run(false, 0));
+        MadeTrainer t = new MadeTrainer(c, MadeTrainerTest.tinyOptions(2).withLr(1e12), MadeTrainerTest.data(d), dir,
+                false);
+        DivergenceException e = assertThrows(DivergenceException.class, () -> t.run(false, 0));
         assertTrue(e.getMessage().startsWith("training diverged"), e.getMessage());
         assertTrue(e.step() >= 0, "step " + e.step());
     }

@@ -10,12 +10,12 @@ import java.util.function.Supplier;
  * every {@code logEverySeconds}. An optional suffix supplier adds live figures such as running losses.
  *
  * <pre>{@code
- * try (ProgressBar bar = new ProgressBar("pack", total)) {
+ * try (ConsoleProgress bar = new ConsoleProgress("pack", total)) {
  *     for (...) { work(); bar.step(); }
  * }
  * }</pre>
  */
-public final class ProgressBar implements AutoCloseable {
+public final class ConsoleProgress implements AutoCloseable {
     private static final int WIDTH = 28;
 
     private final String label;
@@ -29,11 +29,11 @@ public final class ProgressBar implements AutoCloseable {
     private long lastDrawNanos;
     private boolean closed;
 
-    public ProgressBar(String label, long total) {
+    public ConsoleProgress(String label, long total) {
         this(label, total, System.err, System.console() != null, 10.0);
     }
 
-    public ProgressBar(String label, long total, PrintStream out, boolean interactive, double logEverySeconds) {
+    public ConsoleProgress(String label, long total, PrintStream out, boolean interactive, double logEverySeconds) {
         this.label = label;
         this.total = Math.max(0, total);
         this.out = out;
@@ -43,7 +43,7 @@ public final class ProgressBar implements AutoCloseable {
     }
 
     /** Live figures appended to the bar (e.g. {@code "loss 1.234"}). */
-    public ProgressBar suffix(Supplier<String> s) {
+    public ConsoleProgress suffix(Supplier<String> s) {
         this.suffix = s;
         return this;
     }

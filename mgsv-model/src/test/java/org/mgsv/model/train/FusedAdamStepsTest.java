@@ -16,21 +16,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Adam} over 24 steps against {@code torch.optim.Adam} (test resource {@code adam/adam_steps.npz}, made by
+ * {@link FusedAdam} over 24 steps against {@code torch.optim.Adam} (test resource {@code adam/adam_steps.npz}, made by
  * {@code make_adam_steps.py} beside it): gradients from 1e-4 to 30, sign flips, a parameter without gradient for
  * three steps and a warm-up + cosine learning rate starting at 0, so that the moments, the bias corrections and
  * the step counts are all checked past the first step. Measured: bit for bit (the same float32 operations in the
  * same order as torch 1.13's CPU Adam); the bound allows 2 ulp. A copy restored from the state after step 12
  * continues bit for bit like the original.
  */
-class AdamStepsTest {
+class FusedAdamStepsTest {
     static final List<String> NAMES = List.of("w", "b", "s");
     static final int STEPS = 24;
     static final int RESTORE_AFTER = 12;
 
     @Test
     void twentyFourStepsMatchTorchAndResumeExactly() throws Exception {
-        Path f = Path.of(AdamStepsTest.class.getResource("/adam/adam_steps.npz").toURI());
+        Path f = Path.of(FusedAdamStepsTest.class.getResource("/adam/adam_steps.npz").toURI());
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> ref = GoldenFiles.npz(m, f, true);
             double[] lr = ref.get("lr").toDoubleArray();
@@ -39,7 +39,7 @@ class AdamStepsTest {
             Map<String, NDArray> params = initial(ref);
             Map<String, NDArray> resumed = null;
             double worstUlps = 0;
-            try (Adam adam = Adam.reference(m); Adam copy = Adam.reference(m)) {
+            try (FusedAdam adam = FusedAdam.reference(m); FusedAdam copy = FusedAdam.reference(m)) {
                 for (int t = 0; t < STEPS; t++) {
                     setGradients(params, ref, t);
                     adam.step(new ParamGroup("all", params), lr[t]);

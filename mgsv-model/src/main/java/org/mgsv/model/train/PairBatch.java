@@ -7,14 +7,14 @@ import java.util.List;
 import org.mgsv.core.MgsvException;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
-import org.mgsv.model.Ops;
+import org.mgsv.model.NativeMemory;
 
 /**
  * A batch of pairs as NDArrays: frame features [B, F, Dv], frame mask [B, F], segment features [B, S, Dm],
  * segment mask [B, S], targets [B, 1, 2] (normalised center, width), video durations [B] in seconds (what a
  * center-only model takes as the moment's width). Padded feature slots are zeroed.
  */
-public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, NDArray segments,
+public record PairBatch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, NDArray segments,
         NDArray segmentMask, NDArray targets, NDArray videoDurations) {
 
     public int size() {
@@ -27,7 +27,7 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
     }
 
     /** Loads the features of {@code pairs} from {@code src} into arrays of {@code m}, shaped as {@code c} expects. */
-    public static Batch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
+    public static PairBatch load(NDManager m, List<TrainPair> pairs, FeatureSource src, MadeConfig c) {
         int b = pairs.size();
         int frameSlots = c.frameSlots();
         int frameDim = c.frameFeatDim();
@@ -35,10 +35,10 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
         int segmentDim = c.segmentFeatDim();
         // reused host buffers: a step's batch is copied into native memory right away, so the next step may
         // overwrite them (keeps the Java heap from growing by tens of MB of garbage per step)
-        float[] fv = Ops.hostBuffer(4, b * frameSlots * frameDim);
-        float[] fm = Ops.hostBuffer(5, b * frameSlots);
-        float[] sv = Ops.hostBuffer(6, b * segmentSlots * segmentDim);
-        float[] sm = Ops.hostBuffer(7, b * segmentSlots);
+        float[] fv = NativeMemory.hostBuffer(4, b * frameSlots * frameDim);
+        float[] fm = NativeMemory.hostBuffer(5, b * frameSlots);
+        float[] sv = NativeMemory.hostBuffer(6, b * segmentSlots * segmentDim);
+        float[] sm = NativeMemory.hostBuffer(7, b * segmentSlots);
         float[] tg = new float[b * 2];
         float[] du = new float[b];
         for (int i = 0; i < b; i++) {
@@ -50,13 +50,13 @@ public record Batch(List<TrainPair> pairs, NDArray frames, NDArray frameMask, ND
             tg[2 * i + 1] = t[1];
             du[i] = (float) p.videoDuration();
         }
-        return new Batch(pairs,
-                Ops.owned(m, fv, new Shape(b, frameSlots, frameDim)),
-                Ops.owned(m, fm, new Shape(b, frameSlots)),
-                Ops.owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
-                Ops.owned(m, sm, new Shape(b, segmentSlots)),
-                Ops.owned(m, tg, new Shape(b, 1, 2)),
-                Ops.owned(m, du, new Shape(b)));
+        return new PairBatch(pairs,
+                NativeMemory.owned(m, fv, new Shape(b, frameSlots, frameDim)),
+                NativeMemory.owned(m, fm, new Shape(b, frameSlots)),
+                NativeMemory.owned(m, sv, new Shape(b, segmentSlots, segmentDim)),
+                NativeMemory.owned(m, sm, new Shape(b, segmentSlots)),
+                NativeMemory.owned(m, tg, new Shape(b, 1, 2)),
+                NativeMemory.owned(m, du, new Shape(b)));
     }
 
     /**

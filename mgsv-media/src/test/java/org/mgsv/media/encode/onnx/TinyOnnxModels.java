@@ -4,12 +4,12 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** The tiny ONNX fixtures made by src/test/python/make_tiny_onnx.py. */
-final class TinyModels {
-    private TinyModels() {}
+final class TinyOnnxModels {
+    private TinyOnnxModels() {}
 
     static Path resource(String name) {
         try {
-            return Path.of(TinyModels.class.getResource("/" + name).toURI());
+            return Path.of(TinyOnnxModels.class.getResource("/" + name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class AdamScheduleTest {
+class FusedAdamScheduleTest {
 
     @Test
     void scheduleMatchesReferenceLearningRates() throws Exception {
@@ -58,7 +58,7 @@ class AdamScheduleTest {
                 }
                 gc.backward(loss);
             }
-            try (Adam adam = Adam.reference(m)) {
+            try (FusedAdam adam = FusedAdam.reference(m)) {
                 adam.step(new ParamGroup("all", params), 3e-4);
                 double worst = 0;
                 for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -78,7 +78,7 @@ class AdamScheduleTest {
                 NDList st = adam.stateArrays();
                 Map<String, Long> steps = adam.stepCounts();
                 assertTrue(steps.values().stream().allMatch(x -> x == 1L));
-                try (Adam b = Adam.reference(m)) {
+                try (FusedAdam b = FusedAdam.reference(m)) {
                     b.load(st, steps);
                     assertEquals(1L, b.step("vit_proj.bias"));
                     NDArray p1 = params.get("vit_proj.bias");
