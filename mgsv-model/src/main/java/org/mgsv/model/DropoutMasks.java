@@ -105,11 +105,8 @@ public final class DropoutMasks {
         long maskSeed = STATE.get().rng.nextLong();
         NDArray mask = m.create(shape, DataType.FLOAT32);
         FloatBuffer fb = TensorStorage.floats(mask);
-        int chunks = (int) ((n + CHUNK - 1) / CHUNK);
-        HostParallel.run(chunks, () -> new float[(int) Math.min(CHUNK, n)], (c, out) -> {
+        HostParallel.ranges(n, CHUNK, float[]::new, (c, from, len, out) -> { // len even except for the last chunk
             SplittableRandom rng = new SplittableRandom(chunkSeed(maskSeed, c));
-            int from = c * CHUNK;
-            int len = (int) Math.min(CHUNK, n - from); // even except for the last chunk
             for (int i = 0; i < len; i += 2) {
                 long r = rng.nextLong();
                 out[i] = (int) r >= threshold ? scale : 0f;

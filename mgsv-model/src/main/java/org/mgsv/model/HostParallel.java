@@ -28,6 +28,28 @@ public final class HostParallel {
         void run(int chunk, S scratch);
     }
 
+    /** The work on elements [from, from + len) of chunk {@code chunk}; {@code scratch} as in {@link Chunk}. */
+    @FunctionalInterface
+    public interface Range<S> {
+        void run(int chunk, int from, int len, S scratch);
+    }
+
+    /**
+     * Runs elements 0 … {@code n − 1} in consecutive ranges of {@code size} (the last one shorter), each range a
+     * chunk of {@link #run}; {@code scratch} gets the length of the longest range.
+     */
+    public static <S> void ranges(long n, int size, java.util.function.IntFunction<S> scratch, Range<S> body) {
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(n + " elements: more than an int index");
+        }
+        int len = (int) n;
+        int longest = Math.min(size, len);
+        run((len + size - 1) / size, () -> scratch.apply(longest), (c, s) -> {
+            int from = c * size;
+            body.run(c, from, Math.min(size, len - from), s);
+        });
+    }
+
     /** Runs chunks 0 … {@code chunks − 1}, the calling thread among the workers; returns when all are done. */
     public static <S> void run(int chunks, Supplier<S> scratch, Chunk<S> body) {
         int workers = Math.min(chunks, Math.max(1, JniUtils.getNumThreads()));

@@ -30,12 +30,12 @@ public final class MadeGroundingModel implements GroundingModel {
     private final java.util.concurrent.ExecutorService pool;
 
     /**
-     * Makes libtorch run each operation on the calling thread only. Search parallelises across (video, track)
+     * Sets the process up for search, before the engine starts (first use of DJL in the process). Makes libtorch
+     * run each operation on the calling thread only. Search parallelises across (video, track)
      * pairs instead: small per-pair operations scale poorly over intra-op threads and collapse when the cores
-     * are shared. Takes effect only when called before the engine starts (first use of DJL in the process).
-     * Also keeps freed native memory for the next query ({@code EvalMemory.tuneForLatency}).
+     * are shared. And keeps freed native memory for the next query ({@code EvalMemory.tuneForLatency}).
      */
-    public static void useSingleThreadedOps() {
+    public static void prepareSearchProcess() {
         System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         org.mgsv.model.eval.EvalMemory.tuneForLatency(); // a query's large tensors are reused, not paged in again

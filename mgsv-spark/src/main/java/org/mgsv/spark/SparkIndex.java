@@ -79,7 +79,7 @@ final class SparkIndex implements BatchJob {
             if (!Files.isDirectory(dir)) {
                 throw new MgsvException("--model " + dir + ": no such model directory");
             }
-            MadeGroundingModel.useSingleThreadedOps();
+            MadeGroundingModel.prepareSearchProcess();
             return MadeGroundingModel.load(dir, spec.threadsPerTask());
         });
     }

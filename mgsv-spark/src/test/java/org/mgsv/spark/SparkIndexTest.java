@@ -51,7 +51,7 @@ class SparkIndexTest {
             ModelDir.save(model, MadeParams.initialize(MadeConfig.reference(), m, 1), Provenance.of("test", Map.of()));
         }
         reference = tmp.resolve("reference");
-        MadeGroundingModel.useSingleThreadedOps();
+        MadeGroundingModel.prepareSearchProcess();
         // the single-process indexer, as `mgsv index --music …` runs it
         try (GroundingModel m = MadeGroundingModel.load(model, 1);
              FileCatalogStore store = FileCatalogStore.openOrCreate(reference, m.dim(), m.segmentSlots())) {

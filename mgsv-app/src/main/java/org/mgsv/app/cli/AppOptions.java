@@ -85,7 +85,7 @@ final class AppOptions {
         if (!Files.isDirectory(dir)) {
             throw new MgsvException("--model " + dir + ": no such model directory");
         }
-        MadeGroundingModel.useSingleThreadedOps();
+        MadeGroundingModel.prepareSearchProcess();
         return MadeGroundingModel.load(dir, threads);
     }
 

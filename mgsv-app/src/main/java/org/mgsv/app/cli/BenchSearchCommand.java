@@ -101,7 +101,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     }
 
     private static GroundingModel initialised(int threads) {
-        MadeGroundingModel.useSingleThreadedOps();
+        MadeGroundingModel.prepareSearchProcess();
         return MadeGroundingModel.initialised(MadeConfig.reference(), 42, threads);
     }
 

@@ -22,14 +22,9 @@ public final class EvalMemory {
         if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
             return true;
         }
-        try {
-            com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
-            int ok = f.invokeInt(new Object[] {M_MMAP_THRESHOLD, 1 << 20});
-            int ok2 = System.getenv("MALLOC_ARENA_MAX") != null ? 1 : f.invokeInt(new Object[] {M_ARENA_MAX, 2});
-            return ok == 1 && ok2 == 1;
-        } catch (Throwable t) {
-            return false;
-        }
+        return System.getenv("MALLOC_ARENA_MAX") != null
+                ? mallopt(M_MMAP_THRESHOLD, 1 << 20)
+                : mallopt(M_MMAP_THRESHOLD, 1 << 20, M_ARENA_MAX, 2);
     }
 
     /**
@@ -44,11 +39,18 @@ public final class EvalMemory {
         if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null || System.getenv("MALLOC_TRIM_THRESHOLD_") != null) {
             return true;
         }
+        return mallopt(M_MMAP_THRESHOLD, 32 << 20, M_TRIM_THRESHOLD, 256 << 20);
+    }
+
+    /** glibc's mallopt for each (parameter, value) pair, in order; true iff every call succeeded. */
+    private static boolean mallopt(int... pairs) {
         try {
             com.sun.jna.Function f = com.sun.jna.NativeLibrary.getInstance("c").getFunction("mallopt");
-            int ok = f.invokeInt(new Object[] {M_MMAP_THRESHOLD, 32 << 20});
-            int ok2 = f.invokeInt(new Object[] {M_TRIM_THRESHOLD, 256 << 20});
-            return ok == 1 && ok2 == 1;
+            boolean ok = true;
+            for (int i = 0; i < pairs.length; i += 2) {
+                ok &= f.invokeInt(new Object[] {pairs[i], pairs[i + 1]}) == 1;
+            }
+            return ok;
         } catch (Throwable t) {
             return false;
         }

@@ -86,12 +86,8 @@ public final class FusedAdam implements AutoCloseable {
         try (NDArray grad = p.getGradient()) {
             FloatBuffer g = view(grad, name + " gradient", mm.length);
             FloatBuffer w = view(p, name, mm.length);
-            int n = mm.length;
-            int scratch = Math.min(CHUNK, n);
-            HostParallel.run((n + CHUNK - 1) / CHUNK, () -> new float[2][scratch], (c, buf) -> {
-                int from = c * CHUNK;
-                u.run(g, w, from, Math.min(n, from + CHUNK), buf[0], buf[1]);
-            });
+            HostParallel.ranges(mm.length, CHUNK, k -> new float[2][k],
+                    (c, from, len, buf) -> u.run(g, w, from, from + len, buf[0], buf[1]));
         }
     }
 

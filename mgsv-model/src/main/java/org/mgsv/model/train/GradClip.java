@@ -37,16 +37,10 @@ public final class GradClip {
         return total;
     }
 
-    private static int chunks(int n) {
-        return (n + CHUNK - 1) / CHUNK;
-    }
-
     private static double sumOfSquares(FloatBuffer g) {
         int n = g.capacity();
-        double[] part = new double[chunks(n)];
-        HostParallel.run(part.length, () -> new float[Math.min(CHUNK, n)], (c, buf) -> {
-            int from = c * CHUNK;
-            int len = Math.min(CHUNK, n - from);
+        double[] part = new double[(n + CHUNK - 1) / CHUNK];
+        HostParallel.ranges(n, CHUNK, float[]::new, (c, from, len, buf) -> {
             g.get(from, buf, 0, len);
             double s = 0;
             for (int i = 0; i < len; i++) {
@@ -63,10 +57,7 @@ public final class GradClip {
     }
 
     private static void scale(FloatBuffer g, float coef) {
-        int n = g.capacity();
-        HostParallel.run(chunks(n), () -> new float[Math.min(CHUNK, n)], (c, buf) -> {
-            int from = c * CHUNK;
-            int len = Math.min(CHUNK, n - from);
+        HostParallel.ranges(g.capacity(), CHUNK, float[]::new, (c, from, len, buf) -> {
             g.get(from, buf, 0, len);
             for (int i = 0; i < len; i++) {
                 buf[i] *= coef;
