@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * so the connection pool has a thread for every admitted connection ({@link #MAX_CONNECTIONS}, more are
  * refused at accept), and a request must arrive whole within {@link #MAX_REQUEST_SECONDS} (headers and body,
  * enforced by the JDK server, which then closes the connection) while an upload must also keep a minimum
- * rate. A too-large {@code Content-Length} is answered 413 from the header alone, without reading the body.
+ * rate. A too-large {@code Content-Length} is answered 413 from the header alone, before any of the body is
+ * read; at most {@link #LINGER_BYTES} of it are then read and dropped, so that closing does not reset the
+ * connection before the client has the answer.
  * On a loopback address only requests whose {@code Host} names a loopback host are served (DNS rebinding).
  *
  * <p>This class owns the listener, the connection threads and the work directory, checks the {@code Host} and
@@ -165,12 +167,18 @@ public final class GroundingServer implements AutoCloseable {
                 routes.route(ex, method, path);
             } catch (HttpError e) {
                 if (e.status == 413 || e.status == 408) {
-                    // do not read a body we refuse (10 GB announced, or trickling): answer and close
+                    // do not read a body we refuse (10 GB announced, or trickling): answer first, then close
                     ex.getResponseHeaders().set("Connection", "close");
+                    error(ex, e.status, e.getMessage());
+                    if (e.status == 413) {
+                        // a close with unread request bytes resets the connection, and a reset can discard the
+                        // answer at the client before it is read: linger over a bounded part of the body first
+                        drain(ex, LINGER_BYTES);
+                    }
                 } else {
                     drain(ex);
+                    error(ex, e.status, e.getMessage());
                 }
-                error(ex, e.status, e.getMessage());
             } catch (MgsvException | IllegalArgumentException e) {
                 drain(ex);
                 error(ex, 400, e.getMessage());
@@ -224,11 +232,19 @@ public final class GroundingServer implements AutoCloseable {
         Exchanges.json(ex, status, Map.of("error", message == null ? "error" : clean(message)));
     }
 
+    /** Request-body bytes read and dropped after a 413 before the connection is closed. */
+    static final long LINGER_BYTES = 8L << 20;
+
     /** Reads what is left of a request body (bounded), so the client sees our answer rather than a reset. */
     private void drain(HttpExchange ex) {
+        drain(ex, config.maxUploadBytes() + (64L << 20));
+    }
+
+    /** {@link #drain(HttpExchange)} reading at most {@code limit} bytes. */
+    private static void drain(HttpExchange ex, long limit) {
         try (InputStream in = ex.getRequestBody()) {
             byte[] buf = new byte[1 << 16];
-            long left = config.maxUploadBytes() + (64L << 20);
+            long left = limit;
             int n;
             while (left > 0 && (n = in.read(buf)) > 0) {
                 left -= n;
