@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * so the connection pool has a thread for every admitted connection ({@link #MAX_CONNECTIONS}, more are
  * refused at accept), and a request must arrive whole within {@link #MAX_REQUEST_SECONDS} (headers and body,
  * enforced by the JDK server, which then closes the connection) while an upload must also keep a minimum
- * rate. A too-large {@code Content-Length} is answered 413 from the header alone, before any of the body is
- * read; at most {@link #LINGER_BYTES} of it are then read and dropped, so that closing does not reset the
- * connection before the client has the answer.
+ * rate. A too-large {@code Content-Length} is refused 413 from the header alone, nothing of the body is stored;
+ * before the answer at most {@link #LINGER_BYTES} of the body are read and dropped, so that closing does not
+ * reset the connection before the client has the answer.
  * On a loopback address only requests whose {@code Host} names a loopback host are served (DNS rebinding).
  *
  * <p>This class owns the listener, the connection threads and the work directory, checks the {@code Host} and
@@ -169,12 +169,14 @@ public final class GroundingServer implements AutoCloseable {
                 if (e.status == 413 || e.status == 408) {
                     // do not read a body we refuse (10 GB announced, or trickling): answer first, then close
                     ex.getResponseHeaders().set("Connection", "close");
-                    error(ex, e.status, e.getMessage());
                     if (e.status == 413) {
                         // a close with unread request bytes resets the connection, and a reset can discard the
-                        // answer at the client before it is read: linger over a bounded part of the body first
+                        // answer at the client before it is read. The JDK server closes the request stream as
+                        // soon as the answer is written, so a bounded part of the body is read and dropped
+                        // first: a body up to LINGER_BYTES over the limit gets a clean answer.
                         drain(ex, LINGER_BYTES);
                     }
+                    error(ex, e.status, e.getMessage());
                 } else {
                     drain(ex);
                     error(ex, e.status, e.getMessage());

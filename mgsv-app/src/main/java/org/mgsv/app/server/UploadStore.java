@@ -59,7 +59,10 @@ final class UploadStore {
         String token = UUID.randomUUID().toString().replace("-", "");
         Path file = dir.resolve(token + ".video");
         boolean ok = false;
-        try (InputStream in = ex.getRequestBody(); OutputStream out = Files.newOutputStream(file)) {
+        // the request stream is left open on failure: the caller may still read and drop the rest of the body
+        // (closing it here would make the JDK server reset the connection under a 413 answer)
+        InputStream in = ex.getRequestBody();
+        try (OutputStream out = Files.newOutputStream(file)) {
             byte[] buf = new byte[1 << 16];
             long total = 0;
             byte[] head = new byte[MediaSniffer.HEAD];
