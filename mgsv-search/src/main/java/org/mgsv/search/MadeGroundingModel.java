@@ -176,8 +176,17 @@ public final class MadeGroundingModel implements GroundingModel {
 
     @Override
     public float[] scoreSingle(float[] hv, List<TrackRecord> tracks) {
-        return singleScores(net, manager, hv, tracks);
+        int n = tracks.size();
+        if (pool == null || n < 2 * MIN_PARALLEL_SCORE) {
+            return singleScores(net, manager, hv, tracks);
+        }
+        // a shortlist's X-Pool in parts on the detection threads (libtorch runs each operation on one thread here)
+        int parts = Math.min(parallelism, n / MIN_PARALLEL_SCORE);
+        return concatScores(inParts(tracks, parts, part -> singleScores(net, manager, hv, part)), n);
     }
+
+    /** Fewest tracks per part when a shortlist is scored in parallel (below, the hand-off costs more than it saves). */
+    private static final int MIN_PARALLEL_SCORE = 16;
 
     /** Tracks per X-Pool call of {@link #singleScores}: a shortlist in one call, a whole catalog in bounded memory. */
     private static final int SCORE_CHUNK = 128;
@@ -200,21 +209,35 @@ public final class MadeGroundingModel implements GroundingModel {
         for (TrackRecord t : tracks) {
             s = Math.max(s, validLength(t.mask()));
         }
-        float[] tok = NativeMemory.hostBuffer(0, n * s * d);
-        float[] mask = NativeMemory.hostBuffer(1, n * s);
-        for (int i = 0; i < n; i++) {
-            TrackRecord t = tracks.get(i);
-            for (int j = 0; j < s; j++) {
-                System.arraycopy(t.tokens()[j], 0, tok, (i * s + j) * d, d);
-                mask[i * s + j] = t.mask()[j];
-            }
-        }
         try (NDManager m = parent.newSubManager()) {
             NDArray v = NativeMemory.owned(m, hv, new Shape(1, d));
-            NDArray pooled = net.xpool(v, NativeMemory.owned(m, tok, new Shape(n, s, d)),
-                    NativeMemory.owned(m, mask, new Shape(n, s)), false);
+            NDArray tok = segmentTokens(m, tracks, s, d);
+            NDArray pooled = net.xpool(v, tok, segmentMask(m, tracks, s), false);
             return MadeNetwork.singleSimilarity(v, pooled).toFloatArray(); // [1, n]
         }
+    }
+
+    /** The tracks' first {@code s} segment tokens as one [n, s, d] tensor, written straight into its storage. */
+    private static NDArray segmentTokens(NDManager m, List<TrackRecord> tracks, int s, int d) {
+        NDArray a = m.create(new Shape(tracks.size(), s, d), ai.djl.ndarray.types.DataType.FLOAT32);
+        java.nio.FloatBuffer b = org.mgsv.model.TensorStorage.floats(a);
+        for (int i = 0; i < tracks.size(); i++) {
+            float[][] tok = tracks.get(i).tokens();
+            for (int j = 0; j < s; j++) {
+                b.put((i * s + j) * d, tok[j], 0, d);
+            }
+        }
+        return a;
+    }
+
+    /** The tracks' first {@code s} mask values as one [n, s] tensor. */
+    private static NDArray segmentMask(NDManager m, List<TrackRecord> tracks, int s) {
+        NDArray a = m.create(new Shape(tracks.size(), s), ai.djl.ndarray.types.DataType.FLOAT32);
+        java.nio.FloatBuffer b = org.mgsv.model.TensorStorage.floats(a);
+        for (int i = 0; i < tracks.size(); i++) {
+            b.put(i * s, tracks.get(i).mask(), 0, s);
+        }
+        return a;
     }
 
     private static int validLength(float[] mask) {
@@ -232,20 +255,22 @@ public final class MadeGroundingModel implements GroundingModel {
         if (pool == null || n < 2) {
             return detectChunk(video, tracks);
         }
-        int parts = Math.min(parallelism, n);
+        return concatSpans(inParts(tracks, Math.min(parallelism, n), part -> detectChunk(video, part)), n);
+    }
+
+    /** {@code work} on {@code parts} consecutive parts of {@code tracks} on the pool, results in order. */
+    private <T> List<T> inParts(List<TrackRecord> tracks, int parts, java.util.function.Function<List<TrackRecord>, T> work) {
+        int n = tracks.size();
         int per = (n + parts - 1) / parts;
-        List<java.util.concurrent.Future<Span[]>> fs = new java.util.ArrayList<>();
+        List<java.util.concurrent.Future<T>> fs = new java.util.ArrayList<>();
         for (int from = 0; from < n; from += per) {
-            List<TrackRecord> chunk = tracks.subList(from, Math.min(n, from + per));
-            fs.add(pool.submit(() -> detectChunk(video, chunk)));
+            List<TrackRecord> part = tracks.subList(from, Math.min(n, from + per));
+            fs.add(pool.submit(() -> work.apply(part)));
         }
-        Span[] out = new Span[n];
-        int at = 0;
+        List<T> out = new java.util.ArrayList<>(fs.size());
         try {
-            for (java.util.concurrent.Future<Span[]> f : fs) {
-                Span[] part = f.get();
-                System.arraycopy(part, 0, out, at, part.length);
-                at += part.length;
+            for (java.util.concurrent.Future<T> f : fs) {
+                out.add(f.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -255,6 +280,26 @@ public final class MadeGroundingModel implements GroundingModel {
                 throw re;
             }
             throw new IllegalStateException(e.getCause());
+        }
+        return out;
+    }
+
+    private static Span[] concatSpans(List<Span[]> parts, int n) {
+        Span[] out = new Span[n];
+        int at = 0;
+        for (Span[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    private static float[] concatScores(List<float[]> parts, int n) {
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
         }
         return out;
     }
@@ -273,28 +318,27 @@ public final class MadeGroundingModel implements GroundingModel {
         }
         int f = Math.max(1, frames.length);
         s = Math.max(1, s);
-        float[] frameTok = new float[n * f * d];
-        float[] frameMask = new float[n * f];
-        float[] segTok = new float[n * s * d];
-        float[] segMask = new float[n * s];
-        float[] h0 = new float[n * d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < frames.length; j++) {
-                System.arraycopy(video.tokens()[frames[j]], 0, frameTok, (i * f + j) * d, d);
-                frameMask[i * f + j] = video.mask()[frames[j]];
-            }
-            TrackRecord t = tracks.get(i);
-            for (int j = 0; j < s; j++) {
-                System.arraycopy(t.tokens()[j], 0, segTok, (i * s + j) * d, d);
-                segMask[i * s + j] = t.mask()[j];
-            }
-            System.arraycopy(t.h0(), 0, h0, i * d, d);
-        }
         try (NDManager m = manager.newSubManager()) {
-            NDArray fTok = NativeMemory.owned(m, frameTok, new Shape(n, f, d));
-            NDArray fMask = NativeMemory.owned(m, frameMask, new Shape(n, f));
-            NDArray sTok = NativeMemory.owned(m, segTok, new Shape(n, s, d));
-            NDArray sMask = NativeMemory.owned(m, segMask, new Shape(n, s));
+            // the video's valid frames, repeated for every track, and the tracks' segments: straight into storage
+            NDArray fTok = m.create(new Shape(n, f, d), ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray fMask = m.create(new Shape(n, f), ai.djl.ndarray.types.DataType.FLOAT32);
+            java.nio.FloatBuffer ft = org.mgsv.model.TensorStorage.floats(fTok);
+            java.nio.FloatBuffer fm = org.mgsv.model.TensorStorage.floats(fMask);
+            for (int j = 0; j < f; j++) {
+                boolean valid = j < frames.length;
+                float[] row = valid ? video.tokens()[frames[j]] : new float[d];
+                float mv = valid ? video.mask()[frames[j]] : 0f;
+                for (int i = 0; i < n; i++) {
+                    ft.put((i * f + j) * d, row, 0, d);
+                    fm.put(i * f + j, mv);
+                }
+            }
+            NDArray sTok = segmentTokens(m, tracks, s, d);
+            NDArray sMask = segmentMask(m, tracks, s);
+            float[] h0 = c.momentQuery() == MadeConfig.MomentQuery.MUSIC ? new float[n * d] : null;
+            for (int i = 0; h0 != null && i < n; i++) {
+                System.arraycopy(tracks.get(i).h0(), 0, h0, i * d, d);
+            }
             NDArray hv = NativeMemory.owned(m, video.hv(), new Shape(1, d));
             NDArray base = switch (c.momentQuery()) {
                 case VIDEO -> hv.repeat(0, n);

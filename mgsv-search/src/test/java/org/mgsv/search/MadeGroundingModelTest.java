@@ -109,6 +109,18 @@ class MadeGroundingModelTest {
                 assertEquals(spans[i].center(), ps[i].center(), 1e-6, "parallel detection, pair " + i);
                 assertEquals(spans[i].score(), ps[i].score(), 1e-6, "parallel detection, pair " + i);
             }
+            // a shortlist scored in parts on two threads: the same score, in the same order
+            // (first half all track 0, second half tracks 1 and 2: a swap of the parts would show)
+            List<TrackRecord> mixed = new ArrayList<>();
+            int[] which = new int[100];
+            for (int k = 0; k < which.length; k++) {
+                which[k] = k < 50 ? 0 : 1 + k % 2;
+                mixed.add(tracks.get(which[k]));
+            }
+            float[] parallelSingle = parallel.scoreSingle(v.hv(), mixed);
+            for (int i = 0; i < mixed.size(); i++) {
+                assertEquals(single[which[i]], parallelSingle[i], 1e-6, "parallel single score, track " + i);
+            }
         }
 
         try (NDManager m = manager.newSubManager()) {
