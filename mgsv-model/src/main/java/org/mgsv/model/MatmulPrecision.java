@@ -24,8 +24,29 @@ public enum MatmulPrecision {
 
     private static volatile MatmulPrecision current = FP32;
 
+    private static final ThreadLocal<MatmulPrecision> HERE = new ThreadLocal<>();
+
+    /** The precision of the calling thread: its {@link #fp32Here} override, else the process-wide setting. */
     public static MatmulPrecision current() {
-        return current;
+        MatmulPrecision p = HERE.get();
+        return p != null ? p : current;
+    }
+
+    /**
+     * float32 products on the calling thread only, until the returned scope is closed, whatever the process-wide
+     * setting: for computations whose products are too small for bf16 to pay for its casts and whose results
+     * are compared with each other (the MsG evaluator's X-Pool scores).
+     */
+    public static Scope fp32Here() {
+        MatmulPrecision before = HERE.get();
+        HERE.set(FP32);
+        return () -> {
+            if (before == null) {
+                HERE.remove();
+            } else {
+                HERE.set(before);
+            }
+        };
     }
 
     /** Sets the precision until the returned scope is closed. */

@@ -65,7 +65,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin PeakOption peak;
 
     @Option(names = "--glibc-default-malloc", description = "keep glibc's adaptive malloc (more resident memory)"
-            + " instead of a fixed 1 MiB mmap threshold as mgsv eval uses")
+            + " instead of the fixed mmap threshold mgsv eval uses (1 MiB; 32 MiB in bf16)")
     boolean defaultMalloc;
 
     @picocli.CommandLine.Mixin PrecisionOption precision;
@@ -86,7 +86,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
         int threads = BenchInfo.threads();
         System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s; malloc %s%n",
                 machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage(),
-                lean ? "mmap threshold 1 MiB, 2 arenas" : "glibc default");
+                lean ? org.mgsv.model.eval.EvalMemory.applied() : "glibc default");
         org.mgsv.app.bench.MatmulPeak.Peak pk = peak.get(threads);
         MsgEvaluator.Options opt = new MsgEvaluator.Options(chunk, musicChunk, videoBlock, 100, false);
         List<Double> times = new ArrayList<>();
@@ -140,7 +140,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
             cfg.put("video_block", videoBlock);
             cfg.put("model", model == null ? "initialised reference configuration" : model.toString());
             cfg.put("retrieval_score", config.retrievalScore().toString());
-            cfg.put("malloc", lean ? "mmap threshold 1 MiB, 2 arenas" : "glibc default");
+            cfg.put("malloc", lean ? org.mgsv.model.eval.EvalMemory.applied() : "glibc default");
             out.put("config", cfg);
             out.put("precision", precision.modelLabel());
             out.put("runs_s", BenchInfo.rounded(times));

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import org.mgsv.model.Attention;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeParams;
+import org.mgsv.model.MatmulPrecision;
 import org.mgsv.model.NativeMemory;
 import org.mgsv.model.Ops;
 import org.mgsv.model.XPool;
@@ -19,6 +20,10 @@ import org.mgsv.model.XPool;
  * once per music ({@link MusicSide}), everything that does not depend on the music once per video
  * ({@link VideoSide}). Each step below is exact algebra; {@code XPoolScorerTest} proves each against the plain
  * computation of {@link org.mgsv.model.MadeNetwork#xpool}.
+ *
+ * <p>Its products run in float32 whatever {@link MatmulPrecision} says ({@link MatmulPrecision#fp32Here}): they
+ * are small (per-music d×d and S×S blocks), so bf16 casts would cost more than they save, and the ground truth's
+ * score (pass 1 of the evaluator) and every other music's (pass 2) must come from the same arithmetic.
  *
  * <p>Notation: k̃_s = LN1(segment token s) ({@link XPool#music}, once per music), q̃ = LN1(h(v)), p_s = softmax
  * over valid s of u·k̃_s with u = W_kᵀ(W_q q̃ + b_q)/√d ({@link XPool#query}, once per video: the keys folded into
@@ -132,6 +137,12 @@ public final class XPoolScorer {
 
     /** LN1 of the segment tokens k̃ (the logits' keys), and the folded/centred tokens w̄ with their Gram matrices. */
     public MusicSide prepareMusics(NDArray segmentTokens, NDArray segmentMasks, NDArray musicVec) {
+        try (MatmulPrecision.Scope fp32 = MatmulPrecision.fp32Here()) {
+            return prepareMusicsFp32(segmentTokens, segmentMasks, musicVec);
+        }
+    }
+
+    private MusicSide prepareMusicsFp32(NDArray segmentTokens, NDArray segmentMasks, NDArray musicVec) {
         NDManager m = segmentTokens.getManager();
         long mc = segmentTokens.getShape().get(0);
         long s = segmentTokens.getShape().get(1);
@@ -175,6 +186,12 @@ public final class XPoolScorer {
 
     /** u = W_kᵀ(W_q LN1(h) + b_q)/√d, h normalised, γ3⊙h, h·β3 and (γ3⊙h)·c̄ for each video. videoVec [Nv,d]. */
     public VideoSide prepareVideos(NDArray videoVec) {
+        try (MatmulPrecision.Scope fp32 = MatmulPrecision.fp32Here()) {
+            return prepareVideosFp32(videoVec);
+        }
+    }
+
+    private VideoSide prepareVideosFp32(NDArray videoVec) {
         NDManager m = videoVec.getManager();
         NDArray h = Ops.l2normalize(videoVec);
         NDArray q = xp.query(videoVec);
@@ -196,6 +213,12 @@ public final class XPoolScorer {
      * {@code dual[...]} = cos(h(v), h0(M)). Temporaries are attached to {@code m}.
      */
     public Block score(MusicSide ms, VideoSide vs, NDManager m) {
+        try (MatmulPrecision.Scope fp32 = MatmulPrecision.fp32Here()) {
+            return scoreFp32(ms, vs, m);
+        }
+    }
+
+    private Block scoreFp32(MusicSide ms, VideoSide vs, NDManager m) {
         long mc = ms.size();
         long nv = vs.size();
         long s = ms.keys().getShape().get(1);

@@ -99,4 +99,33 @@ class XPoolScorerTest {
             scoresMatchPlain(c, EvalFixtures.perturbed(c, m, 5, 0.05f), m, 4, 6, "d=256, perturbed");
         }
     }
+
+    @Test
+    void scoresAreFloat32UnderAProcessWideBf16Setting() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.mgsv.model.Bf16Kernels.available(),
+                () -> "bf16 kernels: " + org.mgsv.model.Bf16Kernels.why());
+        MadeConfig c = TinyModels.tiny().build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            MadeParams p = EvalFixtures.perturbed(c, m, 3, 0.3f);
+            XPoolScorer xs = new XPoolScorer(p, m);
+            NDArray seg = tokens(m, 5, c.segmentSlots(), c.dModel(), 5);
+            NDArray mask = masks(m, 5, c.segmentSlots(), 6);
+            NDArray vid = tokens(m, 1, 7, c.dModel(), 7).reshape(7, c.dModel());
+            NDArray mvec = Ops.l2normalize(tokens(m, 1, 5, c.dModel(), 8).reshape(5, c.dModel()));
+            XPoolScorer.Block fp32 = xs.score(xs.prepareMusics(seg, mask, mvec), xs.prepareVideos(vid), m);
+            NDArray w = tokens(m, 1, c.dModel(), c.dModel(), 9).reshape(c.dModel(), c.dModel());
+            XPoolScorer.Block underBf16;
+            float[] bf16Linear;
+            try (org.mgsv.model.MatmulPrecision.Scope s = org.mgsv.model.MatmulPrecision.use(
+                    org.mgsv.model.MatmulPrecision.BF16)) {
+                underBf16 = xs.score(xs.prepareMusics(seg, mask, mvec), xs.prepareVideos(vid), m);
+                bf16Linear = Ops.linear(vid, w, null).toFloatArray();
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fp32.single(), underBf16.single(), "single, bit for bit");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fp32.dual(), underBf16.dual(), "dual, bit for bit");
+            // the override is local to the scorer: outside it the process-wide bf16 setting still applies
+            float[] fp32Linear = Ops.linear(vid, w, null).toFloatArray();
+            assertTrue(maxAbs(fp32Linear, bf16Linear) > 0, "a product outside the scorer ran in bf16");
+        }
+    }
 }
