@@ -330,6 +330,10 @@ public final class MadeNetwork {
     }
 
     private NDArray ffn(NDArray x, String pre, float dr, boolean training) {
+        if (!training || dr <= 0f) {
+            return Ops.reluFeedForward(x, w(pre + "linear1.weight"), w(pre + "linear1.bias"), w(pre + "linear2.weight"),
+                    w(pre + "linear2.bias"));
+        }
         NDArray h = Ops.relu(Ops.linear(x, w(pre + "linear1.weight"), w(pre + "linear1.bias")));
         return Ops.linear(Ops.dropout(h, dr, training), w(pre + "linear2.weight"), w(pre + "linear2.bias"));
     }

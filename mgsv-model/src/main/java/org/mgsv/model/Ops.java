@@ -62,15 +62,39 @@ public final class Ops {
         if (MatmulPrecision.current() == MatmulPrecision.FP32) {
             return Linear.linear(x, w, b).singletonOrThrow();
         }
-        Bf16Kernels.checkLinear(x.getShape(), w.getShape());
+        NDManager m = x.getManager();
+        try (NDArray x16 = Bf16Kernels.toBf16(x, m); NDArray y16 = linear16(x16, x.getShape(), w, b, m)) {
+            return Bf16Kernels.toFloat(y16, m);
+        }
+    }
+
+    /**
+     * The feed-forward {@code linear2(relu(linear1(x)))} without dropout. In {@link MatmulPrecision#BF16} the
+     * hidden layer stays bf16 between the two products: relu commutes with rounding to bf16, so this is bit for bit
+     * {@code linear(relu(linear(x, w1, b1)), w2, b2)} while skipping a cast back to float32 and another to bf16 of
+     * the widest tensor of the block ([..., 4d]).
+     */
+    public static NDArray reluFeedForward(NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {
+        if (MatmulPrecision.current() == MatmulPrecision.FP32) {
+            return linear(relu(linear(x, w1, b1)), w2, b2);
+        }
+        NDManager m = x.getManager();
+        try (NDArray x16 = Bf16Kernels.toBf16(x, m); NDArray y16 = linear16(x16, x.getShape(), w1, b1, m);
+                NDArray h16 = relu(y16); NDArray z16 = linear16(h16, h16.getShape(), w2, b2, m)) {
+            return Bf16Kernels.toFloat(z16, m);
+        }
+    }
+
+    /** {@code x16 W^T + b} of a bf16 input (of float32 shape {@code xShape}), a bf16 result attached to {@code m}. */
+    private static NDArray linear16(NDArray x16, Shape xShape, NDArray w, NDArray b, NDManager m) {
+        Bf16Kernels.checkLinear(xShape, w.getShape());
         if (b != null && (b.getShape().dimension() != 1 || b.getShape().get(0) != w.getShape().get(0))) {
             throw new IllegalArgumentException("linear: bias " + b.getShape() + " does not match weight " + w.getShape());
         }
-        NDManager m = x.getManager();
         NDArray[] w16 = bf16Weight(w, m);
         NDArray[] b16 = b == null ? new NDArray[2] : bf16Weight(b, m);
-        try (NDArray x16 = Bf16Kernels.toBf16(x, m); NDArray y16 = Bf16Kernels.linear(x16, w16[0], b16[0], m)) {
-            return Bf16Kernels.toFloat(y16, m);
+        try {
+            return Bf16Kernels.linear(x16, w16[0], b16[0], m);
         } finally {
             if (w16[1] != null) {
                 w16[0].close(); // a per-call copy; the graph keeps its own reference

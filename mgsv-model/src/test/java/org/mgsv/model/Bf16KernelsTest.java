@@ -60,6 +60,29 @@ class Bf16KernelsTest {
     }
 
     @Test
+    void feedForwardKeepsItsHiddenLayerInBf16BitForBit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(11);
+            NDArray x = m.randomNormal(new Shape(3, 40, 64));
+            NDArray w1 = m.randomNormal(new Shape(256, 64));
+            NDArray b1 = m.randomNormal(new Shape(256));
+            NDArray w2 = m.randomNormal(new Shape(64, 256));
+            NDArray b2 = m.randomNormal(new Shape(64));
+            NDArray fp32 = Ops.reluFeedForward(x, w1, b1, w2, b2);
+            assertEquals(0f, fp32.sub(Ops.linear(Ops.relu(Ops.linear(x, w1, b1)), w2, b2)).abs().max().getFloat());
+            try (MatmulPrecision.Scope s = MatmulPrecision.use(MatmulPrecision.BF16)) {
+                NDArray chained = Ops.reluFeedForward(x, w1, b1, w2, b2);
+                NDArray stepwise = Ops.linear(Ops.relu(Ops.linear(x, w1, b1)), w2, b2);
+                assertEquals(DataType.FLOAT32, chained.getDataType());
+                assertEquals(stepwise.getShape(), chained.getShape());
+                assertEquals(0f, chained.sub(stepwise).abs().max().getFloat(), "bf16 chain = step by step, bit for bit");
+                double r = rel(chained, fp32);
+                assertTrue(r > 1e-5 && r < REL, "bf16 arithmetic was used: rel " + r);
+            }
+        }
+    }
+
+    @Test
     void gradientsReachTheFloat32Masters() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(11);
