@@ -139,13 +139,14 @@ public final class Bf16Kernels {
     static NDArray linear(NDArray x16, NDArray w16, NDArray b16, NDManager m) {
         check();
         MemoryAddress slot = slot();
-        try (ResourceScope scope = ResourceScope.newConfinedScope()) {
+        try {
             MemoryAddress bias = H.noBias().address();
             if (b16 != null) {
                 // an engaged std::optional<at::Tensor> that borrows the bias: the tensor's one pointer (its
                 // TensorImpl) then the engaged flag. libtorch reads it through a const reference and never
-                // destroys it, so no reference count is taken or released here.
-                MemorySegment opt = MemorySegment.allocateNative(16, 8, scope);
+                // destroys it, so no reference count is taken or released here. One such slot per thread,
+                // reused (it is read only during the call).
+                MemorySegment opt = OPTIONAL_SLOT.get();
                 opt.fill((byte) 0);
                 MemoryAccess.setLongAtOffset(opt, 0,
                         MemoryAccess.getLong(handle(b16).asSegment(8, ResourceScope.globalScope())));
@@ -158,6 +159,10 @@ public final class Bf16Kernels {
         }
         return wrap(m, slot);
     }
+
+    /** A 16-byte native slot per thread for the borrowed bias of {@link #linear} (freed with the thread). */
+    private static final ThreadLocal<MemorySegment> OPTIONAL_SLOT = ThreadLocal.withInitial(
+            () -> MemorySegment.allocateNative(16, 8, ResourceScope.newImplicitScope()));
 
     /** {@code a @ b} of bf16 arrays (torch.matmul), a bf16 result attached to {@code m}. */
     public static NDArray matmul(NDArray a16, NDArray b16, NDManager m) {
