@@ -120,7 +120,26 @@ public final class CpuFeatures {
         m.put("avx512_vnni", avx512Vnni());
         m.put("amx_bf16", amxBf16());
         m.put("amx_int8", amxInt8());
+        m.put("mklDispatch", mklDispatch());
         return m;
+    }
+
+    /**
+     * How MKL (libtorch's fp32 matrix products) picks its kernels in this process: {@code "cpu features"} when
+     * the {@code mgsv} launcher's dispatch shim is loaded (non-Intel CPUs), else {@code "vendor default"} (on
+     * CPUs not made by Intel, MKL's generic AVX2 kernels).
+     */
+    public static String mklDispatch() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                if (line.endsWith("libmgsv-mkl-dispatch.so")) {
+                    return "cpu features";
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc (not Linux): the shim is never loaded there
+        }
+        return "vendor default";
     }
 
     @Override
