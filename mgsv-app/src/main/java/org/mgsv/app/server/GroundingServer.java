@@ -174,7 +174,9 @@ public final class GroundingServer implements AutoCloseable {
                         // answer at the client before it is read. The JDK server closes the request stream as
                         // soon as the answer is written, so a bounded part of the body is read and dropped
                         // first: a body up to LINGER_BYTES over the limit gets a clean answer.
-                        drain(ex, LINGER_BYTES);
+                        if (bodyArrivesSoon(ex)) {
+                            drain(ex, LINGER_BYTES);
+                        }
                     }
                     error(ex, e.status, e.getMessage());
                 } else {
@@ -232,6 +234,20 @@ public final class GroundingServer implements AutoCloseable {
 
     private static void error(HttpExchange ex, int status, String message) throws IOException {
         Exchanges.json(ex, status, Map.of("error", message == null ? "error" : clean(message)));
+    }
+
+    /**
+     * Whether the announced body is at most {@link #LINGER_BYTES} over the limit, so reading it before the 413
+     * ends soon. A client that announces far more (10 GB, or no length) is answered at once: waiting for its
+     * body would hold the answer until it sent megabytes it may never send.
+     */
+    private boolean bodyArrivesSoon(HttpExchange ex) {
+        String len = ex.getRequestHeaders().getFirst("Content-Length");
+        try {
+            return len != null && Long.parseLong(len.trim()) <= config.maxUploadBytes() + LINGER_BYTES;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** Request-body bytes read and dropped after a 413 before the connection is closed. */
