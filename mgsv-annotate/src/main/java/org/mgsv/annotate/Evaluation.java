@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 import org.mgsv.core.MgsvException;
-import org.mgsv.media.audio.Resampler;
 import org.mgsv.core.data.MediaFiles;
+import org.mgsv.media.audio.Resampler;
 
 /**
  * Accuracy of the annotator on generated query videos with known ground truth, made from real recordings:
@@ -102,6 +102,7 @@ public final class Evaluation {
                         double len = minLen + r.nextDouble() * (maxLen - minLen);
                         out.add(new Case(SyntheticQueries.silentVideo(dir.resolve(id + ".mp4"), len), c, null, null));
                     }
+                    default -> throw new IllegalStateException("no generator for source " + c.source());
                 }
                 onStep.run();
             }

@@ -10,13 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mgsv.search.catalog.CatalogStore;
-import org.mgsv.search.catalog.TrackInfo;
-import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.CsvLine;
 import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.ConsoleProgress;
+import org.mgsv.search.catalog.CatalogStore;
+import org.mgsv.search.catalog.TrackInfo;
+import org.mgsv.search.catalog.TrackRecord;
 
 /**
  * Adds the audio files of a folder to a catalog: media pipeline (decode + AST windows + segment encoder) → the

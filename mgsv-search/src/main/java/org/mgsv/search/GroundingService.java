@@ -3,9 +3,9 @@ package org.mgsv.search;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.mgsv.core.MgsvException;
 import org.mgsv.search.catalog.CatalogStore;
 import org.mgsv.search.catalog.TrackInfo;
-import org.mgsv.core.MgsvException;
 
 /**
  * Everything {@code mgsv ground} and {@code mgsv serve} do with a video: features → model video tower → two-stage

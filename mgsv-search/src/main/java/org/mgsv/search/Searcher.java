@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.mgsv.search.MomentSpans.TimeSpan;
 import org.mgsv.search.catalog.CatalogStore;
 import org.mgsv.search.catalog.H0Matrix;
 import org.mgsv.search.catalog.TrackInfo;
 import org.mgsv.search.catalog.TrackRecord;
-import org.mgsv.search.MomentSpans.TimeSpan;
 
 /**
  * Two-stage grounding over a catalog: (1) the shortlist index gives the K tracks with the highest dual score

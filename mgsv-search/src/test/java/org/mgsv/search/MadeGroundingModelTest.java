@@ -16,13 +16,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeOutput;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.Provenance;
+import org.mgsv.search.catalog.TrackRecord;
 
 /**
  * The search-side model (towers one at a time, plain-Java X-Pool, detection on shortlisted tracks) gives what

@@ -1,8 +1,8 @@
 package org.mgsv.search;
 
+import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.SplittableRandom;
-import ai.djl.ndarray.NDManager;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeParams;

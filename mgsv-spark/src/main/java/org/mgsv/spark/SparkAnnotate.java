@@ -21,8 +21,8 @@ import org.mgsv.annotate.Splits;
 import org.mgsv.app.cli.DistributedEngine;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.Annotation;
-import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.data.MediaFiles;
+import org.mgsv.core.util.AtomicFiles;
 
 /**
  * {@code mgsv annotate} as a Spark job. The driver has already brought the fingerprint index up to date (it stays

@@ -2,20 +2,20 @@ package org.mgsv.app.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mgsv.search.DefaultMediaPipeline;
-import org.mgsv.search.GroundingModel;
-import org.mgsv.search.MadeGroundingModel;
-import org.mgsv.search.MediaPipeline;
-import org.mgsv.search.Searcher;
 import org.mgsv.core.MgsvException;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.SegmentEncoder;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
-import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
 import org.mgsv.media.encode.onnx.EncoderPrecision;
+import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
 import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
 import org.mgsv.media.encode.onnx.OrtOptions;
+import org.mgsv.search.DefaultMediaPipeline;
+import org.mgsv.search.GroundingModel;
+import org.mgsv.search.MadeGroundingModel;
+import org.mgsv.search.MediaPipeline;
+import org.mgsv.search.Searcher;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

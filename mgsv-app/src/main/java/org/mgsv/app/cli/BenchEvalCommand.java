@@ -1,25 +1,26 @@
 package org.mgsv.app.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mgsv.bench.BenchInfo;
+import org.mgsv.bench.EvalBench;
+import org.mgsv.bench.MatmulPeak;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Stats;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.MadeNetwork;
-import org.mgsv.model.MadeParams;
-import org.mgsv.model.ModelDir;
+import org.mgsv.model.MadeFlops;
+import org.mgsv.model.MatmulPrecision;
+import org.mgsv.model.eval.EvalMemory;
 import org.mgsv.model.eval.MsgEvaluator;
-import org.mgsv.model.eval.MsgResult;
-import org.mgsv.model.eval.SyntheticPairs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mgsv bench eval}: the full streamed MsG pass on N synthetic pairs. */
@@ -62,17 +63,17 @@ public final class BenchEvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
     Path json;
 
-    @picocli.CommandLine.Mixin PeakOption peak;
+    @Mixin PeakOption peak;
 
     @Option(names = "--glibc-default-malloc", description = "keep glibc's adaptive malloc (more resident memory)"
             + " instead of the fixed mmap threshold mgsv eval uses (1 MiB; 32 MiB in bf16)")
     boolean defaultMalloc;
 
-    @picocli.CommandLine.Mixin PrecisionOption precision;
+    @Mixin PrecisionOption precision;
 
     @Override
     public Integer call() throws Exception {
-        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+        try (MatmulPrecision.Scope p = precision.model()) {
             return run();
         }
     }
@@ -81,50 +82,29 @@ public final class BenchEvalCommand implements Callable<Integer> {
         if (n < 1 || runs < 1 || warmup < 0) {
             throw new MgsvException("--n and --runs must be >= 1, --warmup >= 0");
         }
-        boolean lean = !defaultMalloc && org.mgsv.model.eval.EvalMemory.tune();
+        boolean lean = !defaultMalloc && EvalMemory.tune();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
         System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s; malloc %s%n",
                 machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage(),
                 lean ? org.mgsv.model.eval.EvalMemory.applied() : "glibc default");
-        org.mgsv.app.bench.MatmulPeak.Peak pk = peak.get(threads);
+        MatmulPeak.Peak pk = peak.get(threads);
         MsgEvaluator.Options opt = new MsgEvaluator.Options(chunk, musicChunk, videoBlock, 100, false);
-        List<Double> times = new ArrayList<>();
-        List<Double> pass1 = new ArrayList<>();
-        List<Double> pass2 = new ArrayList<>();
-        MadeConfig config;
-        try (NDManager m = NDManager.newBaseManager()) {
-            MadeParams params;
-            if (model != null) {
-                params = ModelDir.load(model, m).params();
-            } else {
-                params = MadeParams.initialize(MadeConfig.reference(), m, 0);
-            }
-            config = params.config();
-            MsgEvaluator ev = new MsgEvaluator(new MadeNetwork(params), opt);
-            SyntheticPairs src = new SyntheticPairs(n, 1, config);
-            for (int i = 0; i < warmup + runs; i++) {
-                long t0 = System.nanoTime();
-                MsgResult r = ev.evaluate(src);
-                double s = (System.nanoTime() - t0) / 1e9;
-                boolean timed = i >= warmup;
-                System.out.printf(Locale.ROOT, "%s %d: %.2f s (pass 1 encode+detect %.2f s, pass 2 rank %.2f s), R@1 %.1f%%, peak RSS %.0f MB%n",
-                        timed ? "run" : "warm-up", timed ? i - warmup + 1 : i + 1, s, r.pass1Seconds(), r.pass2Seconds(),
-                        100.0 * count(r.rank0()) / n, BenchInfo.peakRssMb());
-                if (timed) {
-                    times.add(s);
-                    pass1.add(r.pass1Seconds());
-                    pass2.add(r.pass2Seconds());
-                }
-            }
-        }
-        double med = BenchInfo.median(times);
+        EvalBench.Result res = EvalBench.run(model, opt, n, warmup, runs, r -> System.out.printf(Locale.ROOT,
+                "%s %d: %.2f s (pass 1 encode+detect %.2f s, pass 2 rank %.2f s), R@1 %.1f%%, peak RSS %.0f MB%n",
+                r.timed() ? "run" : "warm-up", r.index(), r.seconds(), r.pass1Seconds(), r.pass2Seconds(),
+                100.0 * r.rankedFirst() / n, BenchInfo.peakRssMb()));
+        MadeConfig config = res.config();
+        List<Double> times = res.seconds();
+        List<Double> pass1 = res.pass1Seconds();
+        List<Double> pass2 = res.pass2Seconds();
+        double med = Stats.median(times);
         double rss = BenchInfo.peakRssMb();
         System.out.printf(Locale.ROOT, "MsG eval (" + precision.modelLabel() + ") N=%d: median %.2f s over %d runs (pass 1 %.2f s, pass 2 %.2f s), %.1f items/s, peak RSS %.0f MB, %d threads, load %s%n",
-                n, med, runs, BenchInfo.median(pass1), BenchInfo.median(pass2), n / med, rss, threads, BenchInfo.loadAverage());
+                n, med, runs, Stats.median(pass1), Stats.median(pass2), n / med, rss, threads, BenchInfo.loadAverage());
         Map<String, Object> out = new LinkedHashMap<>();
         PeakOption.report("MsG eval N=" + n + " (matmuls as the streamed evaluator runs them, at full slot lengths)", pk,
-                org.mgsv.model.MadeFlops.msgEval(config, n, n, chunk), med, out);
+                MadeFlops.msgEval(config, n, n, chunk), med, out);
         if (json != null) {
             out.put("median_s", med);
             out.put("items_per_s", n / med);
@@ -144,23 +124,13 @@ public final class BenchEvalCommand implements Callable<Integer> {
             out.put("config", cfg);
             out.put("precision", precision.modelLabel());
             out.put("runs_s", BenchInfo.rounded(times));
-            out.put("pass1_median_s", BenchInfo.median(pass1));
-            out.put("pass2_median_s", BenchInfo.median(pass2));
+            out.put("pass1_median_s", Stats.median(pass1));
+            out.put("pass2_median_s", Stats.median(pass2));
             machine.put("load_average_end", BenchInfo.loadAverage());
             out.put("machine", machine);
             AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             System.out.println("wrote " + json);
         }
         return 0;
-    }
-
-    private static int count(int[] rank0) {
-        int c = 0;
-        for (int r : rank0) {
-            if (r == 0) {
-                c++;
-            }
-        }
-        return c;
     }
 }

@@ -3,25 +3,27 @@ package org.mgsv.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
+import org.mgsv.app.server.DemoMusic;
+import org.mgsv.bench.BenchInfo;
+import org.mgsv.bench.MatmulPeak;
+import org.mgsv.bench.media.AudioBench;
+import org.mgsv.bench.media.GeneratedMedia;
+import org.mgsv.bench.media.RealSizeBench;
+import org.mgsv.bench.media.VideoBench;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
-import org.mgsv.app.server.DemoMusic;
-import org.mgsv.media.audio.AudioBench;
+import org.mgsv.core.util.CpuFeatures;
+import org.mgsv.core.util.Precision;
 import org.mgsv.media.encode.onnx.EncoderPrecision;
 import org.mgsv.media.encode.onnx.OrtOptions;
-import org.mgsv.media.encode.onnx.RealSizeBench;
 import org.mgsv.media.encode.onnx.RealSizeEncoders;
-import org.mgsv.media.video.VideoBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,13 +138,11 @@ public final class BenchExtractCommand implements Callable<Integer> {
             return benchRealSize(n);
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("machine", machine(n));
+        result.put("machine", BenchInfo.mediaMachine(n));
         Path tmp = Files.createTempDirectory("mgsv-bench-");
         try {
             if (only == null || only.equals("video")) {
-                Path v = video != null ? video : generate(tmp.resolve("bench-1080p-60s.mp4"),
-                        "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=30:d=60", "-c:v", "libx264", "-preset", "veryfast",
-                        "-pix_fmt", "yuv420p");
+                Path v = video != null ? video : GeneratedMedia.video1080p60s(tmp.resolve("bench-1080p-60s.mp4"));
                 if (!json) {
                     System.out.println("timing video front end on " + v + " ...");
                 }
@@ -153,10 +153,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
                 }
             }
             if (only == null || only.equals("audio")) {
-                Path a = audio != null ? audio : generate(tmp.resolve("bench-4min.mp3"),
-                        "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=44100:d=240",
-                        "-f", "lavfi", "-i", "anoisesrc=d=240:a=0.05:sample_rate=44100",
-                        "-filter_complex", "[0][1]amix=inputs=2,aformat=channel_layouts=stereo", "-b:a", "192k");
+                Path a = audio != null ? audio : GeneratedMedia.track4min(tmp.resolve("bench-4min.mp3"));
                 if (!json) {
                     System.out.println("timing audio front end on " + a + " ...");
                 }
@@ -194,7 +191,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
         }
         boolean given = !spec.findOption("--precision").originalStringValues().isEmpty();
         EncoderPrecision reduced = given ? precision.encoders()
-                : EncoderPrecision.of(org.mgsv.core.util.Precision.BF16, org.mgsv.core.util.CpuFeatures.current());
+                : EncoderPrecision.of(Precision.BF16, CpuFeatures.current());
         List<EncoderPrecision> list = new ArrayList<>(List.of(EncoderPrecision.FP32));
         if (reduced != EncoderPrecision.FP32) {
             list.add(reduced);
@@ -205,21 +202,17 @@ public final class BenchExtractCommand implements Callable<Integer> {
         }
         Path dir = RealSizeEncoders.ensure(models != null ? models : RealSizeEncoders.defaultCache(), log);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("machine", machine(n));
+        result.put("machine", BenchInfo.mediaMachine(n));
         Path tmp = Files.createTempDirectory("mgsv-bench-");
         try {
-            Path v = video != null ? video : generate(tmp.resolve("bench-24s.mp4"),
-                    "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=24", "-c:v", "libx264", "-preset", "veryfast",
-                    "-pix_fmt", "yuv420p");
+            Path v = video != null ? video : GeneratedMedia.video24s(tmp.resolve("bench-24s.mp4"));
             Path a = audio;
             if (a == null) {
                 List<Path> real = DemoMusic.wesnothTracks(1);
                 if (real.isEmpty()) {
                     log.println("warning: no real music found (Debian's wesnoth-music); using a generated tone + "
                             + "noise track: give --audio for real figures");
-                    a = generate(tmp.resolve("bench-140s.mp3"), "-f", "lavfi", "-i",
-                            "sine=frequency=220:sample_rate=44100:d=140", "-f", "lavfi", "-i",
-                            "anoisesrc=d=140:a=0.05:sample_rate=44100", "-filter_complex", "[0][1]amix=inputs=2");
+                    a = GeneratedMedia.track140s(tmp.resolve("bench-140s.mp3"));
                 } else {
                     a = real.get(0);
                 }
@@ -231,15 +224,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
             Map<String, Double> peak = peakGflops;
             if (peak.isEmpty()) {
                 // the ONNX Runtime peak `mgsv bench peak` cached for this CPU and thread count, when there is one
-                org.mgsv.app.bench.MatmulPeak.Peak cached = org.mgsv.app.bench.MatmulPeak.load(
-                        org.mgsv.app.bench.MatmulPeak.defaultFile(), n);
-                peak = new LinkedHashMap<>();
-                if (cached != null && !Double.isNaN(cached.ortFp32())) {
-                    peak.put("fp32", cached.ortFp32());
-                }
-                if (cached != null && !Double.isNaN(cached.ortInt8())) {
-                    peak.put("int8", cached.ortInt8());
-                }
+                peak = MatmulPeak.ortPeaks(MatmulPeak.defaultFile(), n);
                 if (peak.isEmpty()) {
                     log.println("no cached ONNX Runtime peak for this CPU and " + n + " threads: run `mgsv bench peak`"
                             + " (or pass --peak-gflops) to see each figure as a fraction of it");
@@ -272,48 +257,12 @@ public final class BenchExtractCommand implements Callable<Integer> {
             } else {
                 Path dir = Files.createDirectories(tmp.resolve("clips"));
                 System.out.println("generating " + files + " clips ...");
-                for (int i = 0; i < files; i++) {
-                    generate(dir.resolve(String.format(java.util.Locale.ROOT, "clip%03d.mp4", i)), "-f", "lavfi", "-i",
-                            "testsrc2=s=320x240:r=25:d=10", "-vf", "hue=h=" + (i * 23), "-c:v", "libx264",
-                            "-preset", "veryfast", "-pix_fmt", "yuv420p");
-                }
+                GeneratedMedia.clips(dir, files);
                 inputs.add(dir.toString());
             }
             return spark.benchExtract(masters, inputs, repeats);
         } finally {
             AtomicFiles.deleteRecursively(tmp);
         }
-    }
-
-    static Map<String, Object> machine(int threads) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpu", BenchInfo.cpuModel());
-        m.put("cpuFlags", org.mgsv.core.util.CpuFeatures.current().describe());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("threads", threads);
-        m.put("jvm", BenchInfo.jvm());
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
-        // other processes on the machine slow the figures down: record how busy it was
-        m.put("loadAverage1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        return m;
-    }
-
-    private static Path generate(Path file, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-y", "-loglevel", "error"));
-        cmd.addAll(List.of(args));
-        cmd.add(file.toString());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new MgsvException("the ffmpeg command line is needed to make test media: install ffmpeg or give "
-                    + "--video/--audio");
-        }
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new MgsvException("ffmpeg could not make " + file.getFileName() + ": " + log.trim());
-        }
-        return file;
     }
 }

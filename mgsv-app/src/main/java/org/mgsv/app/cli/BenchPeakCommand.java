@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mgsv.app.bench.MatmulPeak;
+import org.mgsv.bench.BenchInfo;
+import org.mgsv.bench.MatmulPeak;
 import org.mgsv.core.MgsvException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mgsv bench peak}: this machine's matrix-multiply peak, the yardstick of every other bench. */
@@ -25,7 +27,7 @@ import picocli.CommandLine.Option;
             "  MGSV_THREADS=2 mgsv bench peak --square 1024 --seconds 0.2 --peak peak.json"
         })
 public final class BenchPeakCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin PeakOption peakFile;
+    @Mixin PeakOption peakFile;
 
     @Option(names = "--square", defaultValue = "2048", description = "size of the square product (default ${DEFAULT-VALUE})")
     int square;

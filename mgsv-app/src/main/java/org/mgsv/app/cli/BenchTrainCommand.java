@@ -8,13 +8,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mgsv.bench.BenchInfo;
+import org.mgsv.bench.MatmulPeak;
+import org.mgsv.bench.TorchProfile;
+import org.mgsv.bench.TrainBench;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Stats;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.train.MadeTrainer;
-import org.mgsv.model.train.SyntheticFeatures;
+import org.mgsv.model.MadeFlops;
+import org.mgsv.model.MatmulPrecision;
 import org.mgsv.model.train.TrainOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mgsv bench train}: complete training steps on synthetic inputs of the reference shapes. */
@@ -55,18 +61,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
     Path json;
 
-    @picocli.CommandLine.Mixin PeakOption peak;
+    @Mixin PeakOption peak;
 
     @Option(names = "--profile", paramLabel = "<trace.json>",
             description = "profile the last step with libtorch's profiler: write its trace and print time per operator"
                     + " and the GEMMs' FLOPs and rate (the profiled step is slower; its time is not in the median)")
     Path profile;
 
-    @picocli.CommandLine.Mixin PrecisionOption precision;
+    @Mixin PrecisionOption precision;
 
     @Override
     public Integer call() throws Exception {
-        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
+        try (MatmulPrecision.Scope p = precision.model()) {
             return run();
         }
     }
@@ -81,35 +87,27 @@ public final class BenchTrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s%n",
                 machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
                 Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage());
-        org.mgsv.app.bench.MatmulPeak.Peak pk = peak.get(threads);
-        // enough pairs for distinct batches in every step
-        SyntheticFeatures data = new SyntheticFeatures(cfg, batchSize * Math.min(warmup + steps, 4), 1);
+        MatmulPeak.Peak pk = peak.get(threads);
         if (microBatch < TrainOptions.AUTO_MICRO_BATCH) {
             throw new MgsvException("--micro-batch must be >= 0, got " + microBatch);
         }
-        TrainOptions opt = TrainOptions.reference().withEpochs(1).withBatchSize(batchSize).withMicroBatch(microBatch);
-        int mb = opt.effectiveMicroBatch();
-        MadeTrainer t = new MadeTrainer(cfg, opt, new MadeTrainer.Data(data.pairs(), data.pairs(), data, Map.of()),
-                Path.of(System.getProperty("java.io.tmpdir")), false);
-        List<Double> times = profile == null ? t.benchmark(warmup, steps)
-                : t.benchmark(warmup, steps + 1, () -> ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false),
-                        () -> ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toAbsolutePath().toString()));
-        org.mgsv.app.bench.TorchProfile.Summary prof = null;
-        if (profile != null) {
-            times = times.subList(0, steps);
-            prof = org.mgsv.app.bench.TorchProfile.read(profile);
+        TrainBench.Result res = TrainBench.run(cfg, batchSize, warmup, steps, microBatch, profile);
+        int mb = res.microBatch();
+        List<Double> times = res.stepSeconds();
+        TorchProfile.Summary prof = res.profile();
+        if (prof != null) {
             System.out.print(prof.describe(25));
             System.out.println("wrote " + profile);
         }
         for (int i = 0; i < times.size(); i++) {
             System.out.printf(Locale.ROOT, "step %d: %.3f s%n", i + 1, times.get(i));
         }
-        if (!t.timing().isEmpty()) {
+        if (!res.phaseSeconds().isEmpty()) {
             StringBuilder sb = new StringBuilder("time per phase over all steps (s):");
-            t.timing().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
+            res.phaseSeconds().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.2f", k, v)));
             System.out.println(sb);
         }
-        double med = BenchInfo.median(times);
+        double med = Stats.median(times);
         double rss = BenchInfo.peakRssMb();
         double heap = Runtime.getRuntime().totalMemory() / 1048576.0;
         System.out.printf(Locale.ROOT, "train step (" + precision.modelLabel() + "), batch %d%s: median %.3f s over %d steps (after %d warm-up), %.1f items/s,"
@@ -118,7 +116,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 heap, threads, BenchInfo.loadAverage());
         Map<String, Object> out = new LinkedHashMap<>();
         PeakOption.report("train step, batch " + batchSize + " (matmuls of forward + backward, single pass)", pk,
-                org.mgsv.model.MadeFlops.trainStep(cfg, batchSize), med, out);
+                MadeFlops.trainStep(cfg, batchSize), med, out);
         if (prof != null) {
             out.put("profile", prof.toMap(25));
         }

@@ -2,7 +2,8 @@ package org.mgsv.app.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.mgsv.app.bench.MatmulPeak;
+import org.mgsv.bench.BenchInfo;
+import org.mgsv.bench.MatmulPeak;
 import picocli.CommandLine.Option;
 
 /** {@code --peak FILE} of every bench: the measured matmul peak its GFLOP/s are compared with. */
@@ -33,7 +34,6 @@ final class PeakOption {
 
     /** Prints "<what>: <flops>, <rate>, <fraction of peak>" and puts the figures in {@code json} under "flops". */
     static void report(String what, MatmulPeak.Peak peak, double flops, double seconds, Map<String, Object> json) {
-        System.out.println(what + ": " + peak.describe(flops, seconds));
-        json.put("flops", peak.figures(flops, seconds));
+        System.out.println(peak.report(what, flops, seconds, json));
     }
 }

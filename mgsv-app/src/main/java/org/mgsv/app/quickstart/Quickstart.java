@@ -27,7 +27,6 @@ import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
 import org.mgsv.core.report.HtmlReport;
 import org.mgsv.core.report.MomentStrip;
-import org.mgsv.synth.SynthWriter;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ConsoleProgress;
 import org.mgsv.model.MadeConfig;
@@ -36,10 +35,11 @@ import org.mgsv.model.eval.MsgEvaluator;
 import org.mgsv.model.eval.MsgResult;
 import org.mgsv.model.eval.StorePairs;
 import org.mgsv.model.train.FeatureSource;
-import org.mgsv.model.train.RunDirectory;
-import org.mgsv.model.train.TrainPair;
 import org.mgsv.model.train.MadeTrainer;
+import org.mgsv.model.train.RunDirectory;
 import org.mgsv.model.train.RunListener;
+import org.mgsv.model.train.TrainPair;
+import org.mgsv.synth.SynthWriter;
 
 /**
  * The quickstart pipeline: synthetic benchmark → training → streamed test evaluation → baselines → table,

@@ -3,9 +3,9 @@ package org.mgsv.app.quickstart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.mgsv.synth.SynthConfig;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.train.TrainOptions;
+import org.mgsv.synth.SynthConfig;
 
 /**
  * What the quickstart runs: the synthetic benchmark, the model size and the training recipe.

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.CliRun;
 import org.mgsv.core.MgsvException;
-import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.core.tensor.NpyArray;
 import org.mgsv.core.tensor.Npz;
+import org.mgsv.media.audio.AstFrontEnd;
 
 class FbankCommandTest {
     @TempDir Path tmp;

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.app.CliRun;
-import org.mgsv.search.catalog.FileCatalogStore;
 import org.mgsv.app.testutil.Media;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeParams;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.Provenance;
+import org.mgsv.search.catalog.FileCatalogStore;
 
 /**
  * index → ground → render through the command line on real music (wesnoth-music recordings) and a generated

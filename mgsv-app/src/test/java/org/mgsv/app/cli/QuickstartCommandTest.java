@@ -20,8 +20,8 @@ import org.mgsv.core.metrics.PaperMetrics;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
-import org.mgsv.synth.SynthWriter;
 import org.mgsv.model.ModelDir;
+import org.mgsv.synth.SynthWriter;
 
 /** The quickstart pipeline end to end with the tiny preset (seconds), and its reuse of data and model. */
 class QuickstartCommandTest {

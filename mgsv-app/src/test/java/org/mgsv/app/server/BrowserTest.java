@@ -11,16 +11,16 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.search.catalog.InMemoryCatalogStore;
-import org.mgsv.search.CatalogIndexer;
-import org.mgsv.search.DefaultMediaPipeline;
-import org.mgsv.search.MediaRenderer;
-import org.mgsv.search.GroundingService;
-import org.mgsv.search.Searcher;
-import org.mgsv.search.SyntheticGroundingModel;
 import org.mgsv.app.testutil.Media;
 import org.mgsv.media.audio.BuiltinSegmentEncoder;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
+import org.mgsv.search.CatalogIndexer;
+import org.mgsv.search.DefaultMediaPipeline;
+import org.mgsv.search.GroundingService;
+import org.mgsv.search.MediaRenderer;
+import org.mgsv.search.Searcher;
+import org.mgsv.search.SyntheticGroundingModel;
+import org.mgsv.search.catalog.InMemoryCatalogStore;
 
 /**
  * The web page in headless Chromium (Debian's chromium + chromium-driver, over WebDriver): upload a video, see

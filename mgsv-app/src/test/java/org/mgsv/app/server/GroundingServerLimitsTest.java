@@ -14,13 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.mgsv.search.catalog.InMemoryCatalogStore;
-import org.mgsv.search.catalog.TrackRecord;
 import org.mgsv.search.GroundingModel;
 import org.mgsv.search.GroundingService;
 import org.mgsv.search.MediaPipeline;
 import org.mgsv.search.Searcher;
 import org.mgsv.search.SyntheticGroundingModel;
+import org.mgsv.search.catalog.InMemoryCatalogStore;
+import org.mgsv.search.catalog.TrackRecord;
 
 /** Per-request timeout (504) and the bounded queue (503), with a media pipeline that takes its time. */
 class GroundingServerLimitsTest {

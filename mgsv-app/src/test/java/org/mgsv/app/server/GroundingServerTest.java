@@ -21,15 +21,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mgsv.search.catalog.InMemoryCatalogStore;
-import org.mgsv.search.CatalogIndexer;
-import org.mgsv.search.DefaultMediaPipeline;
-import org.mgsv.search.MediaRenderer;
-import org.mgsv.search.GroundingService;
-import org.mgsv.search.Searcher;
-import org.mgsv.search.SyntheticGroundingModel;
 import org.mgsv.app.testutil.Media;
 import org.mgsv.app.testutil.TestEncoders;
+import org.mgsv.search.CatalogIndexer;
+import org.mgsv.search.DefaultMediaPipeline;
+import org.mgsv.search.GroundingService;
+import org.mgsv.search.MediaRenderer;
+import org.mgsv.search.Searcher;
+import org.mgsv.search.SyntheticGroundingModel;
+import org.mgsv.search.catalog.InMemoryCatalogStore;
 
 /** The HTTP API on real decoding (generated media), with the synthetic model. */
 class GroundingServerTest {

@@ -153,7 +153,7 @@ public final class AnnotationCsv {
         }
 
         MgsvException error(int c, String what) {
-            return new MgsvException(file + ":" + line + ": column '" + Annotation.COLUMNS.get(c) + "' (" 
+            return new MgsvException(file + ":" + line + ": column '" + Annotation.COLUMNS.get(c) + "' ("
                     + (index[c] + 1) + "): " + what);
         }
 

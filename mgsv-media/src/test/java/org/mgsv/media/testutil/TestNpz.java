@@ -3,8 +3,8 @@ package org.mgsv.media.testutil;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.mgsv.core.tensor.Npz;
 import org.mgsv.core.tensor.NpyArray;
+import org.mgsv.core.tensor.Npz;
 import org.mgsv.core.tensor.Tensor;
 
 /** Float32 arrays of an .npz fixture (through mgsv-core's reader), keyed by name. */

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.report.LineChart;
+import org.mgsv.core.util.AtomicFiles;
 
 /** Learning curves of a run as one PNG: mean training losses (left) and validation metrics (right) per epoch. */
 public final class LearningCurves {

@@ -17,8 +17,8 @@ import org.mgsv.model.MadeInputs;
 import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.MadeOutput;
 import org.mgsv.model.MadeParams;
-import org.mgsv.model.TinyModels;
 import org.mgsv.model.MadePredictor;
+import org.mgsv.model.TinyModels;
 
 /** The streamed evaluator against one plain forward pass over all pairs (ranks, moments, scores, top-K). */
 class MsgEvaluatorTest {

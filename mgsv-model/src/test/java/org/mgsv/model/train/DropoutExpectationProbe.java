@@ -37,9 +37,15 @@ class DropoutExpectationProbe {
         boolean plain = Boolean.getBoolean("probe.plain");
         List<String> off = Arrays.asList(System.getProperty("probe.off", "").split(","));
         MadeConfig.Builder b = MadeConfig.reference().toBuilder();
-        if (off.contains("enh")) b.enhancementDropout(0f);
-        if (off.contains("xpool")) b.xpoolDropout(0f);
-        if (off.contains("detr")) b.detrDropout(0f);
+        if (off.contains("enh")) {
+            b.enhancementDropout(0f);
+        }
+        if (off.contains("xpool")) {
+            b.xpoolDropout(0f);
+        }
+        if (off.contains("detr")) {
+            b.detrDropout(0f);
+        }
         MadeConfig cfg = b.build();
         Path fa = GoldenFiles.dir("forward-A");
         try (NDManager manager = NDManager.newBaseManager()) {

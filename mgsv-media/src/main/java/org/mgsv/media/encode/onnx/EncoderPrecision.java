@@ -46,4 +46,27 @@ public enum EncoderPrecision {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * Mean and minimum cosine similarity of matching rows: how close a reduced precision's features stay to
+     * float32's ({@code a}) on the same inputs.
+     */
+    public static Double[] cosines(float[][] a, float[][] b) {
+        double sum = 0;
+        double min = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < a.length; i++) {
+            double d = 0;
+            double na = 0;
+            double nb = 0;
+            for (int j = 0; j < a[i].length; j++) {
+                d += (double) a[i][j] * b[i][j];
+                na += (double) a[i][j] * a[i][j];
+                nb += (double) b[i][j] * b[i][j];
+            }
+            double c = na == 0 && nb == 0 ? 1 : d / Math.sqrt(na * nb);
+            sum += c;
+            min = Math.min(min, c);
+        }
+        return new Double[] {sum / a.length, min};
+    }
 }

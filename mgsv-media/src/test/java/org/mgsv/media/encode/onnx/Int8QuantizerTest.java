@@ -88,7 +88,7 @@ class Int8QuantizerTest {
         List<RgbFrame> frames = images();
         try (OnnxFrameEncoder a = new OnnxFrameEncoder(model, null, null, 4, OrtOptions.defaults(1), EncoderPrecision.FP32);
              OnnxFrameEncoder b = new OnnxFrameEncoder(model, null, null, 4, OrtOptions.defaults(1), EncoderPrecision.INT8)) {
-            Double[] c = RealSizeBench.cosines(a.encode(frames), b.encode(frames));
+            Double[] c = EncoderPrecision.cosines(a.encode(frames), b.encode(frames));
             System.out.printf(Locale.ROOT, "%s int8 vs fp32 on %d frames: cosine mean %.6f min %.6f%n",
                     model.getFileName(), frames.size(), c[0], c[1]);
             assertTrue(c[0] >= minMean && c[1] >= minMin, "cosine mean " + c[0] + " min " + c[1]);
@@ -174,7 +174,7 @@ class Int8QuantizerTest {
                      EncoderPrecision.INT8)) {
             float[][] ya = java.util.Arrays.copyOf(a.encode(fb), 6);
             float[][] yb = java.util.Arrays.copyOf(b.encode(fb), 6);
-            Double[] c = RealSizeBench.cosines(ya, yb);
+            Double[] c = EncoderPrecision.cosines(ya, yb);
             System.out.printf(Locale.ROOT, "tiny_ast int8 vs fp32: cosine mean %.6f min %.6f%n", c[0], c[1]);
             assertTrue(c[0] >= 0.999 && c[1] >= 0.995, "cosine mean " + c[0] + " min " + c[1]);
         }

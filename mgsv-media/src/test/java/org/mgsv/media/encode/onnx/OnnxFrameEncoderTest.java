@@ -17,8 +17,8 @@ import org.mgsv.core.MgsvException;
 import org.mgsv.media.encode.FrameEncoder;
 import org.mgsv.media.encode.FrameEncoderTestCase;
 import org.mgsv.media.encode.RgbFrame;
-import org.mgsv.media.testutil.TestNpz;
 import org.mgsv.media.testutil.TestImages;
+import org.mgsv.media.testutil.TestNpz;
 
 class OnnxFrameEncoderTest extends FrameEncoderTestCase {
     @Override

@@ -1,4 +1,4 @@
-package org.mgsv.app.bench;
+package org.mgsv.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.mgsv.media.video;
+package org.mgsv.bench.media;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +7,8 @@ import java.util.Locale;
 import org.mgsv.core.util.Stats;
 import org.mgsv.media.encode.RgbFrame;
 import org.mgsv.media.encode.builtin.BuiltinFrameEncoder;
+import org.mgsv.media.video.ClipPreprocess;
+import org.mgsv.media.video.VideoDecoder;
 
 /**
  * Benchmark of the video front end on one file: 1 fps sampling (sequential decode, up to 50 frames) and CLIP

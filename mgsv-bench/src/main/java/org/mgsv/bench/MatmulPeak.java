@@ -1,4 +1,4 @@
-package org.mgsv.app.bench;
+package org.mgsv.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -105,6 +105,15 @@ public final class MatmulPeak {
                     flops / 1e9, rate, 100 * rate / fp32, fp32, threads);
         }
 
+        /**
+         * The line a bench prints for a figure of {@code flops} done in {@code seconds} ({@code what}, a colon and
+         * {@link #describe}); puts the same figures ({@link #figures}) in {@code json} under "flops".
+         */
+        public String report(String what, double flops, double seconds, Map<String, Object> json) {
+            json.put("flops", figures(flops, seconds));
+            return what + ": " + describe(flops, seconds);
+        }
+
         /** The same figures for a bench JSON. */
         public Map<String, Object> figures(double flops, double seconds) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -147,6 +156,22 @@ public final class MatmulPeak {
         } catch (IOException | RuntimeException e) {
             return null; // unreadable: measured again
         }
+    }
+
+    /**
+     * The ONNX Runtime peaks {@code file} holds for this CPU at {@code threads}, keyed "fp32" (GFLOP/s) and "int8"
+     * (GOP/s); empty when none was saved (or the saved one is stale).
+     */
+    public static Map<String, Double> ortPeaks(Path file, int threads) {
+        Peak cached = load(file, threads);
+        Map<String, Double> peak = new LinkedHashMap<>();
+        if (cached != null && !Double.isNaN(cached.ortFp32())) {
+            peak.put("fp32", cached.ortFp32());
+        }
+        if (cached != null && !Double.isNaN(cached.ortInt8())) {
+            peak.put("int8", cached.ortInt8());
+        }
+        return peak;
     }
 
     public static void save(Path file, Peak p) {

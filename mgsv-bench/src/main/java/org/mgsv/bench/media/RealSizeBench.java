@@ -1,9 +1,8 @@
-package org.mgsv.media.encode.onnx;
+package org.mgsv.bench.media;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +11,11 @@ import org.mgsv.core.util.Stats;
 import org.mgsv.media.audio.AstFrontEnd;
 import org.mgsv.media.encode.FbankWindows;
 import org.mgsv.media.encode.RgbFrame;
+import org.mgsv.media.encode.onnx.EncoderPrecision;
+import org.mgsv.media.encode.onnx.OnnxFrameEncoder;
+import org.mgsv.media.encode.onnx.OnnxSegmentEncoder;
+import org.mgsv.media.encode.onnx.OrtOptions;
+import org.mgsv.media.encode.onnx.RealSizeEncoders;
 import org.mgsv.media.video.VideoDecoder;
 
 /**
@@ -167,8 +171,8 @@ public final class RealSizeBench {
                     refFrames = yf;
                     refWindows = yw;
                 } else {
-                    cf = cosines(refFrames, yf);
-                    cw = cosines(refWindows, yw);
+                    cf = EncoderPrecision.cosines(refFrames, yf);
+                    cw = EncoderPrecision.cosines(refWindows, yw);
                     holds = cf[0] >= MIN_MEAN_COSINE && cf[1] >= MIN_COSINE && cw[0] >= MIN_MEAN_COSINE
                             && cw[1] >= MIN_COSINE;
                 }
@@ -288,25 +292,5 @@ public final class RealSizeBench {
             out[i] = rows[which[i]];
         }
         return out;
-    }
-
-    /** Mean and minimum cosine similarity of matching rows. */
-    public static Double[] cosines(float[][] a, float[][] b) {
-        double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < a.length; i++) {
-            double d = 0;
-            double na = 0;
-            double nb = 0;
-            for (int j = 0; j < a[i].length; j++) {
-                d += (double) a[i][j] * b[i][j];
-                na += (double) a[i][j] * a[i][j];
-                nb += (double) b[i][j] * b[i][j];
-            }
-            double c = na == 0 && nb == 0 ? 1 : d / Math.sqrt(na * nb);
-            sum += c;
-            min = Math.min(min, c);
-        }
-        return new Double[] {sum / a.length, min};
     }
 }

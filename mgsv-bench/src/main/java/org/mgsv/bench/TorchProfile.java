@@ -1,4 +1,4 @@
-package org.mgsv.app.bench;
+package org.mgsv.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

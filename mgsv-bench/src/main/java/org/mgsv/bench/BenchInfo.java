@@ -1,4 +1,4 @@
-package org.mgsv.app.cli;
+package org.mgsv.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,17 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.core.util.CpuFeatures;
-import org.mgsv.core.util.Stats;
 
 /** Machine facts and measurements shared by the benchmark commands. */
-final class BenchInfo {
+public final class BenchInfo {
     private BenchInfo() {}
 
-    static String cpuModel() {
+    public static String cpuModel() {
         return CpuFeatures.current().model();
     }
 
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
@@ -28,7 +27,7 @@ final class BenchInfo {
     }
 
     /** Peak resident set size of this process in MB (VmHWM), or -1 where /proc is unavailable. */
-    static double peakRssMb() {
+    public static double peakRssMb() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (l.startsWith("VmHWM:")) {
@@ -43,7 +42,7 @@ final class BenchInfo {
     }
 
     /** libtorch intra-op threads as configured (-Dai.djl.pytorch.num_threads, else the launcher's mgsv.threads). */
-    static int threads() {
+    public static int threads() {
         String t = System.getProperty("ai.djl.pytorch.num_threads", System.getProperty("mgsv.threads"));
         try {
             return t == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(t.trim());
@@ -52,15 +51,11 @@ final class BenchInfo {
         }
     }
 
-    static String jvm() {
+    public static String jvm() {
         return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     }
 
-    static double median(List<Double> xs) {
-        return Stats.median(xs);
-    }
-
-    static Map<String, Object> machine() {
+    public static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.putAll(CpuFeatures.current().describe());
         m.put("cores", Runtime.getRuntime().availableProcessors());
@@ -69,7 +64,22 @@ final class BenchInfo {
         return m;
     }
 
-    static List<Double> rounded(List<Double> xs) {
+    /** The machine section of {@code mgsv bench extract}'s JSON: CPU, its flags, cores, threads, JVM, load. */
+    public static Map<String, Object> mediaMachine(int threads) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpu", cpuModel());
+        m.put("cpuFlags", CpuFeatures.current().describe());
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("threads", threads);
+        m.put("jvm", jvm());
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        // other processes on the machine slow the figures down: record how busy it was
+        m.put("loadAverage1m", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return m;
+    }
+
+    public static List<Double> rounded(List<Double> xs) {
         List<Double> r = new ArrayList<>();
         for (double x : xs) {
             r.add(Math.round(x * 1000) / 1000.0);

@@ -1,9 +1,13 @@
-package org.mgsv.media.audio;
+package org.mgsv.bench.media;
 
 import java.nio.file.Path;
 import java.util.Locale;
 import org.mgsv.core.util.Stats;
 import org.mgsv.core.util.Threads;
+import org.mgsv.media.audio.AstFrontEnd;
+import org.mgsv.media.audio.AudioDecoder;
+import org.mgsv.media.audio.BuiltinSegmentEncoder;
+import org.mgsv.media.audio.DecodedAudio;
 import org.mgsv.media.encode.FbankWindows;
 
 /**

@@ -1,4 +1,4 @@
-package org.mgsv.media.video;
+package org.mgsv.bench.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.mgsv.app.bench;
+package org.mgsv.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
