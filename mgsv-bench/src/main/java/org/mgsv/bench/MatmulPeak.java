@@ -49,13 +49,17 @@ public final class MatmulPeak {
     /** One measurement. */
     public record Rate(String backend, String dtype, String shape, int threads, double gflops) {}
 
-    /** The saved result: peaks in GFLOP/s (NaN where unsupported) and every rate measured. */
-    public record Peak(String cpu, int threads, double fp32, double bf16, double ortFp32, double ortInt8,
-            List<Rate> rates, String measured) {
+    /**
+     * The saved result: peaks in GFLOP/s (NaN where unsupported) and every rate measured, with the CPU model, the
+     * thread count and how MKL picked its kernels ({@link CpuFeatures#mklDispatch()}) when it was measured.
+     */
+    public record Peak(String cpu, int threads, String mklDispatch, double fp32, double bf16, double ortFp32,
+            double ortInt8, List<Rate> rates, String measured) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cpu", cpu);
             m.put("threads", threads);
+            m.put("mkl_dispatch", mklDispatch);
             m.put("fp32_gflops", num(fp32));
             m.put("bf16_gflops", num(bf16));
             m.put("ort_fp32_gflops", num(ortFp32));
@@ -89,7 +93,8 @@ public final class MatmulPeak {
                             ((Number) x.get("threads")).intValue(), ((Number) x.get("gflops")).doubleValue()));
                 }
             }
-            return new Peak((String) m.get("cpu"), ((Number) m.get("threads")).intValue(), dbl(m.get("fp32_gflops")),
+            return new Peak((String) m.get("cpu"), ((Number) m.get("threads")).intValue(),
+                    (String) m.get("mkl_dispatch"), dbl(m.get("fp32_gflops")),
                     dbl(m.get("bf16_gflops")), dbl(m.get("ort_fp32_gflops")), dbl(m.get("ort_int8_gops")), rs,
                     (String) m.get("measured"));
         }
@@ -145,14 +150,19 @@ public final class MatmulPeak {
         return base.resolve("mgsv").resolve("matmul-peak.json");
     }
 
-    /** The saved peak when it was measured on this CPU model at {@code threads}, else null (absent or stale). */
+    /**
+     * The saved peak when it was measured on this CPU model at {@code threads} with MKL's kernels chosen the same
+     * way as in this process, else null (absent or stale: the launcher's dispatch shim changes the fp32 peak by
+     * half on AMD CPUs).
+     */
     public static Peak load(Path file, int threads) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try {
             Peak p = Peak.fromMap(new ObjectMapper().readValue(file.toFile(), Map.class));
-            return p.cpu().equals(CpuFeatures.current().model()) && p.threads() == threads && !Double.isNaN(p.fp32()) ? p : null;
+            return p.cpu().equals(CpuFeatures.current().model()) && p.threads() == threads
+                    && CpuFeatures.mklDispatch().equals(p.mklDispatch()) && !Double.isNaN(p.fp32()) ? p : null;
         } catch (IOException | RuntimeException e) {
             return null; // unreadable: measured again
         }
@@ -265,7 +275,8 @@ public final class MatmulPeak {
                 }
             }
         }
-        return new Peak(CpuFeatures.current().model(), threads, best(rates, "libtorch", "fp32", threads),
+        return new Peak(CpuFeatures.current().model(), threads, CpuFeatures.mklDispatch(),
+                best(rates, "libtorch", "fp32", threads),
                 best(rates, "libtorch", "bf16", threads), best(rates, "onnxruntime", "fp32", threads),
                 best(rates, "onnxruntime", "int8", threads), rates, Instant.now().toString());
     }

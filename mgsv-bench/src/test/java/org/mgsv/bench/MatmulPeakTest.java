@@ -65,7 +65,7 @@ class MatmulPeakTest {
         Path f = tmp.resolve("sub/peak.json");
         assertNull(MatmulPeak.load(f, 2));
         List<MatmulPeak.Rate> rates = new ArrayList<>(List.of(new MatmulPeak.Rate("libtorch", "fp32", "square 64", 2, 12.5)));
-        MatmulPeak.Peak p = new MatmulPeak.Peak(CpuFeatures.current().model(), 2, 12.5, Double.NaN, 10, 40, rates, "now");
+        MatmulPeak.Peak p = new MatmulPeak.Peak(CpuFeatures.current().model(), 2, CpuFeatures.mklDispatch(), 12.5, Double.NaN, 10, 40, rates, "now");
         MatmulPeak.save(f, p);
         MatmulPeak.Peak back = MatmulPeak.load(f, 2);
         assertNotNull(back);
@@ -73,6 +73,14 @@ class MatmulPeakTest {
         assertTrue(Double.isNaN(back.bf16()));
         assertEquals(1, back.rates().size());
         assertNull(MatmulPeak.load(f, 1), "another thread count is measured again");
+        String dispatch = "\"mkl_dispatch\" : \"" + CpuFeatures.mklDispatch() + "\"";
+        assertTrue(Files.readString(f).contains(dispatch), Files.readString(f));
+        String saved = Files.readString(f);
+        Files.writeString(f, saved.replace(dispatch, "\"mkl_dispatch\" : \"another dispatch\""));
+        assertNull(MatmulPeak.load(f, 2), "a peak measured with MKL's kernels chosen otherwise is measured again");
+        Files.writeString(f, saved.replace(dispatch + ",", ""));
+        assertNull(MatmulPeak.load(f, 2), "a peak saved before the dispatch mode was recorded is measured again");
+        Files.writeString(f, saved);
         Files.writeString(f, Files.readString(f).replace(CpuFeatures.current().model(), "another CPU"));
         assertNull(MatmulPeak.load(f, 2), "another CPU is measured again");
         Files.writeString(f, "{not json");
