@@ -10,7 +10,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -25,8 +24,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.CpuFeatures;
+import org.mgsv.core.util.Json;
 
 /**
  * This machine's matrix-multiply peak through the same libtorch (DJL) and ONNX Runtime the project runs: fp32
@@ -190,8 +189,7 @@ public final class MatmulPeak {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            AtomicFiles.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(p.toMap()));
+            Json.write(file, p.toMap());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new MgsvException(file + ": cannot write the matmul peak (" + e.getMessage() + ")", e);
         }

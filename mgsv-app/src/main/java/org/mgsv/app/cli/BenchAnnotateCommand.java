@@ -1,7 +1,5 @@
 package org.mgsv.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,6 +13,7 @@ import org.mgsv.bench.annotate.AnnotateBench;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -93,8 +92,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
                     seed);
             new AnnotateBench(cfg, System.out::println, System.err::println).run(tracks, dir, report);
             if (json != null) {
-                AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(report) + "\n");
+                Json.write(json, report);
             }
             return 0;
         } finally {

@@ -1,22 +1,18 @@
 package org.mgsv.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.mgsv.bench.BenchInfo;
 import org.mgsv.bench.EvalBench;
 import org.mgsv.bench.MatmulPeak;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Json;
 import org.mgsv.core.util.Stats;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeFlops;
-import org.mgsv.model.MatmulPrecision;
 import org.mgsv.model.eval.EvalMemory;
 import org.mgsv.model.eval.MsgEvaluator;
 import picocli.CommandLine.Command;
@@ -38,7 +34,7 @@ import picocli.CommandLine.Option;
             "  MGSV_THREADS=2 mgsv bench eval --n 500",
             "  MGSV_THREADS=2 mgsv bench eval --n 2000 --runs 5 --json bench-eval-2000.json"
         })
-public final class BenchEvalCommand implements Callable<Integer> {
+public final class BenchEvalCommand extends ModelCommand {
     @Option(names = "--n", defaultValue = "500", description = "number of pairs (default ${DEFAULT-VALUE})")
     int n;
 
@@ -69,16 +65,8 @@ public final class BenchEvalCommand implements Callable<Integer> {
             + " instead of the fixed mmap threshold mgsv eval uses (1 MiB; 32 MiB in bf16)")
     boolean defaultMalloc;
 
-    @Mixin PrecisionOption precision;
-
     @Override
-    public Integer call() throws Exception {
-        try (MatmulPrecision.Scope p = precision.model()) {
-            return run();
-        }
-    }
-
-    private Integer run() throws Exception {
+    Integer run() throws Exception {
         if (n < 1 || runs < 1 || warmup < 0) {
             throw new MgsvException("--n and --runs must be >= 1, --warmup >= 0");
         }
@@ -128,7 +116,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
             out.put("pass2_median_s", Stats.median(pass2));
             machine.put("load_average_end", BenchInfo.loadAverage());
             out.put("machine", machine);
-            AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            Json.write(json, out);
             System.out.println("wrote " + json);
         }
         return 0;

@@ -1,7 +1,5 @@
 package org.mgsv.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import org.mgsv.bench.media.VideoBench;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.CpuFeatures;
+import org.mgsv.core.util.Json;
 import org.mgsv.core.util.Precision;
 import org.mgsv.media.encode.onnx.EncoderPrecision;
 import org.mgsv.media.encode.onnx.OrtOptions;
@@ -172,10 +171,7 @@ public final class BenchExtractCommand implements Callable<Integer> {
 
     private void print(Map<String, Object> result) throws IOException {
         if (json) {
-            ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            om.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule()
-                    .addSerializer(Path.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()));
-            System.out.println(om.writeValueAsString(result));
+            System.out.println(Json.pretty(result));
         } else {
             System.out.println(result.get("machine"));
         }

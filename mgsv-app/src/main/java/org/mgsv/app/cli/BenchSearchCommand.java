@@ -1,17 +1,14 @@
 package org.mgsv.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.mgsv.bench.MatmulPeak;
 import org.mgsv.bench.search.SearchBench;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Json;
 import org.mgsv.model.MadeConfig;
-import org.mgsv.model.MatmulPrecision;
 import org.mgsv.search.GroundingModel;
 import org.mgsv.search.MadeGroundingModel;
 import org.mgsv.search.Searcher;
@@ -37,7 +34,7 @@ import picocli.CommandLine.Option;
             "  mgsv bench search --tracks 4000 --queries 200 --json bench-search.json",
             "  MGSV_THREADS=2 mgsv bench search --model quickstart-out/model"
         })
-public final class BenchSearchCommand implements Callable<Integer> {
+public final class BenchSearchCommand extends ModelCommand {
     @Option(names = "--tracks", split = ",", defaultValue = "4000,1000000", paramLabel = "<n,...>", description = "catalog sizes (default 4000,1000000)")
     List<Integer> tracks;
 
@@ -85,16 +82,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
 
     @Mixin PeakOption peak;
 
-    @Mixin PrecisionOption precision;
-
     @Override
-    public Integer call() throws Exception {
-        try (MatmulPrecision.Scope p = precision.model()) {
-            return run();
-        }
-    }
-
-    private Integer run() throws Exception {
+    Integer run() throws Exception {
         int th = threads.count();
         Map<String, Object> report;
         Path workDir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("mgsv-bench-");
@@ -111,7 +100,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
             }
         }
         report.put("loadAverageAtEnd", SearchBench.loadAverage());
-        String out = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report);
+        String out = Json.pretty(report);
         System.out.println(out);
         if (json != null) {
             AtomicFiles.writeString(json, out + "\n");

@@ -1,23 +1,19 @@
 package org.mgsv.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.mgsv.bench.BenchInfo;
 import org.mgsv.bench.MatmulPeak;
 import org.mgsv.bench.TorchProfile;
 import org.mgsv.bench.TrainBench;
 import org.mgsv.core.MgsvException;
-import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Json;
 import org.mgsv.core.util.Stats;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.MadeFlops;
-import org.mgsv.model.MatmulPrecision;
 import org.mgsv.model.train.TrainOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +36,7 @@ import picocli.CommandLine.Option;
             "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --steps 5 --json bench-train-128.json",
             "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --micro-batch 0    (one pass: faster, 4.5 GB)"
         })
-public final class BenchTrainCommand implements Callable<Integer> {
+public final class BenchTrainCommand extends ModelCommand {
     @Option(names = "--batch-size", defaultValue = "32", description = "batch (default ${DEFAULT-VALUE})")
     int batchSize;
 
@@ -68,16 +64,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     + " and the GEMMs' FLOPs and rate (the profiled step is slower; its time is not in the median)")
     Path profile;
 
-    @Mixin PrecisionOption precision;
-
     @Override
-    public Integer call() throws Exception {
-        try (MatmulPrecision.Scope p = precision.model()) {
-            return run();
-        }
-    }
-
-    private Integer run() throws Exception {
+    Integer run() throws Exception {
         if (batchSize < 2 || steps < 1 || warmup < 0) {
             throw new MgsvException("--batch-size must be >= 2, --steps >= 1, --warmup >= 0");
         }
@@ -137,8 +125,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             out.put("steps_s", BenchInfo.rounded(times));
             machine.put("load_average_end", BenchInfo.loadAverage());
             out.put("machine", machine);
-            AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(out));
+            Json.write(json, out);
             System.out.println("wrote " + json);
         }
         return 0;

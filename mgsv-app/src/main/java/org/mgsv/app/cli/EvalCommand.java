@@ -1,8 +1,6 @@
 package org.mgsv.app.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.Annotation;
 import org.mgsv.core.data.DatasetLayout;
@@ -20,8 +17,8 @@ import org.mgsv.core.metrics.QueryOutcome;
 import org.mgsv.core.metrics.RunEntry;
 import org.mgsv.core.metrics.RunFile;
 import org.mgsv.core.metrics.Scorer;
-import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ConsoleProgress;
+import org.mgsv.core.util.Json;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.eval.MsgEvaluator;
 import org.mgsv.model.eval.MsgResult;
@@ -53,7 +50,7 @@ import picocli.CommandLine.Spec;
             "  mgsv eval --data data/MGSV-EC --split test --model models/made-ref",
             "  mgsv eval --data data/MGSV-EC --split val --model runs/r1 --pick best-r1 --json val.json --run val.jsonl"
         })
-public final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand extends ModelCommand {
     @Option(names = "--data", required = true, paramLabel = "<dataset>", description = "dataset folder or packed store")
     Path data;
 
@@ -95,16 +92,8 @@ public final class EvalCommand implements Callable<Integer> {
         throw new MgsvException(model + ": neither a model directory nor a run directory with a '" + pick + "' checkpoint");
     }
 
-    @picocli.CommandLine.Mixin PrecisionOption precision;
-
     @Override
-    public Integer call() throws Exception {
-        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
-            return run();
-        }
-    }
-
-    private Integer run() throws Exception {
+    Integer run() throws Exception {
         if (top < 0 || chunk < 1) {
             throw new MgsvException("--top must be >= 0 and --chunk >= 1");
         }
@@ -176,7 +165,7 @@ public final class EvalCommand implements Callable<Integer> {
                 doc.put("queries", rows.size());
                 doc.put("seconds", secs);
                 doc.putAll(metrics.toJson());
-                AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc) + "\n");
+                Json.write(json, doc);
                 out.println("metrics written to " + json);
             }
             out.flush();

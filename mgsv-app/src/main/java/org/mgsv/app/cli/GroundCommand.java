@@ -1,13 +1,12 @@
 package org.mgsv.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.Json;
+import org.mgsv.model.MatmulPrecision;
 import org.mgsv.search.GroundingModel;
 import org.mgsv.search.GroundingResult;
 import org.mgsv.search.GroundingService;
@@ -35,7 +34,7 @@ import picocli.CommandLine.Option;
             "  mgsv ground --model m --catalog c --video clip.mp4 --top 10 --json > results.json",
             "  mgsv ground --model m --catalog c --video clip.mp4 --snap beats --render out.mp4 --original-audio duck"
         })
-public final class GroundCommand implements Callable<Integer> {
+public final class GroundCommand extends ModelCommand {
     @Option(names = "--model", required = true, paramLabel = "<model-dir>", description = "MaDe model directory")
     Path model;
 
@@ -75,16 +74,13 @@ public final class GroundCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
-    @picocli.CommandLine.Mixin PrecisionOption precision;
-
     @Override
-    public Integer call() throws Exception {
-        try (org.mgsv.model.MatmulPrecision.Scope p = precision.modelAndEncoders(opts)) {
-            return run();
-        }
+    MatmulPrecision.Scope precisionScope() {
+        return precision.modelAndEncoders(opts);
     }
 
-    private Integer run() throws Exception {
+    @Override
+    Integer run() throws Exception {
         if (!Files.isRegularFile(video)) {
             throw new MgsvException("--video " + video + ": no such file");
         }
@@ -116,7 +112,6 @@ public final class GroundCommand implements Callable<Integer> {
                 svc.render(video, best.trackId(), best.moment().start(), best.moment().end(), oa, render);
             }
             if (json) {
-                ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                 Map<String, Object> out = new java.util.LinkedHashMap<>();
                 out.put("video", r.video());
                 out.put("videoDuration", r.videoDuration());
@@ -128,7 +123,7 @@ public final class GroundCommand implements Callable<Integer> {
                 if (render != null) {
                     out.put("rendered", render.toString());
                 }
-                System.out.println(om.writeValueAsString(out));
+                System.out.println(Json.pretty(out));
             } else {
                 printTable(r);
                 if (render != null) {

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.mgsv.app.server.DemoMusic;
 import org.mgsv.app.server.GroundingServer;
 import org.mgsv.core.MgsvException;
+import org.mgsv.model.MatmulPrecision;
 import org.mgsv.search.CatalogIndexer;
 import org.mgsv.search.GroundingModel;
 import org.mgsv.search.GroundingService;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
             "  mgsv serve --model models/made --catalog my-catalog --port 9000",
             "  mgsv serve --model m --catalog c --host 0.0.0.0 --max-upload-mb 100 --workers 2"
         })
-public final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand extends ModelCommand {
     static final Path QUICKSTART_MODEL = Path.of("quickstart-out", "model");
     static final Path DEMO_CATALOG = Path.of("quickstart-out", "demo-catalog");
 
@@ -79,16 +79,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin AppOptions opts;
 
-    @picocli.CommandLine.Mixin PrecisionOption precision;
-
     @Override
-    public Integer call() throws Exception {
-        try (org.mgsv.model.MatmulPrecision.Scope p = precision.modelAndEncoders(opts)) {
-            return run();
-        }
+    MatmulPrecision.Scope precisionScope() {
+        return precision.modelAndEncoders(opts);
     }
 
-    private Integer run() throws Exception {
+    @Override
+    Integer run() throws Exception {
         // before loading anything: a bad port or worker count is an error message, not a stack trace later
         GroundingServer.Config config = new GroundingServer.Config(host, port, maxUploadMb << 20,
                 Duration.ofSeconds(timeoutSeconds), workers, queue, 32);

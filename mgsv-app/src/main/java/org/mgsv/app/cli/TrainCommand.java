@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.DatasetLayout;
 import org.mgsv.core.features.FeatureSpec;
@@ -52,7 +51,7 @@ import picocli.CommandLine.Option;
             "  mgsv train --data ~/MGSV --out runs/made --resume     (after a kill)",
             "  mgsv train --data ~/MGSV --out runs/small --config small.json --lr 1e-3"
         })
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand extends ModelCommand {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "<dataset>",
@@ -121,16 +120,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "stop after N epochs of this invocation (resume later)")
     int maxEpochsThisRun;
 
-    @picocli.CommandLine.Mixin PrecisionOption precision;
-
     @Override
-    public Integer call() throws IOException {
-        try (org.mgsv.model.MatmulPrecision.Scope p = precision.model()) {
-            return run();
-        }
-    }
-
-    private Integer run() throws IOException {
+    Integer run() throws IOException {
         MadeConfig cfg;
         TrainOptions opt;
         MadeTrainer.recoverCheckpoints(out);
