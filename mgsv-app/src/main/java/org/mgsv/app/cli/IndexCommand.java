@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.MediaFiles;
-import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Json;
 import org.mgsv.search.CatalogIndexer;
 import org.mgsv.search.GroundingModel;
 import org.mgsv.search.MediaPipeline;
@@ -200,12 +200,7 @@ public final class IndexCommand implements Callable<Integer> {
         }
 
         static void write(Path catalog, Map<String, Object> info) {
-            try {
-                byte[] b = JSON.writeValueAsBytes(info);
-                AtomicFiles.write(catalog.resolve(FILE), o -> o.write(b));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            Json.write(catalog.resolve(FILE), info);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.mgsv.app.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,7 +56,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() {
         List<RunEntry> entries = RunFile.read(run);
         PaperMetrics m = Scorer.score(entries);
         PrintWriter out = spec.commandLine().getOut();

@@ -29,6 +29,7 @@ import org.mgsv.core.report.HtmlReport;
 import org.mgsv.core.report.MomentStrip;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.ConsoleProgress;
+import org.mgsv.core.util.Json;
 import org.mgsv.model.MadeConfig;
 import org.mgsv.model.ModelDir;
 import org.mgsv.model.eval.MsgEvaluator;
@@ -272,11 +273,7 @@ public final class Quickstart {
             section.putAll(e.getValue().toJson());
             doc.put(e.getKey(), section);
         }
-        try {
-            AtomicFiles.writeString(out.resolve(METRICS), JSON.writeValueAsString(doc) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Json.write(out.resolve(METRICS), doc);
     }
 
     private void writeSummary(Map<String, Double> seconds, double[] speed, boolean dataReused, boolean modelReused) {
@@ -293,11 +290,7 @@ public final class Quickstart {
         doc.put("seconds", seconds);
         doc.put("train_steps_per_second", Double.isNaN(speed[0]) ? null : speed[0]);
         doc.put("train_cpu_seconds_per_step", Double.isNaN(speed[1]) ? null : speed[1]);
-        try {
-            AtomicFiles.writeString(out.resolve(SUMMARY), JSON.writeValueAsString(doc) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Json.write(out.resolve(SUMMARY), doc);
     }
 
     private void writeReport(Map<String, PaperMetrics> metrics, List<RunEntry> entries, Map<String, Double> seconds,
