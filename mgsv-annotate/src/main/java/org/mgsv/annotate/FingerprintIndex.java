@@ -23,6 +23,7 @@ import java.util.Map;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
 import org.mgsv.core.util.WriterLock;
+import org.mgsv.media.audio.SeekMarks;
 
 /**
  * A persisted landmark index of a music library: for each of the 2^20 hashes, the (track, anchor frame) pairs
@@ -30,7 +31,8 @@ import org.mgsv.core.util.WriterLock;
  *
  * <pre>
  *   "MGSVFPI1" | long dataStart | int version, sampleRate, hop, nfft, hashBits, timeBits, tracks
- *   | per track: id, path (int length + UTF-8), double seconds, long size, long modified
+ *   | per track: id, path (int length + UTF-8), double seconds, long size, long modified,
+ *     int marks' sample rate, int marks, marks × (int position, long hash)
  *   | zero padding to dataStart (8-aligned) | long offsets[2^20 + 1]
  *   | int entries[] (track &lt;&lt; timeBits | frame, unsigned)
  * </pre>
@@ -39,19 +41,35 @@ import org.mgsv.core.util.WriterLock;
  * the fewest bits that hold the latest anchor frame of any track, the rest number the tracks (e.g. 15 bits =
  * 12.6 minutes leaves 131,072 tracks). A commit that needs more time bits repacks the whole index, and a library
  * that does not fit is refused with a clear error. Version 1 indexes (64-bit entries) are refused with a
- * "rebuild" error.
+ * "rebuild" error; version 2 (no seek marks) is read, and rewritten as version 3 when tracks
+ * are next added (its own tracks keep verifying by decoding from the start; a rebuilt index verifies from seeks).
  *
  * Big-endian. Adding tracks ({@link Writer}) rewrites the file through a temporary sibling and an atomic
  * rename, so readers see the old or the new index, never a half-written one; a lock file admits one writer.
  */
 public final class FingerprintIndex implements AutoCloseable {
     static final byte[] MAGIC = "MGSVFPI1".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The oldest version read: version 2 has no seek marks (its tracks are verified by decoding from the start). */
+    static final int OLDEST_READ = 2;
     static final int BUCKETS = 1 << Landmarks.HASH_BITS;
     private static final int CHUNK_BITS = 28; // 2^28 ints = 1 GiB per mapping
 
-    /** A library track: id (file name without extension), source path, duration, file size and mtime. */
-    public record Track(String id, String path, double seconds, long size, long modified) {}
+    /**
+     * A library track: id (file name without extension), source path, duration, file size and mtime, and the
+     * {@link SeekMarks} that let verification decode an excerpt of it from a seek ({@link SeekMarks#NONE} for
+     * tracks of a version 2 index, or not from a file).
+     */
+    public record Track(String id, String path, double seconds, long size, long modified, SeekMarks marks) {
+        public Track {
+            java.util.Objects.requireNonNull(marks, "marks");
+        }
+
+        /** A track without seek marks. */
+        public Track(String id, String path, double seconds, long size, long modified) {
+            this(id, path, seconds, size, modified, SeekMarks.NONE);
+        }
+    }
 
     private final Path file;
     private final List<Track> tracks;
@@ -103,9 +121,10 @@ public final class FingerprintIndex implements AutoCloseable {
             }
             MappedByteBuffer hb = ch.map(FileChannel.MapMode.READ_ONLY, 16, dataStart - 16);
             int version = hb.getInt();
-            if (version != VERSION) {
+            if (version < OLDEST_READ || version > VERSION) {
                 throw new MgsvException(file + ": fingerprint index version " + version + ", this build reads "
-                        + VERSION + " (rebuild it: delete the file and run again, the music is fingerprinted anew)");
+                        + OLDEST_READ + " to " + VERSION
+                        + " (rebuild it: delete the file and run again, the music is fingerprinted anew)");
             }
             int sr = hb.getInt(), hop = hb.getInt(), nfft = hb.getInt(), bits = hb.getInt();
             if (sr != Landmarks.SAMPLE_RATE || hop != Landmarks.HOP || nfft != Landmarks.NFFT
@@ -120,7 +139,8 @@ public final class FingerprintIndex implements AutoCloseable {
             int n = hb.getInt();
             List<Track> tracks = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                tracks.add(new Track(str(hb), str(hb), hb.getDouble(), hb.getLong(), hb.getLong()));
+                Track t = new Track(str(hb), str(hb), hb.getDouble(), hb.getLong(), hb.getLong());
+                tracks.add(version >= 3 ? withMarks(t, hb) : t);
             }
             long offBytes = 8L * (BUCKETS + 1);
             if (dataStart + offBytes > size) {
@@ -148,6 +168,25 @@ public final class FingerprintIndex implements AutoCloseable {
             throw new MgsvException(file + ": corrupt fingerprint index (header)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Track withMarks(Track t, ByteBuffer b) {
+        int rate = b.getInt(), n = b.getInt();
+        if (n < 0 || (long) n * 12 > b.remaining() || rate < 0) {
+            throw new java.nio.BufferUnderflowException();
+        }
+        int[] pos = new int[n];
+        long[] hs = new long[n];
+        for (int i = 0; i < n; i++) {
+            pos[i] = b.getInt();
+            hs[i] = b.getLong();
+        }
+        try {
+            return new Track(t.id(), t.path(), t.seconds(), t.size(), t.modified(),
+                    n == 0 ? SeekMarks.NONE : new SeekMarks(rate, pos, hs));
+        } catch (IllegalArgumentException e) {
+            throw new java.nio.BufferUnderflowException();
         }
     }
 
@@ -363,6 +402,13 @@ public final class FingerprintIndex implements AutoCloseable {
                 h.writeDouble(t.seconds());
                 h.writeLong(t.size());
                 h.writeLong(t.modified());
+                SeekMarks m = t.marks();
+                h.writeInt(m.sampleRate());
+                h.writeInt(m.size());
+                for (int i = 0; i < m.size(); i++) {
+                    h.writeInt(m.positions()[i]);
+                    h.writeLong(m.hashes()[i]);
+                }
             }
             h.flush();
             long headLen = 16 + hb.size();

@@ -17,6 +17,7 @@ import org.mgsv.core.util.Threads;
 import org.mgsv.media.audio.AudioDecoder;
 import org.mgsv.media.audio.DecodedAudio;
 import org.mgsv.media.audio.Resampler;
+import org.mgsv.media.audio.SeekMarks;
 
 /** Fingerprinting of a music library into a {@link FingerprintIndex}, and the tracks' audio for refinement. */
 public final class MusicLibrary {
@@ -35,6 +36,22 @@ public final class MusicLibrary {
 
     public static float[] mono(DecodedAudio a) {
         return Resampler.resample(a.downmix(), a.sampleRate(), Landmarks.SAMPLE_RATE);
+    }
+
+    /** A file's index entry (with its seek marks) and landmarks, and its mono audio, from one decode. */
+    public record Fingerprinted(FingerprintIndex.Track track, Landmarks.Prints prints, float[] mono) {}
+
+    /** Decodes {@code file} once and fingerprints it (id = the file name without extension). */
+    public static Fingerprinted fingerprint(Path file) throws IOException {
+        DecodedAudio a = AudioDecoder.decode(file);
+        float[] downmix = a.downmix();
+        SeekMarks marks = SeekMarks.of(downmix, a.sampleRate());
+        float[] x = Resampler.resample(downmix, a.sampleRate(), Landmarks.SAMPLE_RATE);
+        Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
+        FingerprintIndex.Track t = new FingerprintIndex.Track(MediaFiles.idOf(file), file.toString(),
+                (double) x.length / Landmarks.SAMPLE_RATE, Files.size(file), Files.getLastModifiedTime(file).toMillis(),
+                marks);
+        return new Fingerprinted(t, p, x);
     }
 
     /**
@@ -72,13 +89,9 @@ public final class MusicLibrary {
                 for (Path f : todo) {
                     fs.add(pool.submit(() -> {
                         try {
-                            float[] x = mono(f);
-                            Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
-                            FingerprintIndex.Track t = new FingerprintIndex.Track(MediaFiles.idOf(f),
-                                    f.toString(), (double) x.length / Landmarks.SAMPLE_RATE, Files.size(f),
-                                    Files.getLastModifiedTime(f).toMillis());
+                            Fingerprinted fp = fingerprint(f);
                             synchronized (w) {
-                                w.add(t, p);
+                                w.add(fp.track(), fp.prints());
                                 if (++sinceCommit[0] >= 500) {
                                     w.commit();
                                     sinceCommit[0] = 0;
@@ -112,11 +125,16 @@ public final class MusicLibrary {
 
     /**
      * Excerpts of the tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on
-     * demand up to the end of the window asked for (a second more for the resampler), and nothing is kept, so
-     * memory does not grow with the library and no track is decoded past what a query needs.
+     * demand, and nothing is kept, so memory does not grow with the library. An excerpt past the track's first
+     * seconds is decoded from a seek placed exactly by the track's {@link SeekMarks} (from a whole second before
+     * it, so that, resampled alone, it is sample for sample the whole track's resampled excerpt); a track without
+     * marks, or whose marks do not confirm the seek (an AAC file, a file changed since indexing), is decoded from
+     * its start up to a second past the window.
      */
     public static final class TrackAudio implements Matcher.TrackSource {
         private final FingerprintIndex index;
+        private final java.util.concurrent.atomic.AtomicLong seeks = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong fromStart = new java.util.concurrent.atomic.AtomicLong();
 
         public TrackAudio(FingerprintIndex index) {
             this.index = index;
@@ -130,10 +148,31 @@ public final class MusicLibrary {
             if (from + length <= 0 || from >= total) {
                 return new float[length];
             }
-            // decoded from the start, not from a seek: a seek in a compressed stream (OGG Vorbis) places the samples a
-            // few milliseconds off, which the sub-frame offset would inherit; decoding stops a second after the window
-            long seconds = Math.floorDiv(from + length + sr - 1, sr) + 1;
-            return Matcher.slice(mono(AudioDecoder.decode(Path.of(t.path()), seconds)), from, length);
+            long endSecond = Math.floorDiv(from + length + sr - 1, sr) + 1; // a second past the window
+            SeekMarks m = t.marks();
+            long startSecond = Math.floorDiv(from, sr) - 1; // a second before it: the resampler's edge stays outside
+            if (m.size() > 0 && startSecond > 0) {
+                int rate = m.sampleRate();
+                float[] excerpt = m.window(Path.of(t.path()), startSecond * rate,
+                        (int) ((endSecond - startSecond) * rate));
+                if (excerpt != null) {
+                    seeks.incrementAndGet();
+                    return Matcher.slice(Resampler.resample(excerpt, rate, Landmarks.SAMPLE_RATE),
+                            from - startSecond * sr, length);
+                }
+            }
+            fromStart.incrementAndGet();
+            return Matcher.slice(mono(AudioDecoder.decode(Path.of(t.path()), endSecond)), from, length);
+        }
+
+        /** Excerpts decoded from a seek so far. */
+        public long seeks() {
+            return seeks.get();
+        }
+
+        /** Excerpts decoded from the track's start so far. */
+        public long decodesFromStart() {
+            return fromStart.get();
         }
     }
 }

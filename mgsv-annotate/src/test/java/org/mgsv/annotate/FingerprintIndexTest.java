@@ -118,28 +118,88 @@ class FingerprintIndexTest {
         assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("rebuild"), e.getMessage());
     }
 
-    @Test
-    void aTrackWindowIsSampleForSampleTheExcerptOfTheWholeDecodedTrack() {
-        // a 22,050 Hz file: the window is decoded from a seek and resampled alone
-        float[] x = org.mgsv.media.audio.Resampler.resample(piece(7, 12), Landmarks.SAMPLE_RATE, 22050);
-        Path wav = dir.resolve("t.wav");
-        SyntheticQueries.writeWav(wav, x, 22050);
-        float[] whole = MusicLibrary.mono(wav);
-        Path file = dir.resolve("w.mfp");
-        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
-            w.add(new FingerprintIndex.Track("t", wav.toString(), (double) whole.length / Landmarks.SAMPLE_RATE,
-                    0, 0), Landmarks.of(whole, Landmarks.INDEX));
-            w.commit();
-        }
-        MusicLibrary.TrackAudio audio = new MusicLibrary.TrackAudio(FingerprintIndex.open(file));
-        int sr = Landmarks.SAMPLE_RATE;
-        for (long from : new long[] {(long) (5.3 * sr) + 17, -2000, whole.length - sr, whole.length + 10}) {
-            float[] got = audio.window(0, from, 3 * sr);
-            float[] want = Matcher.slice(whole, from, 3 * sr);
-            for (int i = 0; i < want.length; i++) {
-                assertEquals(want[i], got[i], 1e-6, "window from " + from + ", sample " + i);
+    /** A real OGG Vorbis recording (wesnoth-music, GPL). */
+    static Path recording() {
+        for (String p : new String[] {
+            "/usr/share/games/wesnoth/1.16/data/core/music/frantic.ogg",
+            "/usr/share/wesnoth/1.16/data/core/music/frantic.ogg"
+        }) {
+            if (Files.isRegularFile(Path.of(p))) {
+                return Path.of(p);
             }
         }
+        org.junit.jupiter.api.Assumptions.abort("wesnoth-1.16-music (frantic.ogg) not installed");
+        return null;
+    }
+
+    @Test
+    void aTrackWindowIsSampleForSampleTheExcerptOfTheWholeDecodedTrack() throws Exception {
+        // a 22,050 Hz WAV and a real 44,100 Hz stereo OGG Vorbis recording, whose seeks land a few samples off
+        float[] synth = org.mgsv.media.audio.Resampler.resample(piece(7, 12), Landmarks.SAMPLE_RATE, 22050);
+        Path wav = dir.resolve("t.wav");
+        SyntheticQueries.writeWav(wav, synth, 22050);
+        for (Path src : new Path[] {wav, recording()}) {
+            MusicLibrary.Fingerprinted fp = MusicLibrary.fingerprint(src);
+            float[] whole = fp.mono();
+            assertTrue(fp.track().marks().size() > 0, "no seek marks for " + src);
+            Path file = dir.resolve("w-" + src.getFileName() + ".mfp");
+            try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+                w.add(fp.track(), fp.prints());
+                w.commit();
+            }
+            FingerprintIndex idx = FingerprintIndex.open(file);
+            assertEquals(fp.track().marks(), idx.track(0).marks(), "marks persisted");
+            MusicLibrary.TrackAudio audio = new MusicLibrary.TrackAudio(idx);
+            int sr = Landmarks.SAMPLE_RATE;
+            long[] froms = {(long) (5.3 * sr) + 17, (long) (9.9 * sr), -2000, 300, whole.length - sr,
+                whole.length + 10};
+            for (long from : froms) {
+                float[] got = audio.window(0, from, 3 * sr);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(Matcher.slice(whole, from, 3 * sr), got,
+                        src.getFileName() + ": window from " + from);
+            }
+            // the windows past the first seconds came from seeks, the one at the start from the start
+            assertEquals(3, audio.seeks(), src + ": windows decoded from a seek");
+            assertEquals(2, audio.decodesFromStart(), src + ": windows decoded from the start");
+        }
+    }
+
+    @Test
+    void readsAVersion2IndexWithoutSeekMarksAndRewritesItAsVersion3WhenTracksAreAdded() throws Exception {
+        // a version 2 index as the previous release wrote it: one track, no landmarks
+        java.io.ByteArrayOutputStream hb = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream h = new java.io.DataOutputStream(hb);
+        h.writeInt(2);
+        h.writeInt(Landmarks.SAMPLE_RATE);
+        h.writeInt(Landmarks.HOP);
+        h.writeInt(Landmarks.NFFT);
+        h.writeInt(Landmarks.HASH_BITS);
+        h.writeInt(1);
+        h.writeInt(1);
+        for (String str : new String[] {"old", "old.ogg"}) {
+            byte[] u = str.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            h.writeInt(u.length);
+            h.write(u);
+        }
+        h.writeDouble(12.5);
+        h.writeLong(7);
+        h.writeLong(9);
+        long dataStart = (16 + hb.size() + 7) / 8 * 8;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) dataStart + 8 * (FingerprintIndex.BUCKETS + 1));
+        b.put(FingerprintIndex.MAGIC).putLong(dataStart).put(hb.toByteArray());
+        Path v2 = Files.write(dir.resolve("v2.mfp"), b.array());
+        FingerprintIndex old = FingerprintIndex.open(v2);
+        assertEquals(new FingerprintIndex.Track("old", "old.ogg", 12.5, 7, 9), old.track(0));
+        assertEquals(0, old.track(0).marks().size());
+        float[] x = piece(5, 20);
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(v2)) {
+            w.add(track("new", x), Landmarks.of(x, Landmarks.INDEX));
+            w.commit();
+        }
+        FingerprintIndex now = FingerprintIndex.open(v2);
+        assertEquals(List.of("old", "new"), now.tracks().stream().map(FingerprintIndex.Track::id).toList());
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(Files.readAllBytes(v2), 16, 4);
+        assertEquals(FingerprintIndex.VERSION, head.getInt(), "rewritten in the current version");
     }
 
     @Test
