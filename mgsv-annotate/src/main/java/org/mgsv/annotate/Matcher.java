@@ -106,7 +106,7 @@ public final class Matcher {
             if (v.votes < config.minVotes() || (long) v.votes * VERIFY_DIVISOR < best) {
                 break; // most first
             }
-            Match m = verify(query, q, v, top);
+            Match m = verify(query, v, top);
             if (m == null) {
                 continue;
             }
@@ -139,7 +139,7 @@ public final class Matcher {
     }
 
     /** Refines and measures candidate {@code v}; null when the aligned span is too short. */
-    private Match verify(float[] query, Landmarks.Prints q, Vote v, Vote[] all) {
+    private Match verify(float[] query, Vote v, Vote[] all) {
         long coarse = (long) v.offset * Landmarks.HOP;
         // the excerpt refine and extent read: the aligned query, the refinement lags, and the misaligned copy
         // NULL_SHIFT frames later that measures the chance level
@@ -148,7 +148,7 @@ public final class Matcher {
         float[] track = trackAudio.window(v.track, from, (int) (to - from));
         double offsetSamples = from + refine(query, track, coarse - from);
         double[] contrast = new double[1];
-        double[] span = extent(query, track, offsetSamples - from, v, q, contrast);
+        double[] span = extent(query, track, offsetSamples - from, v, contrast);
         double off = offsetSamples / Landmarks.SAMPLE_RATE;
         double qDur = (double) query.length / Landmarks.SAMPLE_RATE;
         double tDur = index.track(v.track).seconds();
@@ -178,11 +178,45 @@ public final class Matcher {
         int track = -1;
         int offset;
         int votes;
+        /** First and last query frame of the landmarks that agree with (track, offset ±1); −1 when none. */
+        int agreeFirst = -1;
+        int agreeLast = -1;
     }
 
-    private static final int BIAS = 1 << 30;
+    /** Scratch arrays of a thread's votes, kept between queries (a large library's votes run to millions). */
+    private static final class Scratch {
+        int[] tracks = new int[0];
+        int[] offsets = new int[0];
+        int[] queryFrames = new int[0];
+        int[] sorted = new int[0];
+        int[] sortedFrames = new int[0];
+        int[] counts = new int[0];
 
-    /** The {@code k} tracks with most votes (each at its best offset), most first. */
+        void ensure(int n, int range) {
+            if (tracks.length < n) {
+                int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, tracks.length * 3L / 2));
+                tracks = new int[cap];
+                offsets = new int[cap];
+                queryFrames = new int[cap];
+                sorted = new int[cap];
+                sortedFrames = new int[cap];
+            }
+            if (counts.length < range) {
+                counts = new int[range];
+            }
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** More votes than this in one query (a library of hundreds of thousands of tracks) is refused. */
+    private static final long MAX_VOTES = 1L << 28;
+
+    /**
+     * The {@code k} tracks with most votes (each at its best offset), most first; ties go to the lower track
+     * number. The votes are gathered hash by hash (what the index stores together), then sorted by track (a
+     * counting sort), and each track's offsets are counted in a dense array: no hash table as large as the votes,
+     * so a 4,000-track library's millions of votes stay in cache-sized pieces.
+     */
     Vote[] vote(Landmarks.Prints q, int k) {
         long hits = 0;
         for (int h : q.hashes()) {
@@ -191,8 +225,20 @@ public final class Matcher {
         if (hits == 0) {
             return new Vote[0];
         }
-        int cap = (int) Math.min(1 << 26, Math.max(1024, hits * 2));
-        Counter c = new Counter(cap);
+        if (hits > MAX_VOTES) {
+            throw new org.mgsv.core.MgsvException("a query of " + q.size() + " landmarks meets " + hits
+                    + " index entries (more than " + MAX_VOTES + "): split the library into several indexes");
+        }
+        int qFrames = 0;
+        for (int t : q.times()) {
+            qFrames = Math.max(qFrames, t);
+        }
+        int maxFrame = (1 << index.timeBits()) - 1;
+        int bias = qFrames + 1; // offsets (track frame − query frame) + bias are in [1, maxFrame + bias]
+        Scratch sc = SCRATCH.get();
+        sc.ensure((int) hits, maxFrame + bias + 2);
+        int[] tr = sc.tracks, of = sc.offsets, qf = sc.queryFrames;
+        int[] perTrack = new int[index.size() + 1];
         // a sustained sound repeats one hash frame after frame, in the query and the track alike: count each
         // (hash, track, offset) once, so such runs cannot pile up votes for a wrong track. The query's landmarks
         // are taken hash by hash, so that "once" is a small set per hash rather than one as large as the votes
@@ -203,6 +249,7 @@ public final class Matcher {
         Arrays.sort(byHash);
         int[] times = new int[byHash.length];
         SmallSet seen = new SmallSet();
+        int n = 0;
         for (int i = 0; i < byHash.length; ) {
             int h = (int) (byHash[i] >>> 32);
             int m = 0;
@@ -216,81 +263,88 @@ public final class Matcher {
             seen.reset((end - start) * m);
             for (long e = start; e < end; e++) {
                 long en = index.entry(e);
-                long track = en >>> 32;
+                int track = (int) (en >>> 32);
                 int tt = (int) en;
                 for (int j = 0; j < m; j++) {
-                    long key = (track << 32) | (tt - times[j] + BIAS);
-                    if (seen.add(key)) {
-                        c.add(key);
+                    int off = tt - times[j] + bias;
+                    if (seen.add(((long) track << 32) | off)) {
+                        tr[n] = track;
+                        qf[n] = times[j];
+                        of[n++] = off;
+                        perTrack[track + 1]++;
                     }
                 }
             }
         }
-        // best per track with the better neighbour offset added
-        java.util.HashMap<Integer, int[]> perTrack = new java.util.HashMap<>();
-        for (int s = 0; s < c.keys.length; s++) {
-            long key = c.keys[s];
-            if (key == Counter.EMPTY) {
+        // counting sort of the offsets by track
+        for (int t = 0; t < index.size(); t++) {
+            perTrack[t + 1] += perTrack[t];
+        }
+        int[] sorted = sc.sorted, sortedFrames = sc.sortedFrames;
+        int[] fill = Arrays.copyOf(perTrack, index.size());
+        for (int i = 0; i < n; i++) {
+            int at = fill[tr[i]]++;
+            sorted[at] = of[i];
+            sortedFrames[at] = qf[i];
+        }
+        // per track: the offset with most votes, counting the better neighbour offset too (frame jitter)
+        int[] cnt = sc.counts;
+        java.util.PriorityQueue<Vote> pq = new java.util.PriorityQueue<>((x, y) -> x.votes != y.votes
+                ? Integer.compare(x.votes, y.votes) : Integer.compare(y.track, x.track));
+        for (int t = 0; t < index.size(); t++) {
+            int from = perTrack[t], to = perTrack[t + 1];
+            if (from == to) {
                 continue;
             }
-            int n = c.counts[s] + Math.max(c.get(key - 1), c.get(key + 1));
-            int track = (int) (key >>> 32);
-            int off = (int) key - BIAS;
-            int[] b = perTrack.computeIfAbsent(track, t -> new int[] {0, 0});
-            if (n > b[0] || (n == b[0] && c.get(key) > c.get(pack(track, b[1])))) {
-                b[0] = n;
-                b[1] = off;
+            for (int i = from; i < to; i++) {
+                cnt[sorted[i]]++;
             }
-        }
-        java.util.PriorityQueue<Vote> pq = new java.util.PriorityQueue<>((x, y) -> Integer.compare(x.votes, y.votes));
-        for (var e : perTrack.entrySet()) {
-            Vote v = new Vote();
-            v.track = e.getKey();
-            v.votes = e.getValue()[0];
-            v.offset = e.getValue()[1];
-            pq.add(v);
-            if (pq.size() > k) {
-                pq.poll();
+            int bestN = 0, bestOff = 0;
+            for (int i = from; i < to; i++) {
+                int o = sorted[i];
+                int v = cnt[o] + Math.max(cnt[o - 1], cnt[o + 1]);
+                if (v > bestN || (v == bestN && (cnt[o] > cnt[bestOff] || (cnt[o] == cnt[bestOff] && o < bestOff)))) {
+                    bestN = v;
+                    bestOff = o;
+                }
+            }
+            // the neighbour with more votes is the better integer offset of the two
+            int off = bestOff;
+            if (cnt[bestOff + 1] > cnt[bestOff]) {
+                off = bestOff + 1;
+            } else if (cnt[bestOff - 1] > cnt[bestOff]) {
+                off = bestOff - 1;
+            }
+            for (int i = from; i < to; i++) {
+                cnt[sorted[i]] = 0;
+            }
+            if (pq.size() < k || bestN > pq.peek().votes) {
+                Vote v = new Vote();
+                v.track = t;
+                v.votes = bestN;
+                v.offset = off - bias;
+                pq.add(v);
+                if (pq.size() > k) {
+                    pq.poll();
+                }
             }
         }
         Vote[] out = new Vote[pq.size()];
         for (int i = out.length - 1; i >= 0; i--) {
             out[i] = pq.poll();
         }
+        // where in the query each candidate's agreeing landmarks lie (what the extent grows from)
         for (Vote v : out) {
-            // the neighbour with more votes is the better integer offset of the two
-            long key = pack(v.track, v.offset);
-            if (c.get(key + 1) > c.get(key)) {
-                v.offset += 1;
-            } else if (c.get(key - 1) > c.get(key)) {
-                v.offset -= 1;
-            }
-        }
-        return out;
-    }
-
-    private static long pack(int track, int off) {
-        return ((long) track << 32) | (off + BIAS);
-    }
-
-    /** Query frames of the landmarks that agree with the vote's (track, offset ±1). */
-    private int[] agreeingFrames(Landmarks.Prints q, Vote v) {
-        int[] out = new int[q.size()];
-        int n = 0;
-        for (int i = 0; i < q.size(); i++) {
-            int h = q.hashes()[i];
-            int tq = q.times()[i];
-            for (long e = index.bucketStart(h), end = index.bucketEnd(h); e < end; e++) {
-                long en = index.entry(e);
-                if ((int) (en >>> 32) == v.track && Math.abs((int) en - tq - v.offset) <= 1) {
-                    out[n++] = tq;
-                    break;
+            int o = v.offset + bias;
+            for (int i = perTrack[v.track], e = perTrack[v.track + 1]; i < e; i++) {
+                if (Math.abs(sorted[i] - o) <= 1) {
+                    int f = sortedFrames[i];
+                    v.agreeFirst = v.agreeFirst < 0 ? f : Math.min(v.agreeFirst, f);
+                    v.agreeLast = Math.max(v.agreeLast, f);
                 }
             }
         }
-        int[] r = Arrays.copyOf(out, n);
-        Arrays.sort(r);
-        return r;
+        return out;
     }
 
     /** Open-addressing set of longs, emptied in O(1) by a generation stamp (one per hash of a query). */
@@ -327,58 +381,6 @@ public final class Matcher {
             stamp[s] = generation;
             keys[s] = k;
             return true;
-        }
-    }
-
-    /** Open-addressing long → count map. */
-    static final class Counter {
-        static final long EMPTY = Long.MIN_VALUE;
-        final long[] keys;
-        final int[] counts;
-        final int mask;
-
-        Counter(int capacity) {
-            int cap = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
-            keys = new long[cap];
-            counts = new int[cap];
-            mask = cap - 1;
-            Arrays.fill(keys, EMPTY);
-        }
-
-        private int slot(long k) {
-            long x = k * 0x9E3779B97F4A7C15L;
-            return (int) (x >>> 40) & mask;
-        }
-
-        void add(long k) {
-            int s = slot(k);
-            while (true) {
-                long cur = keys[s];
-                if (cur == k) {
-                    counts[s]++;
-                    return;
-                }
-                if (cur == EMPTY) {
-                    keys[s] = k;
-                    counts[s] = 1;
-                    return;
-                }
-                s = (s + 1) & mask;
-            }
-        }
-
-        int get(long k) {
-            int s = slot(k);
-            while (true) {
-                long cur = keys[s];
-                if (cur == k) {
-                    return counts[s];
-                }
-                if (cur == EMPTY) {
-                    return 0;
-                }
-                s = (s + 1) & mask;
-            }
         }
     }
 
@@ -467,10 +469,9 @@ public final class Matcher {
      * First and last query frame (fractional: where the smoothed similarity crosses the threshold) where the
      * aligned track is heard, and the frame count.
      */
-    double[] extent(float[] query, float[] track, double offsetSamples, Vote v, Landmarks.Prints q, double[] contrast) {
+    double[] extent(float[] query, float[] track, double offsetSamples, Vote v, double[] contrast) {
         float[][] sq = Landmarks.logSpectrogram(query, Landmarks.NFFT, Landmarks.HOP, 0, -1);
         int frames = sq.length;
-        int[] agree = agreeingFrames(q, v);
         if (frames == 0) {
             contrast[0] = 0;
             return new double[] {0, 0, 0};
@@ -484,8 +485,8 @@ public final class Matcher {
         whiten(sn);
         double[] sim = smooth(similarity(sq, st));
         double[] nul = smooth(similarity(sq, sn));
-        int lo = agree.length == 0 ? 0 : agree[0];
-        int hi = agree.length == 0 ? frames - 1 : Math.min(frames - 1, agree[agree.length - 1] + Landmarks.MAX_DT / 2);
+        int lo = v.agreeFirst < 0 ? 0 : Math.min(frames - 1, v.agreeFirst);
+        int hi = v.agreeLast < 0 ? frames - 1 : Math.min(frames - 1, v.agreeLast + Landmarks.MAX_DT / 2);
         double[] core = Arrays.copyOfRange(sim, lo, hi + 1);
         double coreLevel = median(core);
         double nullLevel = median(nul);

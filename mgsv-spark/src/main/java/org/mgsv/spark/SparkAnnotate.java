@@ -79,7 +79,7 @@ final class SparkAnnotate implements BatchJob {
                         }
                     }
                     return new Annotator(FingerprintIndex.open(local),
-                            new Matcher.Config(spec.minVotes(), 3, spec.minContrast()));
+                            new Matcher.Config(spec.minVotes(), Matcher.Config.DEFAULT.candidates(), spec.minContrast()));
                 });
     }
 

@@ -135,7 +135,7 @@ public final class AnnotateCommand implements Callable<Integer> {
                     + out.resolve(Annotator.REJECTS));
             return code != 0 || !up.failures().isEmpty() ? 2 : 0;
         }
-        Annotator an = new Annotator(idx, new Matcher.Config(minVotes, 3, minContrast));
+        Annotator an = new Annotator(idx, new Matcher.Config(minVotes, Matcher.Config.DEFAULT.candidates(), minContrast));
         AtomicInteger bad = new AtomicInteger();
         Annotator.Report report;
         try (ConsoleProgress bar = new ConsoleProgress("annotate", videoFiles.size())) {

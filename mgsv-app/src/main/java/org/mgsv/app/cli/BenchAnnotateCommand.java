@@ -65,6 +65,10 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--candidates", paramLabel = "<n>",
+            description = "candidate tracks verified per video (default: the annotator's, ${DEFAULT-VALUE})")
+    int candidates = org.mgsv.annotate.Matcher.Config.DEFAULT.candidates();
+
     @Option(names = "--json", paramLabel = "<file>", description = "also write the figures as JSON")
     Path json;
 
@@ -88,8 +92,12 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
                 + " cores, load average " + BenchInfo.loadAverage());
         Path dir = work != null ? work : Files.createTempDirectory("mgsv-bench-annotate-");
         try {
+            if (candidates < 1) {
+                throw new MgsvException("--candidates must be at least 1, got " + candidates);
+            }
+            org.mgsv.annotate.Matcher.Config d = org.mgsv.annotate.Matcher.Config.DEFAULT;
             AnnotateBench.Config cfg = new AnnotateBench.Config(perCondition, heldOut, minMoment, maxMoment, library,
-                    seed);
+                    seed, new org.mgsv.annotate.Matcher.Config(d.minVotes(), candidates, d.minContrast()));
             new AnnotateBench(cfg, System.out::println, System.err::println).run(tracks, dir, report);
             if (json != null) {
                 Json.write(json, report);

@@ -35,9 +35,11 @@ import org.mgsv.core.util.Stats;
 public final class AnnotateBench {
     /**
      * Videos per condition, tracks held out of the library, shortest and longest moment (s), the size of the
-     * generated library (0 or not above the real one's: skipped), and the seed of every choice.
+     * generated library (0 or not above the real one's: skipped), the seed of every choice, and the matcher's
+     * settings.
      */
-    public record Config(int perCondition, int heldOut, double minMoment, double maxMoment, int library, long seed) {}
+    public record Config(int perCondition, int heldOut, double minMoment, double maxMoment, int library, long seed,
+            Matcher.Config matcher) {}
 
     private final Config cfg;
     private final Consumer<String> log;
@@ -55,6 +57,11 @@ public final class AnnotateBench {
      * library. Scratch files go under {@code dir}.
      */
     public void run(List<Path> tracks, Path dir, Map<String, Object> report) throws IOException {
+        Map<String, Object> mc = new LinkedHashMap<>();
+        mc.put("min_votes", cfg.matcher().minVotes());
+        mc.put("candidates", cfg.matcher().candidates());
+        mc.put("min_contrast", cfg.matcher().minContrast());
+        report.put("matcher", mc);
         // decode once: durations, the held-out choice, and the sources of the generated library
         List<float[]> mono = new ArrayList<>();
         double totalSeconds = 0;
@@ -129,7 +136,8 @@ public final class AnnotateBench {
                     .map(tracks::get).toList(), conditions, cfg.perCondition(), cfg.minMoment(), cfg.maxMoment(), 4,
                     cfg.seed(), bar::step);
         }
-        Annotator an = new Annotator(idx, Matcher.Config.DEFAULT);
+        MusicLibrary.TrackAudio libAudio = new MusicLibrary.TrackAudio(idx);
+        Annotator an = new Annotator(idx, libAudio, cfg.matcher());
         List<Evaluation.Outcome> res;
         try (ConsoleProgress bar = new ConsoleProgress("annotate", cases.size())) {
             res = Evaluation.run(an, cases, bar::step);
@@ -137,6 +145,7 @@ public final class AnnotateBench {
         List<Evaluation.Summary> small = Evaluation.summaries(res);
         print("library of " + idx.size() + " tracks, 1 thread, load " + BenchInfo.loadAverage(), small);
         report.put("library_" + idx.size(), small.stream().map(Evaluation.Summary::toMap).toList());
+        report.put("verify_excerpts_" + idx.size(), excerpts(libAudio));
         report.put("failures_" + idx.size(), failures(res));
         report.put("cases_" + idx.size(), details(res));
 
@@ -184,7 +193,7 @@ public final class AnnotateBench {
             MusicLibrary.TrackAudio realAudio = new MusicLibrary.TrackAudio(bigIdx);
             Matcher.TrackSource audio = (i, from, length) -> i < real ? realAudio.window(i, from, length)
                     : d.window(i - real, from, length);
-            Annotator bigAn = new Annotator(bigIdx, audio, Matcher.Config.DEFAULT);
+            Annotator bigAn = new Annotator(bigIdx, audio, cfg.matcher());
             List<Evaluation.Outcome> bigRes;
             try (ConsoleProgress bar = new ConsoleProgress("annotate", cases.size())) {
                 bigRes = Evaluation.run(bigAn, cases, bar::step);
@@ -197,6 +206,7 @@ public final class AnnotateBench {
             gx.put("latency_ms_p50_all_videos", Evaluation.summarise("all", bigRes).latencyMsP50());
             gx.put("latency_ms_p50_per_30s_of_video", round(Stats.median(lat30), 1));
             gx.put("peak_rss_mb", round(BenchInfo.peakRssMb(), 0));
+            gx.put("verify_excerpts_of_recordings", excerpts(realAudio));
             report.put("generated_library", gx);
             log.accept("generated library: " + gx);
             print("library of " + bigIdx.size() + " tracks (generated), 1 thread, load " + BenchInfo.loadAverage(),
@@ -239,6 +249,14 @@ public final class AnnotateBench {
     }
 
     /** The cases that went wrong, for a look at why. */
+    /** How the verified excerpts were decoded: from a seek placed by the tracks' marks, or from the start. */
+    private static Map<String, Object> excerpts(MusicLibrary.TrackAudio a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from_seek", a.seeks());
+        m.put("from_start", a.decodesFromStart());
+        return m;
+    }
+
     private static List<String> failures(List<Evaluation.Outcome> res) {
         List<String> f = new ArrayList<>();
         for (Evaluation.Outcome o : res) {

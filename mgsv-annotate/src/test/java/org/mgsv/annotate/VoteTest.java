@@ -1,0 +1,117 @@
+package org.mgsv.annotate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The vote (counting sort by track, dense offset counts) against a plain count with hash maps. */
+class VoteTest {
+    @TempDir Path dir;
+
+    @Test
+    void votesEqualAPlainCountOfEachHashTrackOffsetOnce() {
+        Path file = dir.resolve("lib.mfp");
+        List<float[]> tracks = new ArrayList<>();
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            for (int i = 0; i < 24; i++) {
+                float[] x = FingerprintIndexTest.piece(100 + i, 20 + 3 * (i % 5));
+                tracks.add(x);
+                w.add(FingerprintIndexTest.track("t" + i, x), Landmarks.of(x, Landmarks.INDEX));
+            }
+            w.commit();
+        }
+        FingerprintIndex idx = FingerprintIndex.open(file);
+        Matcher m = new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT);
+        Random r = new Random(3);
+        for (int trial = 0; trial < 6; trial++) {
+            // an excerpt of one track, mixed with another (two true candidates), plus noise
+            float[] a = tracks.get(r.nextInt(tracks.size())), b = tracks.get(r.nextInt(tracks.size()));
+            int len = 8 * Landmarks.SAMPLE_RATE;
+            int fa = r.nextInt(a.length - len), fb = r.nextInt(b.length - len);
+            float[] q = new float[len];
+            for (int i = 0; i < len; i++) {
+                q[i] = a[fa + i] + 0.5f * b[fb + i] + 0.05f * (float) r.nextGaussian();
+            }
+            Landmarks.Prints p = Landmarks.shifted(q, Landmarks.QUERY, Matcher.QUERY_SHIFTS);
+            int k = 5;
+            Matcher.Vote[] got = m.vote(p, k);
+            List<int[]> want = plainVote(idx, p, k);
+            assertEquals(want.size(), got.length, "trial " + trial);
+            assertTrue(got.length >= 2, "trial " + trial + ": too few candidates to compare");
+            for (int i = 0; i < got.length; i++) {
+                int[] w = want.get(i);
+                String what = "trial " + trial + ", candidate " + i;
+                assertEquals(w[0], got[i].track, what + ": track");
+                assertEquals(w[1], got[i].votes, what + ": votes");
+                assertEquals(w[2], got[i].offset, what + ": offset");
+                assertEquals(w[3], got[i].agreeFirst, what + ": first agreeing frame");
+                assertEquals(w[4], got[i].agreeLast, what + ": last agreeing frame");
+            }
+        }
+    }
+
+    /** {track, votes, offset, first, last} of the k best tracks, by the vote's definition, with plain maps. */
+    private static List<int[]> plainVote(FingerprintIndex idx, Landmarks.Prints q, int k) {
+        Set<Long> seenHashTime = new HashSet<>();
+        Set<List<Integer>> once = new HashSet<>();
+        Map<Integer, Map<Integer, Integer>> counts = new HashMap<>();
+        Map<Integer, Map<Integer, int[]>> frames = new HashMap<>(); // track → offset → {min, max} query frame
+        for (int i = 0; i < q.size(); i++) {
+            int h = q.hashes()[i], tq = q.times()[i];
+            if (!seenHashTime.add(((long) h << 32) | tq)) {
+                continue;
+            }
+            for (long e = idx.bucketStart(h); e < idx.bucketEnd(h); e++) {
+                long en = idx.entry(e);
+                int track = (int) (en >>> 32), off = (int) en - tq;
+                if (once.add(List.of(h, track, off))) {
+                    counts.computeIfAbsent(track, t -> new HashMap<>()).merge(off, 1, Integer::sum);
+                    int[] mm = frames.computeIfAbsent(track, t -> new HashMap<>())
+                            .computeIfAbsent(off, o -> new int[] {Integer.MAX_VALUE, -1});
+                    mm[0] = Math.min(mm[0], tq);
+                    mm[1] = Math.max(mm[1], tq);
+                }
+            }
+        }
+        List<int[]> all = new ArrayList<>();
+        for (var te : counts.entrySet()) {
+            Map<Integer, Integer> c = te.getValue();
+            int bestN = 0, bestOff = Integer.MAX_VALUE;
+            for (int o : c.keySet()) {
+                int v = c.get(o) + Math.max(c.getOrDefault(o - 1, 0), c.getOrDefault(o + 1, 0));
+                int co = c.get(o), cb = c.getOrDefault(bestOff, 0);
+                if (v > bestN || (v == bestN && (co > cb || (co == cb && o < bestOff)))) {
+                    bestN = v;
+                    bestOff = o;
+                }
+            }
+            int off = bestOff;
+            if (c.getOrDefault(bestOff + 1, 0) > c.get(bestOff)) {
+                off = bestOff + 1;
+            } else if (c.getOrDefault(bestOff - 1, 0) > c.get(bestOff)) {
+                off = bestOff - 1;
+            }
+            int first = -1, last = -1;
+            for (int d = -1; d <= 1; d++) {
+                int[] mm = frames.get(te.getKey()).get(off + d);
+                if (mm != null) {
+                    first = first < 0 ? mm[0] : Math.min(first, mm[0]);
+                    last = Math.max(last, mm[1]);
+                }
+            }
+            all.add(new int[] {te.getKey(), bestN, off, first, last});
+        }
+        all.sort((x, y) -> x[1] != y[1] ? Integer.compare(y[1], x[1]) : Integer.compare(x[0], y[0]));
+        return all.subList(0, Math.min(k, all.size()));
+    }
+}
