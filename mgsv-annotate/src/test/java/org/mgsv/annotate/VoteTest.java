@@ -45,7 +45,7 @@ class VoteTest {
             Landmarks.Prints p = Landmarks.shifted(q, Landmarks.QUERY, Matcher.QUERY_SHIFTS);
             int k = 5;
             Matcher.Vote[] got = m.vote(p, k);
-            List<int[]> want = plainVote(idx, p, k);
+            List<int[]> want = plainVote(idx, p, k, common(idx, Matcher.Config.DEFAULT.commonHash()));
             assertEquals(want.size(), got.length, "trial " + trial);
             assertTrue(got.length >= 2, "trial " + trial + ": too few candidates to compare");
             for (int i = 0; i < got.length; i++) {
@@ -60,15 +60,45 @@ class VoteTest {
         }
     }
 
+    @Test
+    void hashesTooCommonToTellTracksApartDoNotVote() {
+        Path file = dir.resolve("same.mfp");
+        List<float[]> tracks = new ArrayList<>();
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            // 80 copies of one piece: each of its hashes is in 80 tracks, a bucket over the floor of 64
+            float[] x = FingerprintIndexTest.piece(42, 12);
+            Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
+            for (int i = 0; i < 80; i++) {
+                tracks.add(x);
+                w.add(FingerprintIndexTest.track("copy" + i, x), p);
+            }
+            w.commit();
+        }
+        FingerprintIndex idx = FingerprintIndex.open(file);
+        float[] q = java.util.Arrays.copyOfRange(tracks.get(0), 2 * Landmarks.SAMPLE_RATE, 8 * Landmarks.SAMPLE_RATE);
+        Landmarks.Prints p = Landmarks.shifted(q, Landmarks.QUERY, Matcher.QUERY_SHIFTS);
+        Matcher all = new Matcher(idx, Matcher.TrackSource.of(tracks::get), new Matcher.Config(5, 3, 0.15, 0));
+        Matcher skip = new Matcher(idx, Matcher.TrackSource.of(tracks::get), new Matcher.Config(5, 3, 0.15, 8));
+        assertTrue(all.vote(p, 3).length == 3 && all.vote(p, 3)[0].votes > 20, "every hash votes");
+        assertEquals(0, skip.vote(p, 3).length, "hashes in 80 tracks of 80 are stop words");
+        assertEquals(0, plainVote(idx, p, 3, common(idx, 8)).size());
+    }
+
+    /** The bucket size above which a hash is a stop word with {@code factor} (0: none is). */
+    private static long common(FingerprintIndex idx, double factor) {
+        return factor <= 0 ? Long.MAX_VALUE
+                : Math.max(Matcher.COMMON_FLOOR, (long) (factor * idx.entries() / FingerprintIndex.BUCKETS));
+    }
+
     /** {track, votes, offset, first, last} of the k best tracks, by the vote's definition, with plain maps. */
-    private static List<int[]> plainVote(FingerprintIndex idx, Landmarks.Prints q, int k) {
+    private static List<int[]> plainVote(FingerprintIndex idx, Landmarks.Prints q, int k, long common) {
         Set<Long> seenHashTime = new HashSet<>();
         Set<List<Integer>> once = new HashSet<>();
         Map<Integer, Map<Integer, Integer>> counts = new HashMap<>();
         Map<Integer, Map<Integer, int[]>> frames = new HashMap<>(); // track → offset → {min, max} query frame
         for (int i = 0; i < q.size(); i++) {
             int h = q.hashes()[i], tq = q.times()[i];
-            if (!seenHashTime.add(((long) h << 32) | tq)) {
+            if (!seenHashTime.add(((long) h << 32) | tq) || idx.bucketEnd(h) - idx.bucketStart(h) > common) {
                 continue;
             }
             for (long e = idx.bucketStart(h); e < idx.bucketEnd(h); e++) {

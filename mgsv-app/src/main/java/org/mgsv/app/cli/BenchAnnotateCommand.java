@@ -69,6 +69,10 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
             description = "candidate tracks verified per video (default: the annotator's, ${DEFAULT-VALUE})")
     int candidates = org.mgsv.annotate.Matcher.Config.DEFAULT.candidates();
 
+    @Option(names = "--common-hash", paramLabel = "<x>", description = "skip query hashes whose bucket holds more "
+            + "than x times the mean bucket (0 = none skipped; default: the annotator's, ${DEFAULT-VALUE})")
+    double commonHash = org.mgsv.annotate.Matcher.Config.DEFAULT.commonHash();
+
     @Option(names = "--json", paramLabel = "<file>", description = "also write the figures as JSON")
     Path json;
 
@@ -97,7 +101,8 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
             }
             org.mgsv.annotate.Matcher.Config d = org.mgsv.annotate.Matcher.Config.DEFAULT;
             AnnotateBench.Config cfg = new AnnotateBench.Config(perCondition, heldOut, minMoment, maxMoment, library,
-                    seed, new org.mgsv.annotate.Matcher.Config(d.minVotes(), candidates, d.minContrast()));
+                    seed, new org.mgsv.annotate.Matcher.Config(d.minVotes(), candidates, d.minContrast(),
+                            commonHash));
             new AnnotateBench(cfg, System.out::println, System.err::println).run(tracks, dir, report);
             if (json != null) {
                 Json.write(json, report);

@@ -61,6 +61,7 @@ public final class AnnotateBench {
         mc.put("min_votes", cfg.matcher().minVotes());
         mc.put("candidates", cfg.matcher().candidates());
         mc.put("min_contrast", cfg.matcher().minContrast());
+        mc.put("common_hash", cfg.matcher().commonHash());
         report.put("matcher", mc);
         // decode once: durations, the held-out choice, and the sources of the generated library
         List<float[]> mono = new ArrayList<>();
