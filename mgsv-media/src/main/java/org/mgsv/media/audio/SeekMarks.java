@@ -89,6 +89,9 @@ public record SeekMarks(int sampleRate, int[] positions, long[] hashes) {
         }
         long mark = positions[k];
         long first = mark - SEARCH; // what is decoded: the mark's search range and the window
+        if (first <= 0) {
+            return null; // so close to the start that decoding from it costs no more
+        }
         long last = Math.max(from + length, mark + BLOCK) + SEARCH;
         DecodedAudio a = AudioDecoder.decode(file, (double) first / sampleRate, (double) (last - first) / sampleRate);
         if (a.sampleRate() != sampleRate) {
