@@ -30,8 +30,8 @@ public final class Matcher {
      * Acceptance thresholds, and which landmarks vote: with {@code commonHash} > 0, a query hash whose bucket holds
      * more than {@code commonHash} times the index's mean bucket (and more than {@value #COMMON_FLOOR} entries) is
      * taken as too common to tell tracks apart and skipped (a stop word). Off by default (0: every hash votes):
-     * against 4,000 tracks, 8 skipped about 40% of the votes' index reads but only 3% of the query time, and lost
-     * one video of 100 (README, "Your own dataset").
+     * against 4,000 tracks, 8 skipped about 40% of the votes' index reads but only about 3% of the query time,
+     * and lost one video of 100 (README, "Your own dataset").
      */
     public record Config(int minVotes, int candidates, double minContrast, double commonHash) {
         public static final Config DEFAULT = new Config(5, 3, 0.15, 0);
