@@ -310,6 +310,20 @@ public final class Matcher {
             if (end - start > common) {
                 continue;
             }
+            if (m == 1) {
+                // one query frame: an index holds each (hash, track, anchor frame) once (a track's landmarks with
+                // one anchor and one hash share their target peak), so these votes are distinct without the set
+                int tq = times[0];
+                for (long e = start; e < end; e++) {
+                    long en = index.entry(e);
+                    int track = (int) (en >>> 32);
+                    tr[n] = track;
+                    qf[n] = tq;
+                    of[n++] = (int) en - tq + bias;
+                    perTrack[track + 1]++;
+                }
+                continue;
+            }
             seen.reset((end - start) * m);
             for (long e = start; e < end; e++) {
                 long en = index.entry(e);

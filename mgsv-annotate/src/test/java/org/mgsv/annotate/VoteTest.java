@@ -90,6 +90,21 @@ class VoteTest {
                 : Math.max(Matcher.COMMON_FLOOR, (long) (factor * idx.entries() / FingerprintIndex.BUCKETS));
     }
 
+    @Test
+    void aTracksLandmarksNeverRepeatAHashAtOneAnchorFrame() throws Exception {
+        // what lets the vote skip its duplicate check for a hash the query holds at one frame only
+        float[] real = MusicLibrary.mono(FingerprintIndexTest.recording());
+        for (float[] x : new float[][] {FingerprintIndexTest.piece(9, 30), real}) {
+            Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
+            Set<Long> seen = new HashSet<>();
+            for (int i = 0; i < p.size(); i++) {
+                assertTrue(seen.add(((long) p.hashes()[i] << 32) | p.times()[i]),
+                        "hash " + p.hashes()[i] + " twice at frame " + p.times()[i]);
+            }
+            assertTrue(p.size() > 1000, p.size() + " landmarks");
+        }
+    }
+
     /** {track, votes, offset, first, last} of the k best tracks, by the vote's definition, with plain maps. */
     private static List<int[]> plainVote(FingerprintIndex idx, Landmarks.Prints q, int k, long common) {
         Set<Long> seenHashTime = new HashSet<>();
