@@ -1,6 +1,8 @@
 package org.mgsv.annotate;
 
 import java.util.Arrays;
+import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.TopKHeap;
 
 /**
  * Finds which library track a query's audio carries, and where.
@@ -273,7 +275,7 @@ public final class Matcher {
             return new Vote[0];
         }
         if (hits > MAX_VOTES) {
-            throw new org.mgsv.core.MgsvException("a query of " + q.size() + " landmarks meets " + hits
+            throw new MgsvException("a query of " + q.size() + " landmarks meets " + hits
                     + " index entries (more than " + MAX_VOTES + "): split the library into several indexes");
         }
         int qFrames = 0;
@@ -310,28 +312,19 @@ public final class Matcher {
             if (end - start > common) {
                 continue;
             }
-            if (m == 1) {
-                // one query frame: an index holds each (hash, track, anchor frame) once (a track's landmarks with
-                // one anchor and one hash share their target peak), so these votes are distinct without the set
-                int tq = times[0];
-                for (long e = start; e < end; e++) {
-                    long en = index.entry(e);
-                    int track = (int) (en >>> 32);
-                    tr[n] = track;
-                    qf[n] = tq;
-                    of[n++] = (int) en - tq + bias;
-                    perTrack[track + 1]++;
-                }
-                continue;
+            // one query frame needs no set: an index holds each (hash, track, anchor frame) once (a track's
+            // landmarks with one anchor and one hash share their target peak), so those votes are distinct already
+            boolean distinct = m == 1;
+            if (!distinct) {
+                seen.reset((end - start) * m);
             }
-            seen.reset((end - start) * m);
             for (long e = start; e < end; e++) {
                 long en = index.entry(e);
                 int track = (int) (en >>> 32);
                 int tt = (int) en;
                 for (int j = 0; j < m; j++) {
                     int off = tt - times[j] + bias;
-                    if (seen.add(((long) track << 32) | off)) {
+                    if (distinct || seen.add(((long) track << 32) | off)) {
                         tr[n] = track;
                         qf[n] = times[j];
                         of[n++] = off;
@@ -353,8 +346,8 @@ public final class Matcher {
         }
         // per track: the offset with most votes, counting the better neighbour offset too (frame jitter)
         int[] cnt = sc.counts;
-        java.util.PriorityQueue<Vote> pq = new java.util.PriorityQueue<>((x, y) -> x.votes != y.votes
-                ? Integer.compare(x.votes, y.votes) : Integer.compare(y.track, x.track));
+        TopKHeap best = new TopKHeap(k); // most votes first, of equal votes the lower track
+        int[] bestOffset = new int[index.size()];
         for (int t = 0; t < index.size(); t++) {
             int from = perTrack[t], to = perTrack[t + 1];
             if (from == to) {
@@ -382,20 +375,17 @@ public final class Matcher {
             for (int i = from; i < to; i++) {
                 cnt[sorted[i]] = 0;
             }
-            if (pq.size() < k || bestN > pq.peek().votes) {
-                Vote v = new Vote();
-                v.track = t;
-                v.votes = bestN;
-                v.offset = off - bias;
-                pq.add(v);
-                if (pq.size() > k) {
-                    pq.poll();
-                }
-            }
+            bestOffset[t] = off - bias;
+            best.offer(bestN, t); // vote counts are far below 2^24: exact as floats
         }
-        Vote[] out = new Vote[pq.size()];
-        for (int i = out.length - 1; i >= 0; i--) {
-            out[i] = pq.poll();
+        int[] tracks = best.indices(0);
+        float[] votes = best.scores(0);
+        Vote[] out = new Vote[tracks.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new Vote();
+            out[i].track = tracks[i];
+            out[i].votes = (int) votes[i];
+            out[i].offset = bestOffset[tracks[i]];
         }
         // where in the query each candidate's agreeing landmarks lie (what the extent grows from)
         for (Vote v : out) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.data.MediaFiles;
 import org.mgsv.core.util.Threads;
@@ -133,8 +134,8 @@ public final class MusicLibrary {
      */
     public static final class TrackAudio implements Matcher.TrackSource {
         private final FingerprintIndex index;
-        private final java.util.concurrent.atomic.AtomicLong seeks = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.concurrent.atomic.AtomicLong fromStart = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong seeks = new AtomicLong();
+        private final AtomicLong fromStart = new AtomicLong();
 
         public TrackAudio(FingerprintIndex index) {
             this.index = index;

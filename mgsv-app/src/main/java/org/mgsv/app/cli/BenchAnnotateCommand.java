@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.mgsv.annotate.Matcher;
 import org.mgsv.annotate.SyntheticQueries;
 import org.mgsv.app.server.DemoMusic;
 import org.mgsv.bench.BenchInfo;
@@ -67,11 +68,11 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
 
     @Option(names = "--candidates", paramLabel = "<n>",
             description = "candidate tracks verified per video (default: the annotator's, ${DEFAULT-VALUE})")
-    int candidates = org.mgsv.annotate.Matcher.Config.DEFAULT.candidates();
+    int candidates = Matcher.Config.DEFAULT.candidates();
 
     @Option(names = "--common-hash", paramLabel = "<x>", description = "skip query hashes whose bucket holds more "
             + "than x times the mean bucket (0 = none skipped; default: the annotator's, ${DEFAULT-VALUE})")
-    double commonHash = org.mgsv.annotate.Matcher.Config.DEFAULT.commonHash();
+    double commonHash = Matcher.Config.DEFAULT.commonHash();
 
     @Option(names = "--json", paramLabel = "<file>", description = "also write the figures as JSON")
     Path json;
@@ -81,6 +82,9 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (candidates < 1) {
+            throw new MgsvException("--candidates must be at least 1, got " + candidates);
+        }
         if (!SyntheticQueries.toolsAvailable()) {
             throw new MgsvException("bench annotate needs the ffmpeg and espeak-ng commands on PATH");
         }
@@ -96,13 +100,9 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
                 + " cores, load average " + BenchInfo.loadAverage());
         Path dir = work != null ? work : Files.createTempDirectory("mgsv-bench-annotate-");
         try {
-            if (candidates < 1) {
-                throw new MgsvException("--candidates must be at least 1, got " + candidates);
-            }
-            org.mgsv.annotate.Matcher.Config d = org.mgsv.annotate.Matcher.Config.DEFAULT;
+            Matcher.Config d = Matcher.Config.DEFAULT;
             AnnotateBench.Config cfg = new AnnotateBench.Config(perCondition, heldOut, minMoment, maxMoment, library,
-                    seed, new org.mgsv.annotate.Matcher.Config(d.minVotes(), candidates, d.minContrast(),
-                            commonHash));
+                    seed, new Matcher.Config(d.minVotes(), candidates, d.minContrast(), commonHash));
             new AnnotateBench(cfg, System.out::println, System.err::println).run(tracks, dir, report);
             if (json != null) {
                 Json.write(json, report);

@@ -65,7 +65,7 @@ public record SeekMarks(int sampleRate, int[] positions, long[] hashes) {
                     continue;
                 }
                 long h = hash(x, at);
-                if (occurrences(x, at - SEARCH, at + SEARCH, h, 2) == 1) {
+                if (find(x, at - SEARCH, at + SEARCH, h) >= 0) { // only the block itself nearby
                     pos[k] = at;
                     hs[k++] = h;
                     break;
@@ -99,7 +99,7 @@ public record SeekMarks(int sampleRate, int[] positions, long[] hashes) {
         }
         float[] d = a.downmix();
         // d[i] is sample first + i + shift of the stream: the block starting at mark sits at d[mark - first - shift]
-        int found = find(d, 0, Math.min(d.length - BLOCK, 2 * SEARCH), hashes[k]);
+        int found = find(d, 0, 2 * SEARCH, hashes[k]);
         if (found < 0) {
             return null;
         }
@@ -113,13 +113,18 @@ public record SeekMarks(int sampleRate, int[] positions, long[] hashes) {
         return Arrays.copyOfRange(d, (int) src, (int) src + len);
     }
 
-    /** The one start in [lo, hi] of a block of d with hash h, or −1 when there is none or more than one. */
-    private static int find(float[] d, int lo, int hi, long h) {
-        if (hi < lo || d.length < BLOCK) {
+    /**
+     * The one start in [lo, hi] (clamped to the blocks x holds) of a block of x with hash h, or −1 when there is
+     * none or more than one.
+     */
+    private static int find(float[] x, int lo, int hi, long h) {
+        lo = Math.max(0, lo);
+        hi = Math.min(x.length - BLOCK, hi);
+        if (hi < lo) {
             return -1;
         }
         int at = -1;
-        long r = hash(d, lo);
+        long r = hash(x, lo);
         for (int i = lo; ; i++) {
             if (r == h) {
                 if (at >= 0) {
@@ -130,25 +135,8 @@ public record SeekMarks(int sampleRate, int[] positions, long[] hashes) {
             if (i == hi) {
                 return at;
             }
-            r = (r - bits(d[i]) * P_BLOCK) * P + bits(d[i + BLOCK]);
+            r = (r - bits(x[i]) * P_BLOCK) * P + bits(x[i + BLOCK]);
         }
-    }
-
-    /** How many blocks starting in [lo, hi] hash to h, counting up to {@code cap}. */
-    private static int occurrences(float[] x, int lo, int hi, long h, int cap) {
-        lo = Math.max(0, lo);
-        hi = Math.min(x.length - BLOCK, hi);
-        int c = 0;
-        long r = hash(x, lo);
-        for (int i = lo; i <= hi; i++) {
-            if (r == h && ++c >= cap) {
-                return c;
-            }
-            if (i < hi) {
-                r = (r - bits(x[i]) * P_BLOCK) * P + bits(x[i + BLOCK]);
-            }
-        }
-        return c;
     }
 
     /** Polynomial hash (modulo 2^64) of the bit patterns of x[at .. at + BLOCK). */
