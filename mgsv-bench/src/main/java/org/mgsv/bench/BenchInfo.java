@@ -61,7 +61,16 @@ public final class BenchInfo {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("jvm", jvm());
         m.put("load_average_start", loadAverage());
+        m.put("openmp", openMp());
         return m;
+    }
+
+    /** How libtorch's OpenMP threads wait (the launcher's defaults unless overridden): policy and spin count. */
+    public static String openMp() {
+        String policy = System.getenv("OMP_WAIT_POLICY");
+        String spin = System.getenv("GOMP_SPINCOUNT");
+        return "OMP_WAIT_POLICY=" + (policy == null ? "unset" : policy) + " GOMP_SPINCOUNT="
+                + (spin == null ? "unset" : spin);
     }
 
     /** The machine section of {@code mgsv bench extract}'s JSON: CPU, its flags, cores, threads, JVM, load. */

@@ -72,9 +72,9 @@ public final class BenchTrainCommand extends ModelCommand {
         MadeConfig cfg = config != null ? MadeConfig.read(config) : MadeConfig.reference();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
-        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d; load %s%n",
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s (max heap %d MB); libtorch threads %d (%s); load %s%n",
                 machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(),
-                Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.loadAverage());
+                Runtime.getRuntime().maxMemory() >> 20, threads, BenchInfo.openMp(), BenchInfo.loadAverage());
         MatmulPeak.Peak pk = peak.get(threads);
         if (microBatch < TrainOptions.AUTO_MICRO_BATCH) {
             throw new MgsvException("--micro-batch must be >= 0, got " + microBatch);
