@@ -23,8 +23,9 @@ import org.mgsv.model.NativeMemory;
  * and the music-token cache budget (independent of N apart from a few floats per query: three d-vectors per
  * video and the top-K list). No N×N×d tensor (nor an N×N matrix) is ever formed.
  *
- * <p><b>Pass 1</b> (chunks of {@code chunk} rows, rows of similar length together): encode the rows' videos and
- * musics, run DETR on each ground-truth pair — input packed with each row's valid tokens first
+ * <p><b>Pass 1</b> (groups of {@link #GROUP_CHUNKS} chunks of {@code chunk} rows): encode a group's videos in
+ * chunks of similar video length and its musics in chunks of similar music length, run DETR on chunks of
+ * similar total length on each ground-truth pair — input packed with each row's valid tokens first
  * ({@link #packed}), decoder rewritten by {@link FastDecoder} when there is one query — and keep the moment, the
  * ground-truth score, the per-video X-Pool vectors ({@link XPoolScorer.VideoSide}) and, within
  * {@code cacheBytes}, the encoded music tokens.
@@ -67,7 +68,7 @@ public final class MsgEvaluator {
     }
 
     /** One music's encoded tokens up to its last valid slot, its mask there, and h0(M). */
-    private record CachedMusic(float[] tokens, float[] mask, float[] vector, int slots) {}
+    private record CachedMusic(float[] tokens, float[] mask, float[] vector) {}
 
     /** Direct-buffer bytes (input tensors made from Java arrays) tolerated before asking for a collection. */
     static final long DIRECT_LIMIT = 16L << 20;
@@ -173,36 +174,137 @@ public final class MsgEvaluator {
         return new Musics(index, firstRow, gt);
     }
 
-    /** Pass 1: encode, detect and score the ground truth of every row, chunk by chunk. */
+    /**
+     * Rows encoded together in pass 1: the videos of a group are encoded in chunks of rows of similar video
+     * length, its musics in chunks of similar music length, and DETR runs on chunks of similar total length, so
+     * that none of the three pads a short row to a long one (with one order for all three, a chunk's video and
+     * music padding cost a third of the encoders' work). Memory: a group's tokens, a few MB.
+     */
+    static final int GROUP_CHUNKS = 8;
+
+    /** Pass 1: encode, detect and score the ground truth of every row, group by group. */
     private void detectAll(PairSource src, int[] gt, MadeNetwork.Decoder decoder, XPoolScorer xs, CachedMusic[] cache,
             Detections det, NDManager root, ConsoleProgress bar) {
         int n = src.size();
         long[] cacheUsed = {0};
         // rows of similar length share a chunk, so trimming the all-padding tail of a chunk saves work
         int[] order = sortedBy(n, i -> lengthHint(src.videoLengthHint(i)) + lengthHint(src.musicLengthHint(i)));
-        for (int a = 0; a < n; a += opt.chunk()) {
-            int b = Math.min(n, a + opt.chunk());
-            int[] rows = Arrays.copyOfRange(order, a, b);
-            try (NDManager m = root.newSubManager()) {
-                detectChunk(src, rows, gt, decoder, xs, cache, cacheUsed, det, m);
-            }
-            NativeMemory.release(DIRECT_LIMIT);
-            if (bar != null) {
-                bar.step(b - a);
+        int group = opt.chunk() * GROUP_CHUNKS;
+        for (int ga = 0; ga < n; ga += group) {
+            int[] rows = Arrays.copyOfRange(order, ga, Math.min(n, ga + group));
+            EncodedRows v = encodeRows(src, rows, true, root);
+            EncodedRows mu = encodeRows(src, rows, false, root);
+            for (int a = 0; a < rows.length; a += opt.chunk()) {
+                int b = Math.min(rows.length, a + opt.chunk());
+                try (NDManager m = root.newSubManager()) {
+                    detectChunk(src, rows, a, b, v, mu, gt, decoder, xs, cache, cacheUsed, det, m);
+                }
+                NativeMemory.release(DIRECT_LIMIT);
+                if (bar != null) {
+                    bar.step(b - a);
+                }
             }
         }
     }
 
-    /** Pass 1 on the pairs {@code rows}: their moments, ground-truth scores and video vectors go into {@code det}. */
-    private void detectChunk(PairSource src, int[] rows, int[] gt, MadeNetwork.Decoder decoder, XPoolScorer xs,
-            CachedMusic[] cache, long[] cacheUsed, Detections det, NDManager m) {
+    /**
+     * One side (videos or musics) of some rows, encoded: per row its tokens up to its last valid slot
+     * ([slots·d], padded slots zero), its mask there and its vector. Host arrays, so that chunks of any rows can
+     * be assembled from them without re-encoding.
+     */
+    record EncodedRows(float[][] tokens, float[][] masks, float[][] vectors, int d) {
+        /** The rows of an encoded chunk, in its order. */
+        static EncodedRows of(MadeNetwork.Encoded e) {
+            int b = (int) e.tokens().getShape().get(0);
+            int slots = (int) e.tokens().getShape().get(1);
+            EncodedRows r = new EncodedRows(new float[b][], new float[b][], new float[b][],
+                    (int) e.tokens().getShape().get(2));
+            float[] tok = e.tokens().toFloatArray();
+            float[] mask = e.mask().toFloatArray();
+            float[] vec = e.vector().toFloatArray();
+            for (int i = 0; i < b; i++) {
+                r.put(tok, mask, vec, slots, i, i);
+            }
+            return r;
+        }
+
+        /** Stores row {@code i} of a chunk's tokens [b, slots, d], mask [b, slots] and vectors [b, d] at {@code to}. */
+        void put(float[] tok, float[] mask, float[] vec, int slots, int i, int to) {
+            int last = 0;
+            for (int j = 0; j < slots; j++) {
+                if (mask[i * slots + j] != 0f) {
+                    last = j + 1;
+                }
+            }
+            last = Math.max(last, 1);
+            tokens[to] = Arrays.copyOfRange(tok, i * slots * d, (i * slots + last) * d);
+            masks[to] = Arrays.copyOfRange(mask, i * slots, i * slots + last);
+            vectors[to] = Arrays.copyOfRange(vec, i * d, (i + 1) * d);
+        }
+
+        /** The rows {@code from..to-1} as one chunk, padded to the longest (tensors attached to {@code m}). */
+        MadeNetwork.Encoded padded(int from, int to, NDManager m) {
+            int k = to - from;
+            int slots = 1;
+            for (int i = from; i < to; i++) {
+                slots = Math.max(slots, masks[i].length);
+            }
+            float[] tok = new float[k * slots * d];
+            float[] mask = new float[k * slots];
+            float[] vec = new float[k * d];
+            for (int i = 0; i < k; i++) {
+                System.arraycopy(tokens[from + i], 0, tok, i * slots * d, tokens[from + i].length);
+                System.arraycopy(masks[from + i], 0, mask, i * slots, masks[from + i].length);
+                System.arraycopy(vectors[from + i], 0, vec, i * d, d);
+            }
+            return new MadeNetwork.Encoded(NativeMemory.owned(m, tok, new Shape(k, slots, d)),
+                    NativeMemory.owned(m, vec, new Shape(k, d)), NativeMemory.owned(m, mask, new Shape(k, slots)));
+        }
+    }
+
+    /**
+     * Encodes the videos (or musics) of {@code rows} in chunks of rows of similar length; the result is in the
+     * order of {@code rows}.
+     */
+    private EncodedRows encodeRows(PairSource src, int[] rows, boolean videos, NDManager root) {
+        int k = rows.length;
+        EncodedRows out = new EncodedRows(new float[k][], new float[k][], new float[k][], c.dModel());
+        int[] byLength = sortedBy(k, i -> lengthHint(videos ? src.videoLengthHint(rows[i]) : src.musicLengthHint(rows[i])));
+        for (int a = 0; a < k; a += opt.chunk()) {
+            int b = Math.min(k, a + opt.chunk());
+            int[] sub = new int[b - a];
+            for (int i = 0; i < sub.length; i++) {
+                sub[i] = rows[byLength[a + i]];
+            }
+            try (NDManager m = root.newSubManager()) {
+                NDArray[] in = trimmed(videos ? src.videos(m, sub) : src.musics(m, sub));
+                MadeNetwork.Encoded e = videos ? net.encodeVideo(in[0], in[1], false) : net.encodeMusic(in[0], in[1], false);
+                float[] tok = e.tokens().toFloatArray();
+                float[] mask = e.mask().toFloatArray();
+                float[] vec = e.vector().toFloatArray();
+                int slots = (int) e.tokens().getShape().get(1);
+                for (int i = 0; i < sub.length; i++) {
+                    out.put(tok, mask, vec, slots, i, byLength[a + i]);
+                }
+            }
+            NativeMemory.release(DIRECT_LIMIT);
+        }
+        return out;
+    }
+
+    /**
+     * Pass 1 on the pairs {@code rows[from..to)} of a group whose sides are encoded in {@code v} and {@code mu}:
+     * their moments, ground-truth scores and video vectors go into {@code det}.
+     */
+    private void detectChunk(PairSource src, int[] groupRows, int from, int to, EncodedRows vRows, EncodedRows muRows,
+            int[] gt, MadeNetwork.Decoder decoder, XPoolScorer xs, CachedMusic[] cache, long[] cacheUsed,
+            Detections det, NDManager m) {
         int d = c.dModel();
-        NDArray[] vin = trimmed(src.videos(m, rows));
-        NDArray[] min = trimmed(src.musics(m, rows));
-        MadeNetwork.Encoded v = net.encodeVideo(vin[0], vin[1], false);
-        MadeNetwork.Encoded mu = net.encodeMusic(min[0], min[1], false);
-        float[] mom = moments(src, rows, v, mu, decoder, m);
-        cacheMusics(cache, rows, gt, mu, cacheUsed);
+        int[] rows = Arrays.copyOfRange(groupRows, from, to);
+        MadeNetwork.Encoded v = vRows.padded(from, to, m);
+        MadeNetwork.Encoded mu = muRows.padded(from, to, m);
+        float[] mom = moments(src, rows, v, mu, packed(vRows, muRows, from, to, m), decoder, m);
+        cacheMusics(cache, rows, gt, muRows, from, cacheUsed);
         XPoolScorer.VideoSide vs = xs.prepareVideos(v.vector());
         XPoolScorer.MusicSide ms = xs.prepareMusics(mu.tokens(), mu.mask(), mu.vector());
         XPoolScorer.Block blk = xs.score(ms, vs, m);
@@ -226,11 +328,10 @@ public final class MsgEvaluator {
 
     /** The moment DETR detects in each pair of a chunk: {start, end, score} per row. */
     private float[] moments(PairSource src, int[] rows, MadeNetwork.Encoded v, MadeNetwork.Encoded mu,
-            MadeNetwork.Decoder decoder, NDManager m) {
+            NDArray[] packed, MadeNetwork.Decoder decoder, NDManager m) {
         NDArray pooled = c.momentQuery().usesXPool()
                 ? net.xpool(v.vector(), mu.tokens(), mu.mask(), false) : null;
         NDArray target = net.initialQueries(v.vector(), mu.vector(), pooled);
-        NDArray[] packed = packed(v, mu);
         MadeNetwork.DetrMemory mem = net.detrEncode(packed[0], packed[1], false);
         NDArray hidden = decoder.decode(mem, target, false);
         long layers = hidden.getShape().get(0);
@@ -363,40 +464,23 @@ public final class MsgEvaluator {
     }
 
     /** Keeps the chunk's encoded musics (first occurrence of each) while the byte budget allows. */
-    private void cacheMusics(CachedMusic[] cache, int[] rows, int[] gt, MadeNetwork.Encoded mu, long[] used) {
+    private void cacheMusics(CachedMusic[] cache, int[] rows, int[] gt, EncodedRows mu, int from, long[] used) {
         if (opt.cacheBytes() == 0) {
             return;
         }
-        int d = c.dModel();
-        long s = mu.tokens().getShape().get(1);
-        float[] tok = null;
-        float[] mask = null;
-        float[] vec = null;
         for (int i = 0; i < rows.length; i++) {
             int u = gt[rows[i]];
             if (cache[u] != null) {
                 continue;
             }
-            if (tok == null) {
-                tok = mu.tokens().toFloatArray();
-                mask = mu.mask().toFloatArray();
-                vec = mu.vector().toFloatArray();
-            }
-            int last = 0;
-            for (int j = 0; j < s; j++) {
-                if (mask[(int) (i * s + j)] != 0f) {
-                    last = j + 1;
-                }
-            }
-            long bytes = 4L * last * (d + 1) + 4L * d + 64;
+            float[] tok = mu.tokens()[from + i];
+            float[] mask = mu.masks()[from + i];
+            long bytes = 4L * (tok.length + mask.length + mu.d()) + 64;
             if (used[0] + bytes > opt.cacheBytes()) {
                 return;
             }
             used[0] += bytes;
-            int base = (int) (i * s * d);
-            cache[u] = new CachedMusic(Arrays.copyOfRange(tok, base, base + last * d),
-                    Arrays.copyOfRange(mask, (int) (i * s), (int) (i * s) + last),
-                    Arrays.copyOfRange(vec, i * d, (i + 1) * d), last);
+            cache[u] = new CachedMusic(tok, mask, mu.vectors()[from + i]);
         }
     }
 
@@ -405,26 +489,18 @@ public final class MsgEvaluator {
      * Same values as encoding them again (they are pass 1's results; padded slots are zero and masked).
      */
     private MadeNetwork.Encoded fromCache(CachedMusic[] cache, int[] us, NDManager m) {
-        int d = c.dModel();
-        int slots = 1;
-        for (int u : us) {
-            if (cache[u] == null) {
+        int k = us.length;
+        EncodedRows r = new EncodedRows(new float[k][], new float[k][], new float[k][], c.dModel());
+        for (int i = 0; i < k; i++) {
+            CachedMusic cm = cache[us[i]];
+            if (cm == null) {
                 return null;
             }
-            slots = Math.max(slots, cache[u].slots());
+            r.tokens()[i] = cm.tokens();
+            r.masks()[i] = cm.mask();
+            r.vectors()[i] = cm.vector();
         }
-        float[] tok = new float[us.length * slots * d];
-        float[] mask = new float[us.length * slots];
-        float[] vec = new float[us.length * d];
-        for (int i = 0; i < us.length; i++) {
-            CachedMusic cm = cache[us[i]];
-            System.arraycopy(cm.tokens(), 0, tok, i * slots * d, cm.tokens().length);
-            System.arraycopy(cm.mask(), 0, mask, i * slots, cm.mask().length);
-            System.arraycopy(cm.vector(), 0, vec, i * d, d);
-        }
-        return new MadeNetwork.Encoded(NativeMemory.owned(m, tok, new Shape(us.length, slots, d)),
-                NativeMemory.owned(m, vec, new Shape(us.length, d)),
-                NativeMemory.owned(m, mask, new Shape(us.length, slots)));
+        return r.padded(0, k, m);
     }
 
     /**
@@ -434,53 +510,37 @@ public final class MsgEvaluator {
      * position of a valid token depends only on its rank among the valid tokens (padding adds 0 to the
      * cumulative sum) and on the valid count, both unchanged by moving padding to the end.
      */
-    static NDArray[] packed(MadeNetwork.Encoded v, MadeNetwork.Encoded mu) {
-        NDArray src = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(v.tokens(), mu.tokens()), 1);
-        NDArray mask = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(v.mask(), mu.mask()), 1);
-        int b = (int) mask.getShape().get(0);
-        int len = (int) mask.getShape().get(1);
-        long d = src.getShape().get(2);
-        float[] mk = mask.toFloatArray();
+    static NDArray[] packed(EncodedRows v, EncodedRows mu, int from, int to, NDManager m) {
+        int d = v.d();
+        int k = to - from;
+        int[] count = new int[k];
         int longest = 1;
-        int[] count = new int[b];
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < len; j++) {
-                if (mk[i * len + j] != 0f) {
-                    count[i]++;
-                }
+        for (int i = 0; i < k; i++) {
+            for (float x : v.masks()[from + i]) {
+                count[i] += x != 0f ? 1 : 0;
+            }
+            for (float x : mu.masks()[from + i]) {
+                count[i] += x != 0f ? 1 : 0;
             }
             longest = Math.max(longest, count[i]);
         }
-        if (longest == len) {
-            boolean prefix = true; // nothing to gain unless some row has padding before a valid token
-            for (int i = 0; i < b && prefix; i++) {
-                for (int j = 0; j < count[i]; j++) {
-                    prefix &= mk[i * len + j] != 0f;
+        float[] tok = new float[k * longest * d];
+        float[] mask = new float[k * longest];
+        for (int i = 0; i < k; i++) {
+            int at = i * longest;
+            for (EncodedRows side : new EncodedRows[] {v, mu}) {
+                float[] sm = side.masks()[from + i];
+                float[] st = side.tokens()[from + i];
+                for (int j = 0; j < sm.length; j++) {
+                    if (sm[j] != 0f) {
+                        System.arraycopy(st, j * d, tok, at * d, d);
+                        mask[at++] = 1f;
+                    }
                 }
             }
-            if (prefix) {
-                return new NDArray[] {src, mask};
-            }
         }
-        long[] idx = new long[b * longest];
-        for (int i = 0; i < b; i++) {
-            int k = 0;
-            int pad = -1;
-            for (int j = 0; j < len; j++) {
-                if (mk[i * len + j] != 0f) {
-                    idx[i * longest + k++] = j;
-                } else if (pad < 0) {
-                    pad = j;
-                }
-            }
-            while (k < longest) {
-                idx[i * longest + k++] = pad; // a padding slot: masked (pad >= 0 whenever k < longest)
-            }
-        }
-        NDManager m = src.getManager();
-        NDArray index = NativeMemory.owned(m, idx, new Shape(b, longest));
-        NDArray tokens = src.gather(index.reshape(b, longest, 1).repeat(2, d), 1);
-        return new NDArray[] {tokens, mask.gather(index, 1)};
+        return new NDArray[] {NativeMemory.owned(m, tok, new Shape(k, longest, d)),
+            NativeMemory.owned(m, mask, new Shape(k, longest))};
     }
 
     private float combine(float dual, float single) {

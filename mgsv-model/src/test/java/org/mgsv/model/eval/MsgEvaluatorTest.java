@@ -49,9 +49,14 @@ class MsgEvaluatorTest {
         check(c, seed, MsgEvaluator.Options.DEFAULT_CACHE_BYTES);
         check(c, seed, 0); // every music encoded again in pass 2
         check(c, seed, 3000); // cache holds only some musics
+        check(c, seed, 1, MsgEvaluator.Options.DEFAULT_CACHE_BYTES); // groups of 8 rows: two groups, one partial
     }
 
     private static void check(MadeConfig c, long seed, long cacheBytes) {
+        check(c, seed, 4, cacheBytes);
+    }
+
+    private static void check(MadeConfig c, long seed, int chunk, long cacheBytes) {
         int n = 13;
         int[] musicRow = new int[n];
         for (int i = 0; i < n; i++) {
@@ -61,7 +66,7 @@ class MsgEvaluatorTest {
             MadeParams p = EvalFixtures.perturbed(c, m, seed, 0.2f);
             MadeNetwork net = new MadeNetwork(p);
             PairSource src = new WithDuplicates(new SyntheticPairs(n, seed, c), musicRow);
-            MsgResult r = new MsgEvaluator(net, new MsgEvaluator.Options(4, 3, 5, 5, false, cacheBytes)).evaluate(src);
+            MsgResult r = new MsgEvaluator(net, new MsgEvaluator.Options(chunk, 3, 5, 5, false, cacheBytes)).evaluate(src);
 
             int[] all = new int[n];
             for (int i = 0; i < n; i++) {
@@ -120,7 +125,7 @@ class MsgEvaluatorTest {
             MadeNetwork.Encoded mu = net.encodeMusic(in.segmentFeats(), in.segmentMasks(), false);
             NDArray target = net.initialQueries(v.vector(), mu.vector(), null);
             NDArray plain = net.detrDecode(net.detrEncode(v.tokens(), v.mask(), mu.tokens(), mu.mask(), false), target, false);
-            NDArray[] pk = MsgEvaluator.packed(v, mu);
+            NDArray[] pk = MsgEvaluator.packed(MsgEvaluator.EncodedRows.of(v), MsgEvaluator.EncodedRows.of(mu), 0, 5, m);
             assertTrue(pk[0].getShape().get(1) < c.frameSlots() + c.segmentSlots(), "nothing was packed");
             NDArray fast = new FastDecoder(p).decode(net.detrEncode(pk[0], pk[1], false), target);
             double diff = plain.sub(fast).abs().max().getFloat();
