@@ -1,6 +1,7 @@
 package org.mgsv.bench;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,16 @@ public final class EvalBench {
 
     /** The timed runs (seconds, in all and per pass) and the configuration of the weights evaluated. */
     public record Result(MadeConfig config, List<Double> seconds, List<Double> pass1Seconds,
-            List<Double> pass2Seconds) {}
+            List<Double> pass2Seconds, TorchProfile.Summary profile) {}
 
     /**
      * Evaluates {@code n} synthetic pairs {@code warmup + runs} times with the weights in {@code model} (null: the
-     * reference configuration at its initialisation, seed 0); {@code onRun} hears of every run as it ends.
+     * reference configuration at its initialisation, seed 0); {@code onRun} hears of every run as it ends. With
+     * {@code profile}, one run more goes under libtorch's profiler, which writes its trace there (that run is
+     * slower and left out of the timings).
      */
-    public static Result run(Path model, MsgEvaluator.Options opt, int n, int warmup, int runs, Consumer<Run> onRun) {
+    public static Result run(Path model, MsgEvaluator.Options opt, int n, int warmup, int runs, Path profile,
+            Consumer<Run> onRun) {
         List<Double> times = new ArrayList<>();
         List<Double> pass1 = new ArrayList<>();
         List<Double> pass2 = new ArrayList<>();
@@ -60,8 +64,13 @@ public final class EvalBench {
                     pass2.add(r.pass2Seconds());
                 }
             }
+            if (profile != null) {
+                JniUtils.startProfile(false, true, false);
+                ev.evaluate(src);
+                JniUtils.stopProfile(profile.toAbsolutePath().toString());
+            }
         }
-        return new Result(config, times, pass1, pass2);
+        return new Result(config, times, pass1, pass2, profile == null ? null : TorchProfile.read(profile));
     }
 
     private static int count(int[] rank0) {

@@ -59,10 +59,15 @@ public final class BenchEvalCommand extends ModelCommand {
     @Option(names = "--json", paramLabel = "<out.json>", description = "write the figures as JSON")
     Path json;
 
+    @Option(names = "--profile", paramLabel = "<trace.json>",
+            description = "run once more under libtorch's profiler: write its trace and print time per operator and"
+                    + " the GEMMs' FLOPs and rate (the profiled run is slower; its time is not in the median)")
+    Path profile;
+
     @Mixin PeakOption peak;
 
     @Option(names = "--glibc-default-malloc", description = "keep glibc's adaptive malloc (more resident memory)"
-            + " instead of the fixed mmap threshold mgsv eval uses (1 MiB; 32 MiB in bf16)")
+            + " instead of the fixed mmap threshold mgsv eval uses (8 MiB; 32 MiB in bf16)")
     boolean defaultMalloc;
 
     @Override
@@ -73,12 +78,12 @@ public final class BenchEvalCommand extends ModelCommand {
         boolean lean = !defaultMalloc && EvalMemory.tune();
         Map<String, Object> machine = BenchInfo.machine();
         int threads = BenchInfo.threads();
-        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d; load %s; malloc %s%n",
-                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.loadAverage(),
+        System.out.printf(Locale.ROOT, "machine: %s, %d cores; JVM %s; libtorch threads %d (%s); load %s; malloc %s%n",
+                machine.get("cpu"), (int) machine.get("cores"), BenchInfo.jvm(), threads, BenchInfo.openMp(), BenchInfo.loadAverage(),
                 lean ? org.mgsv.model.eval.EvalMemory.applied() : "glibc default");
         MatmulPeak.Peak pk = peak.get(threads);
         MsgEvaluator.Options opt = new MsgEvaluator.Options(chunk, musicChunk, videoBlock, 100, false);
-        EvalBench.Result res = EvalBench.run(model, opt, n, warmup, runs, r -> System.out.printf(Locale.ROOT,
+        EvalBench.Result res = EvalBench.run(model, opt, n, warmup, runs, profile, r -> System.out.printf(Locale.ROOT,
                 "%s %d: %.2f s (pass 1 encode+detect %.2f s, pass 2 rank %.2f s), R@1 %.1f%%, peak RSS %.0f MB%n",
                 r.timed() ? "run" : "warm-up", r.index(), r.seconds(), r.pass1Seconds(), r.pass2Seconds(),
                 100.0 * r.rankedFirst() / n, BenchInfo.peakRssMb()));
@@ -93,6 +98,11 @@ public final class BenchEvalCommand extends ModelCommand {
         Map<String, Object> out = new LinkedHashMap<>();
         PeakOption.report("MsG eval N=" + n + " (matmuls as the streamed evaluator runs them, at full slot lengths)", pk,
                 MadeFlops.msgEval(config, n, n, chunk), med, out);
+        if (res.profile() != null) {
+            System.out.print(res.profile().describe(25));
+            System.out.println("wrote " + profile);
+            out.put("profile", res.profile().toMap(25));
+        }
         if (json != null) {
             out.put("median_s", med);
             out.put("items_per_s", n / med);

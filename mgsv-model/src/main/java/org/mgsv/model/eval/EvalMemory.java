@@ -2,10 +2,13 @@ package org.mgsv.model.eval;
 
 /**
  * glibc malloc tuning for evaluation. libtorch allocates and frees many activation tensors per chunk; with
- * glibc's adaptive mmap threshold they are soon served from heap arenas whose fragments stay resident. A fixed
- * threshold of 1 MiB (large tensors get their own mapping, returned to the system when freed; small ones stay
- * in the heap) and two arenas keep the resident size near the live tensors without the cost of mapping every
- * small tensor (measured for N = 500: peak RSS 537 → 464 MB at unchanged speed; a 64 KiB threshold cost 35%).
+ * glibc's adaptive mmap threshold they are soon served from heap arenas whose fragments stay resident, and with
+ * a low fixed threshold every large tensor is a fresh mapping whose pages the kernel faults in and zeroes on
+ * every chunk. A fixed threshold of 8 MiB (every activation of a pass-1 chunk — the widest, [8, 146, 1024], is
+ * 4.8 MB — is reused from the heap; only larger blocks get their own mapping), a trim threshold of 64 MiB and two
+ * arenas keep the resident size near the live tensors (measured for N = 2000, 2 threads, two runs each: 1 MiB
+ * threshold 17.9–20.4 s at 0.94 GB peak RSS; 8 MiB with 64 MiB trim 13.1–15.2 s at 0.95 GB; 32 MiB with 256 MiB
+ * trim the same speed at 1.04 GB).
  */
 public final class EvalMemory {
     private static final int M_TRIM_THRESHOLD = -1;
@@ -18,24 +21,25 @@ public final class EvalMemory {
      * Applies the tuning unless the MALLOC_MMAP_THRESHOLD_ environment variable already sets it; false where
      * glibc's mallopt is unavailable (then nothing changes). Under {@link org.mgsv.model.MatmulPrecision#BF16}
      * (set before this call) every product adds bf16 copies of its operands and result, three times the
-     * allocations of a few MB each; with a 1 MiB threshold each is a fresh mapping whose pages the kernel faults
-     * in and zeroes (a quarter of the process's time, measured with perf). There the threshold is 32 MiB and
-     * freed blocks stay in the heap for the next chunk (measured N = 500: 6.6 → 5.2 s, peak RSS 0.89 → 1.07 GB).
+     * allocations of a few MB each; there the threshold is 32 MiB and the trim threshold 256 MiB (measured N = 500:
+     * 6.6 → 5.2 s against a 1 MiB threshold, peak RSS 0.89 → 1.07 GB).
      */
     public static synchronized boolean tune() {
         if (System.getenv("MALLOC_MMAP_THRESHOLD_") != null) {
             applied = "MALLOC_MMAP_THRESHOLD_ from the environment";
             return true;
         }
-        int threshold = org.mgsv.model.MatmulPrecision.current() == org.mgsv.model.MatmulPrecision.BF16
-                ? 32 << 20 : 1 << 20;
+        boolean bf16 = org.mgsv.model.MatmulPrecision.current() == org.mgsv.model.MatmulPrecision.BF16;
+        int threshold = bf16 ? 32 << 20 : 8 << 20;
+        int trim = bf16 ? 256 << 20 : 64 << 20;
         boolean ok = System.getenv("MALLOC_ARENA_MAX") != null
                 ? mallopt(M_MMAP_THRESHOLD, threshold)
                 : mallopt(M_MMAP_THRESHOLD, threshold, M_ARENA_MAX, 2);
-        if (threshold > 1 << 20 && System.getenv("MALLOC_TRIM_THRESHOLD_") == null) {
-            ok &= mallopt(M_TRIM_THRESHOLD, 256 << 20);
+        boolean trimSet = System.getenv("MALLOC_TRIM_THRESHOLD_") == null;
+        if (trimSet) {
+            ok &= mallopt(M_TRIM_THRESHOLD, trim);
         }
-        applied = "mmap threshold " + (threshold >> 20) + " MiB" + (threshold > 1 << 20 ? ", trim threshold 256 MiB" : "")
+        applied = "mmap threshold " + (threshold >> 20) + " MiB" + (trimSet ? ", trim threshold " + (trim >> 20) + " MiB" : "")
                 + (System.getenv("MALLOC_ARENA_MAX") != null ? "" : ", 2 arenas");
         return ok;
     }
