@@ -31,7 +31,7 @@ public final class EvalBench {
 
     /** The timed runs (seconds, in all and per pass) and the configuration of the weights evaluated. */
     public record Result(MadeConfig config, List<Double> seconds, List<Double> pass1Seconds,
-            List<Double> pass2Seconds, TorchProfile.Summary profile) {}
+            List<Double> pass2Seconds, TorchProfile.Summary profile, int[] validFrames, int[] validSegments) {}
 
     /**
      * Evaluates {@code n} synthetic pairs {@code warmup + runs} times with the weights in {@code model} (null: the
@@ -45,12 +45,18 @@ public final class EvalBench {
         List<Double> pass1 = new ArrayList<>();
         List<Double> pass2 = new ArrayList<>();
         MadeConfig config;
+        int[] frames = new int[n];
+        int[] segments = new int[n];
         try (NDManager m = NDManager.newBaseManager()) {
             MadeParams params = model != null ? ModelDir.load(model, m).params()
                     : MadeParams.initialize(MadeConfig.reference(), m, 0);
             config = params.config();
             MsgEvaluator ev = new MsgEvaluator(new MadeNetwork(params), opt);
             SyntheticPairs src = new SyntheticPairs(n, 1, config);
+            for (int i = 0; i < n; i++) {
+                frames[i] = src.videoLengthHint(i);
+                segments[i] = src.musicLengthHint(i);
+            }
             for (int i = 0; i < warmup + runs; i++) {
                 long t0 = System.nanoTime();
                 MsgResult r = ev.evaluate(src);
@@ -70,7 +76,8 @@ public final class EvalBench {
                 JniUtils.stopProfile(profile.toAbsolutePath().toString());
             }
         }
-        return new Result(config, times, pass1, pass2, profile == null ? null : TorchProfile.read(profile));
+        return new Result(config, times, pass1, pass2, profile == null ? null : TorchProfile.read(profile), frames,
+                segments);
     }
 
     private static int count(int[] rank0) {

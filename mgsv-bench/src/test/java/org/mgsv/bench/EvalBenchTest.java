@@ -34,5 +34,6 @@ class EvalBenchTest {
         EvalBench.Result plain = EvalBench.run(null, opt, 3, 0, 1, null, x -> { });
         assertNull(plain.profile());
         assertEquals(1, plain.pass1Seconds().size());
+        assertEquals(3, plain.validFrames().length, "each row's valid frames, for the useful-work FLOP count");
     }
 }

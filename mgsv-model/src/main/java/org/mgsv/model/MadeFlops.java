@@ -53,6 +53,30 @@ public final class MadeFlops {
     }
 
     /**
+     * The useful matrix work of an MsG evaluation whose rows have {@code frames[i]} valid frames and
+     * {@code segments[i]} valid segments (one distinct music per row): each tower on its row's valid tokens, DETR
+     * on frames + segments tokens, the X-Pool scorer on each music's valid segments against every video. What an
+     * implementation that never computes a padded slot does, hence a lower bound for any, and the honest
+     * denominator of a fraction of peak ({@link #msgEval} counts full slots, as a padded implementation computes).
+     */
+    public static double msgEvalValid(MadeConfig c, int[] frames, int[] segments) {
+        int n = frames.length;
+        if (segments.length != n) {
+            throw new IllegalArgumentException("frames and segments differ in length: " + n + " vs " + segments.length);
+        }
+        double d = c.dModel();
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double f = frames[i];
+            double s = segments[i];
+            total += lin(f, c.frameFeatDim(), d) + lin(s, c.segmentFeatDim(), d) + encoder(c, 1, f) + encoder(c, 1, s)
+                    + detection(c, 1, f + s, 1, false) + xpoolScorerVideos(c, 1)
+                    + 2 * xpoolScorerMusics(c, 1, s) + xpoolScorerPairs(c, n + 1.0, s); // pass 1 and pass 2
+        }
+        return total;
+    }
+
+    /**
      * One search query with the video's features given: the video tower, a dual-score scan of {@code tracks}
      * catalog vectors, the X-Pool single score of the {@code shortlist} tracks (plain per-track X-Pool with the key
      * projection folded into the query) and moment detection of the {@code top} results.
@@ -150,15 +174,21 @@ public final class MadeFlops {
 
     /** XPoolScorer.prepareMusics: keys, folded values, M·ū, three S×S Gram matrices, three S-vectors per music. */
     static double xpoolScorerMusics(MadeConfig c, double nm) {
+        return xpoolScorerMusics(c, nm, c.segmentSlots());
+    }
+
+    static double xpoolScorerMusics(MadeConfig c, double nm, double s) {
         double d = c.dModel();
-        double s = c.segmentSlots();
         return 3 * lin(nm * s, d, d) + 3 * lin(nm * s, d, s) + lin(nm * s, d, 3);
     }
 
     /** XPoolScorer.score per (music, video) pair: logits, the Gram products, the S-vectors, W̄(γ3⊙h), dual. */
     static double xpoolScorerPairs(MadeConfig c, double pairs) {
+        return xpoolScorerPairs(c, pairs, c.segmentSlots());
+    }
+
+    static double xpoolScorerPairs(MadeConfig c, double pairs, double s) {
         double d = c.dModel();
-        double s = c.segmentSlots();
         return pairs * (2 * s * d + 2 * 3 * s * s + 2 * 3 * s + 2 * s * d + 2 * d);
     }
 }

@@ -1,6 +1,7 @@
 package org.mgsv.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,18 @@ class MadeFlopsTest {
         double pass1 = 448 + 3296 + 3360 + 960 + 256 + 64 + 1152 + 512;
         double pass2 = 1152 + 512;
         assertEquals(pass1 + pass2, MadeFlops.msgEval(TINY, 2, 2, 2), 0);
+    }
+
+    @Test
+    void msgEvaluationAtValidLengthsIsTheFullSlotCountWhenNothingIsPaddedAndLessOtherwise() {
+        int f = TINY.frameSlots();
+        int s = TINY.segmentSlots();
+        // pass 1 scores only the diagonal here (the chunked count scores a chunk's k×k pairs): chunks of 1
+        assertEquals(MadeFlops.msgEval(TINY, 2, 2, 1), MadeFlops.msgEvalValid(TINY, new int[] {f, f}, new int[] {s, s}),
+                1e-9);
+        double shorter = MadeFlops.msgEvalValid(TINY, new int[] {f - 1, f}, new int[] {s, s - 1});
+        assertTrue(shorter < MadeFlops.msgEval(TINY, 2, 2, 1), "padding is not useful work");
+        assertThrows(IllegalArgumentException.class, () -> MadeFlops.msgEvalValid(TINY, new int[] {1}, new int[0]));
     }
 
     @Test

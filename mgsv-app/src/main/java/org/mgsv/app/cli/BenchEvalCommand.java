@@ -96,8 +96,12 @@ public final class BenchEvalCommand extends ModelCommand {
         System.out.printf(Locale.ROOT, "MsG eval (" + precision.modelLabel() + ") N=%d: median %.2f s over %d runs (pass 1 %.2f s, pass 2 %.2f s), %.1f items/s, peak RSS %.0f MB, %d threads, load %s%n",
                 n, med, runs, Stats.median(pass1), Stats.median(pass2), n / med, rss, threads, BenchInfo.loadAverage());
         Map<String, Object> out = new LinkedHashMap<>();
-        PeakOption.report("MsG eval N=" + n + " (matmuls as the streamed evaluator runs them, at full slot lengths)", pk,
+        PeakOption.report("MsG eval N=" + n + " (matmuls at full slot lengths, as a padded implementation runs them)", pk,
                 MadeFlops.msgEval(config, n, n, chunk), med, out);
+        Map<String, Object> valid = new LinkedHashMap<>();
+        PeakOption.report("MsG eval N=" + n + " (matmuls at the rows' valid lengths: the useful work)", pk,
+                MadeFlops.msgEvalValid(config, res.validFrames(), res.validSegments()), med, valid);
+        out.put("flops_valid_lengths", valid.get("flops"));
         if (res.profile() != null) {
             System.out.print(res.profile().describe(25));
             System.out.println("wrote " + profile);
