@@ -50,12 +50,25 @@ public final class Annotator {
 
     /** Reads the tracks' excerpts from their source files. */
     public Annotator(FingerprintIndex index, Matcher.Config config) {
-        this(index, new MusicLibrary.TrackAudio(index), config);
+        this(index, config, 1);
+    }
+
+    /** Reads the tracks' excerpts from their source files; each video matched on {@code queryThreads} threads. */
+    public Annotator(FingerprintIndex index, Matcher.Config config, int queryThreads) {
+        this(index, new MusicLibrary.TrackAudio(index), config, queryThreads);
     }
 
     public Annotator(FingerprintIndex index, Matcher.TrackSource trackAudio, Matcher.Config config) {
+        this(index, trackAudio, config, 1);
+    }
+
+    /**
+     * An annotator whose every video is matched on {@code queryThreads} threads ({@link Matcher}): for latency,
+     * one video at a time; {@link #run} with several threads already keeps the cores busy with one video each.
+     */
+    public Annotator(FingerprintIndex index, Matcher.TrackSource trackAudio, Matcher.Config config, int queryThreads) {
         this.index = index;
-        this.matcher = new Matcher(index, trackAudio, config);
+        this.matcher = new Matcher(index, trackAudio, config, queryThreads);
     }
 
     public Matcher matcher() {

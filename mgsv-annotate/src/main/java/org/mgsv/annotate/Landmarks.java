@@ -3,6 +3,8 @@ package org.mgsv.annotate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.mgsv.media.audio.RealFft;
 
 /**
@@ -67,14 +69,34 @@ public final class Landmarks {
      * the same landmark found twice is counted once by the vote.
      */
     public static Prints shifted(float[] x, Params p, int shifts) {
+        return shifted(x, p, shifts, null);
+    }
+
+    /**
+     * {@link #shifted(float[], Params, int)} with the later half of the grids analysed on {@code helpers} (null:
+     * all on the calling thread) while the caller does the first half; the same landmarks either way.
+     */
+    public static Prints shifted(float[] x, Params p, int shifts, ExecutorService helpers) {
         if (shifts <= 1) {
             return of(x, p);
+        }
+        List<Future<Prints>> later = new ArrayList<>();
+        int mine = helpers == null ? shifts : (shifts + 1) / 2;
+        for (int s = mine; s < shifts; s++) {
+            int from = s * HOP / shifts;
+            later.add(helpers.submit(() -> pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()),
+                    p.fanout())));
         }
         List<Prints> all = new ArrayList<>();
         int n = 0, frames = 0;
         for (int s = 0; s < shifts; s++) {
-            int from = s * HOP / shifts;
-            Prints q = pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()), p.fanout());
+            Prints q;
+            if (s < mine) {
+                int from = s * HOP / shifts;
+                q = pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()), p.fanout());
+            } else {
+                q = Parallel.join(later.get(s - mine));
+            }
             all.add(q);
             n += q.size();
             frames = Math.max(frames, q.frames());

@@ -1,6 +1,10 @@
 package org.mgsv.annotate;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.TopKHeap;
 
@@ -100,11 +104,38 @@ public final class Matcher {
     private final FingerprintIndex index;
     private final TrackSource trackAudio;
     private final Config config;
+    private final ExecutorService helpers;
+    private final int threads;
+    private final long parallelVotes;
 
     public Matcher(FingerprintIndex index, TrackSource trackAudio, Config config) {
+        this(index, trackAudio, config, 1);
+    }
+
+    /**
+     * A matcher that shares each query's work among {@code threads} threads (the caller's and {@code threads − 1}
+     * daemon helpers): half of the frame grids are fingerprinted by a helper, the query's verification analyses
+     * made there while the caller votes, and the candidates verified side by side. The result is the same for any
+     * number of threads; only latency changes. For many videos at once, one thread per query and one query per
+     * thread is the better use of the cores.
+     */
+    public Matcher(FingerprintIndex index, TrackSource trackAudio, Config config, int threads) {
+        this(index, trackAudio, config, threads, PARALLEL_VOTES);
+    }
+
+    /** As above; queries with fewer than {@code parallelVotes} index reads vote on one thread. */
+    Matcher(FingerprintIndex index, TrackSource trackAudio, Config config, int threads, long parallelVotes) {
         this.index = index;
         this.trackAudio = trackAudio;
         this.config = config;
+        this.threads = Math.max(1, threads);
+        this.helpers = Parallel.helpers(this.threads);
+        this.parallelVotes = parallelVotes;
+    }
+
+    /** Threads a query's work is shared among. */
+    public int threads() {
+        return threads;
     }
 
     /** The query's own analyses for verification: made once per query, whatever the number of candidates. */
@@ -118,7 +149,7 @@ public final class Matcher {
         }
 
         /** Onset envelopes of the whole query (what refinement correlates). */
-        float[][] onsets() {
+        synchronized float[][] onsets() {
             if (onsets == null) {
                 onsets = Matcher.onsets(audio, 0, -1);
             }
@@ -126,7 +157,7 @@ public final class Matcher {
         }
 
         /** Whitened log spectrum of the whole query (what the extent compares); not to be modified. */
-        float[][] spectrum() {
+        synchronized float[][] spectrum() {
             if (spectrum == null) {
                 spectrum = Landmarks.logSpectrogram(audio, Landmarks.NFFT, Landmarks.HOP, 0, -1);
                 whiten(spectrum);
@@ -138,7 +169,14 @@ public final class Matcher {
     /** Matches mono query audio at {@link Landmarks#SAMPLE_RATE}. */
     public Result match(float[] query) {
         QueryAnalysis qa = new QueryAnalysis(query);
-        Landmarks.Prints q = Landmarks.shifted(query, Landmarks.QUERY, QUERY_SHIFTS);
+        Landmarks.Prints q = Landmarks.shifted(query, Landmarks.QUERY, QUERY_SHIFTS, helpers);
+        if (helpers != null) {
+            // verification's analyses of the query, made while this thread votes (unused when nothing passes)
+            helpers.submit(() -> {
+                qa.onsets();
+                qa.spectrum();
+            });
+        }
         Vote[] top = vote(q, config.candidates());
         int best = top.length == 0 ? 0 : top[0].votes;
         int next = top.length < 2 ? 0 : top[1].votes;
@@ -146,12 +184,15 @@ public final class Matcher {
             return new Result(null, "no match in the library" + (best == 0 ? "" : " (best candidate: " + best
                     + " votes)"), best, next);
         }
-        Match winner = null, runnerUp = null;
+        List<Vote> eligible = new ArrayList<>();
         for (Vote v : top) {
             if (v.votes < config.minVotes() || (long) v.votes * VERIFY_DIVISOR < best) {
                 break; // most first
             }
-            Match m = verify(qa, v, top);
+            eligible.add(v);
+        }
+        Match winner = null, runnerUp = null;
+        for (Match m : verifyAll(qa, eligible, top)) {
             if (m == null) {
                 continue;
             }
@@ -181,6 +222,26 @@ public final class Matcher {
                     + index.track(runnerUp.track()).id(), best, next);
         }
         return new Result(winner, null, best, next);
+    }
+
+    /** {@link #verify} of each candidate, in their order, shared among the threads. */
+    private List<Match> verifyAll(QueryAnalysis qa, List<Vote> candidates, Vote[] all) {
+        // candidate i on the caller when i % threads == 0, else on a helper
+        List<Future<Match>> later = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            Vote v = candidates.get(i);
+            later.add(i % threads == 0 ? null : helpers.submit(() -> verify(qa, v, all)));
+        }
+        Match[] out = new Match[candidates.size()];
+        for (int i = 0; i < out.length; i += threads) {
+            out[i] = verify(qa, candidates.get(i), all);
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (later.get(i) != null) {
+                out[i] = Parallel.join(later.get(i));
+            }
+        }
+        return Arrays.asList(out);
     }
 
     /** Refines and measures candidate {@code v}; null when the aligned span is too short. */
@@ -229,7 +290,7 @@ public final class Matcher {
         int agreeLast = -1;
     }
 
-    /** Scratch arrays of a thread's votes, kept between queries (a large library's votes run to millions). */
+    /** Scratch arrays of one part of a query's votes, kept between queries (a large library's votes run to millions). */
     private static final class Scratch {
         int[] tracks = new int[0];
         int[] offsets = new int[0];
@@ -237,23 +298,39 @@ public final class Matcher {
         int[] sorted = new int[0];
         int[] sortedFrames = new int[0];
         int[] counts = new int[0];
+        int[] perTrack = new int[0];
+        int n;
 
-        void ensure(int n, int range) {
+        void ensure(int n, int range, int tracksInIndex) {
             if (tracks.length < n) {
                 int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, tracks.length * 3L / 2));
                 tracks = new int[cap];
                 offsets = new int[cap];
                 queryFrames = new int[cap];
-                sorted = new int[cap];
-                sortedFrames = new int[cap];
             }
             if (counts.length < range) {
                 counts = new int[range];
             }
+            if (perTrack.length != tracksInIndex + 1) {
+                perTrack = new int[tracksInIndex + 1];
+            } else {
+                Arrays.fill(perTrack, 0);
+            }
+            this.n = 0;
+        }
+
+        void ensureSorted(int n) {
+            if (sorted.length < n) {
+                int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, sorted.length * 3L / 2));
+                sorted = new int[cap];
+                sortedFrames = new int[cap];
+            }
         }
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** Scratch arrays not in use by a query (one per part of a query at a time). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Scratch> scratch =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** More votes than this in one query (a library of hundreds of thousands of tracks) is refused. */
     private static final long MAX_VOTES = 1L << 28;
 
@@ -261,7 +338,10 @@ public final class Matcher {
      * The {@code k} tracks with most votes (each at its best offset), most first; ties go to the lower track
      * number. The votes are gathered hash by hash (what the index stores together), then sorted by track (a
      * counting sort), and each track's offsets are counted in a dense array: no hash table as large as the votes,
-     * so a 4,000-track library's millions of votes stay in cache-sized pieces.
+     * so a 4,000-track library's millions of votes stay in cache-sized pieces. With helper threads, the query's
+     * hashes are gathered in parts (runs of hashes with about equal index reads), each part scatters its votes
+     * into the track order itself, and the tracks are counted in ranges; the votes land where one thread puts
+     * them, so the result is the same.
      */
     Vote[] vote(Landmarks.Prints q, int k) {
         long common = config.commonHash() <= 0 ? Long.MAX_VALUE
@@ -284,10 +364,7 @@ public final class Matcher {
         }
         int maxFrame = (1 << index.timeBits()) - 1;
         int bias = qFrames + 1; // offsets (track frame − query frame) + bias are in [1, maxFrame + bias]
-        Scratch sc = SCRATCH.get();
-        sc.ensure((int) hits, maxFrame + bias + 2);
-        int[] tr = sc.tracks, of = sc.offsets, qf = sc.queryFrames;
-        int[] perTrack = new int[index.size() + 1];
+        int range = maxFrame + bias + 2;
         // a sustained sound repeats one hash frame after frame, in the query and the track alike: count each
         // (hash, track, offset) once, so such runs cannot pile up votes for a wrong track. The query's landmarks
         // are taken hash by hash, so that "once" is a small set per hash rather than one as large as the votes
@@ -296,13 +373,159 @@ public final class Matcher {
             byHash[i] = ((long) q.hashes()[i] << 32) | q.times()[i];
         }
         Arrays.sort(byHash);
-        int[] times = new int[byHash.length];
+        int parts = helpers == null || hits < parallelVotes ? 1 : threads;
+        int[] cut = cuts(byHash, parts, hits, common);
+        Scratch[] sc = new Scratch[parts];
+        boolean done = false;
+        try {
+            for (int p = 0; p < parts; p++) {
+                Scratch x = scratch.poll();
+                sc[p] = x != null ? x : new Scratch();
+            }
+            int nt = index.size();
+            onParts(parts, p -> {
+                long partHits = 0;
+                for (int i = cut[p]; i < cut[p + 1]; i++) {
+                    int h = (int) (byHash[i] >>> 32);
+                    long b = index.bucketEnd(h) - index.bucketStart(h);
+                    partHits += b <= common ? b : 0;
+                }
+                sc[p].ensure((int) partHits, range, nt); // a part's votes are at most its index reads
+                gather(byHash, cut[p], cut[p + 1], common, bias, sc[p]);
+            });
+            // counting sort of the offsets by track: part p's votes of track t follow those of parts before it
+            int[] start = new int[nt + 1];
+            for (int t = 0; t < nt; t++) {
+                int c = 0;
+                for (Scratch x : sc) {
+                    c += x.perTrack[t + 1];
+                }
+                start[t + 1] = start[t] + c;
+            }
+            Scratch main = sc[0];
+            main.ensureSorted(start[nt]);
+            int[] sorted = main.sorted, sortedFrames = main.sortedFrames;
+            onParts(parts, p -> {
+                int[] fill = new int[nt];
+                for (int t = 0; t < nt; t++) {
+                    int at = start[t];
+                    for (int pp = 0; pp < p; pp++) {
+                        at += sc[pp].perTrack[t + 1];
+                    }
+                    fill[t] = at;
+                }
+                Scratch x = sc[p];
+                for (int i = 0; i < x.n; i++) {
+                    int at = fill[x.tracks[i]]++;
+                    sorted[at] = x.offsets[i];
+                    sortedFrames[at] = x.queryFrames[i];
+                }
+            });
+            // per track: the offset with most votes, counting the better neighbour offset too (frame jitter);
+            // tracks in ranges of about equal votes, one range per part
+            int[] trackCut = new int[parts + 1];
+            trackCut[parts] = nt;
+            for (int p = 1, t = 0; p < parts; p++) {
+                long want = (long) start[nt] * p / parts;
+                while (t < nt && start[t] < want) {
+                    t++;
+                }
+                trackCut[p] = t;
+            }
+            int[] bestOffset = new int[nt];
+            TopKHeap[] heaps = new TopKHeap[parts];
+            onParts(parts, p -> {
+                heaps[p] = new TopKHeap(k); // most votes first, of equal votes the lower track
+                bestOffsets(trackCut[p], trackCut[p + 1], start, sorted, sc[p].counts, bias, bestOffset, heaps[p]);
+            });
+            TopKHeap best = heaps[0];
+            for (int p = 1; p < parts; p++) {
+                best.addAll(heaps[p]);
+            }
+            int[] tracks = best.indices(0);
+            float[] votes = best.scores(0);
+            Vote[] out = new Vote[tracks.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new Vote();
+                out[i].track = tracks[i];
+                out[i].votes = (int) votes[i];
+                out[i].offset = bestOffset[tracks[i]];
+            }
+            // where in the query each candidate's agreeing landmarks lie (what the extent grows from)
+            for (Vote v : out) {
+                int o = v.offset + bias;
+                for (int i = start[v.track], e = start[v.track + 1]; i < e; i++) {
+                    if (Math.abs(sorted[i] - o) <= 1) {
+                        int f = sortedFrames[i];
+                        v.agreeFirst = v.agreeFirst < 0 ? f : Math.min(v.agreeFirst, f);
+                        v.agreeLast = Math.max(v.agreeLast, f);
+                    }
+                }
+            }
+            done = true;
+            return out;
+        } finally {
+            // after a failure the count arrays may hold stale counts: such scratch is dropped, not reused
+            for (int p = 0; p < parts && done; p++) {
+                scratch.offer(sc[p]);
+            }
+        }
+    }
+
+    /** Votes below this many index reads are gathered on one thread (handing off costs more than it saves). */
+    static final long PARALLEL_VOTES = 50_000;
+
+    /** Runs {@code task} for parts 0..parts-1: part 0 on the caller, the others on the helpers; waits for all. */
+    private void onParts(int parts, java.util.function.IntConsumer task) {
+        List<Future<?>> fs = new ArrayList<>();
+        for (int p = 1; p < parts; p++) {
+            int part = p;
+            fs.add(helpers.submit(() -> task.accept(part)));
+        }
+        task.accept(0);
+        for (Future<?> f : fs) {
+            Parallel.join(f);
+        }
+    }
+
+    /**
+     * Boundaries of {@code parts} runs of the sorted (hash, frame) list with about equal index reads, each at a
+     * change of hash (so a hash's duplicate check stays within one part).
+     */
+    private int[] cuts(long[] byHash, int parts, long hits, long common) {
+        int[] cut = new int[parts + 1];
+        cut[parts] = byHash.length;
+        long acc = 0;
+        int p = 1;
+        for (int i = 0; i < byHash.length && p < parts; ) {
+            int h = (int) (byHash[i] >>> 32);
+            long b = index.bucketEnd(h) - index.bucketStart(h);
+            int j = i;
+            while (j < byHash.length && (int) (byHash[j] >>> 32) == h) {
+                acc += b <= common ? b : 0;
+                j++;
+            }
+            i = j;
+            while (p < parts && acc >= hits * p / parts) {
+                cut[p++] = i;
+            }
+        }
+        while (p < parts) {
+            cut[p++] = byHash.length;
+        }
+        return cut;
+    }
+
+    /** The votes of the hashes byHash[from..to): (track, offset + bias, query frame) into {@code sc}. */
+    private void gather(long[] byHash, int from, int to, long common, int bias, Scratch sc) {
+        int[] tr = sc.tracks, of = sc.offsets, qf = sc.queryFrames, perTrack = sc.perTrack;
+        int[] times = new int[to - from];
         SmallSet seen = new SmallSet();
         int n = 0;
-        for (int i = 0; i < byHash.length; ) {
+        for (int i = from; i < to; ) {
             int h = (int) (byHash[i] >>> 32);
             int m = 0;
-            for (; i < byHash.length && (int) (byHash[i] >>> 32) == h; i++) {
+            for (; i < to && (int) (byHash[i] >>> 32) == h; i++) {
                 int tq = (int) byHash[i];
                 if (m == 0 || times[m - 1] != tq) {
                     times[m++] = tq;
@@ -333,31 +556,22 @@ public final class Matcher {
                 }
             }
         }
-        // counting sort of the offsets by track
-        for (int t = 0; t < index.size(); t++) {
-            perTrack[t + 1] += perTrack[t];
-        }
-        int[] sorted = sc.sorted, sortedFrames = sc.sortedFrames;
-        int[] fill = Arrays.copyOf(perTrack, index.size());
-        for (int i = 0; i < n; i++) {
-            int at = fill[tr[i]]++;
-            sorted[at] = of[i];
-            sortedFrames[at] = qf[i];
-        }
-        // per track: the offset with most votes, counting the better neighbour offset too (frame jitter)
-        int[] cnt = sc.counts;
-        TopKHeap best = new TopKHeap(k); // most votes first, of equal votes the lower track
-        int[] bestOffset = new int[index.size()];
-        for (int t = 0; t < index.size(); t++) {
-            int from = perTrack[t], to = perTrack[t + 1];
-            if (from == to) {
+        sc.n = n;
+    }
+
+    /** Each track of [from, to)'s best offset (a count with its better neighbour) into bestOffset and heap. */
+    private static void bestOffsets(int from, int to, int[] start, int[] sorted, int[] cnt, int bias, int[] bestOffset,
+            TopKHeap heap) {
+        for (int t = from; t < to; t++) {
+            int a = start[t], b = start[t + 1];
+            if (a == b) {
                 continue;
             }
-            for (int i = from; i < to; i++) {
+            for (int i = a; i < b; i++) {
                 cnt[sorted[i]]++;
             }
             int bestN = 0, bestOff = 0;
-            for (int i = from; i < to; i++) {
+            for (int i = a; i < b; i++) {
                 int o = sorted[i];
                 int v = cnt[o] + Math.max(cnt[o - 1], cnt[o + 1]);
                 if (v > bestN || (v == bestN && (cnt[o] > cnt[bestOff] || (cnt[o] == cnt[bestOff] && o < bestOff)))) {
@@ -372,33 +586,12 @@ public final class Matcher {
             } else if (cnt[bestOff - 1] > cnt[bestOff]) {
                 off = bestOff - 1;
             }
-            for (int i = from; i < to; i++) {
+            for (int i = a; i < b; i++) {
                 cnt[sorted[i]] = 0;
             }
             bestOffset[t] = off - bias;
-            best.offer(bestN, t); // vote counts are far below 2^24: exact as floats
+            heap.offer(bestN, t); // vote counts are far below 2^24: exact as floats
         }
-        int[] tracks = best.indices(0);
-        float[] votes = best.scores(0);
-        Vote[] out = new Vote[tracks.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new Vote();
-            out[i].track = tracks[i];
-            out[i].votes = (int) votes[i];
-            out[i].offset = bestOffset[tracks[i]];
-        }
-        // where in the query each candidate's agreeing landmarks lie (what the extent grows from)
-        for (Vote v : out) {
-            int o = v.offset + bias;
-            for (int i = perTrack[v.track], e = perTrack[v.track + 1]; i < e; i++) {
-                if (Math.abs(sorted[i] - o) <= 1) {
-                    int f = sortedFrames[i];
-                    v.agreeFirst = v.agreeFirst < 0 ? f : Math.min(v.agreeFirst, f);
-                    v.agreeLast = Math.max(v.agreeLast, f);
-                }
-            }
-        }
-        return out;
     }
 
     /** Open-addressing set of longs, emptied in O(1) by a generation stamp (one per hash of a query). */

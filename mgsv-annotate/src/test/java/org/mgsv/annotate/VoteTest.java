@@ -32,6 +32,9 @@ class VoteTest {
         }
         FingerprintIndex idx = FingerprintIndex.open(file);
         Matcher m = new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT);
+        // the same votes gathered, sorted and counted in 2 and 3 parts (every query split, however small)
+        Matcher[] split = {new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT, 2, 0),
+            new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT, 3, 0)};
         Random r = new Random(3);
         for (int trial = 0; trial < 6; trial++) {
             // an excerpt of one track, mixed with another (two true candidates), plus noise
@@ -56,6 +59,16 @@ class VoteTest {
                 assertEquals(w[2], got[i].offset, what + ": offset");
                 assertEquals(w[3], got[i].agreeFirst, what + ": first agreeing frame");
                 assertEquals(w[4], got[i].agreeLast, what + ": last agreeing frame");
+                for (Matcher sm : split) {
+                    Matcher.Vote[] parts = sm.vote(p, k);
+                    String in = what + " (" + sm.threads() + " parts)";
+                    assertEquals(got.length, parts.length, in);
+                    assertEquals(got[i].track, parts[i].track, in + ": track");
+                    assertEquals(got[i].votes, parts[i].votes, in + ": votes");
+                    assertEquals(got[i].offset, parts[i].offset, in + ": offset");
+                    assertEquals(got[i].agreeFirst, parts[i].agreeFirst, in + ": first agreeing frame");
+                    assertEquals(got[i].agreeLast, parts[i].agreeLast, in + ": last agreeing frame");
+                }
             }
         }
     }

@@ -135,7 +135,10 @@ public final class AnnotateCommand implements Callable<Integer> {
                     + out.resolve(Annotator.REJECTS));
             return code != 0 || !up.failures().isEmpty() ? 2 : 0;
         }
-        Annotator an = new Annotator(idx, new Matcher.Config(minVotes, Matcher.Config.DEFAULT.candidates(), minContrast));
+        // fewer videos than threads: the spare threads share each video's matching (same results, sooner)
+        int queryThreads = Math.max(1, n / Math.max(1, Math.min(n, videoFiles.size())));
+        Annotator an = new Annotator(idx, new Matcher.Config(minVotes, Matcher.Config.DEFAULT.candidates(), minContrast),
+                queryThreads);
         AtomicInteger bad = new AtomicInteger();
         Annotator.Report report;
         try (ConsoleProgress bar = new ConsoleProgress("annotate", videoFiles.size())) {

@@ -74,6 +74,11 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
             + "than x times the mean bucket (0 = none skipped; default: the annotator's, ${DEFAULT-VALUE})")
     double commonHash = Matcher.Config.DEFAULT.commonHash();
 
+    @Option(names = "--query-threads", paramLabel = "<n>", defaultValue = "1", description = "threads each video is "
+            + "matched on (its frame grids, analyses and candidates shared among them; the videos go one at a time, "
+            + "so this is the latency of one video with n cores; default ${DEFAULT-VALUE})")
+    int queryThreads;
+
     @Option(names = "--json", paramLabel = "<file>", description = "also write the figures as JSON")
     Path json;
 
@@ -84,6 +89,9 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (candidates < 1) {
             throw new MgsvException("--candidates must be at least 1, got " + candidates);
+        }
+        if (queryThreads < 1) {
+            throw new MgsvException("--query-threads must be at least 1, got " + queryThreads);
         }
         if (!SyntheticQueries.toolsAvailable()) {
             throw new MgsvException("bench annotate needs the ffmpeg and espeak-ng commands on PATH");
@@ -102,7 +110,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
         try {
             Matcher.Config d = Matcher.Config.DEFAULT;
             AnnotateBench.Config cfg = new AnnotateBench.Config(perCondition, heldOut, minMoment, maxMoment, library,
-                    seed, new Matcher.Config(d.minVotes(), candidates, d.minContrast(), commonHash));
+                    seed, new Matcher.Config(d.minVotes(), candidates, d.minContrast(), commonHash), queryThreads);
             new AnnotateBench(cfg, System.out::println, System.err::println).run(tracks, dir, report);
             if (json != null) {
                 Json.write(json, report);

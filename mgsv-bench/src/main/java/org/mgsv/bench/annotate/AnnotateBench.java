@@ -35,11 +35,16 @@ import org.mgsv.core.util.Stats;
 public final class AnnotateBench {
     /**
      * Videos per condition, tracks held out of the library, shortest and longest moment (s), the size of the
-     * generated library (0 or not above the real one's: skipped), the seed of every choice, and the matcher's
-     * settings.
+     * generated library (0 or not above the real one's: skipped), the seed of every choice, the matcher's
+     * settings and the threads each video is matched on (the videos go one at a time).
      */
     public record Config(int perCondition, int heldOut, double minMoment, double maxMoment, int library, long seed,
-            Matcher.Config matcher) {}
+            Matcher.Config matcher, int queryThreads) {
+        public Config(int perCondition, int heldOut, double minMoment, double maxMoment, int library, long seed,
+                Matcher.Config matcher) {
+            this(perCondition, heldOut, minMoment, maxMoment, library, seed, matcher, 1);
+        }
+    }
 
     private final Config cfg;
     private final Consumer<String> log;
@@ -62,6 +67,7 @@ public final class AnnotateBench {
         mc.put("candidates", cfg.matcher().candidates());
         mc.put("min_contrast", cfg.matcher().minContrast());
         mc.put("common_hash", cfg.matcher().commonHash());
+        mc.put("query_threads", cfg.queryThreads());
         report.put("matcher", mc);
         // decode once: durations, the held-out choice, and the sources of the generated library
         List<float[]> mono = new ArrayList<>();
@@ -138,13 +144,13 @@ public final class AnnotateBench {
                     cfg.seed(), bar::step);
         }
         MusicLibrary.TrackAudio libAudio = new MusicLibrary.TrackAudio(idx);
-        Annotator an = new Annotator(idx, libAudio, cfg.matcher());
+        Annotator an = new Annotator(idx, libAudio, cfg.matcher(), cfg.queryThreads());
         List<Evaluation.Outcome> res;
         try (ConsoleProgress bar = new ConsoleProgress("annotate", cases.size())) {
             res = Evaluation.run(an, cases, bar::step);
         }
         List<Evaluation.Summary> small = Evaluation.summaries(res);
-        print("library of " + idx.size() + " tracks, 1 thread, load " + BenchInfo.loadAverage(), small);
+        print("library of " + idx.size() + " tracks, " + threads(cfg.queryThreads()) + " a video, load " + BenchInfo.loadAverage(), small);
         report.put("library_" + idx.size(), small.stream().map(Evaluation.Summary::toMap).toList());
         report.put("verify_excerpts_" + idx.size(), excerpts(libAudio));
         report.put("failures_" + idx.size(), failures(res));
@@ -194,7 +200,7 @@ public final class AnnotateBench {
             MusicLibrary.TrackAudio realAudio = new MusicLibrary.TrackAudio(bigIdx);
             Matcher.TrackSource audio = (i, from, length) -> i < real ? realAudio.window(i, from, length)
                     : d.window(i - real, from, length);
-            Annotator bigAn = new Annotator(bigIdx, audio, cfg.matcher());
+            Annotator bigAn = new Annotator(bigIdx, audio, cfg.matcher(), cfg.queryThreads());
             List<Evaluation.Outcome> bigRes;
             try (ConsoleProgress bar = new ConsoleProgress("annotate", cases.size())) {
                 bigRes = Evaluation.run(bigAn, cases, bar::step);
@@ -210,7 +216,7 @@ public final class AnnotateBench {
             gx.put("verify_excerpts_of_recordings", excerpts(realAudio));
             report.put("generated_library", gx);
             log.accept("generated library: " + gx);
-            print("library of " + bigIdx.size() + " tracks (generated), 1 thread, load " + BenchInfo.loadAverage(),
+            print("library of " + bigIdx.size() + " tracks (generated), " + threads(cfg.queryThreads()) + " a video, load " + BenchInfo.loadAverage(),
                     bigSum);
             report.put("library_" + bigIdx.size(), bigSum.stream().map(Evaluation.Summary::toMap).toList());
             report.put("failures_" + bigIdx.size(), failures(bigRes));
@@ -293,5 +299,9 @@ public final class AnnotateBench {
     private static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
+    }
+
+    private static String threads(int n) {
+        return n == 1 ? "1 thread" : n + " threads";
     }
 }
