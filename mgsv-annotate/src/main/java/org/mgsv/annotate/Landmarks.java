@@ -31,6 +31,7 @@ public final class Landmarks {
     /** Power floor (about −90 dB of a full-scale sine): digital silence has no peaks. */
     static final float LOG_FLOOR = (float) Math.log(1e-9);
     private static final int WHITEN = 43;
+    private static final int WHITEN_BLOCK = 16;
     /** Peak quota bands (bins): about 65–690 Hz, –1.4 kHz, –2.8 kHz, –5.5 kHz. */
     private static final int[] BAND_EDGES = {MIN_BIN, 32, 64, 128, MAX_BIN + 1};
 
@@ -159,37 +160,34 @@ public final class Landmarks {
             return new Peaks(new int[0], new int[0], 0);
         }
         int bins = s[0].length;
-        // whiten: subtract each bin's mean over ±WHITEN frames (prefix sums over time)
+        // whiten: subtract each bin's mean over ±WHITEN frames (prefix sums over time, in double), a block of
+        // WHITEN_BLOCK bins at a time so that each frame's row is read in cache lines, not bin by bin
         float[][] w = new float[frames][bins];
-        double[] prefix = new double[frames + 1];
-        for (int f = 0; f < bins; f++) {
+        double[] prefix = new double[(frames + 1) * WHITEN_BLOCK];
+        for (int f0 = 0; f0 < bins; f0 += WHITEN_BLOCK) {
+            int nb = Math.min(WHITEN_BLOCK, bins - f0);
             for (int t = 0; t < frames; t++) {
-                prefix[t + 1] = prefix[t] + s[t][f];
+                float[] row = s[t];
+                int at = t * WHITEN_BLOCK;
+                for (int j = 0; j < nb; j++) {
+                    prefix[at + WHITEN_BLOCK + j] = prefix[at + j] + row[f0 + j];
+                }
             }
             for (int t = 0; t < frames; t++) {
                 int a = Math.max(0, t - WHITEN), b = Math.min(frames, t + WHITEN + 1);
-                w[t][f] = (float) (s[t][f] - (prefix[b] - prefix[a]) / (b - a));
+                float[] row = s[t], out = w[t];
+                int pa = a * WHITEN_BLOCK, pb = b * WHITEN_BLOCK;
+                int len = b - a;
+                for (int j = 0; j < nb; j++) {
+                    out[f0 + j] = (float) (row[f0 + j] - (prefix[pb + j] - prefix[pa + j]) / len);
+                }
             }
         }
-        // separable max filter: over bins, then over frames
+        // separable max filter: over bins for every frame; over frames only where a value could be a peak (the
+        // maximum over ±PEAK_DT frames of the bin maxima, compared lazily below)
         float[][] m1 = new float[frames][bins];
         for (int t = 0; t < frames; t++) {
             maxFilter(w[t], m1[t], PEAK_DF);
-        }
-        float[] col = new float[frames];
-        float[] colMax = new float[frames];
-        float[][] m2 = new float[frames][];
-        for (int t = 0; t < frames; t++) {
-            m2[t] = new float[bins];
-        }
-        for (int f = 0; f < bins; f++) {
-            for (int t = 0; t < frames; t++) {
-                col[t] = m1[t][f];
-            }
-            maxFilter(col, colMax, PEAK_DT);
-            for (int t = 0; t < frames; t++) {
-                m2[t][f] = colMax[t];
-            }
         }
         // candidates per block of one second, strongest first, with a quota per octave band so voice-over
         // (most of its energy below 3 kHz) cannot take every peak of a block
@@ -205,14 +203,16 @@ public final class Landmarks {
             Arrays.fill(nc, 0);
             int b1 = Math.min(frames, b0 + block);
             for (int t = b0; t < b1; t++) {
-                float[] wr = w[t], sr = s[t], mr = m2[t];
+                float[] wr = w[t], sr = s[t], mr = m1[t];
+                int ta = Math.max(0, t - PEAK_DT), tb = Math.min(frames - 1, t + PEAK_DT);
                 int band = 0;
                 for (int f = MIN_BIN; f <= Math.min(MAX_BIN, bins - 2); f++) {
                     while (f >= BAND_EDGES[band + 1]) {
                         band++;
                     }
                     float v = wr[f];
-                    if (v > 0 && v == mr[f] && sr[f] > LOG_FLOOR + 1f && sr[f] > sr[f - 1] && sr[f] > sr[f + 1]) {
+                    if (v > 0 && v == mr[f] && sr[f] > LOG_FLOOR + 1f && sr[f] > sr[f - 1] && sr[f] > sr[f + 1]
+                            && columnAtMost(m1, ta, tb, f, v)) {
                         // sort key: value (descending) then position
                         int bits = Float.floatToIntBits(v);
                         cand[band][nc[band]++] = ((long) (~bits & 0x7fffffff) << 32) | ((long) (t - b0) << 16) | f;
@@ -248,6 +248,16 @@ public final class Landmarks {
             t[i] = (int) (k[i - from] >>> 16);
             f[i] = (int) (k[i - from] & 0xffff);
         }
+    }
+
+    /** Whether m[a..b][f] are all ≤ v (v is then their maximum when one of them equals it). */
+    private static boolean columnAtMost(float[][] m, int a, int b, int f, float v) {
+        for (int u = a; u <= b; u++) {
+            if (m[u][f] > v) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** out[i] = max of in[i−r..i+r] (van Herk / Gil–Werman would be O(n); r is small). */
