@@ -210,19 +210,27 @@ class FingerprintIndexTest {
         assertThrows(MgsvException.class, () -> FingerprintIndex.open(dir.resolve("missing.mfp")));
     }
 
-    @Test
-    void matchesAnExcerptWithNoiseAndFindsItsOffsetAndSpan() {
-        Path file = dir.resolve("lib.mfp");
-        List<float[]> tracks = new ArrayList<>();
+    /**
+     * An index at {@code file} of {@code n} synthetic pieces (piece i: seed {@code seed + i}, {@code seconds(i)} s,
+     * id "t" + i), whose samples are added to {@code tracks} in order.
+     */
+    static FingerprintIndex library(Path file, int n, long seed, java.util.function.IntToDoubleFunction seconds,
+            List<float[]> tracks) {
         try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
-            for (int i = 0; i < 4; i++) {
-                float[] x = piece(10 + i, 30);
+            for (int i = 0; i < n; i++) {
+                float[] x = piece(seed + i, seconds.applyAsDouble(i));
                 tracks.add(x);
                 w.add(track("t" + i, x), Landmarks.of(x, Landmarks.INDEX));
             }
             w.commit();
         }
-        FingerprintIndex idx = FingerprintIndex.open(file);
+        return FingerprintIndex.open(file);
+    }
+
+    @Test
+    void matchesAnExcerptWithNoiseAndFindsItsOffsetAndSpan() {
+        List<float[]> tracks = new ArrayList<>();
+        FingerprintIndex idx = library(dir.resolve("lib.mfp"), 4, 10, i -> 30, tracks);
         Matcher m = new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT);
         // query: 1.5 s of noise, then 8 s of t2 from 7.3 s, then 1 s of noise
         int sr = Landmarks.SAMPLE_RATE;

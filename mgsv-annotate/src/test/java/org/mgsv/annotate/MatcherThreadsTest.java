@@ -33,17 +33,8 @@ class MatcherThreadsTest {
 
     @Test
     void matchesAndRejectsAreTheSameOnOneTwoAndThreeThreads() {
-        Path file = dir.resolve("lib.mfp");
         List<float[]> tracks = new ArrayList<>();
-        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
-            for (int i = 0; i < 16; i++) {
-                float[] x = FingerprintIndexTest.piece(300 + i, 20 + 2 * (i % 4));
-                tracks.add(x);
-                w.add(FingerprintIndexTest.track("t" + i, x), Landmarks.of(x, Landmarks.INDEX));
-            }
-            w.commit();
-        }
-        FingerprintIndex idx = FingerprintIndex.open(file);
+        FingerprintIndex idx = FingerprintIndexTest.library(dir.resolve("lib.mfp"), 16, 300, i -> 20 + 2 * (i % 4), tracks);
         Matcher.TrackSource src = Matcher.TrackSource.of(tracks::get);
         // every vote split into parts too, however few its index reads
         Matcher[] ms = {new Matcher(idx, src, Matcher.Config.DEFAULT), new Matcher(idx, src, Matcher.Config.DEFAULT, 2, 0),

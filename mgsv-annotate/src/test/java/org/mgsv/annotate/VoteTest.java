@@ -20,17 +20,8 @@ class VoteTest {
 
     @Test
     void votesEqualAPlainCountOfEachHashTrackOffsetOnce() {
-        Path file = dir.resolve("lib.mfp");
         List<float[]> tracks = new ArrayList<>();
-        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
-            for (int i = 0; i < 24; i++) {
-                float[] x = FingerprintIndexTest.piece(100 + i, 20 + 3 * (i % 5));
-                tracks.add(x);
-                w.add(FingerprintIndexTest.track("t" + i, x), Landmarks.of(x, Landmarks.INDEX));
-            }
-            w.commit();
-        }
-        FingerprintIndex idx = FingerprintIndex.open(file);
+        FingerprintIndex idx = FingerprintIndexTest.library(dir.resolve("lib.mfp"), 24, 100, i -> 20 + 3 * (i % 5), tracks);
         Matcher m = new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT);
         // the same votes gathered, sorted and counted in 2 and 3 parts (every query split, however small)
         Matcher[] split = {new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT, 2, 0),
