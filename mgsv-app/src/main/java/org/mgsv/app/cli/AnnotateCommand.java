@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
                     + "(video_id,reason: no audio, no match in the library, ambiguous, unreadable); with --split "
                     + "also <out>/<split>_data.csv (no video in two splits; val and test one video per track). "
                     + "Ids are file names without the extension, as 'mgsv extract' uses.",
+            "Videos are annotated --threads at a time; with fewer videos than threads, each video's matching is "
+                    + "shared among the spare threads (the same results, sooner).",
             "Exit code: 0 = every input read, 2 = some files could not be read (listed, skipped), 1 = bad arguments.",
             ""
         },
