@@ -60,7 +60,12 @@ public final class Landmarks {
 
     /** Landmarks of mono {@code x} at {@link #SAMPLE_RATE}. */
     public static Prints of(float[] x, Params p) {
-        return pair(peaks(logSpectrogram(x, NFFT, HOP, 0, -1), p.peaksPerSecond()), p.fanout());
+        return grid(x, p, 0);
+    }
+
+    /** Landmarks of {@code x} on the frame grid that starts at sample {@code from}. */
+    private static Prints grid(float[] x, Params p, int from) {
+        return pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()), p.fanout());
     }
 
     /**
@@ -85,19 +90,12 @@ public final class Landmarks {
         int mine = helpers == null ? shifts : (shifts + 1) / 2;
         for (int s = mine; s < shifts; s++) {
             int from = s * HOP / shifts;
-            later.add(helpers.submit(() -> pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()),
-                    p.fanout())));
+            later.add(helpers.submit(() -> grid(x, p, from)));
         }
         List<Prints> all = new ArrayList<>();
         int n = 0, frames = 0;
         for (int s = 0; s < shifts; s++) {
-            Prints q;
-            if (s < mine) {
-                int from = s * HOP / shifts;
-                q = pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()), p.fanout());
-            } else {
-                q = Parallel.join(later.get(s - mine));
-            }
+            Prints q = s < mine ? grid(x, p, s * HOP / shifts) : Parallel.join(later.get(s - mine));
             all.add(q);
             n += q.size();
             frames = Math.max(frames, q.frames());

@@ -170,17 +170,18 @@ public final class Matcher {
     public Result match(float[] query) {
         QueryAnalysis qa = new QueryAnalysis(query);
         Landmarks.Prints q = Landmarks.shifted(query, Landmarks.QUERY, QUERY_SHIFTS, helpers);
-        if (helpers != null) {
-            // verification's analyses of the query, made while this thread votes (unused when nothing passes)
-            helpers.submit(() -> {
-                qa.onsets();
-                qa.spectrum();
-            });
-        }
+        // verification's analyses of the query, made while this thread votes
+        Future<?> analysis = helpers == null ? null : helpers.submit(() -> {
+            qa.onsets();
+            qa.spectrum();
+        });
         Vote[] top = vote(q, config.candidates());
         int best = top.length == 0 ? 0 : top[0].votes;
         int next = top.length < 2 ? 0 : top[1].votes;
         if (best < config.minVotes()) {
+            if (analysis != null) {
+                analysis.cancel(false); // not needed: nothing to verify (a running one finishes on its own)
+            }
             return new Result(null, "no match in the library" + (best == 0 ? "" : " (best candidate: " + best
                     + " votes)"), best, next);
         }
@@ -348,8 +349,7 @@ public final class Matcher {
                 : Math.max(COMMON_FLOOR, (long) (config.commonHash() * index.entries() / FingerprintIndex.BUCKETS));
         long hits = 0;
         for (int h : q.hashes()) {
-            long b = index.bucketEnd(h) - index.bucketStart(h);
-            hits += b <= common ? b : 0;
+            hits += reads(h, common);
         }
         if (hits == 0) {
             return new Vote[0];
@@ -374,7 +374,8 @@ public final class Matcher {
         }
         Arrays.sort(byHash);
         int parts = helpers == null || hits < parallelVotes ? 1 : threads;
-        int[] cut = cuts(byHash, parts, hits, common);
+        long[] partReads = new long[parts];
+        int[] cut = cuts(byHash, parts, hits, common, partReads);
         Scratch[] sc = new Scratch[parts];
         boolean done = false;
         try {
@@ -384,13 +385,7 @@ public final class Matcher {
             }
             int nt = index.size();
             onParts(parts, p -> {
-                long partHits = 0;
-                for (int i = cut[p]; i < cut[p + 1]; i++) {
-                    int h = (int) (byHash[i] >>> 32);
-                    long b = index.bucketEnd(h) - index.bucketStart(h);
-                    partHits += b <= common ? b : 0;
-                }
-                sc[p].ensure((int) partHits, range, nt); // a part's votes are at most its index reads
+                sc[p].ensure((int) partReads[p], range, nt); // a part's votes are at most its index reads
                 gather(byHash, cut[p], cut[p + 1], common, bias, sc[p]);
             });
             // counting sort of the offsets by track: part p's votes of track t follow those of parts before it
@@ -488,30 +483,40 @@ public final class Matcher {
         }
     }
 
+    /** Index entries a query hash reads: its bucket, or none when the bucket is too common to vote. */
+    private long reads(int h, long common) {
+        long b = index.bucketEnd(h) - index.bucketStart(h);
+        return b <= common ? b : 0;
+    }
+
     /**
      * Boundaries of {@code parts} runs of the sorted (hash, frame) list with about equal index reads, each at a
-     * change of hash (so a hash's duplicate check stays within one part).
+     * change of hash (so a hash's duplicate check stays within one part); each run's reads into {@code partReads}.
      */
-    private int[] cuts(long[] byHash, int parts, long hits, long common) {
+    private int[] cuts(long[] byHash, int parts, long hits, long common, long[] partReads) {
         int[] cut = new int[parts + 1];
+        long[] before = new long[parts + 1]; // reads before each boundary
         cut[parts] = byHash.length;
+        before[parts] = hits;
         long acc = 0;
         int p = 1;
         for (int i = 0; i < byHash.length && p < parts; ) {
             int h = (int) (byHash[i] >>> 32);
-            long b = index.bucketEnd(h) - index.bucketStart(h);
-            int j = i;
-            while (j < byHash.length && (int) (byHash[j] >>> 32) == h) {
-                acc += b <= common ? b : 0;
-                j++;
+            long b = reads(h, common);
+            for (; i < byHash.length && (int) (byHash[i] >>> 32) == h; i++) {
+                acc += b;
             }
-            i = j;
             while (p < parts && acc >= hits * p / parts) {
+                before[p] = acc;
                 cut[p++] = i;
             }
         }
         while (p < parts) {
+            before[p] = hits;
             cut[p++] = byHash.length;
+        }
+        for (int k = 0; k < parts; k++) {
+            partReads[k] = before[k + 1] - before[k];
         }
         return cut;
     }

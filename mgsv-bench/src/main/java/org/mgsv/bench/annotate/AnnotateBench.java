@@ -39,12 +39,7 @@ public final class AnnotateBench {
      * settings and the threads each video is matched on (the videos go one at a time).
      */
     public record Config(int perCondition, int heldOut, double minMoment, double maxMoment, int library, long seed,
-            Matcher.Config matcher, int queryThreads) {
-        public Config(int perCondition, int heldOut, double minMoment, double maxMoment, int library, long seed,
-                Matcher.Config matcher) {
-            this(perCondition, heldOut, minMoment, maxMoment, library, seed, matcher, 1);
-        }
-    }
+            Matcher.Config matcher, int queryThreads) {}
 
     private final Config cfg;
     private final Consumer<String> log;

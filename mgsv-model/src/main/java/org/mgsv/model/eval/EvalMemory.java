@@ -35,11 +35,11 @@ public final class EvalMemory {
         boolean ok = System.getenv("MALLOC_ARENA_MAX") != null
                 ? mallopt(M_MMAP_THRESHOLD, threshold)
                 : mallopt(M_MMAP_THRESHOLD, threshold, M_ARENA_MAX, 2);
-        boolean trimSet = System.getenv("MALLOC_TRIM_THRESHOLD_") == null;
-        if (trimSet) {
+        boolean setTrim = System.getenv("MALLOC_TRIM_THRESHOLD_") == null;
+        if (setTrim) {
             ok &= mallopt(M_TRIM_THRESHOLD, trim);
         }
-        applied = "mmap threshold " + (threshold >> 20) + " MiB" + (trimSet ? ", trim threshold " + (trim >> 20) + " MiB" : "")
+        applied = "mmap threshold " + (threshold >> 20) + " MiB" + (setTrim ? ", trim threshold " + (trim >> 20) + " MiB" : "")
                 + (System.getenv("MALLOC_ARENA_MAX") != null ? "" : ", 2 arenas");
         return ok;
     }

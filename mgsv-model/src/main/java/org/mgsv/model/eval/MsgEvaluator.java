@@ -229,7 +229,7 @@ public final class MsgEvaluator {
         }
 
         /** Stores row {@code i} of a chunk's tokens [b, slots, d], mask [b, slots] and vectors [b, d] at {@code to}. */
-        void put(float[] tok, float[] mask, float[] vec, int slots, int i, int to) {
+        private void put(float[] tok, float[] mask, float[] vec, int slots, int i, int to) {
             int last = 0;
             for (int j = 0; j < slots; j++) {
                 if (mask[i * slots + j] != 0f) {
@@ -278,13 +278,13 @@ public final class MsgEvaluator {
             }
             try (NDManager m = root.newSubManager()) {
                 NDArray[] in = trimmed(videos ? src.videos(m, sub) : src.musics(m, sub));
-                MadeNetwork.Encoded e = videos ? net.encodeVideo(in[0], in[1], false) : net.encodeMusic(in[0], in[1], false);
-                float[] tok = e.tokens().toFloatArray();
-                float[] mask = e.mask().toFloatArray();
-                float[] vec = e.vector().toFloatArray();
-                int slots = (int) e.tokens().getShape().get(1);
+                EncodedRows e = EncodedRows.of(videos ? net.encodeVideo(in[0], in[1], false)
+                        : net.encodeMusic(in[0], in[1], false));
                 for (int i = 0; i < sub.length; i++) {
-                    out.put(tok, mask, vec, slots, i, byLength[a + i]);
+                    int to = byLength[a + i];
+                    out.tokens()[to] = e.tokens()[i];
+                    out.masks()[to] = e.masks()[i];
+                    out.vectors()[to] = e.vectors()[i];
                 }
             }
             NativeMemory.release(DIRECT_LIMIT);
