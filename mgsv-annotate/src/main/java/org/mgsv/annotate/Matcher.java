@@ -193,13 +193,16 @@ public final class Matcher {
             eligible.add(v);
         }
         Match winner = null, runnerUp = null;
-        for (Match m : verifyAll(qa, eligible, top)) {
-            if (m == null) {
+        Verified won = null;
+        for (Verified ver : verifyAll(qa, eligible, top)) {
+            if (ver == null) {
                 continue;
             }
+            Match m = ver.match();
             if (winner == null || m.contrast() > winner.contrast()) {
                 runnerUp = winner;
                 winner = m;
+                won = ver;
             } else if (runnerUp == null || m.contrast() > runnerUp.contrast()) {
                 runnerUp = m;
             }
@@ -222,18 +225,45 @@ public final class Matcher {
             return new Result(null, "ambiguous: " + index.track(winner.track()).id() + " or "
                     + index.track(runnerUp.track()).id(), best, next);
         }
-        return new Result(winner, null, best, next);
+        return new Result(edges(qa, won), null, best, next);
     }
 
+    /**
+     * The winner with its heard span fitted on the waveforms ({@link GainEdges}); kept as found on the spectra when
+     * the aligned waveforms do not correlate.
+     */
+    private Match edges(QueryAnalysis qa, Verified v) {
+        Match m = v.match();
+        double sr = Landmarks.SAMPLE_RATE;
+        double vs = m.videoStart() * sr, ve = m.videoEnd() * sr;
+        double margin = Math.min(sr, (ve - vs) / 4);
+        GainEdges.Edges e = GainEdges.find(qa.audio, v.track(), v.pos(), (int) (vs + margin), (int) (ve - margin),
+                vs, ve);
+        if (e == null) {
+            return m;
+        }
+        double off = m.offsetSeconds();
+        double s = Math.max(e.start() / sr, -off);
+        double t = Math.min(Math.min(e.end(), qa.audio.length) / sr, index.track(m.track()).seconds() - off);
+        if (t - s < 0.5) {
+            return m;
+        }
+        return new Match(m.track(), off, s, t, s + off, t + off, m.votes(), m.secondVotes(), m.confidence(),
+                m.contrast());
+    }
+
+    /** A verified candidate, with the track excerpt it was verified on and the excerpt position of query sample 0. */
+    private record Verified(Match match, float[] track, double pos) {}
+
     /** {@link #verify} of each candidate, in their order, shared among the threads. */
-    private List<Match> verifyAll(QueryAnalysis qa, List<Vote> candidates, Vote[] all) {
+    private List<Verified> verifyAll(QueryAnalysis qa, List<Vote> candidates, Vote[] all) {
         // candidate i on the caller when i % threads == 0, else on a helper
-        List<Future<Match>> later = new ArrayList<>();
+        List<Future<Verified>> later = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             Vote v = candidates.get(i);
             later.add(i % threads == 0 ? null : helpers.submit(() -> verify(qa, v, all)));
         }
-        Match[] out = new Match[candidates.size()];
+        Verified[] out = new Verified[candidates.size()];
         for (int i = 0; i < out.length; i += threads) {
             out[i] = verify(qa, candidates.get(i), all);
         }
@@ -246,7 +276,7 @@ public final class Matcher {
     }
 
     /** Refines and measures candidate {@code v}; null when the aligned span is too short. */
-    private Match verify(QueryAnalysis qa, Vote v, Vote[] all) {
+    private Verified verify(QueryAnalysis qa, Vote v, Vote[] all) {
         float[] query = qa.audio;
         long coarse = (long) v.offset * Landmarks.HOP;
         // the excerpt refine and extent read: the aligned query, the refinement lags, and the misaligned copy
@@ -276,8 +306,8 @@ public final class Matcher {
                 second = Math.max(second, o.votes);
             }
         }
-        return new Match(v.track, off, vs, ve, vs + off, ve + off, v.votes, second,
-                Math.max(0, Math.min(1, contrast[0])), contrast[0]);
+        return new Verified(new Match(v.track, off, vs, ve, vs + off, ve + off, v.votes, second,
+                Math.max(0, Math.min(1, contrast[0])), contrast[0]), track, offsetSamples - from);
     }
 
     // ------------------------------------------------------------------------------------------- voting
