@@ -121,6 +121,15 @@ public final class Landmarks {
      * peaks near 0.25, floored at {@link #LOG_FLOOR}. {@code frames < 0}: as many as fit in x.
      */
     public static float[][] logSpectrogram(float[] x, int n, int hop, long start, int frames) {
+        return spectrogram(x, n, hop, start, frames, true);
+    }
+
+    /** {@link #logSpectrogram} without the log: the normalised power, floored at {@code exp(LOG_FLOOR)}. */
+    public static float[][] powerSpectrogram(float[] x, int n, int hop, long start, int frames) {
+        return spectrogram(x, n, hop, start, frames, false);
+    }
+
+    private static float[][] spectrogram(float[] x, int n, int hop, long start, int frames, boolean log) {
         if (frames < 0) {
             frames = (int) Math.max(0, (x.length - start - n) / hop + 1);
         }
@@ -144,8 +153,14 @@ public final class Landmarks {
             }
             fft.powerSpectrum(frame, n, power);
             float[] row = out[t];
-            for (int k = 0; k < row.length; k++) {
-                row[k] = (float) Math.log(Math.max(floor, power[k] * norm));
+            if (log) {
+                for (int k = 0; k < row.length; k++) {
+                    row[k] = (float) Math.log(Math.max(floor, power[k] * norm));
+                }
+            } else {
+                for (int k = 0; k < row.length; k++) {
+                    row[k] = (float) Math.max(floor, power[k] * norm);
+                }
             }
         }
         return out;

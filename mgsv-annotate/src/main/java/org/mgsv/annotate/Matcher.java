@@ -718,7 +718,7 @@ public final class Matcher {
 
     /** Positive log-energy differences in {@link #FINE_BANDS} bands, frames from sample {@code start}. */
     static float[][] onsets(float[] x, long start, int frames) {
-        float[][] s = Landmarks.logSpectrogram(x, FINE_N, FINE_HOP, start, frames);
+        float[][] s = Landmarks.powerSpectrogram(x, FINE_N, FINE_HOP, start, frames);
         int n = s.length;
         float[][] out = new float[n][FINE_BANDS];
         int lo = 2, hi = FINE_N / 2 - 8; // ≈ 86 Hz .. 5.2 kHz
@@ -729,7 +729,7 @@ public final class Matcher {
                 int a = lo + (hi - lo) * b / FINE_BANDS, e = lo + (hi - lo) * (b + 1) / FINE_BANDS;
                 double sum = 0;
                 for (int k = a; k < e; k++) {
-                    sum += Math.exp(s[t][k]);
+                    sum += s[t][k];
                 }
                 cur[b] = (float) Math.log(sum / (e - a) + 1e-9);
             }
