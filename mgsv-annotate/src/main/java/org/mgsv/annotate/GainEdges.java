@@ -34,6 +34,9 @@ final class GainEdges {
     private static final int SNAP = 3;
     /** Fade lengths are tried in steps of this many blocks. */
     private static final int FADE_STEP = 2;
+    /** The coarse grid's step of edges and of fade lengths, blocks. */
+    private static final int COARSE = 4;
+    private static final int COARSE_FADE = 16;
 
     /** Heard span [start, end) in query samples, and the correlation of the aligned waveforms over the core. */
     record Edges(double start, double end, double coherence) {}
@@ -66,19 +69,32 @@ final class GainEdges {
         }
         long base = Math.round(pos);
         double[] rho = new double[2 * MAX_LAG + 1];
+        int len = coreTo - coreFrom;
+        // the track over the core and the lags, zeros outside the excerpt
+        float[] seg = Matcher.slice(track, base + coreFrom - MAX_LAG, len + 2 * MAX_LAG);
         double qq = 0;
         for (int i = coreFrom; i < coreTo; i++) {
             qq += (double) query[i] * query[i];
         }
-        for (int l = -MAX_LAG; l <= MAX_LAG; l++) {
-            double qx = 0, xx = 0;
-            long o = base + l;
-            for (int i = coreFrom; i < coreTo; i++) {
-                double x = at(track, o + i);
-                qx += query[i] * x;
-                xx += x * x;
+        double xx = 0;
+        for (int i = 0; i < len; i++) {
+            xx += (double) seg[i] * seg[i];
+        }
+        for (int l = 0; l <= 2 * MAX_LAG; l++) {
+            if (l > 0) { // the energy of the window one sample later
+                xx += (double) seg[l + len - 1] * seg[l + len - 1] - (double) seg[l - 1] * seg[l - 1];
             }
-            rho[l + MAX_LAG] = qq > 0 && xx > 0 ? qx / Math.sqrt(qq * xx) : 0;
+            float qx = 0; // float partial sums in blocks, accumulated in double
+            double acc = 0;
+            for (int i = 0; i < len; i++) {
+                qx += query[coreFrom + i] * seg[l + i];
+                if ((i & 255) == 255) {
+                    acc += qx;
+                    qx = 0;
+                }
+            }
+            acc += qx;
+            rho[l] = qq > 0 && xx > 0 ? acc / Math.sqrt(qq * xx) : 0;
         }
         int best = 0;
         for (int i = 1; i < rho.length; i++) {
@@ -129,32 +145,13 @@ final class GainEdges {
         if (eb - sb < 8) {
             return null;
         }
-        // the start: gain 0 before block t, a ramp over f blocks, then a constant up to the context's end
+        // the start: gain 0 before block t, a ramp over f blocks, then a constant up to the context's end; the
+        // end, mirrored: a constant from the context's start, a ramp over f blocks ending at block e. Each on a
+        // coarse grid of (edge, fade), then every pair around the best
         int hiS = Math.min(nb, Math.min(eb, sb + context));
-        int bestT = sb;
-        double bestCost = Double.POSITIVE_INFINITY;
-        for (int t = 0; t <= Math.min(sb + inside, hiS - 4); t++) {
-            for (int fl = 0; fl <= maxFade && t + fl <= hiS - 4; fl += fl == 0 ? 1 : FADE_STEP) {
-                double cost = s.rising(t, fl, hiS);
-                if (cost < bestCost) {
-                    bestCost = cost;
-                    bestT = t;
-                }
-            }
-        }
-        // the end, mirrored: a constant from the context's start, a ramp over f blocks ending at block e
         int loE = Math.max(0, Math.max(sb, eb - context));
-        int bestE = eb;
-        bestCost = Double.POSITIVE_INFINITY;
-        for (int e = nb; e >= Math.max(eb - inside, loE + 4); e--) {
-            for (int fl = 0; fl <= maxFade && e - fl >= loE + 4; fl += fl == 0 ? 1 : FADE_STEP) {
-                double cost = s.falling(e, fl, loE);
-                if (cost < bestCost) {
-                    bestCost = cost;
-                    bestE = e;
-                }
-            }
-        }
+        int bestT = fit(s, true, 0, Math.min(sb + inside, hiS - 4), hiS, maxFade, sb);
+        int bestE = fit(s, false, Math.max(eb - inside, loE + 4), nb, loE, maxFade, eb);
         // an edge within SNAP blocks of the query's first or last sample is that sample (the music was already
         // playing when the video starts, or still playing when it ends)
         double startSample = bestT <= SNAP ? 0 : bestT * (double) BLOCK;
@@ -163,6 +160,41 @@ final class GainEdges {
             return null;
         }
         return new Edges(startSample, endSample, coherence);
+    }
+
+    /**
+     * The edge in [{@code lo}, {@code hi}] (and a fade length up to {@code maxFade}) of least cost: the start
+     * ({@code rising}, the model's blocks up to {@code bound}) or the end (the model's blocks from {@code bound});
+     * {@code fallback} when the range is empty. A coarse grid first (edges every {@value #COARSE} blocks, fades every
+     * {@value #COARSE_FADE}), then every edge and every {@value #FADE_STEP}-th fade around its best.
+     */
+    private static int fit(Sums s, boolean rising, int lo, int hi, int bound, int maxFade, int fallback) {
+        if (hi < lo) {
+            return fallback;
+        }
+        double[] best = {Double.POSITIVE_INFINITY, fallback, 0};
+        scan(s, rising, lo, hi, COARSE, 0, maxFade, COARSE_FADE, bound, best);
+        int e = (int) best[1], f = (int) best[2];
+        scan(s, rising, Math.max(lo, e - COARSE), Math.min(hi, e + COARSE), 1, Math.max(0, f - COARSE_FADE),
+                Math.min(maxFade, f + COARSE_FADE), FADE_STEP, bound, best);
+        return (int) best[1];
+    }
+
+    private static void scan(Sums s, boolean rising, int lo, int hi, int step, int f0, int f1, int fstep, int bound,
+            double[] best) {
+        for (int x = lo; x <= hi; x += step) {
+            for (int f = f0; f <= f1; f += f == 0 && f0 == 0 ? 1 : fstep) {
+                if (rising ? x + f > bound - 4 : x - f < bound + 4) {
+                    break;
+                }
+                double cost = rising ? s.rising(x, f, bound) : s.falling(x, f, bound);
+                if (cost < best[0]) {
+                    best[0] = cost;
+                    best[1] = x;
+                    best[2] = f;
+                }
+            }
+        }
     }
 
     /** Prefix sums over blocks of P = Σ q·x and E = Σ x², also weighted by the block centre u and u². */

@@ -261,11 +261,13 @@ public final class Matcher {
         List<Future<Verified>> later = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             Vote v = candidates.get(i);
-            later.add(i % threads == 0 ? null : helpers.submit(() -> verify(qa, v, all)));
+            later.add(i % threads == 0 ? null : helpers.submit(() -> verify(qa, v, all, false)));
         }
+        // fewer candidates than threads: a helper would wait, so the caller's candidate reads its excerpt in halves
+        boolean split = candidates.size() < threads;
         Verified[] out = new Verified[candidates.size()];
         for (int i = 0; i < out.length; i += threads) {
-            out[i] = verify(qa, candidates.get(i), all);
+            out[i] = verify(qa, candidates.get(i), all, split);
         }
         for (int i = 0; i < out.length; i++) {
             if (later.get(i) != null) {
@@ -275,15 +277,31 @@ public final class Matcher {
         return Arrays.asList(out);
     }
 
+    /**
+     * Samples [{@code from}, {@code from + length}) of a track; with {@code split} (on the caller's thread, while a
+     * helper would be idle) the second half is read on a helper at the same time. A {@link TrackSource} returns
+     * each sample as a whole decode has it, so the halves put together are the window read at once.
+     */
+    private float[] window(int track, long from, int length, boolean split) {
+        if (!split || helpers == null || length < 2 * Landmarks.SAMPLE_RATE) {
+            return trackAudio.window(track, from, length);
+        }
+        int h = length / 2;
+        Future<float[]> later = helpers.submit(() -> trackAudio.window(track, from + h, length - h));
+        float[] out = Arrays.copyOf(trackAudio.window(track, from, h), length);
+        System.arraycopy(Parallel.join(later), 0, out, h, length - h);
+        return out;
+    }
+
     /** Refines and measures candidate {@code v}; null when the aligned span is too short. */
-    private Verified verify(QueryAnalysis qa, Vote v, Vote[] all) {
+    private Verified verify(QueryAnalysis qa, Vote v, Vote[] all, boolean split) {
         float[] query = qa.audio;
         long coarse = (long) v.offset * Landmarks.HOP;
         // the excerpt refine and extent read: the aligned query, the refinement lags, and the misaligned copy
         // NULL_SHIFT frames later that measures the chance level
         long from = coarse - WINDOW_MARGIN;
         long to = coarse + query.length + (long) NULL_SHIFT * Landmarks.HOP + Landmarks.NFFT + WINDOW_MARGIN;
-        float[] track = trackAudio.window(v.track, from, (int) (to - from));
+        float[] track = window(v.track, from, (int) (to - from), split);
         double offsetSamples = from + refine(qa, track, coarse - from);
         double[] contrast = new double[1];
         double[] span = extent(qa, track, offsetSamples - from, v, contrast);
