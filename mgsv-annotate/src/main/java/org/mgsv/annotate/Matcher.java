@@ -302,9 +302,10 @@ public final class Matcher {
         long from = coarse - WINDOW_MARGIN;
         long to = coarse + query.length + (long) NULL_SHIFT * Landmarks.HOP + Landmarks.NFFT + WINDOW_MARGIN;
         float[] track = window(v.track, from, (int) (to - from), split);
-        double offsetSamples = from + refine(qa, track, coarse - from);
+        ExecutorService side = split ? helpers : null;
+        double offsetSamples = from + refine(qa, track, coarse - from, side);
         double[] contrast = new double[1];
-        double[] span = extent(qa, track, offsetSamples - from, v, contrast);
+        double[] span = extent(qa, track, offsetSamples - from, v, contrast, side);
         double off = offsetSamples / Landmarks.SAMPLE_RATE;
         double qDur = (double) query.length / Landmarks.SAMPLE_RATE;
         double tDur = index.track(v.track).seconds();
@@ -688,12 +689,17 @@ public final class Matcher {
 
     /** Sub-frame offset (track sample − query sample) from onset-envelope cross-correlation around {@code coarse}. */
     static double refine(QueryAnalysis qa, float[] track, long coarse) {
+        return refine(qa, track, coarse, null);
+    }
+
+    /** {@link #refine(QueryAnalysis, float[], long)} with the track's onsets shared with {@code side} (null: none). */
+    static double refine(QueryAnalysis qa, float[] track, long coarse, ExecutorService side) {
         float[][] eq = qa.onsets();
         int frames = eq.length;
         if (frames < 4 * FINE_LAGS) {
             return coarse;
         }
-        float[][] et = onsets(track, coarse - (long) FINE_LAGS * FINE_HOP, frames + 2 * FINE_LAGS);
+        float[][] et = onsets(track, coarse - (long) FINE_LAGS * FINE_HOP, frames + 2 * FINE_LAGS, side);
         double[] score = new double[2 * FINE_LAGS + 1];
         for (int b = 0; b < FINE_BANDS; b++) {
             double mq = 0;
@@ -734,6 +740,22 @@ public final class Matcher {
         return coarse + (best - FINE_LAGS + delta) * FINE_HOP;
     }
 
+    /**
+     * {@link #onsets(float[], long, int)} of {@code frames} frames, the later half on {@code side} (null: all here):
+     * each frame is analysed alone and differenced with the one before, so the later half starts a frame early and
+     * the halves put together are the frames analysed at once.
+     */
+    static float[][] onsets(float[] x, long start, int frames, ExecutorService side) {
+        if (side == null || frames < 64) {
+            return onsets(x, start, frames);
+        }
+        int h = frames / 2;
+        Future<float[][]> later = side.submit(() -> onsets(x, start + (long) (h - 1) * FINE_HOP, frames - h + 1));
+        float[][] out = Arrays.copyOf(onsets(x, start, h), frames);
+        System.arraycopy(Parallel.join(later), 1, out, h, frames - h);
+        return out;
+    }
+
     /** Positive log-energy differences in {@link #FINE_BANDS} bands, frames from sample {@code start}. */
     static float[][] onsets(float[] x, long start, int frames) {
         float[][] s = Landmarks.powerSpectrogram(x, FINE_N, FINE_HOP, start, frames);
@@ -769,7 +791,8 @@ public final class Matcher {
      * First and last query frame (fractional: where the smoothed similarity crosses the threshold) where the
      * aligned track is heard, and the frame count.
      */
-    double[] extent(QueryAnalysis qa, float[] track, double offsetSamples, Vote v, double[] contrast) {
+    double[] extent(QueryAnalysis qa, float[] track, double offsetSamples, Vote v, double[] contrast,
+            ExecutorService side) {
         float[][] sq = qa.spectrum();
         int frames = sq.length;
         if (frames == 0) {
@@ -777,11 +800,17 @@ public final class Matcher {
             return new double[] {0, 0, 0};
         }
         long start = Math.round(offsetSamples);
+        // the misaligned copy on the side thread, if any, while this one analyses the aligned one
+        java.util.function.Supplier<float[][]> nullCopy = () -> {
+            float[][] n = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP,
+                    start + (long) NULL_SHIFT * Landmarks.HOP, frames);
+            whiten(n);
+            return n;
+        };
+        Future<float[][]> later = side == null ? null : side.submit(nullCopy::get);
         float[][] st = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP, start, frames);
-        float[][] sn = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP,
-                start + (long) NULL_SHIFT * Landmarks.HOP, frames);
         whiten(st);
-        whiten(sn);
+        float[][] sn = later == null ? nullCopy.get() : Parallel.join(later);
         double[] sim = smooth(similarity(sq, st));
         double[] nul = smooth(similarity(sq, sn));
         int lo = v.agreeFirst < 0 ? 0 : Math.min(frames - 1, v.agreeFirst);
