@@ -245,6 +245,27 @@ public final class FingerprintIndex implements AutoCloseable {
         return pack(e >>> timeBits, e & ((1 << timeBits) - 1));
     }
 
+    /**
+     * The packed entries of bucket {@code hash} ({@code track << timeBits | frame}) into {@code dst} from 0, in
+     * index order (tracks in ascending number, each track's frames ascending); returns how many. {@code dst} must
+     * hold the bucket. One bulk copy per mapping instead of one read per entry: a query of a large library reads
+     * millions of entries.
+     */
+    int copyBucket(int hash, int[] dst) {
+        long from = bucketStart(hash), to = bucketEnd(hash);
+        int n = (int) (to - from);
+        int at = 0;
+        while (from < to) {
+            int c = (int) (from >>> CHUNK_BITS);
+            int in = (int) (from & ((1L << CHUNK_BITS) - 1));
+            int len = (int) Math.min(to - from, (1L << CHUNK_BITS) - in);
+            chunks[c].get(in, dst, at, len);
+            at += len;
+            from += len;
+        }
+        return n;
+    }
+
     /** Bits of an entry that hold the anchor frame. */
     int timeBits() {
         return timeBits;

@@ -340,24 +340,55 @@ public final class Matcher {
         int agreeLast = -1;
     }
 
-    /** Scratch arrays of one part of a query's votes, kept between queries (a large library's votes run to millions). */
+    /**
+     * A vote packed in a long: {@code (offset + bias) << 32 | queryFrame << GROUP_BITS | track % GROUP_SIZE}. Votes are
+     * kept per group of {@code GROUP_SIZE} consecutive tracks, so sorting them by track is a small counting sort per
+     * group, in cache, instead of one scatter to thousands of tracks across the whole vote array.
+     */
+    static final int GROUP_BITS = 6;
+    static final int GROUP_SIZE = 1 << GROUP_BITS;
+    /** Query frames must fit the bits of a vote between the offset and the track: 2^26 frames ≈ 12 days. */
+    static final int FRAME_BITS = 32 - GROUP_BITS;
+    /** Votes per block of a group's block list. */
+    private static final int BLOCK = 2048;
+
+    /**
+     * Scratch of one part of a query's votes, kept between queries (a large library's votes run to millions): the
+     * votes in blocks of {@value #BLOCK}, one list of blocks per group of tracks, appended to as they are gathered.
+     */
     private static final class Scratch {
-        int[] tracks = new int[0];
-        int[] offsets = new int[0];
-        int[] queryFrames = new int[0];
-        int[] sorted = new int[0];
-        int[] sortedFrames = new int[0];
+        long[] arena = new long[0];
+        int[] next = new int[0];
+        int[] first = new int[0];
+        int[] current = new int[0];
+        int[] pos = new int[0];
+        int[] end = new int[0];
+        int blocks;
         int[] counts = new int[0];
         int[] perTrack = new int[0];
-        int n;
+        long[] sorted = new long[0];
 
-        void ensure(int n, int range, int tracksInIndex) {
-            if (tracks.length < n) {
-                int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, tracks.length * 3L / 2));
-                tracks = new int[cap];
-                offsets = new int[cap];
-                queryFrames = new int[cap];
+        /** Room for {@code reads} votes in {@code groups} lists; counts for offsets below {@code range}. */
+        void ensure(long reads, int groups, int tracksInIndex, int range) {
+            long need = ((reads + BLOCK - 1) / BLOCK + groups + 1) * BLOCK;
+            if (need > Integer.MAX_VALUE - 8) {
+                throw new MgsvException("a query part of " + reads + " votes does not fit: split the library");
             }
+            if (arena.length < need) {
+                int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, arena.length * 3L / 2) / BLOCK * BLOCK);
+                arena = new long[cap];
+                next = new int[cap / BLOCK];
+            }
+            if (first.length < groups) {
+                first = new int[groups];
+                current = new int[groups];
+                pos = new int[groups];
+                end = new int[groups];
+            }
+            Arrays.fill(first, 0, groups, -1);
+            Arrays.fill(pos, 0, groups, 0);
+            Arrays.fill(end, 0, groups, 0);
+            blocks = 0;
             if (counts.length < range) {
                 counts = new int[range];
             }
@@ -366,15 +397,34 @@ public final class Matcher {
             } else {
                 Arrays.fill(perTrack, 0);
             }
-            this.n = 0;
         }
 
-        void ensureSorted(int n) {
-            if (sorted.length < n) {
-                int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, sorted.length * 3L / 2));
-                sorted = new int[cap];
-                sortedFrames = new int[cap];
+        /** Appends vote {@code v} of {@code track} to its group's list. */
+        void add(int track, long v) {
+            int g = track >>> GROUP_BITS;
+            int p = pos[g];
+            if (p == end[g]) {
+                int b = blocks++;
+                next[b] = -1;
+                if (first[g] < 0) {
+                    first[g] = b;
+                } else {
+                    next[current[g]] = b;
+                }
+                current[g] = b;
+                p = b * BLOCK;
+                end[g] = p + BLOCK;
             }
+            arena[p] = v;
+            pos[g] = p + 1;
+            perTrack[track + 1]++;
+        }
+
+        long[] ensureSorted(int n) {
+            if (sorted.length < n) {
+                sorted = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, sorted.length * 3L / 2))];
+            }
+            return sorted;
         }
     }
 
@@ -386,12 +436,13 @@ public final class Matcher {
 
     /**
      * The {@code k} tracks with most votes (each at its best offset), most first; ties go to the lower track
-     * number. The votes are gathered hash by hash (what the index stores together), then sorted by track (a
-     * counting sort), and each track's offsets are counted in a dense array: no hash table as large as the votes,
-     * so a 4,000-track library's millions of votes stay in cache-sized pieces. With helper threads, the query's
-     * hashes are gathered in parts (runs of hashes with about equal index reads), each part scatters its votes
-     * into the track order itself, and the tracks are counted in ranges; the votes land where one thread puts
-     * them, so the result is the same.
+     * number. The votes are gathered hash by hash (what the index stores together, copied a bucket at a time) into
+     * per-group lists of {@value #GROUP_SIZE} tracks; each group is then sorted by track (a counting sort that stays in
+     * cache) and its tracks' offsets counted in a dense array right away: no hash table as large as the votes, and
+     * no pass over all of them with writes scattered to every track. With helper threads, the query's hashes are
+     * gathered in parts (runs of hashes with about equal index reads) and the groups sorted and counted in ranges
+     * of about equal votes; a track's count does not depend on where its votes were gathered, so the result is the
+     * same.
      */
     Vote[] vote(Landmarks.Prints q, int k) {
         long common = config.commonHash() <= 0 ? Long.MAX_VALUE
@@ -410,6 +461,10 @@ public final class Matcher {
         int qFrames = 0;
         for (int t : q.times()) {
             qFrames = Math.max(qFrames, t);
+        }
+        if (qFrames >= 1 << FRAME_BITS) {
+            throw new MgsvException("query too long (" + qFrames + " frames, at most " + ((1 << FRAME_BITS) - 1)
+                    + "): split it");
         }
         int maxFrame = (1 << index.timeBits()) - 1;
         int bias = qFrames + 1; // offsets (track frame − query frame) + bias are in [1, maxFrame + bias]
@@ -433,11 +488,12 @@ public final class Matcher {
                 sc[p] = x != null ? x : new Scratch();
             }
             int nt = index.size();
+            int groups = (nt + GROUP_SIZE - 1) / GROUP_SIZE;
             onParts(parts, p -> {
-                sc[p].ensure((int) partReads[p], range, nt); // a part's votes are at most its index reads
+                sc[p].ensure(partReads[p], groups, nt, range); // a part's votes are at most its index reads
                 gather(byHash, cut[p], cut[p + 1], common, bias, sc[p]);
             });
-            // counting sort of the offsets by track: part p's votes of track t follow those of parts before it
+            // where each track's votes go in the sorted array (all parts' votes of a track together)
             int[] start = new int[nt + 1];
             for (int t = 0; t < nt; t++) {
                 int c = 0;
@@ -446,41 +502,39 @@ public final class Matcher {
                 }
                 start[t + 1] = start[t] + c;
             }
-            Scratch main = sc[0];
-            main.ensureSorted(start[nt]);
-            int[] sorted = main.sorted, sortedFrames = main.sortedFrames;
-            onParts(parts, p -> {
-                int[] fill = new int[nt];
-                for (int t = 0; t < nt; t++) {
-                    int at = start[t];
-                    for (int pp = 0; pp < p; pp++) {
-                        at += sc[pp].perTrack[t + 1];
-                    }
-                    fill[t] = at;
-                }
-                Scratch x = sc[p];
-                for (int i = 0; i < x.n; i++) {
-                    int at = fill[x.tracks[i]]++;
-                    sorted[at] = x.offsets[i];
-                    sortedFrames[at] = x.queryFrames[i];
-                }
-            });
-            // per track: the offset with most votes, counting the better neighbour offset too (frame jitter);
-            // tracks in ranges of about equal votes, one range per part
-            int[] trackCut = new int[parts + 1];
-            trackCut[parts] = nt;
-            for (int p = 1, t = 0; p < parts; p++) {
+            long[] sorted = sc[0].ensureSorted(start[nt]);
+            // groups in ranges of about equal votes, one range per part
+            int[] groupCut = new int[parts + 1];
+            groupCut[parts] = groups;
+            for (int p = 1, g = 0; p < parts; p++) {
                 long want = (long) start[nt] * p / parts;
-                while (t < nt && start[t] < want) {
-                    t++;
+                while (g < groups && start[g * GROUP_SIZE] < want) {
+                    g++;
                 }
-                trackCut[p] = t;
+                groupCut[p] = g;
             }
             int[] bestOffset = new int[nt];
             TopKHeap[] heaps = new TopKHeap[parts];
             onParts(parts, p -> {
                 heaps[p] = new TopKHeap(k); // most votes first, of equal votes the lower track
-                bestOffsets(trackCut[p], trackCut[p + 1], start, sorted, sc[p].counts, bias, bestOffset, heaps[p]);
+                int[] fill = new int[GROUP_SIZE];
+                for (int g = groupCut[p]; g < groupCut[p + 1]; g++) {
+                    int t0 = g * GROUP_SIZE, t1 = Math.min(nt, t0 + GROUP_SIZE);
+                    for (int t = t0; t < t1; t++) {
+                        fill[t - t0] = start[t];
+                    }
+                    for (Scratch x : sc) {
+                        for (int b = g < x.first.length ? x.first[g] : -1; b >= 0; b = x.next[b]) {
+                            int e = x.next[b] < 0 ? x.pos[g] : b * BLOCK + BLOCK;
+                            long[] a = x.arena;
+                            for (int i = b * BLOCK; i < e; i++) {
+                                long v = a[i];
+                                sorted[fill[(int) v & (GROUP_SIZE - 1)]++] = v;
+                            }
+                        }
+                    }
+                    bestOffsets(t0, t1, start, sorted, sc[p].counts, bias, bestOffset, heaps[p]);
+                }
             });
             TopKHeap best = heaps[0];
             for (int p = 1; p < parts; p++) {
@@ -499,8 +553,9 @@ public final class Matcher {
             for (Vote v : out) {
                 int o = v.offset + bias;
                 for (int i = start[v.track], e = start[v.track + 1]; i < e; i++) {
-                    if (Math.abs(sorted[i] - o) <= 1) {
-                        int f = sortedFrames[i];
+                    long s = sorted[i];
+                    if (Math.abs((int) (s >>> 32) - o) <= 1) {
+                        int f = (int) s >>> GROUP_BITS;
                         v.agreeFirst = v.agreeFirst < 0 ? f : Math.min(v.agreeFirst, f);
                         v.agreeLast = Math.max(v.agreeLast, f);
                     }
@@ -570,12 +625,13 @@ public final class Matcher {
         return cut;
     }
 
-    /** The votes of the hashes byHash[from..to): (track, offset + bias, query frame) into {@code sc}. */
+    /** The votes of the hashes byHash[from..to) into {@code sc}'s group lists. */
     private void gather(long[] byHash, int from, int to, long common, int bias, Scratch sc) {
-        int[] tr = sc.tracks, of = sc.offsets, qf = sc.queryFrames, perTrack = sc.perTrack;
+        int timeBits = index.timeBits();
+        int frameMask = (1 << timeBits) - 1;
         int[] times = new int[to - from];
+        int[] bucket = new int[0];
         SmallSet seen = new SmallSet();
-        int n = 0;
         for (int i = from; i < to; ) {
             int h = (int) (byHash[i] >>> 32);
             int m = 0;
@@ -585,48 +641,79 @@ public final class Matcher {
                     times[m++] = tq;
                 }
             }
-            long start = index.bucketStart(h), end = index.bucketEnd(h);
-            if (end - start > common) {
+            long size = index.bucketEnd(h) - index.bucketStart(h);
+            if (size > common || size == 0) {
                 continue;
             }
-            // one query frame needs no set: an index holds each (hash, track, anchor frame) once (a track's
-            // landmarks with one anchor and one hash share their target peak), so those votes are distinct already
-            boolean distinct = m == 1;
-            if (!distinct) {
-                seen.reset((end - start) * m);
+            if (bucket.length < size) {
+                bucket = new int[(int) Math.max(size, bucket.length * 2L)];
             }
-            for (long e = start; e < end; e++) {
-                long en = index.entry(e);
-                int track = (int) (en >>> 32);
-                int tt = (int) en;
-                for (int j = 0; j < m; j++) {
-                    int off = tt - times[j] + bias;
-                    if (distinct || seen.add(((long) track << 32) | off)) {
-                        tr[n] = track;
-                        qf[n] = times[j];
-                        of[n++] = off;
-                        perTrack[track + 1]++;
+            int n = index.copyBucket(h, bucket);
+            if (m == 1) {
+                // one query frame needs no set: an index holds each (hash, track, anchor frame) once (a track's
+                // landmarks with one anchor and one hash share their target peak), so those votes are distinct
+                long tq = times[0];
+                long low = tq << GROUP_BITS;
+                long hi = (long) bias - tq;
+                for (int e = 0; e < n; e++) {
+                    int en = bucket[e];
+                    int track = en >>> timeBits;
+                    sc.add(track, ((hi + (en & frameMask)) << 32) | low | (track & (GROUP_SIZE - 1)));
+                }
+                continue;
+            }
+            // a bucket lists tracks in ascending order, so (track, offset) repeats only within one track's run
+            // of entries: a set per run is small. An index not in that order is checked with one set for all
+            boolean ordered = true;
+            for (int e = 1; e < n && ordered; e++) {
+                ordered = bucket[e] >>> timeBits >= bucket[e - 1] >>> timeBits;
+            }
+            if (!ordered) {
+                seen.reset((long) n * m);
+            }
+            for (int e = 0; e < n; ) {
+                int track = bucket[e] >>> timeBits;
+                int runEnd = e + 1;
+                if (ordered) {
+                    while (runEnd < n && bucket[runEnd] >>> timeBits == track) {
+                        runEnd++;
+                    }
+                } else {
+                    runEnd = n;
+                }
+                boolean one = ordered && runEnd - e == 1;
+                if (ordered && !one) {
+                    seen.reset((long) (runEnd - e) * m);
+                }
+                for (; e < runEnd; e++) {
+                    int en = bucket[e];
+                    int tr = en >>> timeBits;
+                    int tt = en & frameMask;
+                    for (int j = 0; j < m; j++) {
+                        int off = tt - times[j] + bias;
+                        if (one || seen.add(((long) tr << 32) | off)) {
+                            sc.add(tr, ((long) off << 32) | ((long) times[j] << GROUP_BITS) | (tr & (GROUP_SIZE - 1)));
+                        }
                     }
                 }
             }
         }
-        sc.n = n;
     }
 
     /** Each track of [from, to)'s best offset (a count with its better neighbour) into bestOffset and heap. */
-    private static void bestOffsets(int from, int to, int[] start, int[] sorted, int[] cnt, int bias, int[] bestOffset,
-            TopKHeap heap) {
+    private static void bestOffsets(int from, int to, int[] start, long[] sorted, int[] cnt, int bias,
+            int[] bestOffset, TopKHeap heap) {
         for (int t = from; t < to; t++) {
             int a = start[t], b = start[t + 1];
             if (a == b) {
                 continue;
             }
             for (int i = a; i < b; i++) {
-                cnt[sorted[i]]++;
+                cnt[(int) (sorted[i] >>> 32)]++;
             }
             int bestN = 0, bestOff = 0;
             for (int i = a; i < b; i++) {
-                int o = sorted[i];
+                int o = (int) (sorted[i] >>> 32);
                 int v = cnt[o] + Math.max(cnt[o - 1], cnt[o + 1]);
                 if (v > bestN || (v == bestN && (cnt[o] > cnt[bestOff] || (cnt[o] == cnt[bestOff] && o < bestOff)))) {
                     bestN = v;
@@ -641,13 +728,12 @@ public final class Matcher {
                 off = bestOff - 1;
             }
             for (int i = a; i < b; i++) {
-                cnt[sorted[i]] = 0;
+                cnt[(int) (sorted[i] >>> 32)] = 0;
             }
             bestOffset[t] = off - bias;
             heap.offer(bestN, t); // vote counts are far below 2^24: exact as floats
         }
     }
-
     /** Open-addressing set of longs, emptied in O(1) by a generation stamp (one per hash of a query). */
     static final class SmallSet {
         private long[] keys = new long[64];

@@ -22,12 +22,42 @@ class VoteTest {
     void votesEqualAPlainCountOfEachHashTrackOffsetOnce() {
         List<float[]> tracks = new ArrayList<>();
         FingerprintIndex idx = FingerprintIndexTest.library(dir.resolve("lib.mfp"), 24, 100, i -> 20 + 3 * (i % 5), tracks);
+        assertSameAsPlainCount(idx, tracks, new Random(3), 6);
+    }
+
+    @Test
+    void votesOfManyTracksSharingMaterialEqualAPlainCount() {
+        // 150 tracks (three groups of the vote's per-group lists), each its own piece followed by one piece all
+        // share: a query from the shared part gives each group thousands of votes (several blocks per list),
+        // and equal counts, whose ties go to the lower track
+        Path file = dir.resolve("shared.mfp");
+        List<float[]> tracks = new ArrayList<>();
+        float[] shared = FingerprintIndexTest.piece(7, 8);
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(file)) {
+            for (int i = 0; i < 150; i++) {
+                float[] own = FingerprintIndexTest.piece(500 + i, 6);
+                float[] x = java.util.Arrays.copyOf(own, own.length + shared.length);
+                System.arraycopy(shared, 0, x, own.length, shared.length);
+                tracks.add(x);
+                w.add(FingerprintIndexTest.track("s" + i, x), Landmarks.of(x, Landmarks.INDEX));
+                if (i == 99) {
+                    w.commit(); // two commits: a bucket holds the first commit's tracks, then the second's
+                }
+            }
+            w.commit();
+        }
+        FingerprintIndex idx = FingerprintIndex.open(file);
+        assertTrue(idx.size() > 2 * Matcher.GROUP_SIZE, idx.size() + " tracks");
+        assertSameAsPlainCount(idx, tracks, new Random(5), 4);
+    }
+
+    /** Queries mixing two tracks' excerpts with noise: the vote of 1, 2 and 3 parts equals {@link #plainVote}. */
+    private static void assertSameAsPlainCount(FingerprintIndex idx, List<float[]> tracks, Random r, int trials) {
         Matcher m = new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT);
         // the same votes gathered, sorted and counted in 2 and 3 parts (every query split, however small)
         Matcher[] split = {new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT, 2, 0),
             new Matcher(idx, Matcher.TrackSource.of(tracks::get), Matcher.Config.DEFAULT, 3, 0)};
-        Random r = new Random(3);
-        for (int trial = 0; trial < 6; trial++) {
+        for (int trial = 0; trial < trials; trial++) {
             // an excerpt of one track, mixed with another (two true candidates), plus noise
             float[] a = tracks.get(r.nextInt(tracks.size())), b = tracks.get(r.nextInt(tracks.size()));
             int len = 8 * Landmarks.SAMPLE_RATE;

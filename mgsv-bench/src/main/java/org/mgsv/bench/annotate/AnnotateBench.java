@@ -250,7 +250,6 @@ public final class AnnotateBench {
         return out;
     }
 
-    /** The cases that went wrong, for a look at why. */
     /** How the verified excerpts were decoded: from a seek placed by the tracks' marks, or from the start. */
     private static Map<String, Object> excerpts(MusicLibrary.TrackAudio a) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -259,6 +258,7 @@ public final class AnnotateBench {
         return m;
     }
 
+    /** The cases that went wrong, for a look at why. */
     private static List<String> failures(List<Evaluation.Outcome> res) {
         List<String> f = new ArrayList<>();
         for (Evaluation.Outcome o : res) {
