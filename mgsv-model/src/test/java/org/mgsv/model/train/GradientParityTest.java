@@ -219,15 +219,17 @@ class GradientParityTest {
     /**
      * The reference model's gradients recomputed in float64 (test resource grad-A-f64/grads_f64.npz, see its
      * README.md): every parameter, at grad-A's sampled indices or (small parameters of grads_full) every element,
-     * element by element within allclose(rtol 1e-3, atol 1e-6), and by the per-parameter norm within 1e-5.
+     * element by element within allclose(rtol 1e-3, atol 1e-6), and by the per-parameter norm within 1e-5; the
+     * parameters upstream of the transformer encoder's attention, whose float32 gradients lose ≈ 2e-4 to the attention
+     * on some CPUs (the reference's own float32 gradients as much), within 1.5x the reference's float32 deviation.
      */
     @Test
     void gradientsMatchFloat64Reference() throws Exception {
         Path f = Path.of(GradientParityTest.class.getResource("/grad-A-f64/grads_f64.npz").toURI());
         Map<String, NDArray> ref = GoldenFiles.npz(manager, f, true);
-        double worstAbs = 0;
+        double[] worstAbs = new double[2]; // [downstream, upstream of the encoder's attention]
         double worstRel = 0;
-        double worstNormRel = 0;
+        double[] worstNormRel = new double[2];
         int n = 0;
         long values = 0;
         for (Map.Entry<String, NDArray> e : ref.entrySet()) {
@@ -240,31 +242,42 @@ class GradientParityTest {
             float[] got = grads.get(name);
             assertTrue(got != null, "no parameter " + name);
             assertEquals(idx.length, want.length, name);
+            // float32 rounding alone: downstream of the encoder's attention measured ≤ 1.6e-6 (relative L2) and within
+            // allclose(1e-3, 1e-6) on every machine. Upstream of it, float32 multi-head attention loses ≈ 2e-4 on some
+            // machines: the reference's own float32 gradients (grad-A) are 2.3e-4 off, max |diff| 5.9e-5; mgsv on an
+            // AVX2-only Zen 3 2.3e-4, max |diff| 4.1e-5, equal to grad-A within 2e-6; mgsv on a Zen 4 3.7e-7. There the
+            // bounds are 1.5x the reference's own float32 deviation (see grad-A-f64/README.md)
+            boolean upstream = upstreamOfEncoderAttention(name);
+            int up = upstream ? 1 : 0;
+            double atol = upstream ? 9e-5 : 1e-6;
+            double normTol = upstream ? 3.5e-4 : 1e-5;
             double num = 0;
             double den = 0;
             for (int i = 0; i < want.length; i++) {
                 double g = got[(int) idx[i]];
                 double d = Math.abs(g - want[i]);
-                worstAbs = Math.max(worstAbs, d);
+                worstAbs[up] = Math.max(worstAbs[up], d);
                 worstRel = Math.max(worstRel, (d - 1e-6) / Math.abs(want[i]));
                 num += d * d;
                 den += want[i] * want[i];
-                assertTrue(d <= 1e-6 + 1e-3 * Math.abs(want[i]),
-                        name + "[" + idx[i] + "]: " + g + " vs float64 reference " + want[i]);
+                assertTrue(d <= atol + 1e-3 * Math.abs(want[i]),
+                        name + "[" + idx[i] + "]: " + g + " vs float64 reference " + want[i] + " (atol " + atol + ")");
             }
             // exclude gradients that are 0 in exact arithmetic (X-Pool's k_proj.bias): float32 noise only
             if (Math.sqrt(den) > 1e-6 * Math.sqrt(want.length)) {
-                worstNormRel = Math.max(worstNormRel, Math.sqrt(num / den));
+                worstNormRel[up] = Math.max(worstNormRel[up], Math.sqrt(num / den));
             }
-            // float32 rounding alone: measured ≤ 1.4e-6
-            assertTrue(Math.sqrt(num) <= 1e-5 * Math.sqrt(den) + 1e-6 * Math.sqrt(want.length),
-                    name + ": ||diff||/||ref|| = " + Math.sqrt(num / den) + " against the float64 reference");
+            assertTrue(Math.sqrt(num) <= normTol * Math.sqrt(den) + 1e-6 * Math.sqrt(want.length),
+                    name + ": ||diff||/||ref|| = " + Math.sqrt(num / den) + " against the float64 reference (bound "
+                            + normTol + ")");
             values += want.length;
             n++;
         }
         assertEquals(params.names().size(), n, "every parameter checked");
-        System.out.printf(Locale.ROOT, "grad-A float64 reference (%d parameters, %d values): max |diff| %.3g, max (|diff|-1e-6)/|ref|"
-                + " %.3g, max ||diff||/||ref|| %.3g%n", n, values, worstAbs, worstRel, worstNormRel);
+        System.out.printf(Locale.ROOT, "grad-A float64 reference (%d parameters, %d values): max (|diff|-1e-6)/|ref| %.3g;"
+                + " downstream of the encoder's attention max |diff| %.3g, max ||diff||/||ref|| %.3g; upstream max |diff|"
+                + " %.3g, max ||diff||/||ref|| %.3g%n", n, values, worstRel, worstAbs[0], worstNormRel[0], worstAbs[1],
+                worstNormRel[1]);
     }
 
     @Test
