@@ -96,6 +96,24 @@ public final class CpuFeatures {
         return has("avx512_vnni") || has("avx512vnni");
     }
 
+    /** AVX-VNNI: the 256-bit VEX form of VNNI (Intel Alder Lake and later, AMD Zen 5). */
+    public boolean avxVnni() {
+        return has("avx_vnni");
+    }
+
+    /**
+     * Whether uint8 × int8 dot products accumulate in 32 bits without an intermediate that can saturate: x86 with
+     * VNNI (AVX512_VNNI, AVX-VNNI) or AMX-INT8, and 64-bit ARM (its dot-product kernels widen first). x86 without
+     * VNNI multiplies with {@code VPMADDUBSW}, which adds two u8·s8 products into a saturating int16: full-range
+     * int8 weights can overflow it (255·127·2 &gt; 32767), 7-bit weights cannot. Unknown CPUs (no flags) say false.
+     */
+    public boolean int8WithoutSaturation() {
+        if (has("asimd")) {
+            return true;
+        }
+        return avx512Vnni() || avxVnni() || amxInt8();
+    }
+
     /** AMX tiles for bfloat16 (Intel Sapphire Rapids and later). */
     public boolean amxBf16() {
         return has("amx_bf16");
@@ -118,6 +136,7 @@ public final class CpuFeatures {
         m.put("avx512f", avx512());
         m.put("avx512_bf16", avx512Bf16());
         m.put("avx512_vnni", avx512Vnni());
+        m.put("avx_vnni", avxVnni());
         m.put("amx_bf16", amxBf16());
         m.put("amx_int8", amxInt8());
         m.put("mklDispatch", mklDispatch());

@@ -26,6 +26,7 @@ class CpuFeaturesTest {
         assertTrue(c.avx512Vnni());
         assertFalse(c.amxBf16());
         assertTrue(c.bf16Units());
+        assertTrue(c.int8WithoutSaturation());
         Map<String, Object> d = c.describe();
         assertEquals(Boolean.TRUE, d.get("avx512_bf16"));
         assertEquals(Boolean.FALSE, d.get("amx_bf16"));
@@ -48,6 +49,16 @@ class CpuFeaturesTest {
         assertTrue(c.avx2());
         assertFalse(c.avx512());
         assertFalse(c.bf16Units());
+        assertFalse(c.int8WithoutSaturation(), "AVX2 without VNNI: VPMADDUBSW saturates int16");
+    }
+
+    @Test
+    void int8SaturationDependsOnVnniOrArm() {
+        assertTrue(CpuFeatures.parse(List.of("flags : avx2 avx_vnni")).int8WithoutSaturation(), "Alder Lake");
+        assertTrue(CpuFeatures.parse(List.of("flags : avx2 amx_int8")).int8WithoutSaturation());
+        assertFalse(CpuFeatures.parse(List.of("flags : avx2 avx512f avx512bw")).int8WithoutSaturation(), "Skylake-X");
+        assertTrue(CpuFeatures.parse(List.of("Features : fp asimd evtstrm aes")).int8WithoutSaturation(), "ARM");
+        assertFalse(CpuFeatures.parse(List.of()).int8WithoutSaturation(), "unknown");
     }
 
     @Test

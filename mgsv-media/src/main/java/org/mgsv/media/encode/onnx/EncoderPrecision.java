@@ -29,7 +29,7 @@ public enum EncoderPrecision {
 
     /** Integer dot-product instructions (VPDPBUSD) that ONNX Runtime's int8 kernels use. */
     public static boolean vnni(CpuFeatures cpu) {
-        return cpu.avx512Vnni() || cpu.has("avx_vnni") || cpu.amxInt8();
+        return cpu.avx512Vnni() || cpu.avxVnni() || cpu.amxInt8();
     }
 
     /** Why {@link #of} chose this, for the one line a command prints. */
@@ -37,7 +37,8 @@ public enum EncoderPrecision {
         EncoderPrecision e = of(asked, cpu);
         String why = switch (asked) {
             case FP32 -> "as asked";
-            case BF16 -> "ONNX Runtime has no bf16 kernels on this CPU type; int8 is its reduced precision";
+            case BF16 -> "ONNX Runtime has no bf16 kernels on this CPU type; int8 is its reduced precision"
+                    + (cpu.int8WithoutSaturation() ? "" : "; 7-bit weights, as int8 kernels without VNNI saturate");
             case AUTO -> vnni(cpu) ? "the CPU has int8 dot-product units (VNNI)" : "no VNNI on this CPU: int8 would not win";
         };
         return "encoders: " + e.label() + " (--precision " + asked.label() + ": " + why + ")";

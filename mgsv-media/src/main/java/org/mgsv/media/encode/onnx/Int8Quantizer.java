@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.CpuFeatures;
 
 /**
  * Dynamic int8 quantisation of an ONNX model, in memory: every {@code MatMul} whose second input is a constant
@@ -18,7 +19,10 @@ import org.mgsv.core.MgsvException;
  * bias), becomes ONNX Runtime's {@code com.microsoft.DynamicQuantizeMatMul}: the weight is stored as symmetric
  * int8 with one scale per output column (max |w| / 127), and the activation is quantised to uint8 per tensor at
  * run time (its own min/max), multiplied with integer kernels (AVX-512 VNNI where the CPU has it) and scaled back
- * to float32. Everything else — convolutions, attention's activation × activation products, LayerNorm, softmax —
+ * to float32. On x86 CPUs without VNNI, ONNX Runtime's kernels add pairs of u8·s8 products in a saturating int16,
+ * which full-range weights overflow (on a Zen 3, a tiny CLIP's features fell to cosine 0.977 against float32);
+ * there the weights are quantised to 7 bits (max |w| / 63, what {@code quantize_dynamic(reduce_range=True)} does),
+ * which cannot overflow (cosine 0.99998 on the same model). See {@link CpuFeatures#int8WithoutSaturation()}. Everything else — convolutions, attention's activation × activation products, LayerNorm, softmax —
  * stays float32. This is what {@code onnxruntime.quantization.quantize_dynamic} produces with per-channel weights,
  * without needing Python.
  *
@@ -32,16 +36,35 @@ public final class Int8Quantizer {
 
     private Int8Quantizer() {}
 
-    /** The result: the quantised model and how many products were converted. */
-    public record Result(byte[] model, int quantized, long weightsQuantized) {}
+    /** The result: the quantised model, how many products were converted, and the weights' bits (8 or 7). */
+    public record Result(byte[] model, int quantized, long weightsQuantized, int weightBits) {}
+
+    /** The weight bits for a CPU: 8 where its int8 kernels cannot saturate, else 7. */
+    public static int weightBits(CpuFeatures cpu) {
+        return cpu.int8WithoutSaturation() ? 8 : 7;
+    }
 
     /**
+     * Quantises for this machine's CPU ({@link #weightBits(CpuFeatures)}).
+     *
      * @param model the serialised ModelProto
      * @param what  the file, for error messages
      */
     public static Result quantize(byte[] model, String what) {
+        return quantize(model, what, weightBits(CpuFeatures.current()));
+    }
+
+    /**
+     * @param model      the serialised ModelProto
+     * @param what       the file, for error messages
+     * @param weightBits 8 (weights in ±127) or 7 (±63, for CPUs whose int8 kernels saturate)
+     */
+    public static Result quantize(byte[] model, String what, int weightBits) {
+        if (weightBits != 7 && weightBits != 8) {
+            throw new IllegalArgumentException("weightBits must be 7 or 8, got " + weightBits);
+        }
         try {
-            return rewrite(model);
+            return rewrite(model, (1 << (weightBits - 1)) - 1, weightBits);
         } catch (RuntimeException e) {
             if (e instanceof MgsvException) {
                 throw new MgsvException(what + ": cannot quantise to int8: " + e.getMessage(), e);
@@ -52,7 +75,7 @@ public final class Int8Quantizer {
 
     // ---- the rewrite ----
 
-    private static Result rewrite(byte[] bytes) {
+    private static Result rewrite(byte[] bytes, int qmax, int weightBits) {
         List<Field> modelFields = Wire.parse(bytes, 0, bytes.length);
         Field graphField = null;
         boolean hasMs = false;
@@ -143,12 +166,12 @@ public final class Int8Quantizer {
                     }
                 }
                 for (int c = 0; c < nOut; c++) {
-                    scale[c] = scale[c] > 0 ? scale[c] / 127f : 1f;
+                    scale[c] = scale[c] > 0 ? scale[c] / qmax : 1f;
                 }
                 for (int r = 0; r < k; r++) {
                     for (int c = 0; c < nOut; c++) {
                         float v = transB ? data[c * cols + r] : data[r * cols + c];
-                        q[r * nOut + c] = (byte) Math.max(-127, Math.min(127, Math.round(v / scale[c])));
+                        q[r * nOut + c] = (byte) Math.max(-qmax, Math.min(qmax, Math.round(v / scale[c])));
                     }
                 }
                 ByteBuffer sb = ByteBuffer.allocate(nOut * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -227,7 +250,7 @@ public final class Int8Quantizer {
             byte[] o = op.toByteArray();
             Wire.writeBytesField(m, 8, o, 0, o.length);
         }
-        return new Result(m.toByteArray(), count, weights);
+        return new Result(m.toByteArray(), count, weights, weightBits);
     }
 
     private static Tensor constant(String name, Map<String, Tensor> inits, Map<String, String> identity,
