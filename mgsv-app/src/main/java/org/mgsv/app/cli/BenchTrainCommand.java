@@ -48,7 +48,7 @@ public final class BenchTrainCommand extends ModelCommand {
 
     @Option(names = "--micro-batch", defaultValue = "-1", paramLabel = "b",
             description = "compute each step's gradient in slices of b pairs (bounded memory; 0 = whole batch;"
-                    + " default: as mgsv train, whole batch up to 32 pairs, slices of 16 above)")
+                    + " default: as mgsv train, whole batch up to 32 pairs, slices of 32 above)")
     int microBatch;
 
     @Option(names = "--config", paramLabel = "<cfg.json>", description = "model configuration (default: the reference)")

@@ -82,7 +82,7 @@ public final class TrainCommand extends ModelCommand {
     @Option(names = "--micro-batch", paramLabel = "b",
             description = "compute each step's gradient in slices of b pairs: the same gradient with memory bounded "
                     + "by b (one more encoder pass per step); 0 = whole batch at once; default: whole batch up to 32 "
-                    + "pairs, slices of 16 above")
+                    + "pairs, slices of 32 above")
     Integer microBatch;
 
     @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate of every group (default 3e-4)")

@@ -45,9 +45,10 @@ public record TrainOptions(
     /** Largest batch computed in one pass by default; larger batches go in slices of {@link #AUTO_SLICE}. */
     public static final int AUTO_WHOLE_UP_TO = 32;
 
-    /** Slice of the automatic micro-batching (measured: batch 128 in slices of 16 is 13% slower than in one pass and
-     *  needs 1.6 GB instead of 4.4 GB; see README "Benchmarks"). */
-    public static final int AUTO_SLICE = 16;
+    /** Slice of the automatic micro-batching, so a large batch needs about the memory of a batch-32 step (measured
+     *  at batch 128 on a 2-core Zen 3, medians over runs: slices of 32 4.9 s and 1.8–2.4 GB, slices of 16 5.3 s and
+     *  1.5–1.7 GB, faster in each of 6 alternating pairs; one pass 5.8 s and 4.2 GB; see README "Training"). */
+    public static final int AUTO_SLICE = 32;
 
     public static TrainOptions reference() {
         return new TrainOptions(100, 512, 64, 3e-4, 0.02, 1.0, 0.9, 0.999, 1e-8, 42, false, true, AUTO_MICRO_BATCH);
