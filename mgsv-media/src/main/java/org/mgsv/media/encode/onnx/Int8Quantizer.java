@@ -45,13 +45,23 @@ public final class Int8Quantizer {
     }
 
     /**
-     * Quantises for this machine's CPU ({@link #weightBits(CpuFeatures)}).
+     * Quantises for this machine's CPU ({@link #weightBits(CpuFeatures)}), or with the bits of the system property
+     * {@code mgsv.int8.weightBits} (7 or 8) when set.
      *
      * @param model the serialised ModelProto
      * @param what  the file, for error messages
      */
     public static Result quantize(byte[] model, String what) {
-        return quantize(model, what, weightBits(CpuFeatures.current()));
+        String forced = System.getProperty("mgsv.int8.weightBits");
+        int bits = weightBits(CpuFeatures.current());
+        if (forced != null) {
+            bits = switch (forced.trim()) {
+                case "7" -> 7;
+                case "8" -> 8;
+                default -> throw new MgsvException("-Dmgsv.int8.weightBits must be 7 or 8, got '" + forced + "'");
+            };
+        }
+        return quantize(model, what, bits);
     }
 
     /**
