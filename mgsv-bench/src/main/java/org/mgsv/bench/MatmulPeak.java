@@ -34,8 +34,8 @@ import org.mgsv.core.util.Json;
  * precision is the best rate over its shapes at the configured thread count (interference from other processes only
  * ever slows a run down, so the best of repeated timings is the estimate).
  *
- * <p>Results are saved as JSON (default {@link #defaultFile()}) and reused by every benchmark while the CPU model
- * and thread count match.
+ * <p>Results are saved as JSON (default {@link #defaultFile()}), one per CPU model, thread count and MKL dispatch,
+ * and reused by every benchmark whose CPU model, thread count and dispatch match one.
  */
 public final class MatmulPeak {
     /** One product: {@code batch} independent [m, k]·[k, n] products. */
@@ -155,16 +155,37 @@ public final class MatmulPeak {
      * half on AMD CPUs).
      */
     public static Peak load(Path file, int threads) {
+        for (Peak p : entries(file)) {
+            if (p.cpu().equals(CpuFeatures.current().model()) && p.threads() == threads
+                    && CpuFeatures.mklDispatch().equals(p.mklDispatch()) && !Double.isNaN(p.fp32())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every peak the file holds: one per CPU, thread count and MKL dispatch ({@code {"peaks": [...]}}; a file of one
+     * peak, as written before, reads as that one). An unreadable file holds none (it is measured again).
+     */
+    static List<Peak> entries(Path file) {
+        List<Peak> out = new ArrayList<>();
         if (!Files.isRegularFile(file)) {
-            return null;
+            return out;
         }
         try {
-            Peak p = Peak.fromMap(new ObjectMapper().readValue(file.toFile(), Map.class));
-            return p.cpu().equals(CpuFeatures.current().model()) && p.threads() == threads
-                    && CpuFeatures.mklDispatch().equals(p.mklDispatch()) && !Double.isNaN(p.fp32()) ? p : null;
+            Map<?, ?> m = new ObjectMapper().readValue(file.toFile(), Map.class);
+            if (m.get("peaks") instanceof List<?> l) {
+                for (Object o : l) {
+                    out.add(Peak.fromMap((Map<?, ?>) o));
+                }
+            } else {
+                out.add(Peak.fromMap(m));
+            }
         } catch (IOException | RuntimeException e) {
-            return null; // unreadable: measured again
+            out.clear(); // unreadable: measured again
         }
+        return out;
     }
 
     /**
@@ -183,13 +204,28 @@ public final class MatmulPeak {
         return peak;
     }
 
+    /**
+     * Saves {@code p} in {@code file} in place of the peak of the same CPU, thread count and MKL dispatch, keeping
+     * the others (so a process with MKL's dispatch shim and one without, or 1 and 2 threads, do not measure again
+     * each other's turn); written atomically.
+     */
     public static void save(Path file, Peak p) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            Json.write(file, p.toMap());
+            List<Map<String, Object>> all = new ArrayList<>();
+            for (Peak q : entries(file)) {
+                if (!(q.cpu().equals(p.cpu()) && q.threads() == p.threads()
+                        && java.util.Objects.equals(q.mklDispatch(), p.mklDispatch()))) {
+                    all.add(q.toMap());
+                }
+            }
+            all.add(p.toMap());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("peaks", all);
+            Json.write(file, m);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new MgsvException(file + ": cannot write the matmul peak (" + e.getMessage() + ")", e);
         }

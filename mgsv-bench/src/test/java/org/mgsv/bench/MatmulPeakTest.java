@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgsv.core.util.CpuFeatures;
+import org.mgsv.core.util.Json;
 
 class MatmulPeakTest {
     @TempDir Path tmp;
@@ -86,6 +87,31 @@ class MatmulPeakTest {
         Files.writeString(f, "{not json");
         assertNull(MatmulPeak.load(f, 2));
         assertEquals(0.5, (double) p.figures(25e9, 4.0).get("fraction_of_fp32_peak"), 1e-9); // 6.25 / 12.5
+    }
+
+    @Test
+    void peaksOfOtherThreadCountsAndDispatchesAreKept() throws Exception {
+        Path f = tmp.resolve("keep/peak.json");
+        String cpu = CpuFeatures.current().model();
+        String here = CpuFeatures.mklDispatch();
+        List<MatmulPeak.Rate> none = List.of();
+        MatmulPeak.save(f, new MatmulPeak.Peak(cpu, 2, here, 100, 300, 90, 400, none, "full"));
+        // a process without the dispatch shim (e.g. a library user's JVM) and one at 1 thread save their own
+        MatmulPeak.save(f, new MatmulPeak.Peak(cpu, 2, "other dispatch", 60, Double.NaN, Double.NaN, Double.NaN, none, "x"));
+        MatmulPeak.save(f, new MatmulPeak.Peak(cpu, 1, here, 50, Double.NaN, Double.NaN, Double.NaN, none, "y"));
+        MatmulPeak.Peak back = MatmulPeak.load(f, 2);
+        assertNotNull(back);
+        assertEquals("full", back.measured(), "the full peak of this configuration survives the others' saves");
+        assertEquals(400, back.ortInt8());
+        assertEquals(50, MatmulPeak.load(f, 1).fp32());
+        assertEquals(3, MatmulPeak.entries(f).size());
+        // saving the same configuration again replaces it
+        MatmulPeak.save(f, new MatmulPeak.Peak(cpu, 2, here, 110, 300, 90, 400, none, "again"));
+        assertEquals(110, MatmulPeak.load(f, 2).fp32());
+        assertEquals(3, MatmulPeak.entries(f).size());
+        // a file of one peak, as written before, still reads
+        Files.writeString(f, Json.pretty(new MatmulPeak.Peak(cpu, 2, here, 120, 1, 1, 1, none, "old").toMap()));
+        assertEquals(120, MatmulPeak.load(f, 2).fp32());
     }
 
     @Test
