@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  MGSV_THREADS=2 mgsv bench train --batch-size 32",
             "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --steps 5 --json bench-train-128.json",
-            "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --micro-batch 0    (one pass: faster, 4.5 GB)"
+            "  MGSV_THREADS=2 mgsv bench train --batch-size 128 --micro-batch 0    (one pass: 4.2-4.5 GB)"
         })
 public final class BenchTrainCommand extends ModelCommand {
     @Option(names = "--batch-size", defaultValue = "32", description = "batch (default ${DEFAULT-VALUE})")

@@ -509,6 +509,7 @@ public final class MadeTrainer {
         s.put("globalStep", step);
         s.put("stepsPerEpoch", spe);
         s.put("trainPairs", data.train().size());
+        s.put("effectiveMicroBatch", opt.effectiveMicroBatch());
         s.put("valPairs", data.val().size());
         s.put("seed", opt.seed());
         s.put("options", opt);
@@ -534,7 +535,19 @@ public final class MadeTrainer {
 
     private void checkCompatible(JsonNode st, int spe) {
         TrainOptions stored = LINE.convertValue(st.get("options"), TrainOptions.class);
-        if (!stored.equals(opt)) {
+        // the slices the interrupted run computed its steps in: recorded since the automatic slice became 32; before,
+        // the automatic choice was the whole batch up to 32 pairs and slices of 16 above
+        int storedSlices = stored.microBatch() != TrainOptions.AUTO_MICRO_BATCH ? stored.microBatch()
+                : st.has("effectiveMicroBatch") ? st.get("effectiveMicroBatch").asInt()
+                : stored.batchSize() <= TrainOptions.AUTO_WHOLE_UP_TO ? 0 : 16;
+        int slices = opt.effectiveMicroBatch();
+        if (storedSlices != slices && stored.withMicroBatch(0).equals(opt.withMicroBatch(0))) {
+            throw new MgsvException(runDir + ": --resume: the interrupted run computed each step in "
+                    + (storedSlices == 0 ? "one pass" : "slices of " + storedSlices) + ", now "
+                    + (slices == 0 ? "one pass" : "slices of " + slices) + "; pass --micro-batch " + storedSlices
+                    + " to continue it exactly (dropout is drawn per slice)");
+        }
+        if (!stored.withMicroBatch(storedSlices).equals(opt.withMicroBatch(slices))) {
             throw new MgsvException(runDir + ": --resume needs the options of the interrupted run: it used " + stored
                     + ", now " + opt);
         }

@@ -112,6 +112,32 @@ class MadeTrainerTest {
     }
 
     @Test
+    void resumeKeepsTheSlicesOfTheInterruptedRun(@TempDir Path dir) throws Exception {
+        MadeConfig c = PlantedData.tinyConfig();
+        PlantedData d = new PlantedData(c, 40, 1, 12, 5);
+        TrainOptions big = tinyOptions(2).withBatchSize(40); // above 32: automatic slices
+        assertEquals(TrainOptions.AUTO_SLICE, big.effectiveMicroBatch());
+        assertEquals(0, tinyOptions(2).withBatchSize(32).effectiveMicroBatch());
+        assertEquals(8, big.withMicroBatch(8).effectiveMicroBatch());
+        Path run = dir.resolve("run");
+        new MadeTrainer(c, big, data(d), run, false).run(false, 1);
+        // a state written before the automatic slice was recorded (and was 16): resuming under the new automatic
+        // choice would draw other dropout masks, so it is refused with the option that continues it exactly
+        Path state = run.resolve("last/trainer/state.json");
+        ObjectMapper om = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode st = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(
+                state.toFile());
+        assertEquals(TrainOptions.AUTO_SLICE, st.get("effectiveMicroBatch").asInt());
+        st.remove("effectiveMicroBatch");
+        om.writeValue(state.toFile(), st);
+        MgsvException e = assertThrows(MgsvException.class,
+                () -> new MadeTrainer(c, big, data(d), run, false).run(true, 0));
+        assertTrue(e.getMessage().contains("slices of 16") && e.getMessage().contains("--micro-batch 16"),
+                e.getMessage());
+        assertEquals(2, new MadeTrainer(c, big.withMicroBatch(16), data(d), run, false).run(true, 0).epochsDone());
+    }
+
+    @Test
     void aSecondTrainerOnOneRunDirectoryInAnotherProcessIsRefused(@TempDir Path dir) throws Exception {
         MadeConfig c = PlantedData.tinyConfig();
         PlantedData d = new PlantedData(c, 40, 1, 12, 5);
