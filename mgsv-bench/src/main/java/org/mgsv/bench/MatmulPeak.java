@@ -156,7 +156,7 @@ public final class MatmulPeak {
      */
     public static Peak load(Path file, int threads) {
         for (Peak p : entries(file)) {
-            if (p.cpu().equals(CpuFeatures.current().model()) && p.threads() == threads
+            if (CpuFeatures.current().model().equals(p.cpu()) && p.threads() == threads
                     && CpuFeatures.mklDispatch().equals(p.mklDispatch()) && !Double.isNaN(p.fp32())) {
                 return p;
             }
@@ -173,17 +173,22 @@ public final class MatmulPeak {
         if (!Files.isRegularFile(file)) {
             return out;
         }
+        List<?> list;
         try {
             Map<?, ?> m = new ObjectMapper().readValue(file.toFile(), Map.class);
-            if (m.get("peaks") instanceof List<?> l) {
-                for (Object o : l) {
-                    out.add(Peak.fromMap((Map<?, ?>) o));
-                }
-            } else {
-                out.add(Peak.fromMap(m));
-            }
+            list = m.get("peaks") instanceof List<?> l ? l : List.of(m);
         } catch (IOException | RuntimeException e) {
-            out.clear(); // unreadable: measured again
+            return out; // unreadable: measured again
+        }
+        for (Object o : list) {
+            try {
+                Peak p = Peak.fromMap((Map<?, ?>) o);
+                if (p.cpu() != null) {
+                    out.add(p);
+                }
+            } catch (RuntimeException e) {
+                // a malformed entry is skipped (and dropped at the next save); the others stay
+            }
         }
         return out;
     }
@@ -193,7 +198,12 @@ public final class MatmulPeak {
      * (GOP/s); empty when none was saved (or the saved one is stale).
      */
     public static Map<String, Double> ortPeaks(Path file, int threads) {
-        Peak cached = load(file, threads);
+        Peak cached = null; // ONNX Runtime does not use MKL: an entry of any dispatch will do
+        for (Peak p : entries(file)) {
+            if (CpuFeatures.current().model().equals(p.cpu()) && p.threads() == threads && !Double.isNaN(p.ortFp32())) {
+                cached = p;
+            }
+        }
         Map<String, Double> peak = new LinkedHashMap<>();
         if (cached != null && !Double.isNaN(cached.ortFp32())) {
             peak.put("fp32", cached.ortFp32());
@@ -215,25 +225,31 @@ public final class MatmulPeak {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            List<Map<String, Object>> all = new ArrayList<>();
-            for (Peak q : entries(file)) {
-                if (!(q.cpu().equals(p.cpu()) && q.threads() == p.threads()
-                        && java.util.Objects.equals(q.mklDispatch(), p.mklDispatch()))) {
-                    all.add(q.toMap());
+            // two processes saving at once would each drop the other's entry: read, merge and write under a lock
+            Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock lock = ch.lock()) {
+                List<Map<String, Object>> all = new ArrayList<>();
+                for (Peak q : entries(file)) {
+                    if (!(java.util.Objects.equals(q.cpu(), p.cpu()) && q.threads() == p.threads()
+                            && java.util.Objects.equals(q.mklDispatch(), p.mklDispatch()))) {
+                        all.add(q.toMap());
+                    }
                 }
+                all.add(p.toMap());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("peaks", all);
+                Json.write(file, m);
             }
-            all.add(p.toMap());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("peaks", all);
-            Json.write(file, m);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new MgsvException(file + ": cannot write the matmul peak (" + e.getMessage() + ")", e);
         }
     }
 
     /**
-     * The saved peak for this CPU and thread count, measured (a short libtorch fp32 run) and saved when absent or
-     * stale. {@code log} receives a line when it measures.
+     * The saved peak for this CPU, thread count and MKL dispatch, measured (a short libtorch fp32 run) and saved
+     * when there is none. {@code log} receives a line when it measures.
      */
     public static Peak forBench(Path file, int threads, Consumer<String> log) {
         Peak p = load(file, threads);

@@ -10,6 +10,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -109,6 +110,21 @@ class MatmulPeakTest {
         MatmulPeak.save(f, new MatmulPeak.Peak(cpu, 2, here, 110, 300, 90, 400, none, "again"));
         assertEquals(110, MatmulPeak.load(f, 2).fp32());
         assertEquals(3, MatmulPeak.entries(f).size());
+        // a malformed entry (no threads) or one without a CPU is skipped, not the end of the others
+        String text = Files.readString(f);
+        Files.writeString(f, text.replaceFirst("\\{\\s*\"peaks\"\\s*:\\s*\\[",
+                "{ \"peaks\" : [ {\"cpu\": \"x\"}, {\"threads\": 2, \"fp32_gflops\": 1}, "));
+        assertEquals(5, new ObjectMapper().readTree(f.toFile()).get("peaks").size(), Files.readString(f));
+        assertEquals(110, MatmulPeak.load(f, 2).fp32());
+        assertEquals(3, MatmulPeak.entries(f).size());
+        assertEquals(90.0, MatmulPeak.ortPeaks(f, 2).get("fp32"));
+        MatmulPeak.save(f, new MatmulPeak.Peak(cpu, 4, here, 200, 1, 1, 1, none, "four"));
+        assertEquals(4, MatmulPeak.entries(f).size(), "the valid entries survive a save");
+        assertEquals(110, MatmulPeak.load(f, 2).fp32());
+        // ONNX Runtime does not use MKL: its peak is found whatever dispatch saved it
+        Files.writeString(f, Files.readString(f).replace("\"" + here + "\"", "\"some dispatch\""));
+        assertNull(MatmulPeak.load(f, 2));
+        assertEquals(90.0, MatmulPeak.ortPeaks(f, 2).get("fp32"));
         // a file of one peak, as written before, still reads
         Files.writeString(f, Json.pretty(new MatmulPeak.Peak(cpu, 2, here, 120, 1, 1, 1, none, "old").toMap()));
         assertEquals(120, MatmulPeak.load(f, 2).fp32());

@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 /** {@code --peak FILE} of every bench: the measured matmul peak its GFLOP/s are compared with. */
 final class PeakOption {
     @Option(names = "--peak", paramLabel = "<peak.json>",
-            description = "measured matmul peak (default: the cache file `mgsv bench peak` writes, ~/.cache/mgsv/matmul-peak.json;"
-                    + " measured, fp32 only, when absent or from another CPU or thread count)")
+            description = "measured matmul peak (default: the cache file `mgsv bench peak` writes, $XDG_CACHE_HOME or"
+                    + " ~/.cache, then mgsv/matmul-peak.json, one peak per CPU, thread count and MKL dispatch; measured, fp32"
+                    + " only, when it holds none for this process)")
     Path file;
 
     @Option(names = "--peak-now",
