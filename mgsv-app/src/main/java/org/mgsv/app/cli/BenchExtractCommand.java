@@ -232,6 +232,9 @@ public final class BenchExtractCommand implements Callable<Integer> {
             result.put("video", v);
             result.put("audio", a);
             result.put("realSize", r);
+            if (list.contains(EncoderPrecision.INT8)) {
+                result.put("int8WeightBits", org.mgsv.media.encode.onnx.Int8Quantizer.effectiveWeightBits());
+            }
             result.put("loadAverageEnd", BenchInfo.loadAverage());
             if (!json) {
                 System.out.print(r.summary());

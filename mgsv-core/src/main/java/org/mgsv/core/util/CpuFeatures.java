@@ -105,10 +105,11 @@ public final class CpuFeatures {
      * Whether uint8 × int8 dot products accumulate in 32 bits without an intermediate that can saturate: x86 with
      * VNNI (AVX512_VNNI, AVX-VNNI) or AMX-INT8, and 64-bit ARM (its dot-product kernels widen first). x86 without
      * VNNI multiplies with {@code VPMADDUBSW}, which adds two u8·s8 products into a saturating int16: full-range
-     * int8 weights can overflow it (255·127·2 &gt; 32767), 7-bit weights cannot. Unknown CPUs (no flags) say false.
+     * int8 weights can overflow it (255·127·2 &gt; 32767), 7-bit weights cannot. Unknown CPUs (no flags) say false,
+     * except on aarch64.
      */
     public boolean int8WithoutSaturation() {
-        if (has("asimd")) {
+        if (has("asimd") || (flags.isEmpty() && "aarch64".equals(System.getProperty("os.arch")))) {
             return true;
         }
         return avx512Vnni() || avxVnni() || amxInt8();

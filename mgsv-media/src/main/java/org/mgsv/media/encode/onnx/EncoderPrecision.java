@@ -38,7 +38,8 @@ public enum EncoderPrecision {
         String why = switch (asked) {
             case FP32 -> "as asked";
             case BF16 -> "ONNX Runtime has no bf16 kernels on this CPU type; int8 is its reduced precision"
-                    + (cpu.int8WithoutSaturation() ? "" : "; 7-bit weights, as int8 kernels without VNNI saturate");
+                    + (Int8Quantizer.effectiveWeightBits() == 8 ? ""
+                            : "; 7-bit weights" + (cpu.int8WithoutSaturation() ? "" : ", as int8 kernels without VNNI saturate"));
             case AUTO -> vnni(cpu) ? "the CPU has int8 dot-product units (VNNI)" : "no VNNI on this CPU: int8 would not win";
         };
         return "encoders: " + e.label() + " (--precision " + asked.label() + ": " + why + ")";

@@ -21,8 +21,8 @@ import org.mgsv.core.util.CpuFeatures;
  * run time (its own min/max), multiplied with integer kernels (AVX-512 VNNI where the CPU has it) and scaled back
  * to float32. On x86 CPUs without VNNI, ONNX Runtime's kernels add pairs of u8·s8 products in a saturating int16,
  * which full-range weights overflow (on a Zen 3, a tiny CLIP's features fell to cosine 0.977 against float32);
- * there the weights are quantised to 7 bits (max |w| / 63, what {@code quantize_dynamic(reduce_range=True)} does),
- * which cannot overflow (cosine 0.99998 on the same model). See {@link CpuFeatures#int8WithoutSaturation()}. Everything else — convolutions, attention's activation × activation products, LayerNorm, softmax —
+ * there the weights are quantised to 7 bits (max |w| / 63; {@code quantize_dynamic(reduce_range=True)} keeps them
+ * in ±64 for the same reason), which cannot overflow (cosine 0.99998 on the same model). See {@link CpuFeatures#int8WithoutSaturation()}. Everything else — convolutions, attention's activation × activation products, LayerNorm, softmax —
  * stays float32. This is what {@code onnxruntime.quantization.quantize_dynamic} produces with per-channel weights,
  * without needing Python.
  *
@@ -52,16 +52,20 @@ public final class Int8Quantizer {
      * @param what  the file, for error messages
      */
     public static Result quantize(byte[] model, String what) {
+        return quantize(model, what, effectiveWeightBits());
+    }
+
+    /** The weight bits {@link #quantize(byte[], String)} uses: {@code mgsv.int8.weightBits} when set, else the CPU's. */
+    public static int effectiveWeightBits() {
         String forced = System.getProperty("mgsv.int8.weightBits");
-        int bits = weightBits(CpuFeatures.current());
-        if (forced != null) {
-            bits = switch (forced.trim()) {
-                case "7" -> 7;
-                case "8" -> 8;
-                default -> throw new MgsvException("-Dmgsv.int8.weightBits must be 7 or 8, got '" + forced + "'");
-            };
+        if (forced == null) {
+            return weightBits(CpuFeatures.current());
         }
-        return quantize(model, what, bits);
+        return switch (forced.trim()) {
+            case "7" -> 7;
+            case "8" -> 8;
+            default -> throw new MgsvException("-Dmgsv.int8.weightBits must be 7 or 8, got '" + forced + "'");
+        };
     }
 
     /**

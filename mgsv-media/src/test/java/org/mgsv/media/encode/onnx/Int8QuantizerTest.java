@@ -81,8 +81,26 @@ class Int8QuantizerTest {
         Files.writeString(plain, "model name\t: Old CPU\nflags\t\t: fpu avx2\n");
         assertEquals(8, Int8Quantizer.weightBits(CpuFeatures.read(vnni)));
         assertEquals(7, Int8Quantizer.weightBits(CpuFeatures.read(plain)));
-        assertEquals(Int8Quantizer.weightBits(CpuFeatures.current()),
+        assertEquals(Int8Quantizer.effectiveWeightBits(),
                 Int8Quantizer.quantize(Files.readAllBytes(TinyOnnxModels.clip()), "tiny_clip.onnx").weightBits());
+        String before = System.getProperty("mgsv.int8.weightBits");
+        try {
+            System.setProperty("mgsv.int8.weightBits", "8");
+            assertEquals(8, Int8Quantizer.quantize(Files.readAllBytes(TinyOnnxModels.clip()), "tiny_clip.onnx")
+                    .weightBits());
+            System.setProperty("mgsv.int8.weightBits", " 7 ");
+            assertEquals(7, Int8Quantizer.effectiveWeightBits());
+            assertTrue(EncoderPrecision.explain(Precision.BF16, CpuFeatures.read(vnni)).contains("7-bit"));
+            System.setProperty("mgsv.int8.weightBits", "six");
+            MgsvException e = assertThrows(MgsvException.class, Int8Quantizer::effectiveWeightBits);
+            assertTrue(e.getMessage().contains("mgsv.int8.weightBits") && e.getMessage().contains("six"), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty("mgsv.int8.weightBits");
+            } else {
+                System.setProperty("mgsv.int8.weightBits", before);
+            }
+        }
         assertThrows(IllegalArgumentException.class,
                 () -> Int8Quantizer.quantize(Files.readAllBytes(TinyOnnxModels.clip()), "tiny_clip.onnx", 6));
         // 7-bit weights cannot saturate any kernel: close to float32 on every machine (measured 0.99998 on a Zen 3,
@@ -185,7 +203,9 @@ class Int8QuantizerTest {
     }
 
     @Test
-    void int8SegmentsCloseToFp32() {
+    void int8SegmentsCloseToFp32() throws Exception {
+        assertEquals(1, Int8Quantizer.quantize(Files.readAllBytes(TinyOnnxModels.ast()), "tiny_ast.onnx").quantized(),
+                "the fixture's projection is converted");
         float[][] w = new float[FbankWindows.WINDOWS][];
         float[] mask = new float[FbankWindows.WINDOWS];
         java.util.Random rnd = new java.util.Random(3);
@@ -206,6 +226,7 @@ class Int8QuantizerTest {
             Double[] c = EncoderPrecision.cosines(ya, yb);
             System.out.printf(Locale.ROOT, "tiny_ast int8 vs fp32: cosine mean %.6f min %.6f%n", c[0], c[1]);
             assertTrue(c[0] >= 0.999 && c[1] >= 0.995, "cosine mean " + c[0] + " min " + c[1]);
+            assertTrue(!java.util.Arrays.deepEquals(ya, yb), "int8 features identical to fp32: nothing was quantised");
         }
     }
 }
