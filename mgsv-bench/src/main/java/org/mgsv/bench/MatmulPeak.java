@@ -54,6 +54,12 @@ public final class MatmulPeak {
      */
     public record Peak(String cpu, int threads, String mklDispatch, double fp32, double bf16, double ortFp32,
             double ortInt8, List<Rate> rates, String measured) {
+        /** Whether this peak was measured on {@code cpu} at {@code threads} with MKL dispatch {@code dispatch}. */
+        boolean isFor(String cpu, int threads, String dispatch) {
+            return java.util.Objects.equals(this.cpu, cpu) && this.threads == threads
+                    && java.util.Objects.equals(mklDispatch, dispatch);
+        }
+
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cpu", cpu);
@@ -156,8 +162,7 @@ public final class MatmulPeak {
      */
     public static Peak load(Path file, int threads) {
         for (Peak p : entries(file)) {
-            if (CpuFeatures.current().model().equals(p.cpu()) && p.threads() == threads
-                    && CpuFeatures.mklDispatch().equals(p.mklDispatch()) && !Double.isNaN(p.fp32())) {
+            if (p.isFor(CpuFeatures.current().model(), threads, CpuFeatures.mklDispatch()) && !Double.isNaN(p.fp32())) {
                 return p;
             }
         }
@@ -205,7 +210,7 @@ public final class MatmulPeak {
             }
         }
         Map<String, Double> peak = new LinkedHashMap<>();
-        if (cached != null && !Double.isNaN(cached.ortFp32())) {
+        if (cached != null) {
             peak.put("fp32", cached.ortFp32());
         }
         if (cached != null && !Double.isNaN(cached.ortInt8())) {
@@ -232,8 +237,7 @@ public final class MatmulPeak {
                  java.nio.channels.FileLock lock = ch.lock()) {
                 List<Map<String, Object>> all = new ArrayList<>();
                 for (Peak q : entries(file)) {
-                    if (!(java.util.Objects.equals(q.cpu(), p.cpu()) && q.threads() == p.threads()
-                            && java.util.Objects.equals(q.mklDispatch(), p.mklDispatch()))) {
+                    if (!q.isFor(p.cpu(), p.threads(), p.mklDispatch())) {
                         all.add(q.toMap());
                     }
                 }

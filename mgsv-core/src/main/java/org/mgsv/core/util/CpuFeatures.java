@@ -112,6 +112,11 @@ public final class CpuFeatures {
         if (has("asimd") || (flags.isEmpty() && "aarch64".equals(System.getProperty("os.arch")))) {
             return true;
         }
+        return int8DotUnits();
+    }
+
+    /** x86 int8 dot-product units (VPDPBUSD or AMX tiles): AVX512_VNNI, AVX-VNNI or AMX-INT8. */
+    public boolean int8DotUnits() {
         return avx512Vnni() || avxVnni() || amxInt8();
     }
 

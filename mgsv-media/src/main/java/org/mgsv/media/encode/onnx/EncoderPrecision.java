@@ -23,13 +23,8 @@ public enum EncoderPrecision {
         return switch (p) {
             case FP32 -> FP32;
             case BF16 -> INT8;
-            case AUTO -> vnni(cpu) ? INT8 : FP32;
+            case AUTO -> cpu.int8DotUnits() ? INT8 : FP32;
         };
-    }
-
-    /** Integer dot-product instructions (VPDPBUSD) that ONNX Runtime's int8 kernels use. */
-    public static boolean vnni(CpuFeatures cpu) {
-        return cpu.avx512Vnni() || cpu.avxVnni() || cpu.amxInt8();
     }
 
     /** Why {@link #of} chose this, for the one line a command prints. */
@@ -40,7 +35,7 @@ public enum EncoderPrecision {
             case BF16 -> "ONNX Runtime has no bf16 kernels on this CPU type; int8 is its reduced precision"
                     + (Int8Quantizer.effectiveWeightBits() == 8 ? ""
                             : "; 7-bit weights" + (cpu.int8WithoutSaturation() ? "" : ", as int8 kernels without VNNI saturate"));
-            case AUTO -> vnni(cpu) ? "the CPU has int8 dot-product units (VNNI)" : "no VNNI on this CPU: int8 would not win";
+            case AUTO -> cpu.int8DotUnits() ? "the CPU has int8 dot-product units (VNNI)" : "no VNNI on this CPU: int8 would not win";
         };
         return "encoders: " + e.label() + " (--precision " + asked.label() + ": " + why + ")";
     }

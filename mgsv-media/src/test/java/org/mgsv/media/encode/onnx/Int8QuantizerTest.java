@@ -75,12 +75,9 @@ class Int8QuantizerTest {
 
     @Test
     void sevenBitWeightsOnCpusWhoseInt8KernelsSaturate() throws Exception {
-        Path vnni = tmp.resolve("cpuinfo-vnni-bits");
-        Files.writeString(vnni, "model name\t: Test CPU\nflags\t\t: fpu avx2 avx512f avx512_vnni\n");
-        Path plain = tmp.resolve("cpuinfo-avx2-bits");
-        Files.writeString(plain, "model name\t: Old CPU\nflags\t\t: fpu avx2\n");
-        assertEquals(8, Int8Quantizer.weightBits(CpuFeatures.read(vnni)));
-        assertEquals(7, Int8Quantizer.weightBits(CpuFeatures.read(plain)));
+        CpuFeatures withVnni = cpu("vnni-bits", "fpu avx2 avx512f avx512_vnni");
+        assertEquals(8, Int8Quantizer.weightBits(withVnni));
+        assertEquals(7, Int8Quantizer.weightBits(cpu("avx2-bits", "fpu avx2")));
         assertEquals(Int8Quantizer.effectiveWeightBits(),
                 Int8Quantizer.quantize(Files.readAllBytes(TinyOnnxModels.clip()), "tiny_clip.onnx").weightBits());
         String before = System.getProperty("mgsv.int8.weightBits");
@@ -90,7 +87,7 @@ class Int8QuantizerTest {
                     .weightBits());
             System.setProperty("mgsv.int8.weightBits", " 7 ");
             assertEquals(7, Int8Quantizer.effectiveWeightBits());
-            assertTrue(EncoderPrecision.explain(Precision.BF16, CpuFeatures.read(vnni)).contains("7-bit"));
+            assertTrue(EncoderPrecision.explain(Precision.BF16, withVnni).contains("7-bit"));
             System.setProperty("mgsv.int8.weightBits", "six");
             MgsvException e = assertThrows(MgsvException.class, Int8Quantizer::effectiveWeightBits);
             assertTrue(e.getMessage().contains("mgsv.int8.weightBits") && e.getMessage().contains("six"), e.getMessage());
@@ -168,14 +165,17 @@ class Int8QuantizerTest {
         }
     }
 
+    /** A CPU read from a {@code /proc/cpuinfo}-format file with these flags. */
+    static CpuFeatures cpu(String name, String flags) throws Exception {
+        Path f = tmp.resolve("cpuinfo-" + name);
+        Files.writeString(f, "model name\t: Test CPU " + name + "\nflags\t\t: " + flags + "\n");
+        return CpuFeatures.read(f);
+    }
+
     @Test
     void precisionChoice() throws Exception {
-        Path vnni = tmp.resolve("cpuinfo-vnni");
-        Files.writeString(vnni, "model name\t: Test CPU\nflags\t\t: fpu avx2 avx512f avx512_vnni avx512_bf16\n");
-        Path plain = tmp.resolve("cpuinfo-avx2");
-        Files.writeString(plain, "model name\t: Old CPU\nflags\t\t: fpu avx2\n");
-        CpuFeatures withVnni = CpuFeatures.read(vnni);
-        CpuFeatures without = CpuFeatures.read(plain);
+        CpuFeatures withVnni = cpu("vnni", "fpu avx2 avx512f avx512_vnni avx512_bf16");
+        CpuFeatures without = cpu("avx2", "fpu avx2");
         assertEquals(EncoderPrecision.INT8, EncoderPrecision.of(Precision.AUTO, withVnni));
         assertEquals(EncoderPrecision.FP32, EncoderPrecision.of(Precision.AUTO, without));
         assertEquals(EncoderPrecision.INT8, EncoderPrecision.of(Precision.BF16, without));
