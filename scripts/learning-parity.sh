@@ -83,7 +83,8 @@ def line(name, r, m):
                  "reference_sd": sd(r), "mgsv_sd": sd(m), "welch_t": t}
     f = lambda xs: " / ".join("%.3f" % x for x in xs)
     table.append("| %s | %s | %s | %.3f ± %.3f | %.3f ± %.3f | %+.3f | %.3f | %+.2f | %s |" % (
-        name, f(r), f(m), rm, sd(r), mm, sd(m), mm - rm, spread, t, "yes" if abs(mm - rm) <= spread else "NO"))
+        name, f(r), f(m), rm, sd(r), mm, sd(m), mm - rm, spread, t,
+        "n/a (one seed: no spread)" if len(r) < 2 else "yes" if abs(mm - rm) <= spread else "NO"))
 for name, key, _ in rows:
     line(name, [find(ref[s], key) for s in seeds], [find(mg[s], key) for s in seeds])
 line("mean training loss, last epoch", [ref_loss(s) for s in seeds], [mgsv_loss(s) for s in seeds])
