@@ -199,8 +199,10 @@ public final class Landmarks {
         // separable max filter: over bins for every frame; over frames only where a value could be a peak (the
         // maximum over ±PEAK_DT frames of the bin maxima, compared lazily below)
         float[][] m1 = new float[frames][bins];
+        int padded = (bins + 2 * PEAK_DF + 2 * PEAK_DF) / (2 * PEAK_DF + 1) * (2 * PEAK_DF + 1);
+        float[] g = new float[padded], h = new float[padded];
         for (int t = 0; t < frames; t++) {
-            maxFilter(w[t], m1[t], PEAK_DF);
+            maxFilter(w[t], m1[t], PEAK_DF, g, h);
         }
         // candidates per block of one second, strongest first, with a quota per octave band so voice-over
         // (most of its energy below 3 kHz) cannot take every peak of a block
@@ -273,8 +275,50 @@ public final class Landmarks {
         return true;
     }
 
-    /** out[i] = max of in[i−r..i+r] (van Herk / Gil–Werman would be O(n); r is small). */
-    private static void maxFilter(float[] in, float[] out, int r) {
+    /**
+     * out[i] = max of in[i−r..i+r] (clipped at the ends), by van Herk / Gil–Werman: with the input padded by r
+     * values of −∞ on each side and cut into blocks of 2r+1, each window is the maximum of one block's suffix
+     * maximum and the next block's prefix maximum, three comparisons per value whatever r. A maximum is exact, so
+     * this is the direct filter's result (a test holds them equal).
+     */
+    static void maxFilter(float[] in, float[] out, int r) {
+        int w = 2 * r + 1;
+        int padded = (in.length + 2 * r + w - 1) / w * w;
+        maxFilter(in, out, r, new float[padded], new float[padded]);
+    }
+
+    /** {@link #maxFilter(float[], float[], int)} with scratch g, h of at least n + 2r rounded up to 2r+1. */
+    private static void maxFilter(float[] in, float[] out, int r, float[] g, float[] h) {
+        int n = in.length;
+        int w = 2 * r + 1;
+        int padded = (n + 2 * r + w - 1) / w * w;
+        for (int b = 0; b < padded; b += w) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int i = b; i < b + w; i++) {
+                float v = i >= r && i < r + n ? in[i - r] : Float.NEGATIVE_INFINITY;
+                if (v > m) {
+                    m = v;
+                }
+                g[i] = m;
+            }
+            m = Float.NEGATIVE_INFINITY;
+            for (int i = b + w - 1; i >= b; i--) {
+                float v = i >= r && i < r + n ? in[i - r] : Float.NEGATIVE_INFINITY;
+                if (v > m) {
+                    m = v;
+                }
+                h[i] = m;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            // window of out[i] in padded indices: [i, i + 2r]
+            float a = h[i], c = g[i + 2 * r];
+            out[i] = c > a ? c : a;
+        }
+    }
+
+    /** The direct form of {@link #maxFilter}: 2r+1 comparisons per value. */
+    static void maxFilterDirect(float[] in, float[] out, int r) {
         int n = in.length;
         for (int i = 0; i < n; i++) {
             float m = Float.NEGATIVE_INFINITY;

@@ -19,19 +19,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Taps whose argument is clamped (|t| ≥ 6) carry the window value cos²(π/2), which is 1.9e-15 in float32
  * rather than 0: each phase stores only its unclamped span (≈ 34 of 475 taps for 441 → 160), ~14× less work;
  * the dropped taps change outputs by less than 1e-13 relative. Accumulation is in double (torch accumulates in
- * float32: outputs differ in the last float bits, measured ≤ 2.4e-7 against torchaudio).
+ * float32: outputs differ in the last float bits, measured ≤ 2.4e-7 against torchaudio), vectorised by the
+ * polyphase layout of {@link #apply(float[], float[], int, int)}.
  */
 public final class Resampler {
     public static final int LOWPASS_FILTER_WIDTH = 6;
     public static final double ROLLOFF = 0.99;
 
     private static final Map<Long, Resampler> CACHE = new ConcurrentHashMap<>();
+    /** Whether the SIMD polyphase form can run (jdk.incubator.vector in the boot layer); else the direct form. */
+    static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("mgsv.resampler.direct");
 
     private final int origFreq; // reduced by gcd
     private final int newFreq; // reduced by gcd
     private final int width;
     private final int[] phaseStart; // first non-zero tap of each phase
     private final float[][] phaseTaps; // the non-zero span of each phase
+    private final int maxTaps; // the longest phase
+    private final int maxTapQuotient; // the largest (phaseStart + tap) / orig: how far past m·orig a phase reads
 
     private Resampler(int orig, int target) {
         int g = gcd(orig, target);
@@ -47,6 +53,7 @@ public final class Resampler {
         phaseStart = new int[newFreq];
         phaseTaps = new float[newFreq][];
         float[] row = new float[taps];
+        int maxQ = 0;
         for (int j = 0; j < newFreq; j++) {
             float shift = (float) (-j) / (float) newFreq;
             int first = -1, last = -1;
@@ -71,7 +78,14 @@ public final class Resampler {
             }
             phaseStart[j] = Math.max(first, 0);
             phaseTaps[j] = first < 0 ? new float[0] : java.util.Arrays.copyOfRange(row, first, last + 1);
+            maxQ = Math.max(maxQ, (phaseStart[j] + Math.max(phaseTaps[j].length, 1) - 1) / origFreq);
         }
+        this.maxTapQuotient = maxQ;
+        int longest = 0;
+        for (float[] t : phaseTaps) {
+            longest = Math.max(longest, t.length);
+        }
+        this.maxTaps = longest;
     }
 
     /** The (cached) resampler from {@code orig} Hz to {@code target} Hz. */
@@ -111,8 +125,63 @@ public final class Resampler {
         return y;
     }
 
-    /** Computes output samples [from, to) of the resampled x into y (for splitting work across threads). */
+    /**
+     * Computes output samples [from, to) of the resampled x into y (for splitting work across threads).
+     *
+     * <p>Polyphase form: the (zero-padded) input is dealt into {@code orig} streams, stream r holding input samples
+     * r, r + orig, r + 2·orig, ...; then, for a block of consecutive outputs of one phase, each tap is one
+     * multiply-add over a contiguous run of one stream ({@code acc[i] += tap · stream[q + i]}), four vectors of outputs
+     * held in registers across a phase's taps ({@link ResamplerVectors}), where the direct form is a dot product per
+     * output that the JIT runs one multiply-add at a time (it does not vectorise a reduction, nor, on Java 17, the
+     * multiply-add loop with the stream's offset). Without jdk.incubator.vector (or with
+     * {@code -Dmgsv.resampler.direct=true}) the direct form runs. Each
+     * output still sums the same exact products (a float times a float is exact in double) in the same order, from
+     * zero, so the result is bit for bit the direct form's ({@link #applyDirect}; a test holds them equal).
+     */
     public void apply(float[] x, float[] y, int from, int to) {
+        if (!SIMD || to - from < 4 * newFreq) {
+            applyDirect(x, y, from, to);
+            return;
+        }
+        int n = x.length;
+        int block = Math.max(64, Math.min(2048, (1 << 17) / origFreq)); // outputs per phase per block
+        int qLen = block + maxTapQuotient + 1;
+        double[] streams = new double[origFreq * qLen];
+        double[] acc = new double[block];
+        int[] offs = new int[maxTaps];
+        double[] taps = new double[maxTaps];
+        int mEnd = (to - 1) / newFreq + 1;
+        for (int mBase = from / newFreq; mBase < mEnd; mBase += block) {
+            int b = Math.min(block, mEnd - mBase);
+            int qn = b + maxTapQuotient + 1;
+            for (int q = 0; q < qn; q++) {
+                int p0 = (mBase + q) * origFreq - width; // unpadded index of stream 0's element q
+                for (int r = 0; r < origFreq; r++) {
+                    int p = p0 + r;
+                    streams[r * qLen + q] = p >= 0 && p < n ? x[p] : 0.0;
+                }
+            }
+            for (int j = 0; j < newFreq; j++) {
+                float[] pt = phaseTaps[j];
+                int ps = phaseStart[j];
+                for (int k = 0; k < pt.length; k++) {
+                    taps[k] = pt[k];
+                    offs[k] = ((ps + k) % origFreq) * qLen + (ps + k) / origFreq;
+                }
+                ResamplerVectors.phase(streams, offs, taps, pt.length, acc, b);
+                long out0 = (long) mBase * newFreq + j;
+                for (int i = 0; i < b; i++) {
+                    long out = out0 + (long) i * newFreq;
+                    if (out >= from && out < to) {
+                        y[(int) out] = (float) acc[i];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The direct form of {@link #apply(float[], float[], int, int)}: one dot product per output sample. */
+    void applyDirect(float[] x, float[] y, int from, int to) {
         int n = x.length;
         for (int out = from; out < to; out++) {
             int m = out / newFreq;

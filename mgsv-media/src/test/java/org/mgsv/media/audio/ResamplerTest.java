@@ -43,6 +43,43 @@ class ResamplerTest {
         assertTrue(leak < 2e-2, "12 kHz leaks " + leak);
     }
 
+    /** The polyphase (SIMD) form gives the direct form's every bit, for whole signals and for sub-ranges. */
+    @Test
+    void polyphaseFormIsBitForBitTheDirectForm() {
+        assertTrue(Resampler.SIMD, "the tests run with jdk.incubator.vector, so the SIMD form is what they test");
+        Random rnd = new Random(11);
+        int[][] pairs = {{44100, 11025}, {48000, 11025}, {22050, 11025}, {8000, 11025}, {44100, 16000},
+            {48000, 16000}, {16000, 11025}, {96000, 16000}, {11025, 16000}, {32000, 22050}};
+        for (int[] p : pairs) {
+            Resampler r = Resampler.of(p[0], p[1]);
+            for (int n : new int[] {1, 7, 999, 20011, 131071 + rnd.nextInt(5000)}) {
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = (float) (0.3 * rnd.nextGaussian() + 0.2 * Math.sin(i * 0.01));
+                }
+                int len = (int) r.outputLength(n);
+                float[] want = new float[len];
+                r.applyDirect(x, want, 0, len);
+                float[] whole = r.apply(x);
+                for (int i = 0; i < len; i++) {
+                    assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(whole[i]),
+                            p[0] + " -> " + p[1] + ", n = " + n + ", sample " + i);
+                }
+                float[] parts = new float[len];
+                int from = 0;
+                while (from < len) { // ragged ranges, as threads split the work
+                    int to = Math.min(len, from + 1 + rnd.nextInt(Math.max(1, len / 3)));
+                    r.apply(x, parts, from, to);
+                    from = to;
+                }
+                for (int i = 0; i < len; i++) {
+                    assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(parts[i]),
+                            p[0] + " -> " + p[1] + ", n = " + n + " in parts, sample " + i);
+                }
+            }
+        }
+    }
+
     /** Against torchaudio 0.13 itself (Debian python3-torchaudio) on a random signal, for several rate pairs. */
     @Test
     void matchesTorchaudioResample() throws Exception {
