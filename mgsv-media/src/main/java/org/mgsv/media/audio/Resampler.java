@@ -30,6 +30,11 @@ public final class Resampler {
     /** Whether the SIMD polyphase form can run (jdk.incubator.vector in the boot layer); else the direct form. */
     static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !Boolean.getBoolean("mgsv.resampler.direct");
+    /**
+     * Shorter ranges take the direct form: until the JIT has compiled the vector code, every vector operation is
+     * an object, tens of MB of short-lived garbage for a 10 s preview, more than the direct form costs there.
+     */
+    static final int SIMD_MIN_OUTPUTS = 1 << 18;
 
     private final int origFreq; // reduced by gcd
     private final int newFreq; // reduced by gcd
@@ -139,7 +144,16 @@ public final class Resampler {
      * zero, so the result is bit for bit the direct form's ({@link #applyDirect}; a test holds them equal).
      */
     public void apply(float[] x, float[] y, int from, int to) {
-        if (!SIMD || to - from < 4 * newFreq) {
+        if (!SIMD || to - from < SIMD_MIN_OUTPUTS) {
+            applyDirect(x, y, from, to);
+        } else {
+            applyPolyphase(x, y, from, to);
+        }
+    }
+
+    /** The polyphase SIMD form of {@link #apply(float[], float[], int, int)} for any range (needs {@link #SIMD}). */
+    void applyPolyphase(float[] x, float[] y, int from, int to) {
+        if (to - from < 4 * newFreq) {
             applyDirect(x, y, from, to);
             return;
         }

@@ -60,7 +60,8 @@ class ResamplerTest {
                 int len = (int) r.outputLength(n);
                 float[] want = new float[len];
                 r.applyDirect(x, want, 0, len);
-                float[] whole = r.apply(x);
+                float[] whole = new float[len];
+                r.applyPolyphase(x, whole, 0, len);
                 for (int i = 0; i < len; i++) {
                     assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(whole[i]),
                             p[0] + " -> " + p[1] + ", n = " + n + ", sample " + i);
@@ -69,7 +70,7 @@ class ResamplerTest {
                 int from = 0;
                 while (from < len) { // ragged ranges, as threads split the work
                     int to = Math.min(len, from + 1 + rnd.nextInt(Math.max(1, len / 3)));
-                    r.apply(x, parts, from, to);
+                    r.applyPolyphase(x, parts, from, to);
                     from = to;
                 }
                 for (int i = 0; i < len; i++) {
