@@ -199,8 +199,8 @@ public final class Landmarks {
         // separable max filter: over bins for every frame; over frames only where a value could be a peak (the
         // maximum over ±PEAK_DT frames of the bin maxima, compared lazily below)
         float[][] m1 = new float[frames][bins];
-        int padded = (bins + 2 * PEAK_DF + 2 * PEAK_DF) / (2 * PEAK_DF + 1) * (2 * PEAK_DF + 1);
-        float[] g = new float[padded], h = new float[padded];
+        int scratch = maxFilterScratch(bins, PEAK_DF);
+        float[] g = new float[scratch], h = new float[scratch];
         for (int t = 0; t < frames; t++) {
             maxFilter(w[t], m1[t], PEAK_DF, g, h);
         }
@@ -282,16 +282,21 @@ public final class Landmarks {
      * this is the direct filter's result (a test holds them equal).
      */
     static void maxFilter(float[] in, float[] out, int r) {
-        int w = 2 * r + 1;
-        int padded = (in.length + 2 * r + w - 1) / w * w;
-        maxFilter(in, out, r, new float[padded], new float[padded]);
+        int scratch = maxFilterScratch(in.length, r);
+        maxFilter(in, out, r, new float[scratch], new float[scratch]);
     }
 
-    /** {@link #maxFilter(float[], float[], int)} with scratch g, h of at least n + 2r rounded up to 2r+1. */
+    /** The scratch length {@link #maxFilter} needs for n values: n + 2r rounded up to whole blocks of 2r+1. */
+    private static int maxFilterScratch(int n, int r) {
+        int w = 2 * r + 1;
+        return (n + 2 * r + w - 1) / w * w;
+    }
+
+    /** {@link #maxFilter(float[], float[], int)} with scratch g, h of {@link #maxFilterScratch} values. */
     private static void maxFilter(float[] in, float[] out, int r, float[] g, float[] h) {
         int n = in.length;
         int w = 2 * r + 1;
-        int padded = (n + 2 * r + w - 1) / w * w;
+        int padded = maxFilterScratch(n, r);
         for (int b = 0; b < padded; b += w) {
             float m = Float.NEGATIVE_INFINITY;
             for (int i = b; i < b + w; i++) {

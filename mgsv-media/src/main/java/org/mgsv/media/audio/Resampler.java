@@ -58,7 +58,7 @@ public final class Resampler {
         phaseStart = new int[newFreq];
         phaseTaps = new float[newFreq][];
         float[] row = new float[taps];
-        int maxQ = 0;
+        int maxQ = 0, longest = 0;
         for (int j = 0; j < newFreq; j++) {
             float shift = (float) (-j) / (float) newFreq;
             int first = -1, last = -1;
@@ -84,12 +84,9 @@ public final class Resampler {
             phaseStart[j] = Math.max(first, 0);
             phaseTaps[j] = first < 0 ? new float[0] : java.util.Arrays.copyOfRange(row, first, last + 1);
             maxQ = Math.max(maxQ, (phaseStart[j] + Math.max(phaseTaps[j].length, 1) - 1) / origFreq);
+            longest = Math.max(longest, phaseTaps[j].length);
         }
         this.maxTapQuotient = maxQ;
-        int longest = 0;
-        for (float[] t : phaseTaps) {
-            longest = Math.max(longest, t.length);
-        }
         this.maxTaps = longest;
     }
 
