@@ -132,6 +132,12 @@ public final class Annotator {
 
     /** A {@link Row} or a {@link Reject} for one video. */
     public Object annotate(Path video) {
+        return annotate(video, null);
+    }
+
+    /** {@link #annotate(Path)}, adding each stage's time to {@code stages} when it is not null. */
+    public Object annotate(Path video, Stages stages) {
+        long t0 = System.nanoTime();
         String id = MediaFiles.idOf(video);
         VideoDecoder.VideoInfo info;
         try {
@@ -143,6 +149,7 @@ public final class Annotator {
             }
             info = null; // a soundtrack alone: annotated without picture facts (0 × 0, 0 fps)
         }
+        long t1 = Stages.lap(stages, Stages.Stage.PROBE, t0);
         DecodedAudio audio;
         try {
             audio = AudioDecoder.decode(video);
@@ -154,12 +161,13 @@ public final class Annotator {
             return new Reject(video, id, "unreadable: " + m, true);
         }
         float[] x = MusicLibrary.mono(audio);
+        Stages.lap(stages, Stages.Stage.DECODE, t1);
         if (rms(x) < SILENT_RMS) {
             return new Reject(video, id, "no audio (silent soundtrack)", false);
         }
         Matcher.Result res;
         try {
-            res = matcher.match(x);
+            res = matcher.match(x, stages);
         } catch (MgsvException e) {
             return new Reject(video, id, "unreadable: library track: " + e.getMessage(), true);
         }

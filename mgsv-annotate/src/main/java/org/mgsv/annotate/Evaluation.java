@@ -111,7 +111,7 @@ public final class Evaluation {
     }
 
     /** One case's result and the seconds it took (probe, decode, fingerprint, match). */
-    public record Outcome(Case c, Object result, double seconds) {
+    public record Outcome(Case c, Object result, double seconds, Stages stages) {
         public Annotator.Row row() {
             return result instanceof Annotator.Row r ? r : null;
         }
@@ -121,9 +121,10 @@ public final class Evaluation {
     public static List<Outcome> run(Annotator annotator, List<Case> cases, Runnable onStep) {
         List<Outcome> out = new ArrayList<>();
         for (Case c : cases) {
+            Stages st = new Stages();
             long t0 = System.nanoTime();
-            Object r = annotator.annotate(c.file());
-            out.add(new Outcome(c, r, (System.nanoTime() - t0) / 1e9));
+            Object r = annotator.annotate(c.file(), st);
+            out.add(new Outcome(c, r, (System.nanoTime() - t0) / 1e9, st));
             onStep.run();
         }
         return out;

@@ -68,6 +68,15 @@ public final class Landmarks {
         return pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()), p.fanout());
     }
 
+    /** Landmarks on the unshifted grid, its spectrogram kept in {@code grid0[0]} when {@code grid0} is given. */
+    private static Prints zeroGrid(float[] x, Params p, float[][][] grid0) {
+        float[][] s = logSpectrogram(x, NFFT, HOP, 0, -1);
+        if (grid0 != null) {
+            grid0[0] = s;
+        }
+        return pair(peaks(s, p.peaksPerSecond()), p.fanout());
+    }
+
     /**
      * Landmarks of {@code x} analysed {@code shifts} times on frame grids moved by {@code HOP / shifts} samples
      * (as audfprint's query shifts): a peak that falls between two frames of one grid is found on another, so a
@@ -83,8 +92,17 @@ public final class Landmarks {
      * all on the calling thread) while the caller does the first half; the same landmarks either way.
      */
     public static Prints shifted(float[] x, Params p, int shifts, ExecutorService helpers) {
+        return shifted(x, p, shifts, helpers, null);
+    }
+
+    /**
+     * {@link #shifted(float[], Params, int, ExecutorService)} that also hands out the unshifted grid's log
+     * spectrogram ({@link #logSpectrogram} of {@code x} from sample 0, all frames) in {@code grid0[0]}, for a caller
+     * that needs it too (null: not kept).
+     */
+    public static Prints shifted(float[] x, Params p, int shifts, ExecutorService helpers, float[][][] grid0) {
         if (shifts <= 1) {
-            return of(x, p);
+            return zeroGrid(x, p, grid0);
         }
         List<Future<Prints>> later = new ArrayList<>();
         int mine = helpers == null ? shifts : (shifts + 1) / 2;
@@ -95,7 +113,8 @@ public final class Landmarks {
         List<Prints> all = new ArrayList<>();
         int n = 0, frames = 0;
         for (int s = 0; s < shifts; s++) {
-            Prints q = s < mine ? grid(x, p, s * HOP / shifts) : Parallel.join(later.get(s - mine));
+            Prints q = s == 0 ? zeroGrid(x, p, grid0)
+                    : s < mine ? grid(x, p, s * HOP / shifts) : Parallel.join(later.get(s - mine));
             all.add(q);
             n += q.size();
             frames = Math.max(frames, q.frames());

@@ -59,7 +59,9 @@ public final class Matcher {
 
     /**
      * A found track: {@code offsetSeconds} = track time − video time; the heard span in the video
-     * [{@code videoStart}, {@code videoEnd}) and in the track [{@code musicStart}, {@code musicEnd}).
+     * [{@code videoStart}, {@code videoEnd}) and in the track [{@code musicStart}, {@code musicEnd}). {@code votes}
+     * and {@code secondVotes} are those of the vote that decided: the sampled eighth of the query's hashes when its
+     * best track was clear enough to be verified alone (see {@link #match(float[], Stages)}), else all of them.
      */
     public record Match(int track, double offsetSeconds, double videoStart, double videoEnd, double musicStart,
             double musicEnd, int votes, int secondVotes, double confidence, double contrast) {}
@@ -107,6 +109,8 @@ public final class Matcher {
     private final ExecutorService helpers;
     private final int threads;
     private final long parallelVotes;
+    /** Whether the sampled vote goes first (tests compare it with the full vote alone). */
+    boolean sampleFirst = true;
 
     public Matcher(FingerprintIndex index, TrackSource trackAudio, Config config) {
         this(index, trackAudio, config, 1);
@@ -144,8 +148,19 @@ public final class Matcher {
         private float[][] onsets;
         private float[][] spectrum;
 
+        /**
+         * The unshifted grid's log spectrogram the landmarks were found on (they are done with it: whitened in
+         * place); null: computed when needed.
+         */
+        private float[][] grid0;
+
         QueryAnalysis(float[] audio) {
+            this(audio, null);
+        }
+
+        QueryAnalysis(float[] audio, float[][] grid0) {
             this.audio = audio;
+            this.grid0 = grid0;
         }
 
         /** Onset envelopes of the whole query (what refinement correlates). */
@@ -159,7 +174,12 @@ public final class Matcher {
         /** Whitened log spectrum of the whole query (what the extent compares); not to be modified. */
         synchronized float[][] spectrum() {
             if (spectrum == null) {
-                spectrum = Landmarks.logSpectrogram(audio, Landmarks.NFFT, Landmarks.HOP, 0, -1);
+                if (grid0 == null) {
+                    spectrum = Landmarks.logSpectrogram(audio, Landmarks.NFFT, Landmarks.HOP, 0, -1);
+                } else {
+                    spectrum = grid0;
+                    grid0 = null;
+                }
                 whiten(spectrum);
             }
             return spectrum;
@@ -168,14 +188,75 @@ public final class Matcher {
 
     /** Matches mono query audio at {@link Landmarks#SAMPLE_RATE}. */
     public Result match(float[] query) {
-        QueryAnalysis qa = new QueryAnalysis(query);
-        Landmarks.Prints q = Landmarks.shifted(query, Landmarks.QUERY, QUERY_SHIFTS, helpers);
+        return match(query, null);
+    }
+
+    /** {@link #match(float[])}, adding each stage's time to {@code stages} when it is not null. */
+    public Result match(float[] query, Stages stages) {
+        long t = System.nanoTime();
+        // the unshifted grid's spectrogram serves the landmarks and verification's whitened spectrum alike
+        float[][][] grid0 = new float[1][][];
+        Landmarks.Prints q = Landmarks.shifted(query, Landmarks.QUERY, QUERY_SHIFTS, helpers, grid0);
+        QueryAnalysis qa = new QueryAnalysis(query, grid0[0]);
+        t = Stages.lap(stages, Stages.Stage.FINGERPRINT, t);
         // verification's analyses of the query, made while this thread votes
         Future<?> analysis = helpers == null ? null : helpers.submit(() -> {
             qa.onsets();
             qa.spectrum();
         });
-        Vote[] top = vote(q, config.candidates());
+        // a quarter of the hashes first: a track far ahead of every other on them is the one the whole vote
+        // would verify alone, so it is verified right away; anything less clear is voted on with every hash
+        Vote[] top = sampleFirst ? vote(sample(q), config.candidates()) : new Vote[0];
+        t = Stages.lap(stages, Stages.Stage.VOTE, t);
+        if (clear(top)) {
+            Result r = decide(qa, top, analysis, stages, t);
+            if (r.accepted()) {
+                return r;
+            }
+            t = System.nanoTime();
+        }
+        top = vote(q, config.candidates());
+        t = Stages.lap(stages, Stages.Stage.VOTE, t);
+        return decide(qa, top, analysis, stages, t);
+    }
+
+    /** Query hashes in the sampled vote: those whose mixed bits fall in one of {@value #SAMPLE} classes. */
+    static final int SAMPLE = 8;
+    /** The sampled vote can decide alone when its best track has at least this many votes. */
+    static final int SAMPLE_MIN_VOTES = 16;
+
+    /** The landmarks of {@code q} whose hash is in the sampled class (a fixed pseudo-random quarter of hashes). */
+    static Landmarks.Prints sample(Landmarks.Prints q) {
+        int n = 0;
+        int[] h = new int[q.size()], tm = new int[q.size()];
+        for (int i = 0; i < q.size(); i++) {
+            int x = q.hashes()[i];
+            if (sampled(x)) {
+                h[n] = x;
+                tm[n++] = q.times()[i];
+            }
+        }
+        return new Landmarks.Prints(Arrays.copyOf(h, n), Arrays.copyOf(tm, n), q.frames());
+    }
+
+    static boolean sampled(int hash) {
+        return ((hash * 0x9E3779B9) >>> 29) == 0; // the top three bits of a multiplicative mix: an eighth
+    }
+
+    /**
+     * Whether the sampled vote is clear: its best track has {@value #SAMPLE_MIN_VOTES} votes or more and over
+     * {@value #VERIFY_DIVISOR} times the next track's, so the full vote (four times the votes, the same ratio in
+     * expectation) would verify it alone as well.
+     */
+    private static boolean clear(Vote[] top) {
+        if (top.length == 0 || top[0].votes < SAMPLE_MIN_VOTES) {
+            return false;
+        }
+        return top.length < 2 || top[0].votes > (long) VERIFY_DIVISOR * top[1].votes;
+    }
+
+    /** Verification of the candidates {@code top} of a vote and the decision. */
+    private Result decide(QueryAnalysis qa, Vote[] top, Future<?> analysis, Stages stages, long t) {
         int best = top.length == 0 ? 0 : top[0].votes;
         int next = top.length < 2 ? 0 : top[1].votes;
         if (best < config.minVotes()) {
@@ -194,7 +275,9 @@ public final class Matcher {
         }
         Match winner = null, runnerUp = null;
         Verified won = null;
-        for (Verified ver : verifyAll(qa, eligible, top)) {
+        List<Verified> verified = verifyAll(qa, eligible, top);
+        t = Stages.lap(stages, Stages.Stage.VERIFY, t);
+        for (Verified ver : verified) {
             if (ver == null) {
                 continue;
             }
@@ -225,7 +308,9 @@ public final class Matcher {
             return new Result(null, "ambiguous: " + index.track(winner.track()).id() + " or "
                     + index.track(runnerUp.track()).id(), best, next);
         }
-        return new Result(edges(qa, won), null, best, next);
+        Match fitted = edges(qa, won);
+        Stages.lap(stages, Stages.Stage.EDGES, t);
+        return new Result(fitted, null, best, next);
     }
 
     /**

@@ -82,7 +82,7 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "<file>", description = "also write the figures as JSON")
     Path json;
 
-    @Option(names = "--work", paramLabel = "<dir>", description = "scratch folder (default: temporary, deleted after)")
+    @Option(names = "--work", paramLabel = "<dir>", description = "scratch folder, kept; a later run with the same folder reuses its generated library when the recordings, fingerprints and copies are the same (default: temporary, deleted after)")
     Path work;
 
     @Override

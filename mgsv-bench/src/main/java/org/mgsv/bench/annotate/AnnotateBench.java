@@ -102,6 +102,7 @@ public final class AnnotateBench {
 
         // indexing speed, one thread: decode + fingerprint, and fingerprint alone
         Path indexFile = dir.resolve("library.mfp");
+        Files.deleteIfExists(indexFile); // a work folder's earlier index would leave nothing to measure
         long t0 = System.nanoTime();
         MusicLibrary.Update up;
         try (ConsoleProgress bar = new ConsoleProgress("fingerprint", lib.size())) {
@@ -150,6 +151,7 @@ public final class AnnotateBench {
         report.put("verify_excerpts_" + idx.size(), excerpts(libAudio));
         report.put("failures_" + idx.size(), failures(res));
         report.put("cases_" + idx.size(), details(res));
+        report.put("stages_ms_" + idx.size(), stages(res));
 
         if (cfg.library() > idx.size()) {
             List<float[]> sources = new ArrayList<>();
@@ -160,10 +162,23 @@ public final class AnnotateBench {
             }
             Evaluation.Distractors d = new Evaluation.Distractors(sources, cfg.library() - idx.size());
             Path big = dir.resolve("generated.mfp");
-            Files.copy(indexFile, big, StandardCopyOption.REPLACE_EXISTING);
+            Path keyFile = dir.resolve("generated.key");
+            String key = generatedKey(indexFile, d);
+            boolean reuse = Files.exists(big) && Files.exists(keyFile) && Files.readString(keyFile).equals(key);
             double genSeconds = 0;
             long g0 = System.nanoTime();
             double printOnly = 0;
+            if (reuse) {
+                log.accept("generated library: reusing " + big + " (same recordings, fingerprints and copies)");
+                try (FingerprintIndex old = FingerprintIndex.open(big)) {
+                    for (int i = 0; i < d.size(); i++) {
+                        genSeconds += old.track(idx.size() + i).seconds();
+                    }
+                }
+            }
+            if (!reuse) {
+            Files.deleteIfExists(keyFile);
+            Files.copy(indexFile, big, StandardCopyOption.REPLACE_EXISTING);
             try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(big);
                     ConsoleProgress bar = new ConsoleProgress("generated library", d.size())) {
                 for (int i = 0; i < d.size(); i++) {
@@ -181,6 +196,8 @@ public final class AnnotateBench {
                 }
                 w.commit();
             }
+            Files.writeString(keyFile, key);
+            }
             double genWall = (System.nanoTime() - g0) / 1e9;
             FingerprintIndex bigIdx = FingerprintIndex.open(big);
             double hours = (libSeconds + genSeconds) / 3600;
@@ -189,8 +206,12 @@ public final class AnnotateBench {
             gx.put("music_hours", round(hours, 1));
             gx.put("index_bytes", bigIdx.bytes());
             gx.put("index_mb", round(bigIdx.bytes() / 1e6, 1));
-            gx.put("fingerprint_x_realtime_1_thread", round(genSeconds / printOnly, 0));
-            gx.put("build_seconds_with_generation_and_commits", round(genWall, 1));
+            if (reuse) {
+                gx.put("reused_from_work_dir", true);
+            } else {
+                gx.put("fingerprint_x_realtime_1_thread", round(genSeconds / printOnly, 0));
+                gx.put("build_seconds_with_generation_and_commits", round(genWall, 1));
+            }
             int real = idx.size();
             MusicLibrary.TrackAudio realAudio = new MusicLibrary.TrackAudio(bigIdx);
             Matcher.TrackSource audio = (i, from, length) -> i < real ? realAudio.window(i, from, length)
@@ -215,8 +236,64 @@ public final class AnnotateBench {
                     bigSum);
             report.put("library_" + bigIdx.size(), bigSum.stream().map(Evaluation.Summary::toMap).toList());
             report.put("failures_" + bigIdx.size(), failures(bigRes));
+            report.put("stages_ms_" + bigIdx.size(), stages(bigRes));
         }
         report.put("load_average_end", BenchInfo.loadAverage());
+    }
+
+    /**
+     * Where the latency goes: per stage, the median and the mean milliseconds of the videos with music in the
+     * library and of those with a soundtrack that must be rejected (silent and no-audio videos stop at decode).
+     */
+    private Map<String, Object> stages(List<Evaluation.Outcome> res) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (boolean inLibrary : new boolean[] {true, false}) {
+            List<Evaluation.Outcome> group = new ArrayList<>();
+            for (Evaluation.Outcome o : res) {
+                boolean music = o.c().trackId() != null;
+                if (music == inLibrary && o.stages().ms(org.mgsv.annotate.Stages.Stage.FINGERPRINT) > 0) {
+                    group.add(o);
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            StringBuilder line = new StringBuilder(inLibrary ? "stages, in library (p50/mean ms):"
+                    : "stages, to reject with a soundtrack (p50/mean ms):");
+            for (org.mgsv.annotate.Stages.Stage st : org.mgsv.annotate.Stages.Stage.values()) {
+                List<Double> v = new ArrayList<>();
+                for (Evaluation.Outcome o : group) {
+                    v.add(o.stages().ms(st));
+                }
+                double p50 = v.isEmpty() ? Double.NaN : Stats.median(v);
+                double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                String k = st.name().toLowerCase(Locale.ROOT);
+                m.put(k, List.of(round(p50, 1), round(mean, 1)));
+                line.append(String.format(Locale.ROOT, " %s %.1f/%.1f", k, p50, mean));
+            }
+            m.put("videos", group.size());
+            out.put(inLibrary ? "in_library" : "to_reject", m);
+            log.accept(line.toString());
+        }
+        return out;
+    }
+
+    /**
+     * What a generated library in the work folder was made from: the real library's index (rebuilt by every run,
+     * so a change of the recordings or of the fingerprints changes it) and the copies' descriptions. A later run
+     * with {@code --work} reuses the generated library only when this matches.
+     */
+    private static String generatedKey(Path indexFile, Evaluation.Distractors d) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        md.update(Files.readAllBytes(indexFile));
+        for (int i = 0; i < d.size(); i++) {
+            md.update(d.describe(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update((byte) '\n');
+        }
+        return java.util.HexFormat.of().formatHex(md.digest()) + " " + d.size() + "\n";
     }
 
     /** Every case: truth and answer. */
