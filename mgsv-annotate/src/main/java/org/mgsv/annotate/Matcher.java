@@ -971,17 +971,25 @@ public final class Matcher {
             return new double[] {0, 0, 0};
         }
         long start = Math.round(offsetSamples);
-        // the misaligned copy on the side thread, if any, while this one analyses the aligned one
-        java.util.function.Supplier<float[][]> nullCopy = () -> {
-            float[][] n = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP,
-                    start + (long) NULL_SHIFT * Landmarks.HOP, frames);
-            whiten(n);
-            return n;
-        };
-        Future<float[][]> later = side == null ? null : side.submit(nullCopy::get);
-        float[][] st = Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP, start, frames);
+        // the aligned copy and the misaligned one NULL_SHIFT frames later lie on one frame grid: one spectrogram of
+        // frames + NULL_SHIFT frames holds both (its later half on the side thread, if any)
+        int all = frames + NULL_SHIFT, h = all / 2;
+        Future<float[][]> later = side == null ? null : side.submit(() -> Landmarks.logSpectrogram(track,
+                Landmarks.NFFT, Landmarks.HOP, start + (long) h * Landmarks.HOP, all - h));
+        float[][] both = later == null ? Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP, start, all)
+                : Landmarks.logSpectrogram(track, Landmarks.NFFT, Landmarks.HOP, start, h);
+        if (later != null) {
+            float[][] rest = Parallel.join(later);
+            both = Arrays.copyOf(both, all);
+            System.arraycopy(rest, 0, both, h, all - h);
+        }
+        float[][] st = Arrays.copyOfRange(both, 0, frames);
+        float[][] sn = new float[frames][];
+        for (int i = 0; i < frames; i++) {
+            sn[i] = both[NULL_SHIFT + i].clone(); // whitened apart from the aligned copy, which shares rows
+        }
         whiten(st);
-        float[][] sn = later == null ? nullCopy.get() : Parallel.join(later);
+        whiten(sn);
         double[] sim = smooth(similarity(sq, st));
         double[] nul = smooth(similarity(sq, sn));
         int lo = v.agreeFirst < 0 ? 0 : Math.min(frames - 1, v.agreeFirst);

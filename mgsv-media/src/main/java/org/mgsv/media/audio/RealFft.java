@@ -10,8 +10,12 @@ public final class RealFft {
     private final int n;
     private final int half;
     private final int[] bitrev;
-    private final double[] cosTab; // cos(2*pi*k/half), k < half/2
-    private final double[] sinTab;
+    /**
+     * The twiddles of each butterfly stage in the order the stage reads them: the stage of span 2h at [h−1, 2h−1),
+     * entry h−1+j = cos/sin(2πj/(2h)) as cos/sin(2π·(j·step)/half), the values a table indexed by j·step holds.
+     */
+    private final double[] stageCos;
+    private final double[] stageSin;
     private final double[] splitCos; // cos(2*pi*k/n), k <= half
     private final double[] splitSin;
     private final double[] re;
@@ -28,11 +32,14 @@ public final class RealFft {
         for (int i = 0; i < half; i++) {
             bitrev[i] = Integer.reverse(i) >>> (32 - bits);
         }
-        cosTab = new double[half / 2];
-        sinTab = new double[half / 2];
-        for (int k = 0; k < half / 2; k++) {
-            cosTab[k] = Math.cos(2 * Math.PI * k / half);
-            sinTab[k] = Math.sin(2 * Math.PI * k / half);
+        stageCos = new double[Math.max(1, half - 1)];
+        stageSin = new double[Math.max(1, half - 1)];
+        for (int h = 1; h < half; h <<= 1) {
+            int step = half / (2 * h);
+            for (int j = 0; j < h; j++) {
+                stageCos[h - 1 + j] = Math.cos(2 * Math.PI * (j * step) / half);
+                stageSin[h - 1 + j] = Math.sin(2 * Math.PI * (j * step) / half);
+            }
         }
         splitCos = new double[half + 1];
         splitSin = new double[half + 1];
@@ -86,13 +93,22 @@ public final class RealFft {
 
     private void complexFft() {
         int size = half;
-        for (int len = 2; len <= size; len <<= 1) {
+        // span 2: the one twiddle is 1
+        for (int a = 0; a + 1 < size; a += 2) {
+            int b = a + 1;
+            double br = re[b], bi = im[b];
+            re[b] = re[a] - br;
+            im[b] = im[a] - bi;
+            re[a] += br;
+            im[a] += bi;
+        }
+        for (int len = 4; len <= size; len <<= 1) {
             int halfLen = len >> 1;
-            int step = size / len;
+            int tw = halfLen - 1;
             for (int i = 0; i < size; i += len) {
                 for (int j = 0; j < halfLen; j++) {
-                    double c = cosTab[j * step];
-                    double s = sinTab[j * step];
+                    double c = stageCos[tw + j];
+                    double s = stageSin[tw + j];
                     int a = i + j, b = a + halfLen;
                     double br = re[b], bi = im[b];
                     // multiply by e^{-iθ} = c - i s
