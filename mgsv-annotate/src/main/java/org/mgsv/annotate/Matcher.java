@@ -18,7 +18,9 @@ import org.mgsv.core.util.TopKHeap;
  *       {@link Config#commonHash}); a count sums an offset with its better neighbour (frame jitter). The
  *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}, and at least a quarter
  *       of the most) are verified, each on the excerpt of its track the votes point at (read by window, not
- *       whole).</li>
+ *       whole). The landmarks whose hash falls in a fixed eighth vote first: when one track is far ahead there
+ *       ({@value #SAMPLE_MIN_VOTES} votes or more, over four times the next), it alone is verified, as the full
+ *       vote would do; anything less clear is voted on with every landmark.</li>
  *   <li>Refine the offset below a frame: onset envelopes (positive log-energy differences in 16 bands, 256-point
  *       STFT, hop 64 = 5.8 ms) of the query and the aligned track are cross-correlated over ±8 hops; the peak is
  *       interpolated with a parabola.</li>
@@ -204,7 +206,7 @@ public final class Matcher {
             qa.onsets();
             qa.spectrum();
         });
-        // a quarter of the hashes first: a track far ahead of every other on them is the one the whole vote
+        // an eighth of the hashes first: a track far ahead of every other on them is the one the whole vote
         // would verify alone, so it is verified right away; anything less clear is voted on with every hash
         Vote[] top = sampleFirst ? vote(sample(q), config.candidates()) : new Vote[0];
         t = Stages.lap(stages, Stages.Stage.VOTE, t);
@@ -225,7 +227,7 @@ public final class Matcher {
     /** The sampled vote can decide alone when its best track has at least this many votes. */
     static final int SAMPLE_MIN_VOTES = 16;
 
-    /** The landmarks of {@code q} whose hash is in the sampled class (a fixed pseudo-random quarter of hashes). */
+    /** The landmarks of {@code q} whose hash is in the sampled class (a fixed pseudo-random eighth of hashes). */
     static Landmarks.Prints sample(Landmarks.Prints q) {
         int n = 0;
         int[] h = new int[q.size()], tm = new int[q.size()];
@@ -245,7 +247,7 @@ public final class Matcher {
 
     /**
      * Whether the sampled vote is clear: its best track has {@value #SAMPLE_MIN_VOTES} votes or more and over
-     * {@value #VERIFY_DIVISOR} times the next track's, so the full vote (four times the votes, the same ratio in
+     * {@value #VERIFY_DIVISOR} times the next track's, so the full vote (eight times the votes, the same ratio in
      * expectation) would verify it alone as well.
      */
     private static boolean clear(Vote[] top) {
