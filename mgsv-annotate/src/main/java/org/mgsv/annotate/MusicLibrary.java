@@ -127,8 +127,8 @@ public final class MusicLibrary {
     /**
      * Excerpts of the tracks' mono audio at {@link Landmarks#SAMPLE_RATE}, decoded from their source files on
      * demand, and nothing is kept, so memory does not grow with the library. An excerpt past the track's first
-     * seconds is decoded from a seek placed exactly by the track's {@link SeekMarks} (from a whole second before
-     * it, so that, resampled alone, it is sample for sample the whole track's resampled excerpt); a track without
+     * samples is decoded from a seek placed exactly by the track's {@link SeekMarks} (from a whole resampling period
+     * a little before it, so that, resampled alone, it is sample for sample the whole track's resampled excerpt); a track without
      * marks, or whose marks do not confirm the seek (an AAC file, a file changed since indexing), is decoded from
      * its start up to a second past the window.
      */
@@ -151,19 +151,35 @@ public final class MusicLibrary {
             }
             long endSecond = Math.floorDiv(from + length + sr - 1, sr) + 1; // a second past the window
             SeekMarks m = t.marks();
-            long startSecond = Math.floorDiv(from, sr) - 1; // a second before it: the resampler's edge stays outside
-            if (m.size() > 0 && startSecond > 0) {
+            if (m.size() > 0) {
+                // the excerpt starts and ends on whole resampling periods (p native samples give q output
+                // samples), so its outputs fall on the whole track's output grid, and MARGIN output samples
+                // beyond the window on each side keep the resampler's edges outside it
                 int rate = m.sampleRate();
-                float[] excerpt = m.window(Path.of(t.path()), startSecond * rate,
-                        (int) ((endSecond - startSecond) * rate));
-                if (excerpt != null) {
-                    seeks.incrementAndGet();
-                    return Matcher.slice(Resampler.resample(excerpt, rate, Landmarks.SAMPLE_RATE),
-                            from - startSecond * sr, length);
+                long g = gcd(rate, sr), p = rate / g, q = sr / g;
+                long k0 = Math.floorDiv(from - MARGIN, q) * q;
+                long k1 = -Math.floorDiv(-(from + length + MARGIN), q) * q;
+                if (k0 > 0) {
+                    float[] excerpt = m.window(Path.of(t.path()), k0 / q * p, (int) ((k1 - k0) / q * p));
+                    if (excerpt != null) {
+                        seeks.incrementAndGet();
+                        return Matcher.slice(Resampler.resample(excerpt, rate, Landmarks.SAMPLE_RATE), from - k0,
+                                length);
+                    }
                 }
             }
             fromStart.incrementAndGet();
             return Matcher.slice(mono(AudioDecoder.decode(Path.of(t.path()), endSecond)), from, length);
+        }
+
+        /**
+         * Output samples decoded beyond a window on each side (46 ms): more than the resampler's filter reaches
+         * (its half-width plus one period, a few hundred native samples at most for the rates of music files).
+         */
+        static final int MARGIN = 512;
+
+        private static long gcd(long a, long b) {
+            return b == 0 ? a : gcd(b, a % b);
         }
 
         /** Excerpts decoded from a seek so far. */
