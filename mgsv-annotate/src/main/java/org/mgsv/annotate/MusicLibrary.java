@@ -156,7 +156,8 @@ public final class MusicLibrary {
                 // samples), so its outputs fall on the whole track's output grid, and MARGIN output samples
                 // beyond the window on each side keep the resampler's edges outside it
                 int rate = m.sampleRate();
-                long g = gcd(rate, sr), p = rate / g, q = sr / g;
+                Resampler periods = Resampler.of(rate, Landmarks.SAMPLE_RATE);
+                long p = periods.inputPeriod(), q = periods.outputPeriod();
                 long k0 = Math.floorDiv(from - MARGIN, q) * q;
                 long k1 = -Math.floorDiv(-(from + length + MARGIN), q) * q;
                 if (k0 > 0) {
@@ -177,10 +178,6 @@ public final class MusicLibrary {
          * (its half-width plus one period, a few hundred native samples at most for the rates of music files).
          */
         static final int MARGIN = 512;
-
-        private static long gcd(long a, long b) {
-            return b == 0 ? a : gcd(b, a % b);
-        }
 
         /** Excerpts decoded from a seek so far. */
         public long seeks() {

@@ -111,6 +111,20 @@ public final class Resampler {
         return (long) Math.ceil((double) (newFreq * n) / origFreq);
     }
 
+    /**
+     * Input samples of one resampling period: every {@code inputPeriod()} input samples give {@link #outputPeriod()}
+     * outputs (the rates reduced by their gcd), so an excerpt that starts on a whole period, resampled alone, falls on
+     * the whole signal's output grid (away from its edges, sample for sample the same outputs).
+     */
+    public int inputPeriod() {
+        return origFreq;
+    }
+
+    /** Output samples of one resampling period (see {@link #inputPeriod()}). */
+    public int outputPeriod() {
+        return newFreq;
+    }
+
     /** Filter half-width in input samples (torchaudio's {@code width}). */
     public int width() {
         return width;
