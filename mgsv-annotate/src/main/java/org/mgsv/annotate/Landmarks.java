@@ -65,14 +65,14 @@ public final class Landmarks {
 
     /** Landmarks of {@code x} on the frame grid that starts at sample {@code from}. */
     private static Prints grid(float[] x, Params p, int from) {
-        return pair(peaks(logSpectrogram(x, NFFT, HOP, from, -1), p.peaksPerSecond()), p.fanout());
+        return grid(x, p, from, null);
     }
 
-    /** Landmarks on the unshifted grid, its spectrogram kept in {@code grid0[0]} when {@code grid0} is given. */
-    private static Prints zeroGrid(float[] x, Params p, float[][][] grid0) {
-        float[][] s = logSpectrogram(x, NFFT, HOP, 0, -1);
-        if (grid0 != null) {
-            grid0[0] = s;
+    /** {@link #grid(float[], Params, int)}, its spectrogram kept in {@code keep[0]} when {@code keep} is given. */
+    private static Prints grid(float[] x, Params p, int from, float[][][] keep) {
+        float[][] s = logSpectrogram(x, NFFT, HOP, from, -1);
+        if (keep != null) {
+            keep[0] = s;
         }
         return pair(peaks(s, p.peaksPerSecond()), p.fanout());
     }
@@ -102,7 +102,7 @@ public final class Landmarks {
      */
     public static Prints shifted(float[] x, Params p, int shifts, ExecutorService helpers, float[][][] grid0) {
         if (shifts <= 1) {
-            return zeroGrid(x, p, grid0);
+            return grid(x, p, 0, grid0);
         }
         List<Future<Prints>> later = new ArrayList<>();
         int mine = helpers == null ? shifts : (shifts + 1) / 2;
@@ -113,8 +113,8 @@ public final class Landmarks {
         List<Prints> all = new ArrayList<>();
         int n = 0, frames = 0;
         for (int s = 0; s < shifts; s++) {
-            Prints q = s == 0 ? zeroGrid(x, p, grid0)
-                    : s < mine ? grid(x, p, s * HOP / shifts) : Parallel.join(later.get(s - mine));
+            Prints q = s < mine ? grid(x, p, s * HOP / shifts, s == 0 ? grid0 : null)
+                    : Parallel.join(later.get(s - mine));
             all.add(q);
             n += q.size();
             frames = Math.max(frames, q.frames());
