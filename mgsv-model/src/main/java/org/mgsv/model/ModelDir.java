@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.mgsv.core.MgsvException;
 import org.mgsv.core.util.AtomicFiles;
+import org.mgsv.core.util.Digests;
 
 /**
  * A model directory, the one format for imported reference weights and our own checkpoints:
@@ -57,7 +58,7 @@ public final class ModelDir {
         checkReplaceable(dir);
         AtomicFiles.writeDirectory(dir, tmp -> {
             writeWeights(tmp.resolve(WEIGHTS), params);
-            Files.writeString(tmp.resolve(CHECKSUM), TorchImporter.sha256(tmp.resolve(WEIGHTS)) + "  " + WEIGHTS + "\n");
+            Files.writeString(tmp.resolve(CHECKSUM), Digests.sha256(tmp.resolve(WEIGHTS)) + "  " + WEIGHTS + "\n");
             Files.writeString(tmp.resolve(CONFIG), params.config().toJson());
             Files.writeString(tmp.resolve(PROVENANCE), JSON.writeValueAsString(provenance));
             if (extra != null) {
@@ -109,7 +110,7 @@ public final class ModelDir {
         } catch (IOException e) {
             // fall back to computing it
         }
-        return TorchImporter.sha256(dir.resolve(WEIGHTS));
+        return Digests.sha256(dir.resolve(WEIGHTS));
     }
 
     /** True when {@code dir} looks like a model directory. */
@@ -135,7 +136,7 @@ public final class ModelDir {
         if (!recorded.matches("[0-9a-f]{64}")) {
             throw new MgsvException(f + ": not a SHA-256 checksum");
         }
-        String now = TorchImporter.sha256(dir.resolve(WEIGHTS));
+        String now = Digests.sha256(dir.resolve(WEIGHTS));
         if (!now.equals(recorded)) {
             throw new MgsvException(dir.resolve(WEIGHTS) + ": checksum " + now + " differs from the one recorded when "
                     + "it was saved (" + recorded + " in " + CHECKSUM + "): the file was changed or corrupted");

@@ -3,20 +3,15 @@ package org.mgsv.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mgsv.core.MgsvException;
+import org.mgsv.core.util.Digests;
 
 /**
  * Imports a reference PyTorch state dict (exported to {@code .npz} or {@code .safetensors}, keyed by the
@@ -88,7 +83,7 @@ public final class TorchImporter {
                 }
             }
             MadeParams p = MadeParams.fromArrays(config, manager, params);
-            return new Result(p, new Report(p.names().size(), p.count(), checked, computed, sha256(stateDict)));
+            return new Result(p, new Report(p.names().size(), p.count(), checked, computed, Digests.sha256(stateDict)));
         }
     }
 
@@ -151,22 +146,6 @@ public final class TorchImporter {
             details.put(FeatureSpace.KEY, FeatureSpace.CLIP_AST); // the reference weights' training features
             ModelDir.save(outDir, r.params(), Provenance.of("import", details));
             return r.report();
-        }
-    }
-
-    static String sha256(Path f) {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new MgsvException("cannot read " + f + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

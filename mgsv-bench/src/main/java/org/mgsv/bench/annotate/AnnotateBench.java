@@ -20,9 +20,11 @@ import org.mgsv.annotate.FingerprintIndex;
 import org.mgsv.annotate.Landmarks;
 import org.mgsv.annotate.Matcher;
 import org.mgsv.annotate.MusicLibrary;
+import org.mgsv.annotate.Stages;
 import org.mgsv.annotate.SyntheticQueries;
 import org.mgsv.bench.BenchInfo;
 import org.mgsv.core.util.ConsoleProgress;
+import org.mgsv.core.util.Digests;
 import org.mgsv.core.util.Stats;
 
 /**
@@ -175,28 +177,27 @@ public final class AnnotateBench {
                         genSeconds += old.track(idx.size() + i).seconds();
                     }
                 }
-            }
-            if (!reuse) {
-            Files.deleteIfExists(keyFile);
-            Files.copy(indexFile, big, StandardCopyOption.REPLACE_EXISTING);
-            try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(big);
-                    ConsoleProgress bar = new ConsoleProgress("generated library", d.size())) {
-                for (int i = 0; i < d.size(); i++) {
-                    float[] x = d.apply(i);
-                    genSeconds += (double) x.length / Landmarks.SAMPLE_RATE;
-                    long f0 = System.nanoTime();
-                    Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
-                    printOnly += (System.nanoTime() - f0) / 1e9;
-                    w.add(new FingerprintIndex.Track("generated-" + i, d.describe(i),
-                            (double) x.length / Landmarks.SAMPLE_RATE, 0, 0), p);
-                    if ((i + 1) % 500 == 0) {
-                        w.commit();
+            } else {
+                Files.deleteIfExists(keyFile);
+                Files.copy(indexFile, big, StandardCopyOption.REPLACE_EXISTING);
+                try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(big);
+                        ConsoleProgress bar = new ConsoleProgress("generated library", d.size())) {
+                    for (int i = 0; i < d.size(); i++) {
+                        float[] x = d.apply(i);
+                        genSeconds += (double) x.length / Landmarks.SAMPLE_RATE;
+                        long f0 = System.nanoTime();
+                        Landmarks.Prints p = Landmarks.of(x, Landmarks.INDEX);
+                        printOnly += (System.nanoTime() - f0) / 1e9;
+                        w.add(new FingerprintIndex.Track("generated-" + i, d.describe(i),
+                                (double) x.length / Landmarks.SAMPLE_RATE, 0, 0), p);
+                        if ((i + 1) % 500 == 0) {
+                            w.commit();
+                        }
+                        bar.step();
                     }
-                    bar.step();
+                    w.commit();
                 }
-                w.commit();
-            }
-            Files.writeString(keyFile, key);
+                Files.writeString(keyFile, key);
             }
             double genWall = (System.nanoTime() - g0) / 1e9;
             FingerprintIndex bigIdx = FingerprintIndex.open(big);
@@ -251,14 +252,14 @@ public final class AnnotateBench {
             List<Evaluation.Outcome> group = new ArrayList<>();
             for (Evaluation.Outcome o : res) {
                 boolean music = o.c().trackId() != null;
-                if (music == inLibrary && o.stages().ms(org.mgsv.annotate.Stages.Stage.FINGERPRINT) > 0) {
+                if (music == inLibrary && o.stages().ms(Stages.Stage.FINGERPRINT) > 0) {
                     group.add(o);
                 }
             }
             Map<String, Object> m = new LinkedHashMap<>();
             StringBuilder line = new StringBuilder(inLibrary ? "stages, in library (p50/mean ms):"
                     : "stages, to reject with a soundtrack (p50/mean ms):");
-            for (org.mgsv.annotate.Stages.Stage st : org.mgsv.annotate.Stages.Stage.values()) {
+            for (Stages.Stage st : Stages.Stage.values()) {
                 List<Double> v = new ArrayList<>();
                 for (Evaluation.Outcome o : group) {
                     v.add(o.stages().ms(st));
@@ -281,19 +282,12 @@ public final class AnnotateBench {
      * so a change of the recordings or of the fingerprints changes it) and the copies' descriptions. A later run
      * with {@code --work} reuses the generated library only when this matches.
      */
-    private static String generatedKey(Path indexFile, Evaluation.Distractors d) throws IOException {
-        java.security.MessageDigest md;
-        try {
-            md = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        md.update(Files.readAllBytes(indexFile));
+    private static String generatedKey(Path indexFile, Evaluation.Distractors d) {
+        StringBuilder copies = new StringBuilder();
         for (int i = 0; i < d.size(); i++) {
-            md.update(d.describe(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            md.update((byte) '\n');
+            copies.append(d.describe(i)).append('\n');
         }
-        return java.util.HexFormat.of().formatHex(md.digest()) + " " + d.size() + "\n";
+        return Digests.sha256(indexFile) + " " + Digests.sha256(copies.toString()) + " " + d.size() + "\n";
     }
 
     /** Every case: truth and answer. */
