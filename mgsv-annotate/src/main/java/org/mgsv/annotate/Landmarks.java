@@ -166,9 +166,16 @@ public final class Landmarks {
         double floor = Math.exp(LOG_FLOOR);
         for (int t = 0; t < frames; t++) {
             long s0 = start + (long) t * hop;
-            for (int i = 0; i < n; i++) {
-                long k = s0 + i;
-                frame[i] = k >= 0 && k < x.length ? x[(int) k] * win[i] : 0.0;
+            if (s0 >= 0 && s0 + n <= x.length) {
+                int o = (int) s0; // the whole frame inside x: no bounds per sample
+                for (int i = 0; i < n; i++) {
+                    frame[i] = x[o + i] * win[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    long k = s0 + i;
+                    frame[i] = k >= 0 && k < x.length ? x[(int) k] * win[i] : 0.0;
+                }
             }
             fft.powerSpectrum(frame, n, power);
             float[] row = out[t];
@@ -192,37 +199,7 @@ public final class Landmarks {
             return new Peaks(new int[0], new int[0], 0);
         }
         int bins = s[0].length;
-        // whiten: subtract each bin's mean over ±WHITEN frames (prefix sums over time, in double), a block of
-        // WHITEN_BLOCK bins at a time so that each frame's row is read in cache lines, not bin by bin
-        float[][] w = new float[frames][bins];
-        double[] prefix = new double[(frames + 1) * WHITEN_BLOCK];
-        for (int f0 = 0; f0 < bins; f0 += WHITEN_BLOCK) {
-            int nb = Math.min(WHITEN_BLOCK, bins - f0);
-            for (int t = 0; t < frames; t++) {
-                float[] row = s[t];
-                int at = t * WHITEN_BLOCK;
-                for (int j = 0; j < nb; j++) {
-                    prefix[at + WHITEN_BLOCK + j] = prefix[at + j] + row[f0 + j];
-                }
-            }
-            for (int t = 0; t < frames; t++) {
-                int a = Math.max(0, t - WHITEN), b = Math.min(frames, t + WHITEN + 1);
-                float[] row = s[t], out = w[t];
-                int pa = a * WHITEN_BLOCK, pb = b * WHITEN_BLOCK;
-                int len = b - a;
-                for (int j = 0; j < nb; j++) {
-                    out[f0 + j] = (float) (row[f0 + j] - (prefix[pb + j] - prefix[pa + j]) / len);
-                }
-            }
-        }
-        // separable max filter: over bins for every frame; over frames only where a value could be a peak (the
-        // maximum over ±PEAK_DT frames of the bin maxima, compared lazily below)
-        float[][] m1 = new float[frames][bins];
-        int scratch = maxFilterScratch(bins, PEAK_DF);
-        float[] g = new float[scratch], h = new float[scratch];
-        for (int t = 0; t < frames; t++) {
-            maxFilter(w[t], m1[t], PEAK_DF, g, h);
-        }
+        float[][] w = whiten(s);
         // candidates per block of one second, strongest first, with a quota per octave band so voice-over
         // (most of its energy below 3 kHz) cannot take every peak of a block
         int block = (int) Math.round(1.0 / FRAME_SECONDS);
@@ -237,16 +214,13 @@ public final class Landmarks {
             Arrays.fill(nc, 0);
             int b1 = Math.min(frames, b0 + block);
             for (int t = b0; t < b1; t++) {
-                float[] wr = w[t], sr = s[t], mr = m1[t];
-                int ta = Math.max(0, t - PEAK_DT), tb = Math.min(frames - 1, t + PEAK_DT);
                 int band = 0;
                 for (int f = MIN_BIN; f <= Math.min(MAX_BIN, bins - 2); f++) {
                     while (f >= BAND_EDGES[band + 1]) {
                         band++;
                     }
-                    float v = wr[f];
-                    if (v > 0 && v == mr[f] && sr[f] > LOG_FLOOR + 1f && sr[f] > sr[f - 1] && sr[f] > sr[f + 1]
-                            && columnAtMost(m1, ta, tb, f, v)) {
+                    if (isPeak(s, w, t, f)) {
+                        float v = w[t][f];
                         // sort key: value (descending) then position
                         int bits = Float.floatToIntBits(v);
                         cand[band][nc[band]++] = ((long) (~bits & 0x7fffffff) << 32) | ((long) (t - b0) << 16) | f;
@@ -284,76 +258,70 @@ public final class Landmarks {
         }
     }
 
-    /** Whether m[a..b][f] are all ≤ v (v is then their maximum when one of them equals it). */
-    private static boolean columnAtMost(float[][] m, int a, int b, int f, float v) {
-        for (int u = a; u <= b; u++) {
-            if (m[u][f] > v) {
+    /**
+     * The log spectrogram whitened: each bin less its mean over ±{@value #WHITEN} frames (prefix sums over time, in
+     * double), a block of {@value #WHITEN_BLOCK} bins at a time so that each frame's row is read in cache lines.
+     */
+    static float[][] whiten(float[][] s) {
+        int frames = s.length, bins = s[0].length;
+        float[][] w = new float[frames][bins];
+        double[] prefix = new double[(frames + 1) * WHITEN_BLOCK];
+        for (int f0 = 0; f0 < bins; f0 += WHITEN_BLOCK) {
+            int nb = Math.min(WHITEN_BLOCK, bins - f0);
+            for (int t = 0; t < frames; t++) {
+                float[] row = s[t];
+                int at = t * WHITEN_BLOCK;
+                for (int j = 0; j < nb; j++) {
+                    prefix[at + WHITEN_BLOCK + j] = prefix[at + j] + row[f0 + j];
+                }
+            }
+            for (int t = 0; t < frames; t++) {
+                int a = Math.max(0, t - WHITEN), b = Math.min(frames, t + WHITEN + 1);
+                float[] row = s[t], out = w[t];
+                int pa = a * WHITEN_BLOCK, pb = b * WHITEN_BLOCK;
+                int len = b - a;
+                for (int j = 0; j < nb; j++) {
+                    out[f0 + j] = (float) (row[f0 + j] - (prefix[pb + j] - prefix[pa + j]) / len);
+                }
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Whether bin f of frame t is a peak: above zero once whitened ({@code w}), above the floor and both neighbours in
+     * the log spectrum {@code s}, and the largest whitened value (ties allowed) of the ±{@value #PEAK_DT} frames ×
+     * ±{@value #PEAK_DF} bins around it (clipped at the spectrogram's edges). Frame t is read first, then outwards,
+     * so most bins fail within a few values.
+     */
+    static boolean isPeak(float[][] s, float[][] w, int t, int f) {
+        float v = w[t][f];
+        float[] sr = s[t];
+        if (!(v > 0 && sr[f] > LOG_FLOOR + 1f && sr[f] > sr[f - 1] && sr[f] > sr[f + 1])) {
+            return false;
+        }
+        int f0 = Math.max(0, f - PEAK_DF), f1 = Math.min(sr.length - 1, f + PEAK_DF);
+        if (!rowAtMost(w[t], f0, f1, v)) {
+            return false;
+        }
+        for (int d = 1; d <= PEAK_DT; d++) {
+            if (t - d >= 0 && !rowAtMost(w[t - d], f0, f1, v)) {
+                return false;
+            }
+            if (t + d < w.length && !rowAtMost(w[t + d], f0, f1, v)) {
                 return false;
             }
         }
         return true;
     }
 
-    /**
-     * out[i] = max of in[i−r..i+r] (clipped at the ends), by van Herk / Gil–Werman: with the input padded by r
-     * values of −∞ on each side and cut into blocks of 2r+1, each window is the maximum of one block's suffix
-     * maximum and the next block's prefix maximum, three comparisons per value whatever r. A maximum is exact, so
-     * this is the direct filter's result (a test holds them equal).
-     */
-    static void maxFilter(float[] in, float[] out, int r) {
-        int scratch = maxFilterScratch(in.length, r);
-        maxFilter(in, out, r, new float[scratch], new float[scratch]);
-    }
-
-    /** The scratch length {@link #maxFilter} needs for n values: n + 2r rounded up to whole blocks of 2r+1. */
-    private static int maxFilterScratch(int n, int r) {
-        int w = 2 * r + 1;
-        return (n + 2 * r + w - 1) / w * w;
-    }
-
-    /** {@link #maxFilter(float[], float[], int)} with scratch g, h of {@link #maxFilterScratch} values. */
-    private static void maxFilter(float[] in, float[] out, int r, float[] g, float[] h) {
-        int n = in.length;
-        int w = 2 * r + 1;
-        int padded = maxFilterScratch(n, r);
-        for (int b = 0; b < padded; b += w) {
-            float m = Float.NEGATIVE_INFINITY;
-            for (int i = b; i < b + w; i++) {
-                float v = i >= r && i < r + n ? in[i - r] : Float.NEGATIVE_INFINITY;
-                if (v > m) {
-                    m = v;
-                }
-                g[i] = m;
-            }
-            m = Float.NEGATIVE_INFINITY;
-            for (int i = b + w - 1; i >= b; i--) {
-                float v = i >= r && i < r + n ? in[i - r] : Float.NEGATIVE_INFINITY;
-                if (v > m) {
-                    m = v;
-                }
-                h[i] = m;
+    private static boolean rowAtMost(float[] row, int f0, int f1, float v) {
+        for (int g = f0; g <= f1; g++) {
+            if (row[g] > v) {
+                return false;
             }
         }
-        for (int i = 0; i < n; i++) {
-            // window of out[i] in padded indices: [i, i + 2r]
-            float a = h[i], c = g[i + 2 * r];
-            out[i] = c > a ? c : a;
-        }
-    }
-
-    /** The direct form of {@link #maxFilter}: 2r+1 comparisons per value. */
-    static void maxFilterDirect(float[] in, float[] out, int r) {
-        int n = in.length;
-        for (int i = 0; i < n; i++) {
-            float m = Float.NEGATIVE_INFINITY;
-            int a = Math.max(0, i - r), b = Math.min(n - 1, i + r);
-            for (int j = a; j <= b; j++) {
-                if (in[j] > m) {
-                    m = in[j];
-                }
-            }
-            out[i] = m;
-        }
+        return true;
     }
 
     /** Pairs each peak with the next {@code fanout} peaks in its target zone. */
