@@ -7,6 +7,13 @@ package org.mgsv.media.audio;
  * thread can be reused for every frame. Not thread-safe (it owns scratch buffers).
  */
 public final class RealFft {
+    /**
+     * Lanes of the SIMD butterflies ({@link RealFftVectors}), 0 when they cannot run (no jdk.incubator.vector, or
+     * {@code -Dmgsv.fft.direct=true}): stages of at least this many butterflies per group run as vectors.
+     */
+    static final int VECTOR_LANES = VectorSupport.AVAILABLE && !Boolean.getBoolean("mgsv.fft.direct")
+            ? RealFftVectors.lanes() : 0;
+
     private final int n;
     private final int half;
     private final int[] bitrev;
@@ -20,8 +27,14 @@ public final class RealFft {
     private final double[] splitSin;
     private final double[] re;
     private final double[] im;
+    private final int lanes; // VECTOR_LANES, or 0 for the scalar butterflies throughout
 
     public RealFft(int n) {
+        this(n, true);
+    }
+
+    /** {@code vectors}: whether the SIMD butterflies may run (false: scalar throughout, as tests compare). */
+    RealFft(int n, boolean vectors) {
         if (n < 4 || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("FFT size must be a power of two >= 4, got " + n);
         }
@@ -49,6 +62,7 @@ public final class RealFft {
         }
         re = new double[half];
         im = new double[half];
+        lanes = vectors ? VECTOR_LANES : 0;
     }
 
     public int size() {
@@ -104,6 +118,11 @@ public final class RealFft {
         }
         for (int len = 4; len <= size; len <<= 1) {
             int halfLen = len >> 1;
+            if (lanes > 0 && halfLen >= lanes) {
+                // this stage and every later one, vector by vector: the same products and sums per element
+                RealFftVectors.stages(re, im, stageCos, stageSin, size, len);
+                return;
+            }
             int tw = halfLen - 1;
             for (int i = 0; i < size; i += len) {
                 for (int j = 0; j < halfLen; j++) {

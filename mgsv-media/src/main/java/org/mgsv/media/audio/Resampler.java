@@ -28,8 +28,7 @@ public final class Resampler {
 
     private static final Map<Long, Resampler> CACHE = new ConcurrentHashMap<>();
     /** Whether the SIMD polyphase form can run (jdk.incubator.vector in the boot layer); else the direct form. */
-    static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("mgsv.resampler.direct");
+    static final boolean SIMD = VectorSupport.AVAILABLE && !Boolean.getBoolean("mgsv.resampler.direct");
     /**
      * Shorter ranges take the direct form: until the JIT has compiled the vector code, every vector operation is
      * an object, tens of MB of short-lived garbage for a 10 s preview, more than the direct form costs there.

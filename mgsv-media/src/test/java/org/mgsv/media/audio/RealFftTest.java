@@ -2,6 +2,7 @@ package org.mgsv.media.audio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,29 @@ class RealFftTest {
                 }
                 for (int k = 0; k <= n / 2; k++) {
                     assertEquals(want[k], p[k], 1e-10 * scale, "n=" + n + " len=" + len + " bin " + k);
+                }
+            }
+        }
+    }
+
+    /** The SIMD butterflies give the scalar ones' every bit (the tests run with jdk.incubator.vector). */
+    @Test
+    void vectorButterfliesAreTheScalarOnesBitForBit() {
+        assertTrue(RealFft.VECTOR_LANES > 0, "the tests run with jdk.incubator.vector, so the SIMD form is tested");
+        Random r = new Random(5);
+        for (int n = 4; n <= 2048; n <<= 1) {
+            RealFft simd = new RealFft(n), scalar = new RealFft(n, false);
+            for (int rep = 0; rep < 20; rep++) {
+                double[] x = new double[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = r.nextGaussian() * Math.exp(r.nextGaussian() * 5);
+                }
+                double[] a = new double[n / 2 + 1], b = new double[n / 2 + 1];
+                simd.powerSpectrum(x, n, a);
+                scalar.powerSpectrum(x, n, b);
+                for (int k = 0; k <= n / 2; k++) {
+                    assertEquals(Double.doubleToRawLongBits(b[k]), Double.doubleToRawLongBits(a[k]),
+                            "n=" + n + " bin " + k);
                 }
             }
         }
