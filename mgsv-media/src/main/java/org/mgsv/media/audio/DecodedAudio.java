@@ -40,6 +40,14 @@ public record DecodedAudio(float[][] channels, int sampleRate, String codec, boo
         int n = numSamples();
         float[] out = new float[n];
         float inv = 1f / channels.length;
+        if (channels.length == 2) {
+            // one pass for the common case, the same sums as the general loop: (0 + left + right) · ½
+            float[] l = channels[0], r = channels[1];
+            for (int i = 0; i < n; i++) {
+                out[i] = (0f + l[i] + r[i]) * inv;
+            }
+            return out;
+        }
         for (float[] ch : channels) {
             for (int i = 0; i < n; i++) {
                 out[i] += ch[i];
