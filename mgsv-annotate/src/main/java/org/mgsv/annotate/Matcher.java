@@ -148,21 +148,16 @@ public final class Matcher {
     static final class QueryAnalysis {
         final float[] audio;
         private float[][] onsets;
-        private float[][] spectrum;
-
         /**
-         * The unshifted grid's log spectrogram the landmarks were found on (they are done with it: whitened in
-         * place); null: computed when needed.
+         * The unshifted grid's log spectrogram the landmarks were found on ({@link Landmarks#shifted} hands it out;
+         * they are done with it), whitened in place on first use.
          */
-        private float[][] grid0;
-
-        QueryAnalysis(float[] audio) {
-            this(audio, null);
-        }
+        private final float[][] spectrum;
+        private boolean whitened;
 
         QueryAnalysis(float[] audio, float[][] grid0) {
             this.audio = audio;
-            this.grid0 = grid0;
+            this.spectrum = java.util.Objects.requireNonNull(grid0, "the query's unshifted spectrogram");
         }
 
         /** Onset envelopes of the whole query (what refinement correlates). */
@@ -175,14 +170,9 @@ public final class Matcher {
 
         /** Whitened log spectrum of the whole query (what the extent compares); not to be modified. */
         synchronized float[][] spectrum() {
-            if (spectrum == null) {
-                if (grid0 == null) {
-                    spectrum = Landmarks.logSpectrogram(audio, Landmarks.NFFT, Landmarks.HOP, 0, -1);
-                } else {
-                    spectrum = grid0;
-                    grid0 = null;
-                }
+            if (!whitened) {
                 whiten(spectrum);
+                whitened = true;
             }
             return spectrum;
         }
