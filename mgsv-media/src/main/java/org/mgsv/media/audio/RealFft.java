@@ -1,5 +1,7 @@
 package org.mgsv.media.audio;
 
+import org.mgsv.core.util.VectorSupport;
+
 /**
  * Real-input FFT of a fixed power-of-two size n, computed as one complex FFT of size n/2 (even samples as the
  * real part, odd samples as the imaginary part) followed by the standard split step. Twiddles and the

@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SIMD butterflies of {@link RealFft} (jdk.incubator.vector), loaded only when the module is in the boot layer
- * ({@link VectorSupport}). Each lane does what the scalar loop does for its element, with the same multiplications,
- * additions and subtractions in the same order (none fused), so the spectrum is bit for bit the scalar one (a test
- * holds them equal).
+ * ({@link org.mgsv.core.util.VectorSupport}). Each lane does what the scalar loop does for its element, with the
+ * same multiplications, additions and subtractions in the same order (none fused), so the spectrum is bit for bit
+ * the scalar one (a test holds them equal).
  */
 final class RealFftVectors {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;

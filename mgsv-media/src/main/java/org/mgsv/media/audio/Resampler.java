@@ -2,6 +2,7 @@ package org.mgsv.media.audio;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mgsv.core.util.VectorSupport;
 
 /**
  * Band-limited resampling exactly as torchaudio 0.13's {@code functional.resample} with its defaults
