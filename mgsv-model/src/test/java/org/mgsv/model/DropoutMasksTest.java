@@ -94,32 +94,57 @@ class DropoutMasksTest {
         }
     }
 
+    /** SplitMix64's finaliser, written here from its definition. */
+    private static long splitMix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     /**
-     * The masks as drawn before they were written in Java: each chunk's draws, as int32, compared with the threshold
-     * in libtorch (chunk c of a mask draws from a generator seeded by the mask's one draw and c).
+     * The masks are the documented stream compared with the threshold in libtorch: chunk c's four xorshift128+
+     * generators, seeded by SplitMix64 from the mask's one draw and c, written here from the class comment (not
+     * from the implementation), their 64-bit outputs split into int32 halves in element order.
      */
     @Test
-    void sameMasksAsTheLibtorchComparison() {
+    void sameMasksAsTheDocumentedStreamComparedInLibtorch() {
+        long gamma = 0x9E3779B97F4A7C15L;
         try (NDManager m = NDManager.newBaseManager()) {
             int chunk = DropoutMasks.CHUNK;
             for (int n : new int[] {1, 12345, 3 * chunk + 7}) {
                 float rate = 0.3f;
                 long maskSeed = new java.util.SplittableRandom(99).nextLong();
-                long words = (n + 1) / 2;
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect((int) (words * 8))
-                        .order(java.nio.ByteOrder.nativeOrder());
+                int[] draws = new int[n];
                 for (int c = 0; c * (long) chunk < n; c++) {
-                    java.util.SplittableRandom rng = new java.util.SplittableRandom(DropoutMasks.chunkSeed(maskSeed, c));
-                    for (int i = 0; i < Math.min(chunk, n - c * chunk); i += 2) {
-                        buf.putLong(rng.nextLong());
+                    long sc = splitMix(maskSeed + (c + 1) * gamma);
+                    long[] s0 = new long[4];
+                    long[] s1 = new long[4];
+                    for (int j = 0; j < 4; j++) {
+                        s0[j] = splitMix(sc + (2L * j + 1) * gamma);
+                        s1[j] = splitMix(sc + (2L * j + 2) * gamma);
+                    }
+                    for (int t = 0; 8 * t < Math.min(chunk, n - c * chunk); t++) {
+                        for (int j = 0; j < 4; j++) {
+                            long x = s0[j];
+                            long y = s1[j];
+                            s0[j] = y;
+                            x ^= x << 23;
+                            s1[j] = x ^ y ^ (x >>> 17) ^ (y >>> 26);
+                            long r = s1[j] + y;
+                            int e = c * chunk + 8 * t + 2 * j;
+                            if (e < n) {
+                                draws[e] = (int) r;
+                            }
+                            if (e + 1 < n) {
+                                draws[e + 1] = (int) (r >>> 32);
+                            }
+                        }
                     }
                 }
-                buf.clear().limit(n * 4);
                 long threshold = Math.round(rate * 4294967296.0) - (1L << 31);
                 double keep = DropoutMasks.keepProbability(rate);
                 float[] want;
-                try (NDArray r = m.create(buf.slice().order(java.nio.ByteOrder.nativeOrder()), new Shape(n),
-                        ai.djl.ndarray.types.DataType.INT32); NDArray kept = r.gte((int) threshold)) {
+                try (NDArray r = m.create(draws, new Shape(n)); NDArray kept = r.gte((int) threshold)) {
                     want = kept.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).muli((float) (1.0 / keep))
                             .toFloatArray();
                 }
@@ -127,6 +152,47 @@ class DropoutMasksTest {
                 NDArray mask = DropoutMasks.draw(m, new Shape(n), rate);
                 DropoutMasks.draw(m, new Shape(n), rate); // a later draw must not change an earlier mask
                 assertArrayEquals(want, mask.toFloatArray(), "n = " + n);
+            }
+        }
+    }
+
+    /** The SIMD generator gives the scalar one's masks, bit for bit, and leaves the same generator states. */
+    @Test
+    void vectorGeneratorIsTheScalarOne() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.mgsv.core.util.VectorSupport.AVAILABLE,
+                "jdk.incubator.vector is not in this JVM");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int len : new int[] {1, 8, 13, 4096, DropoutMasks.CHUNK}) {
+            for (float rate : new float[] {0.1f, 0.5f, 0.9f}) {
+                int threshold = (int) (Math.round(rate * 4294967296.0) - (1L << 31));
+                long[] a = DropoutMasks.laneStates(rnd.nextLong());
+                long[] b = a.clone();
+                float[] x = new float[len + 8];
+                float[] y = new float[len + 8];
+                DropoutMasks.fill(a, threshold, 1.25f, x, len);
+                DropoutMasksVectors.fill(b, threshold, 1.25f, y, len);
+                assertArrayEquals(java.util.Arrays.copyOf(x, len), java.util.Arrays.copyOf(y, len),
+                        "len " + len + ", rate " + rate);
+                assertArrayEquals(a, b, "generator states after " + len);
+            }
+        }
+    }
+
+    /** Neighbouring elements (the two halves of one output, the four lanes) are kept independently. */
+    @Test
+    void neighboursAreIndependent() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            DropoutMasks.seed(21);
+            int n = 1 << 20;
+            float[] v = DropoutMasks.draw(m, new Shape(n), 0.5f).toFloatArray();
+            for (int lag : new int[] {1, 2, 7, 8}) {
+                long both = 0;
+                for (int i = 0; i + lag < n; i++) {
+                    both += v[i] != 0f && v[i + lag] != 0f ? 1 : 0;
+                }
+                double pairs = n - lag;
+                double sd = Math.sqrt(pairs * 0.25 * 0.75);
+                assertEquals(pairs * 0.25, both, 5 * sd, "both kept at lag " + lag);
             }
         }
     }

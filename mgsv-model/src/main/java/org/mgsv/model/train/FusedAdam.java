@@ -86,7 +86,7 @@ public final class FusedAdam implements AutoCloseable {
         try (NDArray grad = p.getGradient()) {
             FloatBuffer g = view(grad, name + " gradient", mm.length);
             FloatBuffer w = view(p, name, mm.length);
-            HostParallel.ranges(mm.length, CHUNK, k -> new float[2][k],
+            HostParallel.ranges(mm.length, CHUNK, k -> HostParallel.reusedFloats(2, k),
                     (c, from, len, buf) -> u.run(g, w, from, from + len, buf[0], buf[1]));
         }
     }
@@ -98,16 +98,30 @@ public final class FusedAdam implements AutoCloseable {
         return TensorStorage.floats(a);
     }
 
+    /**
+     * Whether the SIMD update runs ({@code -Dmgsv.adam.direct=true} keeps the scalar loop): the same operations per
+     * element in the same order, none fused, so the same weights and moments bit for bit (a test holds them equal).
+     */
+    static final boolean VECTORS = org.mgsv.core.util.VectorSupport.AVAILABLE
+            && !Boolean.getBoolean("mgsv.adam.direct");
+
     /** One parameter's update; {@link #run} does elements [from, to) through two scratch arrays. */
-    private record Update(float[] m, float[] v, float b1, float c1, float b2, float c2, float bc2Sqrt, float e,
+    record Update(float[] m, float[] v, float b1, float c1, float b2, float c2, float bc2Sqrt, float e,
             float stepSize) {
         void run(FloatBuffer g, FloatBuffer w, int from, int to, float[] gs, float[] ws) {
             int len = to - from;
             g.get(from, gs, 0, len);
             w.get(from, ws, 0, len);
+            apply(gs, ws, from, len, VECTORS);
+            w.put(from, ws, 0, len);
+        }
+
+        /** Elements [from, from + len) of the moments, with gradient gs[0, len) and weights ws[0, len) (updated). */
+        void apply(float[] gs, float[] ws, int from, int len, boolean vectors) {
+            int j = vectors ? FusedAdamVectors.update(this, gs, ws, from, len) : 0;
             float[] mm = m;
             float[] vv = v;
-            for (int j = 0, i = from; j < len; j++, i++) {
+            for (int i = from + j; j < len; j++, i++) {
                 float gi = gs[j];
                 float mi = mm[i] * b1 + gi * c1;
                 float vi = vv[i] * b2 + (gi * gi) * c2;
@@ -116,7 +130,6 @@ public final class FusedAdam implements AutoCloseable {
                 float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
                 ws[j] = ws[j] - (mi / denom) * stepSize;
             }
-            w.put(from, ws, 0, len);
         }
     }
 

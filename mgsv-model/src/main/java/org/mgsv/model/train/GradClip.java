@@ -40,7 +40,7 @@ public final class GradClip {
     private static double sumOfSquares(FloatBuffer g) {
         int n = g.capacity();
         double[] part = new double[(n + CHUNK - 1) / CHUNK];
-        HostParallel.ranges(n, CHUNK, float[]::new, (c, from, len, buf) -> {
+        HostParallel.ranges(n, CHUNK, k -> HostParallel.reusedFloats(1, k)[0], (c, from, len, buf) -> {
             g.get(from, buf, 0, len);
             double s = 0;
             for (int i = 0; i < len; i++) {
@@ -57,7 +57,7 @@ public final class GradClip {
     }
 
     private static void scale(FloatBuffer g, float coef) {
-        HostParallel.ranges(g.capacity(), CHUNK, float[]::new, (c, from, len, buf) -> {
+        HostParallel.ranges(g.capacity(), CHUNK, k -> HostParallel.reusedFloats(1, k)[0], (c, from, len, buf) -> {
             g.get(from, buf, 0, len);
             for (int i = 0; i < len; i++) {
                 buf[i] *= coef;

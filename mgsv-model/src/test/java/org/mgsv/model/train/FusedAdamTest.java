@@ -96,4 +96,40 @@ class FusedAdamTest {
             }
         }
     }
+
+    /** The SIMD update gives the scalar loop's weights and moments bit for bit, tails and all. */
+    @Test
+    void vectorUpdateIsTheScalarOne() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.mgsv.core.util.VectorSupport.AVAILABLE,
+                "jdk.incubator.vector is not in this JVM");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(8);
+        for (int n : new int[] {1, 7, 8, 9, 100, 4099}) {
+            float[] g = new float[n];
+            float[] w = new float[n];
+            float[] m0 = new float[n + 3];
+            float[] v0 = new float[n + 3];
+            for (int i = 0; i < n; i++) {
+                g[i] = i % 11 == 0 ? 0f : (float) (r.nextGaussian() * Math.exp(r.nextDouble(-12, 3)));
+                w[i] = (float) r.nextGaussian();
+            }
+            for (int i = 0; i < n + 3; i++) {
+                m0[i] = (float) (r.nextGaussian() * 1e-3);
+                v0[i] = (float) (r.nextDouble() * 1e-5);
+            }
+            float[][] out = new float[2][];
+            float[][] mo = new float[2][];
+            float[][] vo = new float[2][];
+            for (int k = 0; k < 2; k++) {
+                mo[k] = m0.clone();
+                vo[k] = v0.clone();
+                FusedAdam.Update u = new FusedAdam.Update(mo[k], vo[k], 0.9f, 0.1f, 0.999f, 0.001f,
+                        (float) Math.sqrt(1 - Math.pow(0.999, 3)), 1e-8f, (float) (1e-3 / (1 - Math.pow(0.9, 3))));
+                out[k] = w.clone();
+                u.apply(g.clone(), out[k], 3, n, k == 1);
+            }
+            assertArrayEquals(out[0], out[1], 0f, "weights, n = " + n);
+            assertArrayEquals(mo[0], mo[1], 0f, "first moments, n = " + n);
+            assertArrayEquals(vo[0], vo[1], 0f, "second moments, n = " + n);
+        }
+    }
 }
