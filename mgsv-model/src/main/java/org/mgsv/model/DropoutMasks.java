@@ -74,9 +74,13 @@ public final class DropoutMasks {
     /** The golden-ratio increment of SplitMix64. */
     private static final long GAMMA = 0x9E3779B97F4A7C15L;
 
-    /** Whether the SIMD generator runs ({@code -Dmgsv.dropout.direct=true} keeps the scalar one: same masks). */
+    /**
+     * Whether the SIMD generator runs: the module is there, the CPU has 256-bit vectors (on narrower ones the
+     * four-lane form would be emulated, slower than the scalar loop), and {@code -Dmgsv.dropout.direct=true} does not
+     * ask for the scalar one (the same masks either way).
+     */
     static final boolean VECTORS = org.mgsv.core.util.VectorSupport.AVAILABLE
-            && !Boolean.getBoolean("mgsv.dropout.direct");
+            && !Boolean.getBoolean("mgsv.dropout.direct") && DropoutMasksVectors.native256();
 
     /** SplitMix64's finaliser. */
     static long mix(long z) {

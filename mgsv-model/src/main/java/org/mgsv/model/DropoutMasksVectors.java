@@ -21,6 +21,11 @@ final class DropoutMasksVectors {
 
     private DropoutMasksVectors() {}
 
+    /** Whether this CPU's preferred vectors are at least 256 bits wide (else the 256-bit species is emulated). */
+    static boolean native256() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    }
+
     /** As {@link DropoutMasks#fill}. */
     static void fill(long[] st, int threshold, float scale, float[] out, int len) {
         LongVector s0 = LongVector.fromArray(L, st, 0);
