@@ -44,30 +44,10 @@ final class GainEdges {
     private GainEdges() {}
 
     /**
-     * Fits the heard span of {@code track} in {@code query}.
-     *
-     * @param query the query's samples
-     * @param track a window of the track's samples
-     * @param pos position in {@code track} aligned with query sample 0 (fractional)
-     * @param coreFrom first query sample of a stretch where the track is surely heard
-     * @param coreTo end of that stretch (exclusive)
-     * @param start the span's start as found on the spectra, query samples
-     * @param end the span's end as found on the spectra, query samples
-     * @return the fitted span, or null when the waveforms do not correlate well enough
+     * Correlation coefficients of query samples [{@code coreFrom}, {@code coreTo}) with the track at lags
+     * −{@value #MAX_LAG}…{@value #MAX_LAG} around {@code base} (query sample 0 aligned with track sample base).
      */
-    static Edges find(float[] query, float[] track, double pos, int coreFrom, int coreTo, double start, double end) {
-        int n = query.length;
-        coreFrom = Math.max(0, coreFrom);
-        coreTo = Math.min(n, coreTo);
-        if (coreTo - coreFrom < 8 * BLOCK) {
-            return null;
-        }
-        if (coreTo - coreFrom > SEARCH_SAMPLES) {
-            int mid = (coreFrom + coreTo) / 2;
-            coreFrom = mid - SEARCH_SAMPLES / 2;
-            coreTo = coreFrom + SEARCH_SAMPLES;
-        }
-        long base = Math.round(pos);
+    static double[] lagCorrelations(float[] query, float[] track, long base, int coreFrom, int coreTo) {
         double[] rho = new double[2 * MAX_LAG + 1];
         int len = coreTo - coreFrom;
         // the track over the core and the lags, zeros outside the excerpt
@@ -96,6 +76,54 @@ final class GainEdges {
             acc += qx;
             rho[l] = qq > 0 && xx > 0 ? acc / Math.sqrt(qq * xx) : 0;
         }
+        return rho;
+    }
+
+    /** The largest of {@link #lagCorrelations}: how well the aligned waveforms agree over the core. */
+    static double coherence(float[] query, float[] track, double pos, int coreFrom, int coreTo) {
+        coreFrom = Math.max(0, coreFrom);
+        coreTo = Math.min(query.length, coreTo);
+        if (coreTo - coreFrom < 8 * BLOCK) {
+            return 0;
+        }
+        if (coreTo - coreFrom > SEARCH_SAMPLES) {
+            int mid = (coreFrom + coreTo) / 2;
+            coreFrom = mid - SEARCH_SAMPLES / 2;
+            coreTo = coreFrom + SEARCH_SAMPLES;
+        }
+        double best = 0;
+        for (double r : lagCorrelations(query, track, Math.round(pos), coreFrom, coreTo)) {
+            best = Math.max(best, r);
+        }
+        return best;
+    }
+
+    /**
+     * Fits the heard span of {@code track} in {@code query}.
+     *
+     * @param query the query's samples
+     * @param track a window of the track's samples
+     * @param pos position in {@code track} aligned with query sample 0 (fractional)
+     * @param coreFrom first query sample of a stretch where the track is surely heard
+     * @param coreTo end of that stretch (exclusive)
+     * @param start the span's start as found on the spectra, query samples
+     * @param end the span's end as found on the spectra, query samples
+     * @return the fitted span, or null when the waveforms do not correlate well enough
+     */
+    static Edges find(float[] query, float[] track, double pos, int coreFrom, int coreTo, double start, double end) {
+        int n = query.length;
+        coreFrom = Math.max(0, coreFrom);
+        coreTo = Math.min(n, coreTo);
+        if (coreTo - coreFrom < 8 * BLOCK) {
+            return null;
+        }
+        if (coreTo - coreFrom > SEARCH_SAMPLES) {
+            int mid = (coreFrom + coreTo) / 2;
+            coreFrom = mid - SEARCH_SAMPLES / 2;
+            coreTo = coreFrom + SEARCH_SAMPLES;
+        }
+        long base = Math.round(pos);
+        double[] rho = lagCorrelations(query, track, base, coreFrom, coreTo);
         int best = 0;
         for (int i = 1; i < rho.length; i++) {
             if (rho[i] > rho[best]) {
