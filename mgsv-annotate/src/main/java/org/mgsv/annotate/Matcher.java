@@ -88,7 +88,7 @@ public final class Matcher {
      * the largest seen in {@code bench annotate}'s held-out videos is about 0.09; the true track under voice-over at
      * −3 dB and a 64 kbps codec keeps 0.17 or more.
      */
-    static final double MIN_COHERENCE = 0.15;
+    static final double CONFIRM_COHERENCE = 0.15;
     /** Candidates with fewer votes than this fraction of the most are not verified. */
     private static final int VERIFY_DIVISOR = 4;
 
@@ -273,46 +273,22 @@ public final class Matcher {
             }
             eligible.add(v);
         }
-        Match winner = null, runnerUp = null;
-        Verified won = null;
         List<Verified> verified = verifyAll(qa, eligible, top);
         t = Stages.lap(stages, Stages.Stage.VERIFY, t);
-        for (Verified ver : verified) {
-            if (ver == null) {
-                continue;
-            }
-            Match m = ver.match();
-            if (winner == null || m.contrast() > winner.contrast()) {
-                runnerUp = winner;
-                winner = m;
-                won = ver;
-            } else if (runnerUp == null || m.contrast() > runnerUp.contrast()) {
-                runnerUp = m;
-            }
-        }
         // the waveforms first: a candidate whose aligned track correlates with the soundtrack sample by sample far
         // above chance is heard there, however much speech covers the spectra
-        Verified wave = null, waveNext = null;
-        for (Verified ver : verified) {
-            if (ver == null || ver.match().coherence() < MIN_COHERENCE) {
-                continue;
+        Verified[] wave = bestTwo(verified, Match::coherence, CONFIRM_COHERENCE);
+        if (wave[0] != null) {
+            if (wave[1] != null && wave[1].match().coherence() > 0.7 * wave[0].match().coherence()) {
+                return new Result(null, "ambiguous: " + index.track(wave[0].match().track()).id() + " or "
+                        + index.track(wave[1].match().track()).id(), best, next);
             }
-            if (wave == null || ver.match().coherence() > wave.match().coherence()) {
-                waveNext = wave;
-                wave = ver;
-            } else if (waveNext == null || ver.match().coherence() > waveNext.match().coherence()) {
-                waveNext = ver;
-            }
+            return accept(qa, wave[0], stages, t, best, next);
         }
-        if (wave != null) {
-            if (waveNext != null && waveNext.match().coherence() > 0.7 * wave.match().coherence()) {
-                return new Result(null, "ambiguous: " + index.track(wave.match().track()).id() + " or "
-                        + index.track(waveNext.match().track()).id(), best, next);
-            }
-            Match fitted = edges(qa, wave);
-            Stages.lap(stages, Stages.Stage.EDGES, t);
-            return new Result(fitted, null, best, next);
-        }
+        Verified[] byContrast = bestTwo(verified, Match::contrast, Double.NEGATIVE_INFINITY);
+        Verified won = byContrast[0];
+        Match winner = won == null ? null : won.match();
+        Match runnerUp = byContrast[1] == null ? null : byContrast[1].match();
         if (winner == null || winner.contrast() < config.minContrast()) {
             String why = winner == null ? "" : String.format(java.util.Locale.ROOT,
                     " (best candidate %s: %d votes, contrast %.3f)", index.track(winner.track()).id(),
@@ -331,9 +307,36 @@ public final class Matcher {
             return new Result(null, "ambiguous: " + index.track(winner.track()).id() + " or "
                     + index.track(runnerUp.track()).id(), best, next);
         }
-        Match fitted = edges(qa, won);
+        return accept(qa, won, stages, t, best, next);
+    }
+
+    /** The accepted candidate's result, its heard span fitted on the waveforms. */
+    private Result accept(QueryAnalysis qa, Verified v, Stages stages, long t, int best, int next) {
+        Match fitted = edges(qa, v);
         Stages.lap(stages, Stages.Stage.EDGES, t);
         return new Result(fitted, null, best, next);
+    }
+
+    /**
+     * The two verified candidates with the highest {@code key} of at least {@code floor} (nulls skipped; the
+     * earlier of equal ones first); null where there are fewer.
+     */
+    private static Verified[] bestTwo(List<Verified> verified, java.util.function.ToDoubleFunction<Match> key,
+            double floor) {
+        Verified first = null, second = null;
+        for (Verified ver : verified) {
+            if (ver == null || key.applyAsDouble(ver.match()) < floor) {
+                continue;
+            }
+            double k = key.applyAsDouble(ver.match());
+            if (first == null || k > key.applyAsDouble(first.match())) {
+                second = first;
+                first = ver;
+            } else if (second == null || k > key.applyAsDouble(second.match())) {
+                second = ver;
+            }
+        }
+        return new Verified[] {first, second};
     }
 
     /**
