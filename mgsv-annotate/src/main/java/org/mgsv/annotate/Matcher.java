@@ -17,7 +17,8 @@ import org.mgsv.core.util.TopKHeap;
  *       frame), each (hash, track, offset) once (optionally not hashes too common to tell tracks apart:
  *       {@link Config#commonHash}); a count sums an offset with its better neighbour (frame jitter). The
  *       {@link Config#candidates} tracks with most votes (at least {@link Config#minVotes}, and at least a quarter
- *       of the most) are verified, each on the excerpt of its track the votes point at (read by window, not
+ *       of the most) are verified, the first {@value #FIRST_ROUND} at once and the others only when none of those is
+ *       accepted, each on the excerpt of its track the votes point at (read by window, not
  *       whole). The landmarks whose hash falls in a fixed eighth vote first: when one track is far ahead there
  *       ({@value #SAMPLE_MIN_VOTES} votes or more, over four times the next), it alone is verified, as the full
  *       vote would do; anything less clear is voted on with every landmark.</li>
@@ -27,10 +28,15 @@ import org.mgsv.core.util.TopKHeap;
  *   <li>Extent: with the track aligned, each query frame's whitened log spectrum is correlated with the track's;
  *       smoothed over ±0.25 s, the similarity is compared with that of a deliberately misaligned track (chance
  *       level) and the matched run is grown from the voted frames while it stays above the midpoint, so fades,
- *       a video starting before the music or music cut early give the heard span. The contrast (median
- *       similarity of the voted frames minus chance level) decides: the best candidate needs
- *       {@link Config#minContrast} (twice that when another track collected more votes), and a runner-up within
- *       70% of it makes the video ambiguous.</li>
+ *       a video starting before the music or music cut early give the heard span.</li>
+ *   <li>Decide. The waveforms first: a candidate whose aligned track correlates with the soundtrack sample by
+ *       sample ({@link GainEdges#coherence}, over 4 s or more) by {@value #CONFIRM_COHERENCE} or more is heard there
+ *       however much speech covers the spectra (chance stays below 0.09), unless a second one comes within 70% of
+ *       it (ambiguous). Else the contrast (median similarity of the voted frames minus chance level) decides: the
+ *       best candidate needs {@link Config#minContrast} (twice that when another track collected more votes), and a
+ *       runner-up within 70% of it makes the video ambiguous. Where the accepted track also fits at other offsets
+ *       with a quarter of its votes or more (a passage it repeats), each is verified and the one whose waveform
+ *       fits the soundtrack best over the span either is heard in is kept.</li>
  * </ol>
  */
 public final class Matcher {
@@ -42,7 +48,7 @@ public final class Matcher {
      * and lost one video of 100 (README, "Your own dataset").
      */
     public record Config(int minVotes, int candidates, double minContrast, double commonHash) {
-        public static final Config DEFAULT = new Config(5, 3, 0.15, 0);
+        public static final Config DEFAULT = new Config(5, 10, 0.15, 0);
 
         public Config(int minVotes, int candidates, double minContrast) {
             this(minVotes, candidates, minContrast, DEFAULT.commonHash());
@@ -273,8 +279,27 @@ public final class Matcher {
             }
             eligible.add(v);
         }
-        List<Verified> verified = verifyAll(qa, eligible, top);
+        // the leading candidates first; the others only where none of those is accepted (a true track under loud
+        // speech can have no more votes than chance gives several others)
+        int first = Math.min(eligible.size(), FIRST_ROUND);
+        List<Verified> verified = new ArrayList<>(verifyAll(qa, eligible.subList(0, first), top));
         t = Stages.lap(stages, Stages.Stage.VERIFY, t);
+        Result r = choose(qa, verified, top, stages, t, best, next);
+        if (r.accepted() || first == eligible.size()) {
+            return r;
+        }
+        t = System.nanoTime();
+        verified.addAll(verifyAll(qa, eligible.subList(first, eligible.size()), top));
+        t = Stages.lap(stages, Stages.Stage.VERIFY, t);
+        return choose(qa, verified, top, stages, t, best, next);
+    }
+
+    /** Candidates verified in the first round; the rest of {@link Config#candidates} only when none is accepted. */
+    static final int FIRST_ROUND = 3;
+
+    /** The decision among the verified candidates of the vote {@code top}. */
+    private Result choose(QueryAnalysis qa, List<Verified> verified, Vote[] top, Stages stages, long t, int best,
+            int next) {
         // the waveforms first: a candidate whose aligned track correlates with the soundtrack sample by sample far
         // above chance is heard there, however much speech covers the spectra
         Verified[] wave = bestTwo(verified, Match::coherence, CONFIRM_COHERENCE);
@@ -283,7 +308,7 @@ public final class Matcher {
                 return new Result(null, "ambiguous: " + index.track(wave[0].match().track()).id() + " or "
                         + index.track(wave[1].match().track()).id(), best, next);
             }
-            return accept(qa, wave[0], stages, t, best, next);
+            return accept(qa, wave[0], top, stages, t, best, next);
         }
         Verified[] byContrast = bestTwo(verified, Match::contrast, Double.NEGATIVE_INFINITY);
         Verified won = byContrast[0];
@@ -307,14 +332,70 @@ public final class Matcher {
             return new Result(null, "ambiguous: " + index.track(winner.track()).id() + " or "
                     + index.track(runnerUp.track()).id(), best, next);
         }
-        return accept(qa, won, stages, t, best, next);
+        return accept(qa, won, top, stages, t, best, next);
     }
 
     /** The accepted candidate's result, its heard span fitted on the waveforms. */
-    private Result accept(QueryAnalysis qa, Verified v, Stages stages, long t, int best, int next) {
-        Match fitted = edges(qa, v);
+    private Result accept(QueryAnalysis qa, Verified v, Vote[] all, Stages stages, long t, int best, int next) {
+        Match fitted = edges(qa, repeat(qa, v, all));
         Stages.lap(stages, Stages.Stage.EDGES, t);
         return new Result(fitted, null, best, next);
+    }
+
+    /**
+     * The accepted candidate at the better of its track's two offsets: where the track also fits the query at a
+     * second offset (a passage it repeats, with {@value #VERIFY_DIVISOR} times fewer votes at most), that offset is
+     * verified too, and the one whose aligned waveform correlates more with the query's over the span either is
+     * heard in is kept. Voting alone cannot tell repeats apart; the samples can, as a repeat is rarely exact (other
+     * parts, mixing, what follows it in the query).
+     */
+    private Verified repeat(QueryAnalysis qa, Verified won, Vote[] all) {
+        Vote v = won.vote();
+        Verified kept = won;
+        for (int i = 0; i < v.altVotes.length; i++) {
+            if (v.altVotes[i] < config.minVotes() || (long) v.altVotes[i] * VERIFY_DIVISOR < v.votes) {
+                break; // most first
+            }
+            Verified alt = verify(qa, v.alternative(i), all, false);
+            if (alt == null) {
+                continue;
+            }
+            Match a = kept.match(), b = alt.match();
+            double vs = Math.min(a.videoStart(), b.videoStart()), ve = Math.max(a.videoEnd(), b.videoEnd());
+            double ca = coherence(qa.audio, kept.track(), kept.pos(), vs, ve);
+            double cb = coherence(qa.audio, alt.track(), alt.pos(), vs, ve);
+            if (cb > ca) {
+                kept = alt;
+            }
+        }
+        if (kept == won) {
+            return won;
+        }
+        Match a = won.match(), b = kept.match();
+        return new Verified(new Match(b.track(), b.offsetSeconds(), b.videoStart(), b.videoEnd(), b.musicStart(),
+                b.musicEnd(), b.votes(), a.secondVotes(), b.confidence(), b.contrast(), b.coherence()), kept.track(),
+                kept.pos(), kept.vote());
+    }
+
+    /**
+     * Where {@link #repeat} places {@code query} in {@code track} when its vote put it at frame offset {@code voted}
+     * and, with as many votes, at {@code alternatives} (what a track that repeats a passage gives); null when no
+     * offset leaves a heard span. A window on the choice between repeats, for tests.
+     */
+    Match placeAmong(float[] query, int track, int voted, int... alternatives) {
+        float[][][] grid0 = new float[1][][];
+        Landmarks.shifted(query, Landmarks.QUERY, QUERY_SHIFTS, helpers, grid0);
+        QueryAnalysis qa = new QueryAnalysis(query, grid0[0]);
+        Vote v = new Vote();
+        v.track = track;
+        v.offset = voted;
+        v.votes = 100;
+        v.altOffsets = alternatives.clone();
+        v.altVotes = new int[alternatives.length];
+        Arrays.fill(v.altVotes, v.votes);
+        Vote[] all = {v};
+        Verified won = verify(qa, v, all, false);
+        return won == null ? null : repeat(qa, won, all).match();
     }
 
     /**
@@ -364,7 +445,7 @@ public final class Matcher {
     }
 
     /** A verified candidate, with the track excerpt it was verified on and the excerpt position of query sample 0. */
-    private record Verified(Match match, float[] track, double pos) {}
+    private record Verified(Match match, float[] track, double pos, Vote vote) {}
 
     /** {@link #verify} of each candidate, in their order, shared among the threads. */
     private List<Verified> verifyAll(QueryAnalysis qa, List<Vote> candidates, Vote[] all) {
@@ -439,7 +520,7 @@ public final class Matcher {
         double coherence = coherence(query, track, offsetSamples - from, vs, ve);
         double confidence = Math.max(0, Math.min(1, Math.max(contrast[0], coherence)));
         return new Verified(new Match(v.track, off, vs, ve, vs + off, ve + off, v.votes, second, confidence,
-                contrast[0], coherence), track, offsetSamples - from);
+                contrast[0], coherence), track, offsetSamples - from, v);
     }
 
     /**
@@ -471,7 +552,28 @@ public final class Matcher {
         /** First and last query frame of the landmarks that agree with (track, offset ±1); −1 when none. */
         int agreeFirst = -1;
         int agreeLast = -1;
+        /**
+         * The track's next best offsets (up to {@value Matcher#ALTERNATIVES}, most votes first), each at least
+         * {@value Matcher#ALT_SEPARATION} frames from {@link #offset} and from each other, and their votes: where
+         * passages the track repeats would also fit the query.
+         */
+        int[] altOffsets = new int[0];
+        int[] altVotes = new int[0];
+
+        /** This candidate at its alternative offset {@code i}. */
+        Vote alternative(int i) {
+            Vote a = new Vote();
+            a.track = track;
+            a.offset = altOffsets[i];
+            a.votes = altVotes[i];
+            return a;
+        }
     }
+
+    /** Alternative offsets of a candidate that are kept. */
+    static final int ALTERNATIVES = 3;
+    /** Frames (about 1 s) an alternative offset of a track lies at least from its best one. */
+    static final int ALT_SEPARATION = 43;
 
     /**
      * A vote packed in a long: {@code (offset + bias) << 32 | queryFrame << GROUP_BITS | track % GROUP_SIZE}. Votes are
@@ -682,16 +784,25 @@ public final class Matcher {
                 out[i].votes = (int) votes[i];
                 out[i].offset = bestOffset[tracks[i]];
             }
-            // where in the query each candidate's agreeing landmarks lie (what the extent grows from)
+            // where in the query each candidate's agreeing landmarks lie (what the extent grows from), and the
+            // candidate's best offset away from its best one (a repeated passage)
+            int[] cnt = sc[0].counts;
             for (Vote v : out) {
                 int o = v.offset + bias;
-                for (int i = start[v.track], e = start[v.track + 1]; i < e; i++) {
+                int a = start[v.track], e = start[v.track + 1];
+                for (int i = a; i < e; i++) {
                     long s = sorted[i];
-                    if (Math.abs((int) (s >>> 32) - o) <= 1) {
+                    int so = (int) (s >>> 32);
+                    cnt[so]++;
+                    if (Math.abs(so - o) <= 1) {
                         int f = (int) s >>> GROUP_BITS;
                         v.agreeFirst = v.agreeFirst < 0 ? f : Math.min(v.agreeFirst, f);
                         v.agreeLast = Math.max(v.agreeLast, f);
                     }
+                }
+                alternatives(v, sorted, a, e, cnt, bias);
+                for (int i = a; i < e; i++) {
+                    cnt[(int) (sorted[i] >>> 32)] = 0;
                 }
             }
             done = true;
@@ -702,6 +813,45 @@ public final class Matcher {
                 scratch.offer(sc[p]);
             }
         }
+    }
+
+    /**
+     * Fills {@code v}'s alternative offsets from its votes {@code sorted[a..e)}, counted by offset in {@code cnt}
+     * (offsets biased by {@code bias}): the peaks of the offset counts (a count with its larger neighbour) apart from
+     * the best offset and from each other, most votes first.
+     */
+    private static void alternatives(Vote v, long[] sorted, int a, int e, int[] cnt, int bias) {
+        int[] offs = new int[ALTERNATIVES], ns = new int[ALTERNATIVES];
+        int found = 0;
+        int[] taken = new int[ALTERNATIVES + 1];
+        taken[0] = v.offset + bias;
+        for (int k = 0; k < ALTERNATIVES; k++) {
+            int bestN = 0, bestO = 0;
+            for (int i = a; i < e; i++) {
+                int so = (int) (sorted[i] >>> 32);
+                int n = cnt[so] + Math.max(cnt[so - 1], cnt[so + 1]);
+                if (n < bestN || (n == bestN && so >= bestO)) {
+                    continue;
+                }
+                boolean apart = true;
+                for (int j = 0; j <= k && apart; j++) {
+                    apart = Math.abs(so - taken[j]) >= ALT_SEPARATION;
+                }
+                if (apart) {
+                    bestN = n;
+                    bestO = so;
+                }
+            }
+            if (bestN == 0) {
+                break;
+            }
+            taken[k + 1] = bestO;
+            offs[found] = (cnt[bestO + 1] > cnt[bestO] ? bestO + 1 : cnt[bestO - 1] > cnt[bestO] ? bestO - 1 : bestO)
+                    - bias;
+            ns[found++] = bestN;
+        }
+        v.altOffsets = Arrays.copyOf(offs, found);
+        v.altVotes = Arrays.copyOf(ns, found);
     }
 
     /** Votes below this many index reads are gathered on one thread (handing off costs more than it saves). */

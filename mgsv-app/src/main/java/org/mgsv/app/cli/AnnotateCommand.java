@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
             "",
             "The library is fingerprinted (spectral-peak landmarks) into <out>/fingerprints.mfp (or --index); a "
                     + "later run adds only new tracks. Each video's soundtrack votes for (track, offset); the best "
-                    + "candidates are checked on the aligned spectra, the offset refined below 10 ms, and the span "
+                    + "candidates are checked on the aligned spectra and waveforms (a track is heard where its "
+                    + "waveform correlates with the soundtrack's, however loud the speech over it), the offset "
+                    + "refined below 10 ms, and the span "
                     + "where the track is heard found (fades, video starting before the music, music cut early).",
             "Writes <out>/annotations.csv (the 16 MGSV-EC columns + confidence) and <out>/rejects.csv "
                     + "(video_id,reason: no audio, no match in the library, ambiguous, unreadable); with --split "

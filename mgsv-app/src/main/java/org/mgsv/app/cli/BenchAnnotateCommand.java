@@ -67,7 +67,8 @@ public final class BenchAnnotateCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--candidates", paramLabel = "<n>",
-            description = "candidate tracks verified per video (default: the annotator's, ${DEFAULT-VALUE})")
+            description = "candidate tracks verified per video at most: the first 3 at once, the others only "
+                    + "when none of those is accepted (default: the annotator's, ${DEFAULT-VALUE})")
     int candidates = Matcher.Config.DEFAULT.candidates();
 
     @Option(names = "--common-hash", paramLabel = "<x>", description = "skip query hashes whose bucket holds more "
