@@ -351,12 +351,15 @@ public final class Matcher {
      */
     private Verified repeat(QueryAnalysis qa, Verified won, Vote[] all) {
         Vote v = won.vote();
-        Verified kept = won;
+        List<Vote> alternatives = new ArrayList<>();
         for (int i = 0; i < v.altVotes.length; i++) {
             if (v.altVotes[i] < config.minVotes() || (long) v.altVotes[i] * VERIFY_DIVISOR < v.votes) {
                 break; // most first
             }
-            Verified alt = verify(qa, v.alternative(i), all, false);
+            alternatives.add(v.alternative(i));
+        }
+        Verified kept = won;
+        for (Verified alt : verifyAll(qa, alternatives, all)) { // side by side on the helpers, as candidates are
             if (alt == null) {
                 continue;
             }
