@@ -116,6 +116,60 @@ class MatcherDecisionTest {
         assertEquals(12, r.match().videoEnd(), 0.05);
     }
 
+    /** A steady chord of {@code hz} (three partials each, random phases) at {@code amp}, {@code seconds} long. */
+    private static float[] chord(double seconds, double amp, long seed, double... hz) {
+        Random r = new Random(seed);
+        float[] x = new float[(int) (seconds * SR)];
+        for (double f : hz) {
+            double ph = r.nextDouble() * 2 * Math.PI;
+            for (int i = 0; i < x.length; i++) {
+                double w = 2 * Math.PI * f * i / SR;
+                x[i] += (float) (amp * (Math.sin(w + ph) + 0.5 * Math.sin(2 * w + 2 * ph) + 0.3 * Math.sin(3 * w + ph)));
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void aSoundtrackSharingOnlyASteadyChordWithATrackIsRejected(@TempDir Path own) {
+        // a drone or a held synth chord at equal-tempered pitches correlates with any other recording of it, at any
+        // offset, once the lags line up its phases: that is chance, not a match
+        double[] a = {220.0, 261.6256, 329.6276};
+        List<float[]> lib = new ArrayList<>();
+        try (FingerprintIndex.Writer w = new FingerprintIndex.Writer(own.resolve("lib.mfp"))) {
+            for (int i = 0; i < 8; i++) {
+                float[] x = FingerprintIndexTest.piece(300 + i, 40);
+                if (i == 0) {
+                    float[] c = chord(40, 0.3, 1, a);
+                    for (int k = 0; k < x.length; k++) {
+                        x[k] = 0.3f * x[k] + c[k];
+                    }
+                }
+                lib.add(x);
+                w.add(FingerprintIndexTest.track("t" + i, x), Landmarks.of(x, Landmarks.INDEX));
+            }
+            w.commit();
+        }
+        FingerprintIndex idx = FingerprintIndex.open(own.resolve("lib.mfp"));
+        Matcher m = new Matcher(idx, Matcher.TrackSource.of(lib::get), Matcher.Config.DEFAULT);
+        for (int trial = 0; trial < 4; trial++) {
+            float[] other = FingerprintIndexTest.piece(900 + trial, 10), c = chord(10, 0.3, 50 + trial, a);
+            Random r = new Random(trial);
+            float[] q = new float[other.length];
+            for (int k = 0; k < q.length; k++) {
+                q[k] = (float) ((trial % 2 == 0 ? 0.3 : 0.05) * other[k] + c[k] + 0.02 * r.nextGaussian());
+            }
+            Matcher.Result res = m.match(q);
+            assertFalse(res.accepted(), "trial " + trial + ": accepted " + res.match());
+        }
+        // the chord's own track is still found, its other parts deciding
+        float[] q = Matcher.slice(lib.get(0), 12 * SR, 10 * SR);
+        Matcher.Result res = m.match(q);
+        assertTrue(res.accepted(), res.reject());
+        assertEquals(0, res.match().track());
+        assertEquals(12, res.match().offsetSeconds(), 0.01);
+    }
+
     private static String trackId(Matcher.Result r) {
         return matcherIndex().track(r.match().track()).id();
     }
