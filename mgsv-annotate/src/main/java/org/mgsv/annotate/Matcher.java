@@ -380,9 +380,10 @@ public final class Matcher {
             return won;
         }
         Match a = won.match(), b = kept.match();
+        double evidence = waveformEvidence(qa.audio, kept.track(), kept.pos(), b.videoStart(), b.videoEnd());
         return new Verified(new Match(b.track(), b.offsetSeconds(), b.videoStart(), b.videoEnd(), b.musicStart(),
-                b.musicEnd(), b.votes(), a.secondVotes(), b.confidence(), b.contrast(), b.coherence()), kept.track(),
-                kept.pos(), kept.vote());
+                b.musicEnd(), b.votes(), a.secondVotes(), Math.max(0, Math.min(1, Math.max(b.contrast(), evidence))),
+                b.contrast(), evidence), kept.track(), kept.pos(), kept.vote());
     }
 
     /**
@@ -525,21 +526,23 @@ public final class Matcher {
                 second = Math.max(second, o.votes);
             }
         }
-        double coherence = waveformEvidence(query, track, offsetSamples - from, vs, ve);
+        // the repeat check compares aligned coherences alone; the one it keeps has its evidence measured then
+        double coherence = v.repeatCheck ? coherence(query, track, offsetSamples - from, vs, ve)
+                : waveformEvidence(query, track, offsetSamples - from, vs, ve);
         double confidence = Math.max(0, Math.min(1, Math.max(contrast[0], coherence)));
         return new Verified(new Match(v.track, off, vs, ve, vs + off, ve + off, v.votes, second, confidence,
                 contrast[0], coherence), track, offsetSamples - from, v);
     }
 
     /** Misaligned copies of the track {@link #waveformEvidence} measures chance on, up to NULL_SHIFT frames later. */
-    static final int CHANCE_SHIFTS = 6;
+    static final int CHANCE_SHIFTS = 3;
     /** A misaligned copy reaching this fraction of the aligned coherence makes the waveform no evidence. */
     static final double STEADY_RATIO = 0.5;
 
     /**
      * What the waveforms say, as {@link Match#coherence}: the aligned track's coherence with the query over the
      * heard span ({@link #coherence}) less the most that {@value #CHANCE_SHIFTS} misaligned copies of it reach
-     * (0.37–2.25 s later: chance); 0 when the aligned coherence is below {@value #CONFIRM_COHERENCE} or a misaligned
+     * (0.75, 1.5 and 2.25 s later: chance); 0 when the aligned coherence is below {@value #CONFIRM_COHERENCE} or a misaligned
      * copy reaches {@value #STEADY_RATIO} of it. Steady tones, drones and held chords correlate with another
      * recording of them at any offset once the lags line up their phases; a recording is the soundtrack's only at
      * one offset. On the bench's 450 videos the true tracks' copies reach at most 0.36 of the aligned figure where
@@ -554,8 +557,11 @@ public final class Matcher {
         for (int k = 1; k <= CHANCE_SHIFTS; k++) {
             chance = Math.max(chance, coherence(query, track,
                     pos + (double) NULL_SHIFT * Landmarks.HOP * k / CHANCE_SHIFTS, vs, ve));
+            if (chance > STEADY_RATIO * aligned) {
+                return 0; // steady: no evidence, whatever the other copies reach
+            }
         }
-        return chance > STEADY_RATIO * aligned ? 0 : aligned - chance;
+        return aligned - chance;
     }
 
     /**
@@ -594,6 +600,8 @@ public final class Matcher {
          */
         int[] altOffsets = new int[0];
         int[] altVotes = new int[0];
+        /** An alternative offset of an accepted track ({@link #alternative}): verified for the repeat check only. */
+        boolean repeatCheck;
 
         /** This candidate at its alternative offset {@code i}. */
         Vote alternative(int i) {
@@ -601,6 +609,7 @@ public final class Matcher {
             a.track = track;
             a.offset = altOffsets[i];
             a.votes = altVotes[i];
+            a.repeatCheck = true;
             return a;
         }
     }
