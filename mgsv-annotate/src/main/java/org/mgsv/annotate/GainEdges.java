@@ -79,20 +79,33 @@ final class GainEdges {
         return rho;
     }
 
-    /** The largest of {@link #lagCorrelations}: how well the aligned waveforms agree over the core. */
-    static double coherence(float[] query, float[] track, double pos, int coreFrom, int coreTo) {
+    /**
+     * The stretch [from, to) of a query of {@code n} samples the waveforms are correlated over: the core clipped to
+     * the query and, when longer than 6 s ({@code SEARCH_SAMPLES}), its middle that long; null when under
+     * {@code 8 * BLOCK} samples.
+     */
+    private static int[] core(int n, int coreFrom, int coreTo) {
         coreFrom = Math.max(0, coreFrom);
-        coreTo = Math.min(query.length, coreTo);
+        coreTo = Math.min(n, coreTo);
         if (coreTo - coreFrom < 8 * BLOCK) {
-            return 0;
+            return null;
         }
         if (coreTo - coreFrom > SEARCH_SAMPLES) {
             int mid = (coreFrom + coreTo) / 2;
             coreFrom = mid - SEARCH_SAMPLES / 2;
             coreTo = coreFrom + SEARCH_SAMPLES;
         }
+        return new int[] {coreFrom, coreTo};
+    }
+
+    /** The largest of {@link #lagCorrelations}: how well the aligned waveforms agree over the core. */
+    static double coherence(float[] query, float[] track, double pos, int coreFrom, int coreTo) {
+        int[] core = core(query.length, coreFrom, coreTo);
+        if (core == null) {
+            return 0;
+        }
         double best = 0;
-        for (double r : lagCorrelations(query, track, Math.round(pos), coreFrom, coreTo)) {
+        for (double r : lagCorrelations(query, track, Math.round(pos), core[0], core[1])) {
             best = Math.max(best, r);
         }
         return best;
@@ -112,16 +125,12 @@ final class GainEdges {
      */
     static Edges find(float[] query, float[] track, double pos, int coreFrom, int coreTo, double start, double end) {
         int n = query.length;
-        coreFrom = Math.max(0, coreFrom);
-        coreTo = Math.min(n, coreTo);
-        if (coreTo - coreFrom < 8 * BLOCK) {
+        int[] core = core(n, coreFrom, coreTo);
+        if (core == null) {
             return null;
         }
-        if (coreTo - coreFrom > SEARCH_SAMPLES) {
-            int mid = (coreFrom + coreTo) / 2;
-            coreFrom = mid - SEARCH_SAMPLES / 2;
-            coreTo = coreFrom + SEARCH_SAMPLES;
-        }
+        coreFrom = core[0];
+        coreTo = core[1];
         long base = Math.round(pos);
         double[] rho = lagCorrelations(query, track, base, coreFrom, coreTo);
         int best = 0;

@@ -33,9 +33,10 @@ import org.mgsv.core.util.TopKHeap;
  *       sample ({@link GainEdges#coherence}, over 4 s or more) by {@value #CONFIRM_COHERENCE} or more above what
  *       misaligned copies of the track reach (chance; where one reaches half the aligned figure, as steady tones and
  *       drones do at any offset, the waveform is no evidence) is heard there however much speech covers the
- *       spectra, unless a second one comes within 70% of it (ambiguous). Else the contrast (median similarity of the voted frames minus chance level) decides: the
- *       best candidate needs {@link Config#minContrast} (twice that when another track collected more votes), and a
- *       runner-up within 70% of it makes the video ambiguous. Where the accepted track also fits at other offsets
+ *       spectra, unless a second one comes within 70% of it (ambiguous). Else the contrast (median similarity of
+ *       the voted frames minus chance level) decides: the best candidate needs {@link Config#minContrast} (twice
+ *       that when another track collected more votes), and a runner-up within 70% of it makes the video
+ *       ambiguous. Where the accepted track also fits at other offsets
  *       with a quarter of its votes or more (a passage it repeats), each is verified and the one whose waveform
  *       fits the soundtrack best over the span either is heard in is kept.</li>
  * </ol>
@@ -348,11 +349,11 @@ public final class Matcher {
     }
 
     /**
-     * The accepted candidate at the better of its track's two offsets: where the track also fits the query at a
-     * second offset (a passage it repeats, with {@value #VERIFY_DIVISOR} times fewer votes at most), that offset is
-     * verified too, and the one whose aligned waveform correlates more with the query's over the span either is
-     * heard in is kept. Voting alone cannot tell repeats apart; the samples can, as a repeat is rarely exact (other
-     * parts, mixing, what follows it in the query).
+     * The accepted candidate at the best of its track's offsets: where the track also fits the query at other
+     * offsets ({@link Vote#altOffsets}: passages it repeats, with {@value #VERIFY_DIVISOR} times fewer votes at most),
+     * those are verified too, and of each two the one whose aligned waveform correlates more with the query's over
+     * the span either is heard in is kept. Voting alone cannot tell repeats apart; the samples can, as a repeat is
+     * rarely exact (other parts, mixing, what follows it in the query).
      */
     private Verified repeat(QueryAnalysis qa, Verified won, Vote[] all) {
         Vote v = won.vote();
@@ -382,8 +383,8 @@ public final class Matcher {
         Match a = won.match(), b = kept.match();
         double evidence = waveformEvidence(qa.audio, kept.track(), kept.pos(), b.videoStart(), b.videoEnd());
         return new Verified(new Match(b.track(), b.offsetSeconds(), b.videoStart(), b.videoEnd(), b.musicStart(),
-                b.musicEnd(), b.votes(), a.secondVotes(), Math.max(0, Math.min(1, Math.max(b.contrast(), evidence))),
-                b.contrast(), evidence), kept.track(), kept.pos(), kept.vote());
+                b.musicEnd(), b.votes(), a.secondVotes(), confidence(b.contrast(), evidence), b.contrast(), evidence),
+                kept.track(), kept.pos(), kept.vote());
     }
 
     /**
@@ -529,9 +530,13 @@ public final class Matcher {
         // the repeat check compares aligned coherences alone; the one it keeps has its evidence measured then
         double coherence = v.repeatCheck ? coherence(query, track, offsetSamples - from, vs, ve)
                 : waveformEvidence(query, track, offsetSamples - from, vs, ve);
-        double confidence = Math.max(0, Math.min(1, Math.max(contrast[0], coherence)));
-        return new Verified(new Match(v.track, off, vs, ve, vs + off, ve + off, v.votes, second, confidence,
-                contrast[0], coherence), track, offsetSamples - from, v);
+        return new Verified(new Match(v.track, off, vs, ve, vs + off, ve + off, v.votes, second,
+                confidence(contrast[0], coherence), contrast[0], coherence), track, offsetSamples - from, v);
+    }
+
+    /** {@link Match#confidence}: the larger of the spectral contrast and the waveform evidence, in [0, 1]. */
+    private static double confidence(double contrast, double coherence) {
+        return Math.max(0, Math.min(1, Math.max(contrast, coherence)));
     }
 
     /** Misaligned copies of the track {@link #waveformEvidence} measures chance on, up to NULL_SHIFT frames later. */
@@ -542,8 +547,8 @@ public final class Matcher {
     /**
      * What the waveforms say, as {@link Match#coherence}: the aligned track's coherence with the query over the
      * heard span ({@link #coherence}) less the most that {@value #CHANCE_SHIFTS} misaligned copies of it reach
-     * (0.75, 1.5 and 2.25 s later: chance); 0 when the aligned coherence is below {@value #CONFIRM_COHERENCE} or a misaligned
-     * copy reaches {@value #STEADY_RATIO} of it. Steady tones, drones and held chords correlate with another
+     * (0.75, 1.5 and 2.25 s later: chance); 0 when the aligned coherence is below {@value #CONFIRM_COHERENCE} or
+     * a misaligned copy reaches {@value #STEADY_RATIO} of it. Steady tones, drones and held chords correlate with another
      * recording of them at any offset once the lags line up their phases; a recording is the soundtrack's only at
      * one offset. On the bench's 450 videos the true tracks' copies reach at most 0.36 of the aligned figure where
      * the waveform is what decides (contrast below 0.2), and 0.68 where the contrast is high anyway.
@@ -859,6 +864,16 @@ public final class Matcher {
         }
     }
 
+    /** An offset's count with its larger neighbour's (frame jitter splits a match between two offsets). */
+    private static int peak(int[] cnt, int o) {
+        return cnt[o] + Math.max(cnt[o - 1], cnt[o + 1]);
+    }
+
+    /** The better integer offset of a peak at {@code o}: the neighbour with more votes, if one has. */
+    private static int nearer(int[] cnt, int o) {
+        return cnt[o + 1] > cnt[o] ? o + 1 : cnt[o - 1] > cnt[o] ? o - 1 : o;
+    }
+
     /**
      * Fills {@code v}'s alternative offsets from its votes {@code sorted[a..e)}, counted by offset in {@code cnt}
      * (offsets biased by {@code bias}): the peaks of the offset counts (a count with its larger neighbour) apart from
@@ -873,7 +888,7 @@ public final class Matcher {
             int bestN = 0, bestO = 0;
             for (int i = a; i < e; i++) {
                 int so = (int) (sorted[i] >>> 32);
-                int n = cnt[so] + Math.max(cnt[so - 1], cnt[so + 1]);
+                int n = peak(cnt, so);
                 if (n < bestN || (n == bestN && so >= bestO)) {
                     continue;
                 }
@@ -890,8 +905,7 @@ public final class Matcher {
                 break;
             }
             taken[k + 1] = bestO;
-            offs[found] = (cnt[bestO + 1] > cnt[bestO] ? bestO + 1 : cnt[bestO - 1] > cnt[bestO] ? bestO - 1 : bestO)
-                    - bias;
+            offs[found] = nearer(cnt, bestO) - bias;
             ns[found++] = bestN;
         }
         v.altOffsets = Arrays.copyOf(offs, found);
@@ -1041,19 +1055,13 @@ public final class Matcher {
             int bestN = 0, bestOff = 0;
             for (int i = a; i < b; i++) {
                 int o = (int) (sorted[i] >>> 32);
-                int v = cnt[o] + Math.max(cnt[o - 1], cnt[o + 1]);
+                int v = peak(cnt, o);
                 if (v > bestN || (v == bestN && (cnt[o] > cnt[bestOff] || (cnt[o] == cnt[bestOff] && o < bestOff)))) {
                     bestN = v;
                     bestOff = o;
                 }
             }
-            // the neighbour with more votes is the better integer offset of the two
-            int off = bestOff;
-            if (cnt[bestOff + 1] > cnt[bestOff]) {
-                off = bestOff + 1;
-            } else if (cnt[bestOff - 1] > cnt[bestOff]) {
-                off = bestOff - 1;
-            }
+            int off = nearer(cnt, bestOff);
             for (int i = a; i < b; i++) {
                 cnt[(int) (sorted[i] >>> 32)] = 0;
             }
