@@ -127,9 +127,11 @@ public final class MadeNetwork {
             x = x.add(positionTable(m, (int) len, d));
             NDArray bias = Attention.keyBias(mask);
             NDArray guard = Attention.anyValid(mask);
+            PackedRows rows = packedRows(mask, training);
             for (int l = 0; l < c.enhancementLayerCount(); l++) {
                 String pre = tr + ".layers." + l + ".";
-                x = NativeMemory.scoped(in -> enhancementLayer(in[0], in[1], in[2], pre, training), x, bias, guard);
+                x = NativeMemory.scoped(in -> enhancementLayer(in[0], in[1], in[2], pre, training, rows), x, bias,
+                        guard);
             }
             x = Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias"));
         }
@@ -139,19 +141,44 @@ public final class MadeNetwork {
         return new Encoded(x, vec, mask);
     }
 
-    /** The reference's non-standard block: the residuals add the LayerNorm OUTPUT, not the block input. */
-    private NDArray enhancementLayer(NDArray x, NDArray bias, NDArray guard, String pre, boolean training) {
+    /**
+     * The reference's non-standard block: the residuals add the LayerNorm OUTPUT, not the block input. With
+     * {@code rows} the feed-forward block runs on the valid slots only ({@link PackedRows}).
+     */
+    private NDArray enhancementLayer(NDArray x, NDArray bias, NDArray guard, String pre, boolean training,
+            PackedRows rows) {
         NDManager m = x.getManager();
+        float dr = c.enhancementDropout();
         x = Ops.layerNorm(x, w(pre + "0.weight"), w(pre + "0.bias"), eps);
         x = Attention.mha(x, x, x, w(pre + "1.in_proj_weight"), w(pre + "1.in_proj_bias"),
                 w(pre + "1.out_proj.weight"), w(pre + "1.out_proj.bias"), c.enhancementHeads(), bias, guard,
-                c.enhancementDropout(), training, m).add(x);
+                dr, training, m).add(x);
         x = Ops.layerNorm(x, w(pre + "2.weight"), w(pre + "2.bias"), eps);
-        NDArray f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
-        f = Ops.dropout(f, c.enhancementDropout(), training);
-        f = Ops.dropout(Ops.linear(f, w(pre + "3.3.weight"), w(pre + "3.3.bias")), c.enhancementDropout(), training);
-        return f.add(x);
+        NDArray f;
+        if (rows == null) {
+            f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
+            f = Ops.linear(Ops.dropout(f, dr, training), w(pre + "3.3.weight"), w(pre + "3.3.bias"));
+        } else {
+            f = Ops.gelu(Ops.linear(rows.pack(x), w(pre + "3.0.weight"), w(pre + "3.0.bias")));
+            f = rows.unpack(Ops.linear(rows.dropout(f, dr, training), w(pre + "3.3.weight"), w(pre + "3.3.bias")));
+        }
+        return Ops.dropout(f, dr, training).add(x);
     }
+
+    /**
+     * The packed rows of a {0,1} mask for the training pass's feed-forward blocks, or null: inference keeps the
+     * padded layout (its padded slots are compared with the reference's, see {@link PackedRows}), and a batch
+     * without padding gains nothing. {@code -Dmgsv.train.packRows=false} keeps the padded layout in training too.
+     */
+    private static PackedRows packedRows(NDArray mask, boolean training) {
+        if (!training || !PACK_ROWS) {
+            return null;
+        }
+        PackedRows rows = PackedRows.of(mask);
+        return rows.hasPadding() ? rows : null;
+    }
+
+    static final boolean PACK_ROWS = !"false".equals(System.getProperty("mgsv.train.packRows"));
 
     /** The first {@code len} rows of the sinusoidal table, [1, len, d] (the reference's buffer rows). */
     private static NDArray positionTable(NDManager m, int len, int d) {
@@ -280,15 +307,18 @@ public final class MadeNetwork {
         NDArray pos = sinePosition(mask, c.dModel());
         NDArray bias = Attention.keyBias(mask);
         NDArray guard = Attention.anyValid(mask);
+        PackedRows rows = packedRows(mask, training);
         NDArray x = src;
         for (int l = 0; l < c.detrEncoderLayers(); l++) {
             String pre = DETR + "encoder.layers." + l + ".";
-            x = NativeMemory.scoped(in -> encoderLayer(in[0], in[1], in[2], in[3], pre, training), x, pos, bias, guard);
+            x = NativeMemory.scoped(in -> encoderLayer(in[0], in[1], in[2], in[3], pre, training, rows), x, pos, bias,
+                    guard);
         }
         return new DetrMemory(x, x.add(pos), bias, guard);
     }
 
-    private NDArray encoderLayer(NDArray x, NDArray pos, NDArray bias, NDArray guard, String pre, boolean training) {
+    private NDArray encoderLayer(NDArray x, NDArray pos, NDArray bias, NDArray guard, String pre, boolean training,
+            PackedRows rows) {
         NDManager m = x.getManager();
         float dr = c.detrDropout();
         NDArray qk = x.add(pos);
@@ -296,7 +326,7 @@ public final class MadeNetwork {
                 w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), bias, guard,
                 dr, training, m);
         x = Ops.layerNorm(x.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
-        NDArray f = ffn(x, pre, dr, training);
+        NDArray f = rows == null ? ffn(x, pre, dr, training) : packedFfn(x, rows, pre, dr, training);
         return Ops.layerNorm(x.add(Ops.dropout(f, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
     }
 
@@ -327,6 +357,13 @@ public final class MadeNetwork {
             hidden[l] = Ops.layerNorm(t, w(DETR + "decoder.norm.weight"), w(DETR + "decoder.norm.bias"), eps);
         }
         return NDArrays.stack(new NDList(hidden), 0);
+    }
+
+    /** {@link #ffn} on the valid slots only, zeros in the padded ones ({@link PackedRows}); training mode. */
+    private NDArray packedFfn(NDArray x, PackedRows rows, String pre, float dr, boolean training) {
+        NDArray h = Ops.relu(Ops.linear(rows.pack(x), w(pre + "linear1.weight"), w(pre + "linear1.bias")));
+        return rows.unpack(Ops.linear(rows.dropout(h, dr, training), w(pre + "linear2.weight"),
+                w(pre + "linear2.bias")));
     }
 
     private NDArray ffn(NDArray x, String pre, float dr, boolean training) {
