@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.mgsv.model.MadeConfig;
+import org.mgsv.model.MadeNetwork;
 import org.mgsv.model.train.MadeTrainer;
 import org.mgsv.model.train.SyntheticFeatures;
 import org.mgsv.model.train.TrainOptions;
@@ -22,9 +23,12 @@ public final class TrainBench {
      * @param phaseSeconds time per phase over all steps, where the trainer records it
      * @param profile      the profiled step's summary, or null
      * @param microBatch   the micro-batch the steps ran with (0: the whole batch in one pass)
+     * @param meanFrames   the synthetic pairs' mean number of valid frames
+     * @param meanSegments the synthetic pairs' mean number of valid segments
+     * @param packed       whether the steps left the padded slots out ({@link MadeNetwork#packsTrainingRows})
      */
     public record Result(List<Double> stepSeconds, Map<String, Double> phaseSeconds, TorchProfile.Summary profile,
-            int microBatch) {}
+            int microBatch, double meanFrames, double meanSegments, boolean packed) {}
 
     /**
      * Times {@code steps} steps after {@code warmup}; with {@code profile} one step more runs under the profiler,
@@ -46,6 +50,7 @@ public final class TrainBench {
             times = times.subList(0, steps);
             prof = TorchProfile.read(profile);
         }
-        return new Result(times, t.timing(), prof, opt.effectiveMicroBatch());
+        return new Result(times, t.timing(), prof, opt.effectiveMicroBatch(), data.meanValidFrames(),
+                data.meanValidSegments(), MadeNetwork.packsTrainingRows());
     }
 }

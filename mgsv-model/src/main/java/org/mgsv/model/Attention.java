@@ -88,6 +88,53 @@ public final class Attention {
             vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
                     .transpose(0, 2, 1, 3);
         }
+        return linear(attend(qh, kh, vh, keyBias, rowGuard, dropout, training, inW.hasGradient()), outW, outB);
+    }
+
+    /**
+     * The heads of a self-attention whose in-projection is given, as {@link #mha} computes them before its output
+     * projection: {@code qk} [B, L, 2d] the q;k rows of {@code in_proj} applied to the query/key input, {@code v}
+     * [B, L, d] the v rows applied to the value input; returns [B, L, d].
+     *
+     * @param graph whether a gradient is being recorded (softmax's output is then not overwritten)
+     */
+    public static NDArray selfHeads(NDArray qk, NDArray v, int heads, NDArray keyBias, NDArray rowGuard,
+            float dropout, boolean training, boolean graph) {
+        long b = qk.getShape().get(0);
+        long len = qk.getShape().get(1);
+        long d = v.getShape().getLastDimension();
+        NDArray qk5 = qk.reshape(b, len, 2, heads, d / heads);
+        NDArray vh = v.reshape(b, len, heads, d / heads).transpose(0, 2, 1, 3);
+        return attend(scaledQueries(qk5), qk5.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1), vh, keyBias,
+                rowGuard, dropout, training, graph);
+    }
+
+    /** {@link #selfHeads} of one input: {@code qkv} [B, L, 3d] is the whole {@code in_proj} applied to it. */
+    public static NDArray selfHeads(NDArray qkv, int heads, NDArray keyBias, NDArray rowGuard, float dropout,
+            boolean training, boolean graph) {
+        long b = qkv.getShape().get(0);
+        long len = qkv.getShape().get(1);
+        long d = qkv.getShape().getLastDimension() / 3;
+        NDArray qkv5 = qkv.reshape(b, len, 3, heads, d / heads);
+        return attend(scaledQueries(qkv5), qkv5.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1),
+                qkv5.get(new NDIndex(":, :, 2")).transpose(0, 2, 1, 3), keyBias, rowGuard, dropout, training, graph);
+    }
+
+    /** The queries [B, H, L, dh] scaled by 1/√dh from a projection laid out [B, L, k, H, dh] with q at k = 0. */
+    private static NDArray scaledQueries(NDArray proj5) {
+        float scale = (float) (1.0 / Math.sqrt(proj5.getShape().get(4)));
+        return mul(proj5.get(new NDIndex(":, :, 0")), scale).transpose(0, 2, 1, 3);
+    }
+
+    /**
+     * softmax(q kᵀ + key bias) (row guard, dropout) v for scaled queries qh [B,H,Lq,dh], keys kh [B,H,dh,Lk] and
+     * values vh [B,H,Lk,dh]: the heads concatenated, [B, Lq, H·dh].
+     */
+    static NDArray attend(NDArray qh, NDArray kh, NDArray vh, NDArray keyBias, NDArray rowGuard, float dropout,
+            boolean training, boolean graph) {
+        long b = qh.getShape().get(0);
+        long lq = qh.getShape().get(2);
+        long d = qh.getShape().get(1) * qh.getShape().get(3);
         NDArray logits = matMul(qh, kh); // [B,H,Lq,Lk]
         if (keyBias != null) {
             logits = logits.addi(keyBias); // in place: matMul's backward does not need its output
@@ -95,10 +142,9 @@ public final class Attention {
         NDArray p = logits.softmax(-1);
         if (rowGuard != null && !allOnes(rowGuard)) {
             // softmax's backward needs its output: in place only when the weights are not being trained
-            p = inW.hasGradient() ? p.mul(rowGuard) : p.muli(rowGuard);
+            p = graph ? p.mul(rowGuard) : p.muli(rowGuard);
         }
         p = dropout(p, dropout, training);
-        NDArray o = matMul(p, vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
-        return linear(o, outW, outB);
+        return matMul(p, vh).transpose(0, 2, 1, 3).reshape(b, lq, d);
     }
 }

@@ -29,6 +29,39 @@ public final class MadeFlops {
         return first * 2 + (trainForward(c, batch) - first) * 3;
     }
 
+    /**
+     * {@link #trainStep} as the trainer does it: every per-token product of the towers and of the DETR encoder on the
+     * valid slots only ({@code frames}, {@code segments}: mean valid lengths of the batch's rows), the attention
+     * products, X-Pool, the decoder and the frame projection on every slot, as they run on the padded layout.
+     */
+    public static double trainStepPacked(MadeConfig c, int batch, double frames, double segments) {
+        double b = batch;
+        double first = lin(b * frames, c.frameFeatDim(), c.dModel()) + lin(b * segments, c.segmentFeatDim(), c.dModel());
+        double len = c.frameSlots() + c.segmentSlots();
+        double perToken = c.enhancement() ? (frames + segments) * perTokenEncoder(c) : 0;
+        double detrPerToken = (frames + segments) * perTokenDetr(c);
+        double padded = trainForward(c, batch) - inputProjections(c, b)
+                - (c.enhancement() ? (c.frameSlots() + c.segmentSlots()) * b * perTokenEncoder(c) : 0)
+                - len * b * perTokenDetr(c);
+        double forward = first + b * perToken + b * detrPerToken + padded;
+        return first * 2 + (forward - first) * 3;
+    }
+
+    /** The enhancement layers' and final linear's products per token (without the attention's logits and sums). */
+    private static double perTokenEncoder(MadeConfig c) {
+        double d = c.dModel();
+        double layer = lin(1, d, 3 * d) + lin(1, d, d) + lin(1, d, c.enhancementFfnDim())
+                + lin(1, c.enhancementFfnDim(), d);
+        return c.enhancementLayerCount() * layer + lin(1, d, d);
+    }
+
+    /** The DETR encoder layers' products per token (without the attention's logits and sums). */
+    private static double perTokenDetr(MadeConfig c) {
+        double d = c.dModel();
+        double fd = c.detrFfnDim();
+        return c.detrEncoderLayers() * (lin(1, d, 3 * d) + lin(1, d, d) + lin(1, d, fd) + lin(1, fd, d));
+    }
+
     /** The forward of one training step (as {@link #trainStep} counts it). */
     public static double trainForward(MadeConfig c, int batch) {
         double b = batch;

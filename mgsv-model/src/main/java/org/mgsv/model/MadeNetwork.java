@@ -25,11 +25,27 @@ public final class MadeNetwork {
     private final float eps;
     private final XPool xp;
 
+    private final boolean packRows;
+
     public MadeNetwork(MadeParams params) {
+        this(params, PACK_ROWS);
+    }
+
+    /**
+     * @param packRows whether training runs the per-token layers on the valid slots only ({@link #packedRows};
+     *                 the default, {@code -Dmgsv.train.packRows=false} turns it off); false: the padded layout
+     */
+    public MadeNetwork(MadeParams params, boolean packRows) {
         this.p = params;
         this.c = params.config();
         this.eps = c.layerNormEps();
         this.xp = new XPool(params);
+        this.packRows = packRows;
+    }
+
+    /** Whether networks built with the one-argument constructor pack training rows ({@link #packedRows}). */
+    public static boolean packsTrainingRows() {
+        return PACK_ROWS;
     }
 
     public MadeConfig config() {
@@ -122,31 +138,40 @@ public final class MadeNetwork {
         int d = c.dModel();
         mask = mask.toType(DataType.FLOAT32, false);
         NDArray mask3 = mask.reshape(b, len, 1);
-        NDArray x = Ops.linear(feats.mul(mask3), w(proj + ".weight"), w(proj + ".bias"));
-        if (c.enhancement()) {
-            x = x.add(positionTable(m, (int) len, d));
+        PackedRows rows = c.enhancement() ? packedRows(mask, training) : null;
+        NDArray x;
+        if (rows != null) {
+            // the valid slots only, from the input projection to the final linear (see packedRows)
+            NDArray pe = positionTable(m, (int) len, d).broadcast(b, len, d);
+            x = Ops.linear(rows.pack(feats), w(proj + ".weight"), w(proj + ".bias")).add(rows.pack(pe));
             NDArray bias = Attention.keyBias(mask);
-            NDArray guard = Attention.anyValid(mask);
-            PackedRows rows = packedRows(mask, training);
             for (int l = 0; l < c.enhancementLayerCount(); l++) {
                 String pre = tr + ".layers." + l + ".";
-                x = NativeMemory.scoped(in -> enhancementLayer(in[0], in[1], in[2], pre, training, rows), x, bias,
-                        guard);
+                x = NativeMemory.scoped(in -> packedEnhancementLayer(in[0], in[1], pre, training, rows), x, bias);
             }
-            x = Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias"));
+            x = rows.unpack(Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias")));
+        } else {
+            x = Ops.linear(feats.mul(mask3), w(proj + ".weight"), w(proj + ".bias"));
+            if (c.enhancement()) {
+                x = x.add(positionTable(m, (int) len, d));
+                NDArray bias = Attention.keyBias(mask);
+                NDArray guard = Attention.anyValid(mask);
+                for (int l = 0; l < c.enhancementLayerCount(); l++) {
+                    String pre = tr + ".layers." + l + ".";
+                    x = NativeMemory.scoped(in -> enhancementLayer(in[0], in[1], in[2], pre, training), x, bias,
+                            guard);
+                }
+                x = Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias"));
+            }
+            x = x.mul(mask3);
         }
-        x = x.mul(mask3);
         NDArray count = mask.sum(new int[] {1}, true); // [B,1]
         NDArray vec = Ops.l2normalize(x.sum(new int[] {1}).div(count));
         return new Encoded(x, vec, mask);
     }
 
-    /**
-     * The reference's non-standard block: the residuals add the LayerNorm OUTPUT, not the block input. With
-     * {@code rows} the feed-forward block runs on the valid slots only ({@link PackedRows}).
-     */
-    private NDArray enhancementLayer(NDArray x, NDArray bias, NDArray guard, String pre, boolean training,
-            PackedRows rows) {
+    /** The reference's non-standard block: the residuals add the LayerNorm OUTPUT, not the block input. */
+    private NDArray enhancementLayer(NDArray x, NDArray bias, NDArray guard, String pre, boolean training) {
         NDManager m = x.getManager();
         float dr = c.enhancementDropout();
         x = Ops.layerNorm(x, w(pre + "0.weight"), w(pre + "0.bias"), eps);
@@ -154,31 +179,47 @@ public final class MadeNetwork {
                 w(pre + "1.out_proj.weight"), w(pre + "1.out_proj.bias"), c.enhancementHeads(), bias, guard,
                 dr, training, m).add(x);
         x = Ops.layerNorm(x, w(pre + "2.weight"), w(pre + "2.bias"), eps);
-        NDArray f;
-        if (rows == null) {
-            f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
-            f = Ops.linear(Ops.dropout(f, dr, training), w(pre + "3.3.weight"), w(pre + "3.3.bias"));
-        } else {
-            f = Ops.gelu(Ops.linear(rows.pack(x), w(pre + "3.0.weight"), w(pre + "3.0.bias")));
-            f = rows.unpack(Ops.linear(rows.dropout(f, dr, training), w(pre + "3.3.weight"), w(pre + "3.3.bias")));
-        }
-        return Ops.dropout(f, dr, training).add(x);
+        NDArray f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
+        f = Ops.dropout(f, dr, training);
+        f = Ops.dropout(Ops.linear(f, w(pre + "3.3.weight"), w(pre + "3.3.bias")), dr, training);
+        return f.add(x);
     }
 
     /**
-     * The packed rows of a {0,1} mask for the training pass's feed-forward blocks, or null: inference keeps the
-     * padded layout (its padded slots are compared with the reference's, see {@link PackedRows}), and a batch
-     * without padding gains nothing. {@code -Dmgsv.train.packRows=false} keeps the padded layout in training too.
+     * {@link #enhancementLayer} on packed tokens x [T, d] ({@link PackedRows}): the same operations, the same
+     * dropout draws in the same order; only the attention's heads see the padded layout. Every row of a packed
+     * batch has a valid slot, so the row guard is 1.
      */
-    private static PackedRows packedRows(NDArray mask, boolean training) {
-        if (!training || !PACK_ROWS) {
+    private NDArray packedEnhancementLayer(NDArray x, NDArray bias, String pre, boolean training, PackedRows rows) {
+        float dr = c.enhancementDropout();
+        x = Ops.layerNorm(x, w(pre + "0.weight"), w(pre + "0.bias"), eps);
+        NDArray inW = w(pre + "1.in_proj_weight");
+        NDArray qkv = rows.unpack(Ops.linear(x, inW, w(pre + "1.in_proj_bias")));
+        NDArray heads = Attention.selfHeads(qkv, c.enhancementHeads(), bias, null, dr, training, inW.hasGradient());
+        x = Ops.linear(rows.pack(heads), w(pre + "1.out_proj.weight"), w(pre + "1.out_proj.bias")).add(x);
+        x = Ops.layerNorm(x, w(pre + "2.weight"), w(pre + "2.bias"), eps);
+        NDArray f = Ops.gelu(Ops.linear(x, w(pre + "3.0.weight"), w(pre + "3.0.bias")));
+        f = rows.dropout(f, dr, training);
+        f = rows.dropout(Ops.linear(f, w(pre + "3.3.weight"), w(pre + "3.3.bias")), dr, training);
+        return f.add(x);
+    }
+
+    /**
+     * The packed rows of a {0,1} mask for the training pass, or null (padded layout). Training runs the encoders'
+     * and the DETR encoder's layers on the valid slots only ({@link PackedRows}: exact, since the padded slots'
+     * values reach no valid slot and no loss); inference keeps the padded layout, whose padded slots are compared
+     * with the reference's, and so does a batch without padding or a row without a valid slot (the row guard's
+     * case). {@code -Dmgsv.train.packRows=false} keeps the padded layout in training too.
+     */
+    private PackedRows packedRows(NDArray mask, boolean training) {
+        if (!training || !packRows) {
             return null;
         }
         PackedRows rows = PackedRows.of(mask);
-        return rows.hasPadding() ? rows : null;
+        return rows.hasPadding() && rows.everyRowValid() ? rows : null;
     }
 
-    static final boolean PACK_ROWS = !"false".equals(System.getProperty("mgsv.train.packRows"));
+    private static final boolean PACK_ROWS = !"false".equals(System.getProperty("mgsv.train.packRows"));
 
     /** The first {@code len} rows of the sinusoidal table, [1, len, d] (the reference's buffer rows). */
     private static NDArray positionTable(NDManager m, int len, int d) {
@@ -308,17 +349,26 @@ public final class MadeNetwork {
         NDArray bias = Attention.keyBias(mask);
         NDArray guard = Attention.anyValid(mask);
         PackedRows rows = packedRows(mask, training);
+        if (rows != null) {
+            NDArray packedPos = rows.pack(pos);
+            NDArray x = rows.pack(src);
+            for (int l = 0; l < c.detrEncoderLayers(); l++) {
+                String pre = DETR + "encoder.layers." + l + ".";
+                x = NativeMemory.scoped(in -> packedEncoderLayer(in[0], in[1], in[2], pre, training, rows), x,
+                        packedPos, bias);
+            }
+            x = rows.unpack(x);
+            return new DetrMemory(x, x.add(pos), bias, guard);
+        }
         NDArray x = src;
         for (int l = 0; l < c.detrEncoderLayers(); l++) {
             String pre = DETR + "encoder.layers." + l + ".";
-            x = NativeMemory.scoped(in -> encoderLayer(in[0], in[1], in[2], in[3], pre, training, rows), x, pos, bias,
-                    guard);
+            x = NativeMemory.scoped(in -> encoderLayer(in[0], in[1], in[2], in[3], pre, training), x, pos, bias, guard);
         }
         return new DetrMemory(x, x.add(pos), bias, guard);
     }
 
-    private NDArray encoderLayer(NDArray x, NDArray pos, NDArray bias, NDArray guard, String pre, boolean training,
-            PackedRows rows) {
+    private NDArray encoderLayer(NDArray x, NDArray pos, NDArray bias, NDArray guard, String pre, boolean training) {
         NDManager m = x.getManager();
         float dr = c.detrDropout();
         NDArray qk = x.add(pos);
@@ -326,8 +376,28 @@ public final class MadeNetwork {
                 w(pre + "self_attn.out_proj.weight"), w(pre + "self_attn.out_proj.bias"), c.detrHeads(), bias, guard,
                 dr, training, m);
         x = Ops.layerNorm(x.add(Ops.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
-        NDArray f = rows == null ? ffn(x, pre, dr, training) : packedFfn(x, rows, pre, dr, training);
+        NDArray f = ffn(x, pre, dr, training);
         return Ops.layerNorm(x.add(Ops.dropout(f, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"), eps);
+    }
+
+    /** {@link #encoderLayer} on packed tokens x [T, d] and their positions [T, d] ({@link PackedRows}). */
+    private NDArray packedEncoderLayer(NDArray x, NDArray pos, NDArray bias, String pre, boolean training,
+            PackedRows rows) {
+        NDManager m = x.getManager();
+        float dr = c.detrDropout();
+        int d = c.dModel();
+        NDArray inW = w(pre + "self_attn.in_proj_weight");
+        NDArray inB = w(pre + "self_attn.in_proj_bias");
+        NDArray qk = rows.unpack(Ops.linear(x.add(pos), Ops.rows(inW, 0, 2L * d, m), Ops.rows(inB, 0, 2L * d, m)));
+        NDArray v = rows.unpack(Ops.linear(x, Ops.rows(inW, 2L * d, 3L * d, m), Ops.rows(inB, 2L * d, 3L * d, m)));
+        NDArray heads = Attention.selfHeads(qk, v, c.detrHeads(), bias, null, dr, training, inW.hasGradient());
+        NDArray a = Ops.linear(rows.pack(heads), w(pre + "self_attn.out_proj.weight"),
+                w(pre + "self_attn.out_proj.bias"));
+        x = Ops.layerNorm(x.add(rows.dropout(a, dr, training)), w(pre + "norm1.weight"), w(pre + "norm1.bias"), eps);
+        NDArray h = Ops.relu(Ops.linear(x, w(pre + "linear1.weight"), w(pre + "linear1.bias")));
+        NDArray f = Ops.linear(rows.dropout(h, dr, training), w(pre + "linear2.weight"), w(pre + "linear2.bias"));
+        return Ops.layerNorm(x.add(rows.dropout(f, dr, training)), w(pre + "norm2.weight"), w(pre + "norm2.bias"),
+                eps);
     }
 
     /** The DETR decoder: every layer's output after the shared decoder.norm, [L, B, Q, d]. */
@@ -357,13 +427,6 @@ public final class MadeNetwork {
             hidden[l] = Ops.layerNorm(t, w(DETR + "decoder.norm.weight"), w(DETR + "decoder.norm.bias"), eps);
         }
         return NDArrays.stack(new NDList(hidden), 0);
-    }
-
-    /** {@link #ffn} on the valid slots only, zeros in the padded ones ({@link PackedRows}); training mode. */
-    private NDArray packedFfn(NDArray x, PackedRows rows, String pre, float dr, boolean training) {
-        NDArray h = Ops.relu(Ops.linear(rows.pack(x), w(pre + "linear1.weight"), w(pre + "linear1.bias")));
-        return rows.unpack(Ops.linear(rows.dropout(h, dr, training), w(pre + "linear2.weight"),
-                w(pre + "linear2.bias")));
     }
 
     private NDArray ffn(NDArray x, String pre, float dr, boolean training) {

@@ -21,15 +21,17 @@ public final class PackedRows {
     private final long batch;
     private final long length;
     private final int count;
+    private final boolean everyRowValid;
     /** [T, 1] int64: the flat slot (b·L + l) of each packed row. */
     private final NDArray valid;
     /** [B·L, 1] int64: each slot's packed row, T (a zero row) for padding. */
     private final NDArray inverse;
 
-    private PackedRows(long batch, long length, int count, NDArray valid, NDArray inverse) {
+    private PackedRows(long batch, long length, int count, boolean everyRowValid, NDArray valid, NDArray inverse) {
         this.batch = batch;
         this.length = length;
         this.count = count;
+        this.everyRowValid = everyRowValid;
         this.valid = valid;
         this.inverse = inverse;
     }
@@ -49,13 +51,18 @@ public final class PackedRows {
         long[] inv = new long[m.length];
         long[] val = new long[m.length];
         int t = 0;
-        for (int i = 0; i < m.length; i++) {
-            if (m[i] > 0.5f) {
-                val[t] = i;
-                inv[i] = t++;
-            } else {
-                inv[i] = -1;
+        boolean everyRow = true;
+        for (int r = 0; r < b; r++) {
+            int before = t;
+            for (int i = (int) (r * len); i < (r + 1) * len; i++) {
+                if (m[i] > 0.5f) {
+                    val[t] = i;
+                    inv[i] = t++;
+                } else {
+                    inv[i] = -1;
+                }
             }
+            everyRow &= t > before;
         }
         for (int i = 0; i < inv.length; i++) {
             if (inv[i] < 0) {
@@ -65,12 +72,17 @@ public final class PackedRows {
         NDManager mm = mask.getManager();
         NDArray valid = mm.create(java.util.Arrays.copyOf(val, t), new Shape(t, 1));
         NDArray inverse = mm.create(inv, new Shape(inv.length, 1));
-        return new PackedRows(b, len, t, valid, inverse);
+        return new PackedRows(b, len, t, everyRow, valid, inverse);
     }
 
     /** T, the number of valid slots. */
     public int count() {
         return count;
+    }
+
+    /** Whether every row has at least one valid slot. */
+    public boolean everyRowValid() {
+        return everyRowValid;
     }
 
     /** Whether some slots are padding (else packing only adds two copies). */

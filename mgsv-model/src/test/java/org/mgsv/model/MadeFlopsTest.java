@@ -32,6 +32,20 @@ class MadeFlopsTest {
     }
 
     @Test
+    void packedTrainingStepByHand() {
+        // batch 2 with 1 of 2 frames and 2 of 3 segments valid on average: 2 video, 4 music, 6 DETR tokens.
+        // Per token: input projections 40 (video) / 48 (music); a tower 96 + 32 + 64 + 64 + 32 = 288; DETR
+        // 96 + 32 + 64 + 64 = 256. On every slot as before: the towers' attention 128 + 288, X-Pool 704, DETR's
+        // attention 800, decoder 960, heads 256, frame projection 128, dual 32, alignment 16.
+        double first = 2 * 40 + 4 * 48;
+        double forward = first + 6 * 288 + 128 + 288 + 704 + 6 * 256 + 800 + 960 + 256 + 128 + 32 + 16;
+        assertEquals(first * 2 + (forward - first) * 3, MadeFlops.trainStepPacked(TINY, 2, 1, 2), 0);
+        // nothing padded: the full-slot count
+        assertEquals(MadeFlops.trainStep(TINY, 2),
+                MadeFlops.trainStepPacked(TINY, 2, TINY.frameSlots(), TINY.segmentSlots()), 1e-9);
+    }
+
+    @Test
     void msgEvaluationByHand() {
         // n = 2 pairs, 2 musics, chunks of 2. Pass 1: input projections 448, towers 3296, DETR encoder 3360,
         // decoder 960, one layer's heads 256; scorer videos W_q 2·2·4·4 = 64; musics: keys, folded values, M·ū

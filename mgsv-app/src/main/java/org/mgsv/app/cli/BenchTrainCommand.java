@@ -105,6 +105,15 @@ public final class BenchTrainCommand extends ModelCommand {
         Map<String, Object> out = new LinkedHashMap<>();
         PeakOption.report("train step, batch " + batchSize + " (matmuls of forward + backward, single pass)", pk,
                 MadeFlops.trainStep(cfg, batchSize), med, out);
+        if (res.packed()) {
+            // the work this step did: the padded slots are left out of the per-token products
+            Map<String, Object> done = new LinkedHashMap<>();
+            PeakOption.report(String.format(Locale.ROOT, "  of which done (per-token products on the valid slots:"
+                    + " %.1f of %d frames, %.1f of %d segments on average)", res.meanFrames(), cfg.frameSlots(),
+                    res.meanSegments(), cfg.segmentSlots()), pk,
+                    MadeFlops.trainStepPacked(cfg, batchSize, res.meanFrames(), res.meanSegments()), med, done);
+            out.put("valid_slots_work", done);
+        }
         if (prof != null) {
             out.put("profile", prof.toMap(25));
         }

@@ -6,33 +6,53 @@ import java.util.SplittableRandom;
 import org.mgsv.model.MadeConfig;
 
 /**
- * Random features of a configuration's shapes for benchmarks: N pairs (video i with music i), valid lengths
- * drawn like MGSV-EC's (5–50 s videos, 30–240 s tracks), values N(0, 1) at valid slots.
+ * Random features of a configuration's shapes for benchmarks: N pairs (video i with music i), values N(0, 1) at
+ * valid slots. The valid lengths are drawn as the side-by-side reference benchmark draws its batches (its
+ * {@code make_batch}): frames uniform in [8, F], segments uniform in [40, S] (F, S the slot counts; fewer when
+ * the configuration has fewer slots), so that mgsv and the reference do the same work now that training leaves
+ * the padded slots out. The moment is the video's length (a frame a second) inside a track of 2.5 s a segment.
  */
 public final class SyntheticFeatures implements FeatureSource {
     private final MadeConfig c;
     private final List<TrainPair> pairs = new ArrayList<>();
     private final Features[] videos;
     private final Features[] musics;
+    private final int[] validFrames;
+    private final int[] validSegments;
 
     public SyntheticFeatures(MadeConfig c, int n, long seed) {
         this.c = c;
         SplittableRandom r = new SplittableRandom(seed);
         videos = new Features[n];
         musics = new Features[n];
+        validFrames = new int[n];
+        validSegments = new int[n];
         for (int i = 0; i < n; i++) {
-            double len = 5 + r.nextDouble() * 45;
-            double dur = Math.max(len + 1, 30 + r.nextDouble() * 210);
+            int nf = uniform(r, Math.min(8, c.frameSlots()), c.frameSlots());
+            int ns = uniform(r, Math.min(40, c.segmentSlots()), c.segmentSlots());
+            double len = nf;
+            double dur = Math.max(len + 1, ns * 2.5);
             double st = r.nextDouble() * (dur - len);
             pairs.add(new TrainPair("v" + i, "m" + i, st, st + len, dur, len, "synthetic " + i));
-            int nf = (int) Math.min(c.frameSlots(), Math.max(1, Math.floor(len)));
-            int ns = 0;
-            while (ns < c.segmentSlots() && ns * 2.5 <= dur) {
-                ns++;
-            }
+            validFrames[i] = nf;
+            validSegments[i] = ns;
             videos[i] = random(r, c.frameSlots(), c.frameFeatDim(), nf);
             musics[i] = random(r, c.segmentSlots(), c.segmentFeatDim(), ns);
         }
+    }
+
+    private static int uniform(SplittableRandom r, int lo, int hi) {
+        return lo + r.nextInt(hi - lo + 1);
+    }
+
+    /** The mean number of valid frames over the pairs. */
+    public double meanValidFrames() {
+        return java.util.Arrays.stream(validFrames).average().orElse(0);
+    }
+
+    /** The mean number of valid segments over the pairs. */
+    public double meanValidSegments() {
+        return java.util.Arrays.stream(validSegments).average().orElse(0);
     }
 
     private static Features random(SplittableRandom r, int slots, int dim, int valid) {
