@@ -137,7 +137,6 @@ public final class MadeNetwork {
         long len = feats.getShape().get(1);
         int d = c.dModel();
         mask = mask.toType(DataType.FLOAT32, false);
-        NDArray mask3 = mask.reshape(b, len, 1);
         PackedRows rows = c.enhancement() ? packedRows(mask, training) : null;
         NDArray x;
         if (rows != null) {
@@ -151,6 +150,7 @@ public final class MadeNetwork {
             }
             x = rows.unpack(Ops.linear(x, w(tr + ".final_linear.weight"), w(tr + ".final_linear.bias")));
         } else {
+            NDArray mask3 = mask.reshape(b, len, 1);
             x = Ops.linear(feats.mul(mask3), w(proj + ".weight"), w(proj + ".bias"));
             if (c.enhancement()) {
                 x = x.add(positionTable(m, (int) len, d));
