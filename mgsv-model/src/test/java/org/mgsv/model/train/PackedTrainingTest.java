@@ -62,7 +62,17 @@ class PackedTrainingTest {
 
     @Test
     void packedStepEqualsThePaddedStep() {
-        MadeConfig c = TinyModels.tiny().enhancementDropout(0.5f).detrDropout(0.2f).xpoolDropout(0.3f).build();
+        same(TinyModels.tiny().enhancementDropout(0.5f).detrDropout(0.2f).xpoolDropout(0.3f).build());
+    }
+
+    /** The quickstart's choices: the pair's own X-Pool vector as moment query, centre-only, start-anchored spans. */
+    @Test
+    void packedStepEqualsThePaddedStepWithThePairedXPoolQuery() {
+        same(TinyModels.tiny().enhancementDropout(0.1f).detrDropout(0.1f).xpoolDropout(0f).predictCenter(true)
+                .startAnchored(true).momentQuery(MadeConfig.MomentQuery.XPOOL_PAIRED).build());
+    }
+
+    private static void same(MadeConfig c) {
         try (NDManager m = NDManager.newBaseManager()) {
             MadeInputs in = TinyModels.inputs(m, c, 6, 3);
             float[] st = new float[6 * 2];
