@@ -27,7 +27,11 @@ import picocli.CommandLine.Option;
             "Time complete training steps of the reference configuration on synthetic inputs of the reference shapes:",
             "batch assembly, forward in training mode (dropout on), every loss (retrieval, 6 decoder layers with "
             + "matching), backward, per-group clipping, Adam. Prints machine, threads, JVM, every step, the median "
-            + "after warm-up, items/s and peak RSS."
+            + "after warm-up, items/s and peak RSS.",
+            "Valid lengths are drawn as the side-by-side reference bench draws its batches (frames uniform in "
+            + "[8, 50], segments in [40, 96]); training leaves the padded slots out, so the FLOPs are printed at full "
+            + "slots (the network's work, what the reference computes) and as done on the valid slots, each with its "
+            + "fraction of the measured matmul peak."
         },
         footer = {
             "",
