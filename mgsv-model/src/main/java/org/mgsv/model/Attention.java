@@ -59,36 +59,41 @@ public final class Attention {
     public static NDArray mha(NDArray q, NDArray k, NDArray v, NDArray inW, NDArray inB, NDArray outW, NDArray outB,
             int heads, NDArray keyBias, NDArray rowGuard, float dropout, boolean training, NDManager m) {
         long d = q.getShape().getLastDimension();
+        boolean graph = inW.hasGradient();
+        // Inputs that are the same array share one product with the stacked rows of in_proj (one GEMM of width 3d
+        // or 2d instead of three of width d: fewer kernels, better blocking; the same sums per output element).
+        if (q == k && k == v) {
+            return linear(selfHeads(linear(q, inW, inB), heads, keyBias, rowGuard, dropout, training, graph), outW,
+                    outB);
+        }
+        if (q == k) {
+            return linear(selfHeads(projectQk(q, inW, inB, m), projectV(v, inW, inB, m), heads, keyBias, rowGuard,
+                    dropout, training, graph), outW, outB);
+        }
         long b = q.getShape().get(0);
         long lq = q.getShape().get(1);
         long lk = k.getShape().get(1);
         long dh = d / heads;
         float scale = (float) (1.0 / Math.sqrt(dh));
-        NDArray qh;
-        NDArray kh;
-        NDArray vh;
-        // Inputs that are the same array share one product with the stacked rows of in_proj (one GEMM of width 3d
-        // or 2d instead of three of width d: fewer kernels, better blocking; the same sums per output element).
-        if (q == k && k == v) {
-            NDArray qkv = linear(q, inW, inB).reshape(b, lq, 3, heads, dh);
-            qh = mul(qkv.get(new NDIndex(":, :, 0")), scale).transpose(0, 2, 1, 3);
-            kh = qkv.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1);
-            vh = qkv.get(new NDIndex(":, :, 2")).transpose(0, 2, 1, 3);
-        } else if (q == k) {
-            NDArray qk = linear(q, rows(inW, 0, 2 * d, m), rows(inB, 0, 2 * d, m)).reshape(b, lq, 2, heads, dh);
-            qh = mul(qk.get(new NDIndex(":, :, 0")), scale).transpose(0, 2, 1, 3);
-            kh = qk.get(new NDIndex(":, :, 1")).transpose(0, 2, 3, 1);
-            vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
-                    .transpose(0, 2, 1, 3);
-        } else {
-            qh = mul(linear(q, rows(inW, 0, d, m), rows(inB, 0, d, m)), scale).reshape(b, lq, heads, dh)
-                    .transpose(0, 2, 1, 3);
-            kh = linear(k, rows(inW, d, 2 * d, m), rows(inB, d, 2 * d, m)).reshape(b, lk, heads, dh)
-                    .transpose(0, 2, 3, 1);
-            vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
-                    .transpose(0, 2, 1, 3);
-        }
-        return linear(attend(qh, kh, vh, keyBias, rowGuard, dropout, training, inW.hasGradient()), outW, outB);
+        NDArray qh = mul(linear(q, rows(inW, 0, d, m), rows(inB, 0, d, m)), scale).reshape(b, lq, heads, dh)
+                .transpose(0, 2, 1, 3);
+        NDArray kh = linear(k, rows(inW, d, 2 * d, m), rows(inB, d, 2 * d, m)).reshape(b, lk, heads, dh)
+                .transpose(0, 2, 3, 1);
+        NDArray vh = linear(v, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m)).reshape(b, lk, heads, dh)
+                .transpose(0, 2, 1, 3);
+        return linear(attend(qh, kh, vh, keyBias, rowGuard, dropout, training, graph), outW, outB);
+    }
+
+    /** The q;k rows of {@code in_proj} applied to x [..., d]: [..., 2d] (for {@link #selfHeads}). */
+    public static NDArray projectQk(NDArray x, NDArray inW, NDArray inB, NDManager m) {
+        long d = inW.getShape().get(1);
+        return linear(x, rows(inW, 0, 2 * d, m), rows(inB, 0, 2 * d, m));
+    }
+
+    /** The v rows of {@code in_proj} applied to x [..., d]: [..., d] (for {@link #selfHeads}). */
+    public static NDArray projectV(NDArray x, NDArray inW, NDArray inB, NDManager m) {
+        long d = inW.getShape().get(1);
+        return linear(x, rows(inW, 2 * d, 3 * d, m), rows(inB, 2 * d, 3 * d, m));
     }
 
     /**

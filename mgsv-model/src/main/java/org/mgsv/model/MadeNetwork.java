@@ -385,11 +385,10 @@ public final class MadeNetwork {
             PackedRows rows) {
         NDManager m = x.getManager();
         float dr = c.detrDropout();
-        int d = c.dModel();
         NDArray inW = w(pre + "self_attn.in_proj_weight");
         NDArray inB = w(pre + "self_attn.in_proj_bias");
-        NDArray qk = rows.unpack(Ops.linear(x.add(pos), Ops.rows(inW, 0, 2L * d, m), Ops.rows(inB, 0, 2L * d, m)));
-        NDArray v = rows.unpack(Ops.linear(x, Ops.rows(inW, 2L * d, 3L * d, m), Ops.rows(inB, 2L * d, 3L * d, m)));
+        NDArray qk = rows.unpack(Attention.projectQk(x.add(pos), inW, inB, m));
+        NDArray v = rows.unpack(Attention.projectV(x, inW, inB, m));
         NDArray heads = Attention.selfHeads(qk, v, c.detrHeads(), bias, null, dr, training, inW.hasGradient());
         NDArray a = Ops.linear(rows.pack(heads), w(pre + "self_attn.out_proj.weight"),
                 w(pre + "self_attn.out_proj.bias"));
