@@ -24,49 +24,31 @@ public final class MadeFlops {
 
     /** Forward and backward of one training step of {@code batch} pairs (whole batch, single pass). */
     public static double trainStep(MadeConfig c, int batch) {
-        double b = batch;
-        double first = inputProjections(c, b);
-        return first * 2 + (trainForward(c, batch) - first) * 3;
+        return trainStepPacked(c, batch, c.frameSlots(), c.segmentSlots());
     }
 
     /**
      * {@link #trainStep} as the trainer does it: every per-token product of the towers and of the DETR encoder on the
      * valid slots only ({@code frames}, {@code segments}: mean valid lengths of the batch's rows), the attention
-     * products, X-Pool, the decoder and the frame projection on every slot, as they run on the padded layout.
+     * products, X-Pool, the decoder and the frame projection on every slot, as they run on the padded layout. At full
+     * lengths, {@link #trainStep}.
      */
     public static double trainStepPacked(MadeConfig c, int batch, double frames, double segments) {
-        double b = batch;
-        double first = lin(b * frames, c.frameFeatDim(), c.dModel()) + lin(b * segments, c.segmentFeatDim(), c.dModel());
-        double len = c.frameSlots() + c.segmentSlots();
-        double perToken = c.enhancement() ? (frames + segments) * perTokenEncoder(c) : 0;
-        double detrPerToken = (frames + segments) * perTokenDetr(c);
-        double padded = trainForward(c, batch) - inputProjections(c, b)
-                - (c.enhancement() ? (c.frameSlots() + c.segmentSlots()) * b * perTokenEncoder(c) : 0)
-                - len * b * perTokenDetr(c);
-        double forward = first + b * perToken + b * detrPerToken + padded;
-        return first * 2 + (forward - first) * 3;
-    }
-
-    /** The enhancement layers' and final linear's products per token (without the attention's logits and sums). */
-    private static double perTokenEncoder(MadeConfig c) {
-        double d = c.dModel();
-        double layer = lin(1, d, 3 * d) + lin(1, d, d) + lin(1, d, c.enhancementFfnDim())
-                + lin(1, c.enhancementFfnDim(), d);
-        return c.enhancementLayerCount() * layer + lin(1, d, d);
-    }
-
-    /** The DETR encoder layers' products per token (without the attention's logits and sums). */
-    private static double perTokenDetr(MadeConfig c) {
-        double d = c.dModel();
-        double fd = c.detrFfnDim();
-        return c.detrEncoderLayers() * (lin(1, d, 3 * d) + lin(1, d, d) + lin(1, d, fd) + lin(1, fd, d));
+        double first = inputProjections(c, batch, frames, segments);
+        return first * 2 + (trainForward(c, batch, frames, segments) - first) * 3;
     }
 
     /** The forward of one training step (as {@link #trainStep} counts it). */
     public static double trainForward(MadeConfig c, int batch) {
+        return trainForward(c, batch, c.frameSlots(), c.segmentSlots());
+    }
+
+    /** {@link #trainForward(MadeConfig, int)} with the per-token products on {@code frames} + {@code segments} a row. */
+    private static double trainForward(MadeConfig c, int batch, double frames, double segments) {
         double b = batch;
-        return inputProjections(c, b) + encoders(c, b) + xpoolTraining(c, b)
-                + detection(c, b, c.frameSlots() + c.segmentSlots(), c.detrDecoderLayers(), true)
+        return inputProjections(c, b, frames, segments) + encoder(c, b, c.frameSlots(), frames)
+                + encoder(c, b, c.segmentSlots(), segments) + xpoolTraining(c, b)
+                + detection(c, b, c.frameSlots() + c.segmentSlots(), frames + segments, c.detrDecoderLayers(), true)
                 + lin(b, c.dModel(), b) // dual similarity
                 + c.detrDecoderLayers() * lin(b * c.numMomentQueries(), c.contrastiveDim(), 1); // alignment logits
     }
@@ -131,7 +113,12 @@ public final class MadeFlops {
 
     /** vit_proj and ast_proj on every slot. */
     static double inputProjections(MadeConfig c, double b) {
-        return lin(b * c.frameSlots(), c.frameFeatDim(), c.dModel()) + lin(b * c.segmentSlots(), c.segmentFeatDim(), c.dModel());
+        return inputProjections(c, b, c.frameSlots(), c.segmentSlots());
+    }
+
+    /** vit_proj on {@code frames} and ast_proj on {@code segments} tokens of each of {@code b} rows. */
+    private static double inputProjections(MadeConfig c, double b, double frames, double segments) {
+        return lin(b * frames, c.frameFeatDim(), c.dModel()) + lin(b * segments, c.segmentFeatDim(), c.dModel());
     }
 
     /** Both towers after their input projection (enhancement layers + final_linear). */
@@ -141,13 +128,30 @@ public final class MadeFlops {
 
     /** One tower's enhancement layers and final linear on {@code len} tokens. */
     static double encoder(MadeConfig c, double b, double len) {
+        return encoder(c, b, len, len);
+    }
+
+    /** {@link #encoder(MadeConfig, double, double)} with its per-token products on {@code tokens} of the len slots. */
+    private static double encoder(MadeConfig c, double b, double len, double tokens) {
         if (!c.enhancement()) {
             return 0;
         }
+        return b * tokens * perTokenEncoder(c) + c.enhancementLayerCount() * attention(b, len, len, c.dModel());
+    }
+
+    /** A tower's products per token: in/out projections and FFN of each enhancement layer, then final_linear. */
+    private static double perTokenEncoder(MadeConfig c) {
         double d = c.dModel();
-        double layer = lin(b * len, d, 3 * d) + attention(b, len, len, d) + lin(b * len, d, d)
-                + lin(b * len, d, c.enhancementFfnDim()) + lin(b * len, c.enhancementFfnDim(), d);
-        return c.enhancementLayerCount() * layer + lin(b * len, d, d);
+        double layer = lin(1, d, 3 * d) + lin(1, d, d) + lin(1, d, c.enhancementFfnDim())
+                + lin(1, c.enhancementFfnDim(), d);
+        return c.enhancementLayerCount() * layer + lin(1, d, d);
+    }
+
+    /** The DETR encoder's products per token: in/out projections and FFN of each layer. */
+    private static double perTokenDetr(MadeConfig c) {
+        double d = c.dModel();
+        double fd = c.detrFfnDim();
+        return c.detrEncoderLayers() * (lin(1, d, 3 * d) + lin(1, d, d) + lin(1, d, fd) + lin(1, fd, d));
     }
 
     /** Logits q·k and the weighted sum of values: 2 · (2 · lq · lk · d) per row (all heads together). */
@@ -176,11 +180,16 @@ public final class MadeFlops {
      * {@code headLayers} decoder outputs and, when {@code frameProjection}, the frames' contrastive projection.
      */
     static double detection(MadeConfig c, double b, double len, int headLayers, boolean frameProjection) {
+        return detection(c, b, len, len, headLayers, frameProjection);
+    }
+
+    /** {@link #detection(MadeConfig, double, double, int, boolean)}, the encoder's per-token products on tokens. */
+    private static double detection(MadeConfig c, double b, double len, double tokens, int headLayers,
+            boolean frameProjection) {
         double d = c.dModel();
         double fd = c.detrFfnDim();
         double q = c.numMomentQueries();
-        double enc = c.detrEncoderLayers() * (lin(b * len, d, 3 * d) + attention(b, len, len, d) + lin(b * len, d, d)
-                + lin(b * len, d, fd) + lin(b * len, fd, d));
+        double enc = b * tokens * perTokenDetr(c) + c.detrEncoderLayers() * attention(b, len, len, d);
         double dec;
         if (q == 1) {
             // FastDecoder: self-attention = out_proj(W_v t); cross-attention: W_q, r_h = W_kᵀ q_h, logits and pooling
