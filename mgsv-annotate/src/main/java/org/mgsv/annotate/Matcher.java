@@ -381,7 +381,9 @@ public final class Matcher {
             return won;
         }
         Match a = won.match(), b = kept.match();
-        double evidence = waveformEvidence(qa.audio, kept.track(), kept.pos(), b.videoStart(), b.videoEnd());
+        // b.coherence() is the aligned coherence over its span (a repeat-check verification measures only that)
+        double evidence = waveformEvidence(qa.audio, kept.track(), kept.pos(), b.videoStart(), b.videoEnd(),
+                b.coherence());
         return new Verified(new Match(b.track(), b.offsetSeconds(), b.videoStart(), b.videoEnd(), b.musicStart(),
                 b.musicEnd(), b.votes(), a.secondVotes(), confidence(b.contrast(), evidence), b.contrast(), evidence),
                 kept.track(), kept.pos(), kept.vote());
@@ -554,7 +556,12 @@ public final class Matcher {
      * the waveform is what decides (contrast below 0.2), and 0.68 where the contrast is high anyway.
      */
     private static double waveformEvidence(float[] query, float[] track, double pos, double vs, double ve) {
-        double aligned = coherence(query, track, pos, vs, ve);
+        return waveformEvidence(query, track, pos, vs, ve, coherence(query, track, pos, vs, ve));
+    }
+
+    /** {@link #waveformEvidence(float[], float[], double, double, double)} with the aligned coherence known. */
+    private static double waveformEvidence(float[] query, float[] track, double pos, double vs, double ve,
+            double aligned) {
         if (aligned < CONFIRM_COHERENCE) {
             return 0;
         }
