@@ -17,16 +17,12 @@ public final class SyntheticFeatures implements FeatureSource {
     private final List<TrainPair> pairs = new ArrayList<>();
     private final Features[] videos;
     private final Features[] musics;
-    private final int[] validFrames;
-    private final int[] validSegments;
 
     public SyntheticFeatures(MadeConfig c, int n, long seed) {
         this.c = c;
         SplittableRandom r = new SplittableRandom(seed);
         videos = new Features[n];
         musics = new Features[n];
-        validFrames = new int[n];
-        validSegments = new int[n];
         for (int i = 0; i < n; i++) {
             int nf = uniform(r, Math.min(8, c.frameSlots()), c.frameSlots());
             int ns = uniform(r, Math.min(40, c.segmentSlots()), c.segmentSlots());
@@ -34,8 +30,6 @@ public final class SyntheticFeatures implements FeatureSource {
             double dur = Math.max(len + 1, ns * 2.5);
             double st = r.nextDouble() * (dur - len);
             pairs.add(new TrainPair("v" + i, "m" + i, st, st + len, dur, len, "synthetic " + i));
-            validFrames[i] = nf;
-            validSegments[i] = ns;
             videos[i] = random(r, c.frameSlots(), c.frameFeatDim(), nf);
             musics[i] = random(r, c.segmentSlots(), c.segmentFeatDim(), ns);
         }
@@ -47,12 +41,22 @@ public final class SyntheticFeatures implements FeatureSource {
 
     /** The mean number of valid frames over the pairs. */
     public double meanValidFrames() {
-        return java.util.Arrays.stream(validFrames).average().orElse(0);
+        return meanValid(videos);
     }
 
     /** The mean number of valid segments over the pairs. */
     public double meanValidSegments() {
-        return java.util.Arrays.stream(validSegments).average().orElse(0);
+        return meanValid(musics);
+    }
+
+    private static double meanValid(Features[] fs) {
+        double sum = 0;
+        for (Features f : fs) {
+            for (float m : f.mask()) {
+                sum += m;
+            }
+        }
+        return fs.length == 0 ? 0 : sum / fs.length;
     }
 
     private static Features random(SplittableRandom r, int slots, int dim, int valid) {
